@@ -1,0 +1,265 @@
+"""The in-memory knowledge graph: columnar node and edge tables with integer codes.
+
+A :class:`KnowledgeGraph` holds two pandas DataFrames:
+
+* ``nodes``: one row per node, sorted by ``id`` (a CURIE); the row position is the node's
+  integer code;
+* ``edges``: one row per edge; ``subject`` and ``object`` are ``Categorical`` columns whose
+  categories are the node ids, so ``edges.subject.cat.codes`` *is* the source-code array.
+
+Everything else (sparse adjacency matrices, a networkx view) is derived from these arrays and
+cached, so analyses at millions of edges pay no per-call conversion.
+
+>>> import evgraph
+>>> kg = evgraph.load()                       # the curated knowledge base
+>>> kg.num_nodes > 100 and kg.num_edges > 300
+True
+>>> kg.resolve("Alzheimer disease")
+'MONDO:0004975'
+>>> G = kg.to_networkx()
+>>> G.number_of_edges() == kg.num_edges
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import NotFoundError
+from .schema import Schema, get_schema
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import scipy.sparse as sp
+
+#: Node table columns, in order. Lists are ``|``-joined strings.
+NODE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "category",
+    "label",
+    "condition_category",
+    "xrefs",
+    "synonyms",
+    "description",
+    "provided_by",
+)
+
+#: Edge table columns, in order. Lists are ``|``-joined strings.
+EDGE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "direction",
+    "uptake_mechanism",
+    "species",
+    "publications",
+    "knowledge_level",
+    "agent_type",
+    "primary_knowledge_source",
+    "evidence",
+    "confidence",
+    "statement",
+)
+
+#: Edge columns stored as categoricals (few distinct values).
+EDGE_CATEGORICAL: tuple[str, ...] = (
+    "predicate",
+    "direction",
+    "uptake_mechanism",
+    "species",
+    "knowledge_level",
+    "agent_type",
+    "primary_knowledge_source",
+)
+
+LIST_SEP = "|"
+
+
+def split_list(value: Any) -> list[str]:
+    """Split a ``|``-joined cell into a list (empty or missing -> ``[]``).
+
+    >>> split_list("PMID:1|DOI:10.1/x")
+    ['PMID:1', 'DOI:10.1/x']
+    >>> split_list("")
+    []
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    text = str(value)
+    return [v for v in text.split(LIST_SEP) if v] if text else []
+
+
+class KnowledgeGraph:
+    """An EV-traffic knowledge graph: typed nodes keyed by CURIE, typed edges with provenance.
+
+    Build one with :func:`evgraph.build` or :func:`evgraph.load`; do not mutate the tables in
+    place (derived views are cached).
+    """
+
+    def __init__(self, nodes: pd.DataFrame, edges: pd.DataFrame, schema: Schema | None = None,
+                 metadata: dict[str, Any] | None = None):
+        self.schema = schema or get_schema()
+        self.nodes = nodes
+        self.edges = edges
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self._cache: dict[Any, Any] = {}
+
+    # ------------------------------------------------------------------ basics
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {self.num_nodes} nodes, {self.num_edges} edges>"
+
+    @property
+    def num_nodes(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def num_edges(self) -> int:
+        return len(self.edges)
+
+    @cached_property
+    def node_index(self) -> pd.Index:
+        """CURIE -> integer code."""
+        return pd.Index(self.nodes["id"].to_numpy(dtype=object))
+
+    @cached_property
+    def src(self) -> np.ndarray:
+        """Integer code of each edge's subject."""
+        return self.edges["subject"].cat.codes.to_numpy(dtype=np.int64)
+
+    @cached_property
+    def dst(self) -> np.ndarray:
+        """Integer code of each edge's object."""
+        return self.edges["object"].cat.codes.to_numpy(dtype=np.int64)
+
+    @cached_property
+    def node_class(self) -> np.ndarray:
+        """Class name of each node (object array aligned with ``nodes``)."""
+        return self.nodes["category"].to_numpy(dtype=object)
+
+    def index_of(self, curie: str) -> int:
+        """Integer code of a node; :class:`NotFoundError` if absent."""
+        try:
+            return int(self.node_index.get_loc(curie))
+        except KeyError:
+            raise NotFoundError(f"no node '{curie}' in the graph") from None
+
+    def has_node(self, curie: str) -> bool:
+        return curie in self.node_index
+
+    def node(self, curie: str) -> dict[str, Any]:
+        """The node's attributes as a plain dict."""
+        return self.nodes.iloc[self.index_of(curie)].to_dict()
+
+    def label(self, curie: str) -> str:
+        return str(self.nodes["label"].iat[self.index_of(curie)])
+
+    @cached_property
+    def _label_lookup(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for cid, label, syn in zip(self.nodes["id"], self.nodes["label"], self.nodes["synonyms"], strict=True):
+            for name in {str(label), *split_list(syn)}:
+                if name:
+                    out.setdefault(name.casefold(), []).append(cid)
+        return out
+
+    def resolve(self, term: str) -> str:
+        """A CURIE, or an unambiguous label or synonym (case-insensitive), to a node id.
+
+        Raises :class:`NotFoundError` for an unknown or ambiguous term, listing candidates.
+        """
+        if term in self.node_index:
+            return term
+        hits = sorted(set(self._label_lookup.get(term.casefold(), [])))
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise NotFoundError(f"'{term}' is ambiguous: {', '.join(hits[:10])}")
+        raise NotFoundError(f"no node with id or label '{term}'")
+
+    def nodes_of_class(self, *classes: str) -> pd.DataFrame:
+        return self.nodes[self.nodes["category"].isin(classes)]
+
+    # ------------------------------------------------------------------ summaries
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts per class and edge counts per relationship (sorted, zero-free)."""
+        n = self.nodes["category"].value_counts()
+        e = self.edges["predicate"].astype(str).value_counts()
+        return {
+            "nodes": {str(k): int(n[k]) for k in sorted(n.index) if n[k]},
+            "edges": {str(k): int(e[k]) for k in sorted(e.index) if e[k]},
+        }
+
+    def edge_records(self, mask: np.ndarray | None = None) -> list[dict[str, Any]]:
+        """Edges as plain dicts (lists split), optionally only where ``mask`` is true."""
+        frame = self.edges if mask is None else self.edges[mask]
+        out = []
+        for rec in frame.astype(object).to_dict("records"):
+            for key in ("species", "publications"):
+                rec[key] = split_list(rec[key])
+            out.append(rec)
+        return out
+
+    # ------------------------------------------------------------------ derived views
+    def adjacency(self, predicates: Iterable[str] | None = None, *, undirected: bool = False,
+                  weight: str | None = None) -> sp.csr_matrix:
+        """Sparse adjacency matrix (rows = subjects, columns = objects), cached.
+
+        ``predicates`` restricts to some relationship types; ``undirected`` adds the transpose;
+        ``weight`` is an edge column (e.g. ``"confidence"``), else each edge counts 1. Parallel
+        edges add up.
+        """
+        import scipy.sparse as sp
+
+        key = ("adj", tuple(sorted(predicates)) if predicates is not None else None, undirected, weight)
+        if key not in self._cache:
+            mask = self.edge_mask(predicates)
+            rows, cols = self.src[mask], self.dst[mask]
+            data = (self.edges[weight].to_numpy(dtype=np.float64)[mask] if weight
+                    else np.ones(len(rows), dtype=np.float64))
+            n = self.num_nodes
+            mat = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
+            if undirected:
+                mat = (mat + mat.T).tocsr()
+            mat.sum_duplicates()
+            self._cache[key] = mat
+        return self._cache[key]
+
+    def edge_mask(self, predicates: Iterable[str] | None = None) -> np.ndarray:
+        """Boolean mask of edges whose relationship is in ``predicates`` (all if ``None``)."""
+        if predicates is None:
+            return np.ones(self.num_edges, dtype=bool)
+        wanted = set(predicates)
+        unknown = wanted - set(self.schema.relations)
+        if unknown:
+            raise NotFoundError(f"unknown relationship(s): {', '.join(sorted(unknown))}")
+        return self.edges["predicate"].isin(wanted).to_numpy()
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A ``networkx.MultiDiGraph`` with every node and edge attribute.
+
+        Node attributes: the node table's columns (``category`` is the evgraph class); edge
+        keys are edge ids; list-valued provenance (``publications``, ``species``) are lists.
+        """
+        import networkx as nx
+
+        G = nx.MultiDiGraph(name="evgraph", **{k: v for k, v in self.metadata.items() if isinstance(v, str)})
+        node_attrs = self.nodes.astype(object).where(self.nodes.notna(), "").to_dict("records")
+        G.add_nodes_from((rec["id"], {k: v for k, v in rec.items() if k != "id"}) for rec in node_attrs)
+        for rec in self.edge_records():
+            s, o, key = rec.pop("subject"), rec.pop("object"), rec.pop("id")
+            G.add_edge(s, o, key=key, **{k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+                                         for k, v in rec.items()})
+        return G
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, out_dir: str, **kwargs: Any) -> None:
+        """Write the graph as a built-graph folder (see :mod:`evgraph.store`)."""
+        from .store import save
+
+        save(self, out_dir, **kwargs)

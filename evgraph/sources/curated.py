@@ -1,0 +1,214 @@
+"""The curated knowledge base shipped with evgraph (``evgraph/data/curated``).
+
+Entities, EV transfer statements and other curated edges are plain TSV files (see the
+folder's README). Each statement becomes one ``EVPopulation`` node and the edges around it:
+source cell/organ ``releases`` it, it ``has_vesicle_type``, ``carries`` its cargo, is
+``taken_up_by`` target cells and ``homes_to`` target organs; the cargo ``regulates`` genes and
+``affects`` pathways; the population ``contributes_to`` conditions, and so on. Every edge
+carries the statement's references, species, knowledge level, evidence and confidence.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..builder import GraphBuilder
+from ..errors import DataError, Problem
+from ..model import LIST_SEP
+from ..tabular import iter_tsv
+
+ENTITY_COLUMNS = ("id", "category", "label")
+STATEMENT_COLUMNS = (
+    "statement_id", "source_organ", "source_cell", "vesicle_type", "biofluid", "context_condition",
+    "cargo", "target_cell", "target_organ", "uptake_mechanism", "regulates", "regulation_direction",
+    "pathway", "pathway_direction", "condition", "condition_direction", "biomarker_for", "species",
+    "knowledge_level", "references", "evidence", "confidence",
+)
+EDGE_FILE_COLUMNS = ("subject", "predicate", "object")
+
+# statement column -> the class its CURIEs must have
+_STATEMENT_CLASSES: dict[str, tuple[str, ...]] = {
+    "source_organ": ("Organ",),
+    "source_cell": ("CellType",),
+    "vesicle_type": ("VesicleType",),
+    "biofluid": ("Biofluid", "Organ"),
+    "context_condition": ("Condition",),
+    "cargo": ("Gene", "MicroRNA", "RNA", "Lipid", "Metabolite", "Organelle"),
+    "target_cell": ("CellType",),
+    "target_organ": ("Organ",),
+    "uptake_mechanism": ("UptakeMechanism",),
+    "regulates": ("Gene",),
+    "pathway": ("Pathway",),
+    "condition": ("Condition",),
+    "biomarker_for": ("Condition",),
+}
+
+
+def curated_dir() -> Path:
+    """Folder of the curated knowledge base inside the installed package."""
+    return Path(str(resources.files("evgraph"))) / "data" / "curated"
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(LIST_SEP) if v.strip()]
+
+
+def read_curated(builder: GraphBuilder, path: str | Path | None = None) -> None:
+    """Add the curated knowledge base (or the one in folder ``path``) to ``builder``."""
+    folder = Path(path) if path else curated_dir()
+    if not folder.is_dir():
+        raise DataError(Problem(str(folder), None, None, "curated knowledge base folder not found"))
+    entities = _read_entities(folder)
+    node_rows = [dict(r, _line=line, _file=file) for (file, line, r) in entities.values()]
+    edge_rows: list[dict[str, Any]] = []
+    statement_rows: list[dict[str, Any]] = []
+    for file in sorted(folder.glob("statements-*.tsv")):
+        with file.open(encoding="utf-8") as fh:
+            for line, row in iter_tsv(fh, str(file), required=STATEMENT_COLUMNS):
+                nodes, edges = _compile_statement(row, str(file), line, entities)
+                statement_rows.extend(nodes)
+                edge_rows.extend(edges)
+    for file in sorted(folder.glob("edges-*.tsv")):
+        with file.open(encoding="utf-8") as fh:
+            for line, row in iter_tsv(fh, str(file), required=EDGE_FILE_COLUMNS):
+                for col in ("subject", "object"):
+                    if row[col] and row[col] not in entities:
+                        raise DataError(Problem(str(file), line, col,
+                                                f"'{row[col]}' is not defined in any entities-*.tsv file"))
+                row = dict(row, _line=line, _file=str(file))
+                row["publications"] = row.pop("references", "")
+                edge_rows.append(row)
+
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for r in node_rows + statement_rows:
+        by_file.setdefault(r.pop("_file"), []).append(r)
+    for file, rows in sorted(by_file.items()):
+        builder.add_nodes(pd.DataFrame(rows), file=file)
+    edges_by_file: dict[str, list[dict[str, Any]]] = {}
+    for r in edge_rows:
+        edges_by_file.setdefault(r.pop("_file"), []).append(r)
+    for file, rows in sorted(edges_by_file.items()):
+        builder.add_edges(pd.DataFrame(rows), file=file)
+    builder.sources.append("curated")
+
+
+def _read_entities(folder: Path) -> dict[str, tuple[str, int, dict[str, str]]]:
+    entities: dict[str, tuple[str, int, dict[str, str]]] = {}
+    for file in sorted(folder.glob("entities-*.tsv")):
+        with file.open(encoding="utf-8") as fh:
+            for line, row in iter_tsv(fh, str(file), required=ENTITY_COLUMNS):
+                cid = row["id"]
+                if not cid:
+                    raise DataError(Problem(str(file), line, "id", "missing id"))
+                prev = entities.get(cid)
+                if prev is not None:
+                    pfile, pline, prow = prev
+                    for col in ("category", "label"):
+                        if prow[col] != row[col]:
+                            raise DataError(Problem(
+                                str(file), line, col,
+                                f"'{cid}' has {col} '{row[col]}' here but '{prow[col]}' at {pfile}:{pline}"))
+                    continue
+                entities[cid] = (str(file), line, {k: row.get(k, "") for k in
+                                                   ("id", "category", "label", "condition_category",
+                                                    "xrefs", "synonyms", "description")})
+    return entities
+
+
+def _compile_statement(row: dict[str, str], file: str, line: int,
+                       entities: dict[str, tuple[str, int, dict[str, str]]]
+                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    sid = row["statement_id"]
+    if not sid:
+        raise DataError(Problem(file, line, "statement_id", "missing statement id"))
+    values = {col: _split(row[col]) for col in _STATEMENT_CLASSES}
+    for col, classes in _STATEMENT_CLASSES.items():
+        for cid in values[col]:
+            ent = entities.get(cid)
+            if ent is None:
+                raise DataError(Problem(file, line, col, f"'{cid}' is not defined in any entities-*.tsv file"))
+            if ent[2]["category"] not in classes:
+                raise DataError(Problem(file, line, col, f"'{cid}' is a {ent[2]['category']}, "
+                                                         f"expected {' or '.join(classes)}"))
+    for col in ("vesicle_type", "species", "references"):
+        if not row[col]:
+            raise DataError(Problem(file, line, col, f"statement {sid} needs a value"))
+    if not values["source_cell"] and not values["source_organ"]:
+        raise DataError(Problem(file, line, "source_cell", f"statement {sid} needs a source cell or organ"))
+    if values["regulates"] and not values["cargo"]:
+        raise DataError(Problem(file, line, "regulates", "a regulated gene needs the cargo that regulates it"))
+    if len(values["uptake_mechanism"]) > 1:
+        raise DataError(Problem(file, line, "uptake_mechanism", "give at most one uptake mechanism"))
+
+    evp = f"evgraph:EVP-{sid}"
+    refs = _split(row["references"])
+    prov = {
+        "species": row["species"],
+        "publications": LIST_SEP.join(refs),
+        "knowledge_level": row["knowledge_level"],
+        "agent_type": "manual_agent",
+        "primary_knowledge_source": "infores:evgraph",
+        "evidence": row["evidence"],
+        "confidence": row["confidence"],
+        "statement": sid,
+        "_line": line,
+        "_file": file,
+    }
+    edges: list[dict[str, Any]] = []
+
+    def edge(s: str, p: str, o: str, **extra: str) -> None:
+        edges.append({"subject": s, "predicate": p, "object": o, **prov, **extra})
+
+    def label(cid: str) -> str:
+        return entities[cid][2]["label"]
+
+    origin = values["source_cell"] or values["source_organ"]
+    for cell in values["source_cell"]:
+        edge(cell, "releases", evp)
+        for organ in values["source_organ"]:
+            edge(cell, "part_of", organ)
+    if not values["source_cell"]:
+        for organ in values["source_organ"]:
+            edge(organ, "releases", evp)
+    for vt in values["vesicle_type"]:
+        edge(evp, "has_vesicle_type", vt)
+    for bf in values["biofluid"]:
+        edge(evp, "sampled_from", bf)
+    for c in values["context_condition"]:
+        edge(evp, "released_in", c)
+    for cargo in values["cargo"]:
+        edge(evp, "carries", cargo)
+    mech = values["uptake_mechanism"][0] if values["uptake_mechanism"] else ""
+    for cell in values["target_cell"]:
+        edge(evp, "taken_up_by", cell, uptake_mechanism=mech)
+    if mech:
+        edge(evp, "internalized_via", mech)
+    for organ in values["target_organ"]:
+        edge(evp, "homes_to", organ)
+    for gene in values["regulates"]:
+        for cargo in values["cargo"]:
+            edge(cargo, "regulates", gene, direction=row["regulation_direction"])
+    for pw in values["pathway"]:
+        for actor in values["cargo"] or [evp]:
+            edge(actor, "affects", pw, direction=row["pathway_direction"])
+    for c in values["condition"]:
+        edge(evp, "contributes_to", c, direction=row["condition_direction"])
+    for c in values["biomarker_for"]:
+        for actor in values["cargo"] or [evp]:
+            edge(actor, "biomarker_for", c)
+
+    context = ", ".join(label(c) for c in values["context_condition"])
+    name = f"{' / '.join(label(o) for o in origin)} {label(values['vesicle_type'][0])}"
+    nodes: list[dict[str, Any]] = [{
+        "id": evp, "category": "EVPopulation",
+        "label": f"{name}{' in ' + context if context else ''} ({sid})",
+        "description": row["evidence"], "_line": line, "_file": file,
+    }]
+    for ref in refs:
+        edge(evp, "described_in", ref)
+        nodes.append({"id": ref, "category": "Publication", "label": ref, "_line": line, "_file": file})
+    return nodes, edges

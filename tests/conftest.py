@@ -1,0 +1,48 @@
+"""Shared pytest fixtures.
+
+``kg`` is the curated knowledge base shipped with evgraph; ``mini_kg`` a one-statement graph
+built from ``tests/fixtures/curated``. ``shared_data`` is ``../shared/data`` (reference data
+that exists on developer machines and in CI, never in the installed package).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import evgraph
+from evgraph.builder import GraphBuilder
+from evgraph.sources.curated import read_curated
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _shared_data() -> Path:
+    env = os.environ.get("EVGRAPH_SHARED_DATA")
+    return Path(env) if env else ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def kg() -> evgraph.KnowledgeGraph:
+    return evgraph.build()
+
+
+@pytest.fixture(scope="session")
+def mini_kg() -> evgraph.KnowledgeGraph:
+    builder = GraphBuilder()
+    read_curated(builder, FIXTURES / "curated")
+    return builder.build()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The shared reference data folder; in CI (CI=true) its absence is a failure, not a skip."""
+    path = _shared_data()
+    if not path.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared reference data not found at {path}")
+        pytest.skip(f"shared reference data not found at {path}")
+    return path
