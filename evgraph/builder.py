@@ -50,7 +50,7 @@ class _Frame:
 
 
 def _normalise(df: pd.DataFrame, columns: Iterable[str], file: str) -> pd.DataFrame:
-    df = df.copy()
+    df = df.reset_index(drop=True)
     if "_line" not in df.columns:
         df["_line"] = np.arange(1, len(df) + 1)
     df["_file"] = file
@@ -126,16 +126,20 @@ class GraphBuilder:
                       problems: list[Problem], allowed_prefixes: tuple[str, ...] | None = None) -> None:
         """Vectorised CURIE check of ``frame[field]`` (one CURIE per cell)."""
         schema = self.schema
+        if frame.empty:
+            return
         values = frame[field]
         present = values != ""
-        parts = values.str.split(":", n=1, expand=True).reindex(columns=[0, 1])
-        prefix = parts[0].fillna("")
-        local = parts[1].fillna("")
+        parts = values.str.partition(":")
+        prefix = parts[0]
+        local = parts[2]
+
+        files, lines = frame["_file"].to_numpy(), frame["_line"].to_numpy()
 
         def add(mask: pd.Series, message) -> None:
-            for idx in frame.index[mask.to_numpy()][:MAX_PROBLEMS]:
-                row = frame.loc[idx]
-                problems.append(Problem(row["_file"], int(row["_line"]), field, message(row[field], prefix[idx])))
+            for pos in np.flatnonzero(mask.to_numpy())[:MAX_PROBLEMS]:
+                problems.append(Problem(files[pos], int(lines[pos]), field,
+                                        message(values.iat[pos], prefix.iat[pos])))
 
         malformed = present & ((local == "") | (prefix == ""))
         add(malformed, lambda v, p: f"'{v}' is not a CURIE (PREFIX:identifier)")
@@ -250,7 +254,7 @@ class GraphBuilder:
         for col, prefixes in (("species", ("NCBITaxon",)), ("publications", PUBLICATION_PREFIXES)):
             exploded = edges.loc[edges[col] != "", [col, "_file", "_line"]]
             exploded = exploded.assign(**{col: exploded[col].str.split(LIST_SEP)}).explode(col)
-            exploded = exploded[exploded[col] != ""]
+            exploded = exploded[exploded[col] != ""].reset_index(drop=True)
             self._check_curies(exploded, col, None, problems, allowed_prefixes=prefixes)
 
         curated = edges["primary_knowledge_source"] == CURATED_SOURCE

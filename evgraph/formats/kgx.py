@@ -89,12 +89,52 @@ def write_kgx(kg: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     return paths
 
 
+def _header(path: Path) -> list[str]:
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+            first = fh.readline()
+    except UnicodeDecodeError as exc:
+        raise DataError(Problem(str(path), 1, None, f"not UTF-8 text: {exc.reason}")) from None
+    except (OSError, EOFError) as exc:
+        raise DataError(Problem(str(path), None, None, f"cannot read: {exc}")) from None
+    if not first.strip():
+        raise DataError(Problem(str(path), None, None, "empty file: no header row"))
+    return [h.strip() for h in first.rstrip("\r\n").split("\t")]
+
+
+def _check_field_counts(path: Path, header: list[str]) -> None:
+    """Stream the file once and stop at the first row whose field count differs from the header."""
+    import gzip
+
+    want = len(header) - 1
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as fh:
+        fh.readline()
+        for lineno, line in enumerate(fh, start=2):
+            tabs = line.count(b"\t")
+            if tabs != want:
+                found = tabs + 1
+                field = header[found] if found < len(header) else None
+                raise DataError(Problem(str(path), lineno, field,
+                                        f"expected {len(header)} tab-separated fields, found {found}"))
+
+
 def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+    """Read a KGX TSV strictly: every row must have exactly the header's number of fields."""
     if not path.is_file():
         raise DataError(Problem(str(path), None, None, "file not found"))
+    header = _header(path)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DataError(Problem(str(path), 1, missing[0], f"missing column (header has: {', '.join(header)})"))
     try:
-        df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE,
-                         skip_blank_lines=False, encoding="utf-8-sig", compression="infer")
+        _check_field_counts(path, header)
+        df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_values=[], quoting=csv.QUOTE_NONE,
+                         skip_blank_lines=False, encoding="utf-8-sig", compression="infer", header=0,
+                         names=header, index_col=False)
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
@@ -103,12 +143,8 @@ def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
         raise DataError(Problem(str(path), None, None, f"cannot parse as TSV: {exc}")) from None
     except UnicodeDecodeError as exc:
         raise DataError(Problem(str(path), None, None, f"not UTF-8 text: {exc.reason}")) from None
-    except pd.errors.EmptyDataError:
-        raise DataError(Problem(str(path), None, None, "empty file: no header row")) from None
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise DataError(Problem(str(path), 1, missing[0],
-                                f"missing column (header has: {', '.join(df.columns)})"))
+    except (OSError, EOFError) as exc:  # truncated gzip and the like
+        raise DataError(Problem(str(path), None, None, f"cannot read: {exc}")) from None
     df["_line"] = np.arange(2, len(df) + 2)
     return df
 
@@ -151,6 +187,9 @@ def _infer_classes(nodes: pd.DataFrame, out: pd.DataFrame, schema, file: str) ->
     for idx in out.index[todo]:
         cats = [c for c in nodes.at[idx, "category"].split("|") if c]
         prefix = out.at[idx, "id"].split(":", 1)[0]
+        if prefix not in schema.prefixes:
+            raise DataError(Problem(file, int(nodes.at[idx, "_line"]), "id",
+                                    f"unknown CURIE prefix '{prefix}' in '{out.at[idx, 'id']}'"))
         cands = sorted({cls for c in cats for cls in schema.class_by_biolink.get(c, ())
                         if prefix in schema.classes[cls].prefixes})
         if len(cands) != 1:

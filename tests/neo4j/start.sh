@@ -82,7 +82,7 @@ if [ "$need_build" = 1 ]; then
   log "building test server (mvn package)..."
   BUILDLOG="$(mktemp)"
   if ! (cd "$HERE" && mvn -q -B -Dstyle.color=never package) >"$BUILDLOG" 2>&1; then
-    cat "$BUILDLOG" >&2
+    sed 's/\x1b\[[0-9;]*m//g' "$BUILDLOG" >&2
     rm -f "$BUILDLOG"
     log "maven build failed"
     exit 1

@@ -1,0 +1,119 @@
+"""The curated knowledge base: size, coverage, provenance and identifiers checked against the
+real ontology releases in ../shared/data/ontologies."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from evgraph.model import split_list
+from evgraph.sources.curated import curated_dir
+
+FAMILIES = {"metabolic", "cardiovascular", "neurodegenerative"}
+
+
+def statements(kg):
+    return sorted(set(kg.edges.loc[kg.edges["statement"] != "", "statement"]))
+
+
+def test_size_and_coverage(kg):
+    counts = kg.counts()["nodes"]
+    assert len(statements(kg)) >= 60
+    assert counts["EVPopulation"] == len(statements(kg))
+    assert counts["Condition"] >= 25
+    assert counts["CellType"] >= 30
+    assert counts["Organ"] + counts.get("Biofluid", 0) >= 15
+    cats = set(kg.nodes_of_class("Condition")["condition_category"])
+    assert len(cats - {""}) >= 5
+    assert FAMILIES <= cats
+    assert (kg.nodes_of_class("Condition")["condition_category"] != "").all()
+
+
+def test_bridging_statements(kg):
+    """At least 15 statements link conditions of two different categories."""
+    cat = dict(zip(kg.nodes["id"], kg.nodes["condition_category"], strict=True))
+    conds = kg.edges[kg.edges["object"].astype(str).str.startswith(("MONDO:", "DOID:"))
+                     & (kg.edges["statement"] != "")]
+    per_statement = conds.groupby("statement")["object"].agg(lambda s: {cat[str(o)] for o in s})
+    bridging = [s for s, cats in per_statement.items() if len(cats) >= 2]
+    assert len(bridging) >= 15, bridging
+
+
+def test_every_curated_edge_has_checked_style_reference_and_species(kg):
+    curated = kg.edges[kg.edges["primary_knowledge_source"] == "infores:evgraph"]
+    assert len(curated) > 0
+    for pubs, species in zip(curated["publications"], curated["species"], strict=True):
+        refs = split_list(pubs)
+        assert refs and all(re.match(r"^(PMID:\d+|DOI:10\.\d{4,9}/\S+)$", r) for r in refs)
+        assert split_list(species) and all(s.startswith("NCBITaxon:") for s in split_list(species))
+
+
+def test_every_relationship_used_is_declared_in_the_ontology(kg):
+    import rdflib
+    from rdflib.namespace import OWL, RDF
+
+    from evgraph.schema import EVGRAPH, ontology_path
+
+    g = rdflib.Graph().parse(ontology_path())
+    declared = {str(p)[len(EVGRAPH):] for p in g.subjects(RDF.type, OWL.ObjectProperty)}
+    used = set(kg.edges["predicate"].astype(str))
+    assert used <= declared
+
+
+def test_curation_notes_cover_every_reference(kg):
+    """Each reference of the knowledge base is listed in a curation-notes file with where it was checked."""
+    notes = "\n".join(p.read_text(encoding="utf-8") for p in curated_dir().glob("curation-notes-*.md"))
+    refs = {r for pubs in kg.edges["publications"] for r in split_list(pubs)}
+    curated_refs = {r for r in refs if r.startswith(("PMID:", "DOI:"))}
+    missing = sorted(r for r in curated_refs if r.split(":", 1)[1] not in notes)
+    assert not missing, missing
+
+
+@cache
+def ontology_terms(shared: Path, name: str) -> dict:
+    import zstandard
+
+    path = next((shared / "ontologies").glob(f"{name}-ontology-*.json.zst"))
+    with path.open("rb") as fh:
+        return json.loads(zstandard.ZstdDecompressor().stream_reader(fh).read())
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("prefix", ["CL", "UBERON", "MONDO"])
+def test_identifiers_exist_undeprecated_with_our_label(kg, shared_data, prefix):
+    terms = ontology_terms(shared_data, prefix)
+    ours = kg.nodes[kg.nodes["id"].str.startswith(prefix + ":")]
+    assert len(ours) > 0
+    problems = []
+    for cid, label in zip(ours["id"], ours["label"], strict=True):
+        term = terms.get(cid)
+        if term is None:
+            problems.append(f"{cid} not in {prefix}")
+        elif term.get("deprecated"):
+            problems.append(f"{cid} is deprecated")
+        elif term["label"] != label:
+            problems.append(f"{cid}: we say '{label}', {prefix} says '{term['label']}'")
+    assert not problems, problems
+
+
+@pytest.mark.shared_data
+def test_genes_exist_with_our_symbol(kg, shared_data):
+    """Curated gene nodes are human NCBI Gene ids whose symbol matches Hetionet's gene table."""
+    symbols = {}
+    with (shared_data / "hetionet" / "hetionet-v1.0-nodes.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            nid, name, kind = line.rstrip("\n").split("\t")
+            if kind == "Gene":
+                symbols["NCBIGene:" + nid.split("::", 1)[1]] = name
+    genes = kg.nodes_of_class("Gene")
+    curated = genes[genes["id"].isin(set(kg.edges.loc[kg.edges["primary_knowledge_source"] == "infores:evgraph",
+                                                      "object"].astype(str)) |
+                                    set(kg.edges.loc[kg.edges["primary_knowledge_source"] == "infores:evgraph",
+                                                     "subject"].astype(str)))]
+    wrong = [(g, lab, symbols.get(g)) for g, lab in zip(curated["id"], curated["label"], strict=True)
+             if g in symbols and symbols[g] != lab]
+    assert not wrong, wrong
