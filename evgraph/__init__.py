@@ -10,10 +10,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import build, export, load  # noqa: E402
-from .errors import DataError, EvgraphError, ValidationError  # noqa: E402
-from .model import KnowledgeGraph  # noqa: E402
-from .schema import get_schema  # noqa: E402
+from .api import build, export, load
+from .errors import DataError, EvgraphError, ValidationError
+from .model import KnowledgeGraph
+from .schema import get_schema
 
 __all__ = [
     "DataError",

@@ -252,7 +252,8 @@ class GraphBuilder:
         edges["confidence"] = conf
 
         for col, prefixes in (("species", ("NCBITaxon",)), ("publications", PUBLICATION_PREFIXES)):
-            exploded = edges.loc[edges[col] != "", [col, "_file", "_line"]]
+            # check each distinct cell once (first occurrence keeps its file and line)
+            exploded = edges.loc[edges[col] != "", [col, "_file", "_line"]].drop_duplicates(subset=[col])
             exploded = exploded.assign(**{col: exploded[col].str.split(LIST_SEP)}).explode(col)
             exploded = exploded[exploded[col] != ""].reset_index(drop=True)
             self._check_curies(exploded, col, None, problems, allowed_prefixes=prefixes)

@@ -165,20 +165,16 @@ def validate(sources: tuple[str, ...], graph_dir: str) -> None:
     """
     from .api import build as build_graph
     from .builder import GraphBuilder
-    from .formats.kgx import read_kgx, write_kgx
 
     if sources:
         kg = build_graph(list(sources))
     else:
         kg = open_graph(graph_dir)
-        # re-validate the stored tables through the same builder the sources use
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            write_kgx(kg, tmp)
-            builder = GraphBuilder()
-            read_kgx(builder, tmp)
-            builder.build()
+        # re-validate the stored tables through the same checks the sources go through
+        builder = GraphBuilder()
+        builder.add_nodes(kg.nodes.astype(object).where(kg.nodes.notna(), ""), file=f"{graph_dir}/nodes.parquet")
+        builder.add_edges(kg.edges.astype(object).where(kg.edges.notna(), ""), file=f"{graph_dir}/edges.parquet")
+        builder.build()
     click.echo(f"valid: {kg.num_nodes} nodes, {kg.num_edges} edges conform to evgraph ontology "
                f"{kg.schema.version}")
 

@@ -137,8 +137,9 @@ def _compile_statement(row: dict[str, str], file: str, line: int,
     for col in ("vesicle_type", "species", "references"):
         if not row[col]:
             raise DataError(Problem(file, line, col, f"statement {sid} needs a value"))
-    if not values["source_cell"] and not values["source_organ"]:
-        raise DataError(Problem(file, line, "source_cell", f"statement {sid} needs a source cell or organ"))
+    if not values["source_cell"] and not values["source_organ"] and not values["biofluid"]:
+        raise DataError(Problem(file, line, "source_cell",
+                                f"statement {sid} needs a source cell, organ or (for circulating EVs) biofluid"))
     if values["regulates"] and not values["cargo"]:
         raise DataError(Problem(file, line, "regulates", "a regulated gene needs the cargo that regulates it"))
     if len(values["uptake_mechanism"]) > 1:
@@ -166,7 +167,7 @@ def _compile_statement(row: dict[str, str], file: str, line: int,
     def label(cid: str) -> str:
         return entities[cid][2]["label"]
 
-    origin = values["source_cell"] or values["source_organ"]
+    origin = values["source_cell"] or values["source_organ"] or values["biofluid"]
     for cell in values["source_cell"]:
         edge(cell, "releases", evp)
         for organ in values["source_organ"]:
