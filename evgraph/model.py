@@ -240,6 +240,15 @@ class KnowledgeGraph:
             raise NotFoundError(f"unknown relationship(s): {', '.join(sorted(unknown))}")
         return self.edges["predicate"].isin(wanted).to_numpy()
 
+    def visualize(self, view: str = "overview", **options: Any) -> Any:
+        """An interactive view (``overview``, ``graph``, ``ego``, ``paths``, ``crosstalk``); see :mod:`evgraph.viz`.
+
+        Displays itself in Jupyter; ``.write("view.html")`` saves a self-contained offline page.
+        """
+        from .viz import visualize
+
+        return visualize(self, view, **options)
+
     def to_networkx(self) -> nx.MultiDiGraph:
         """A ``networkx.MultiDiGraph`` with every node and edge attribute.
 
@@ -257,9 +266,36 @@ class KnowledgeGraph:
                                          for k, v in rec.items()})
         return G
 
+    def cypher(self, query: str, engine: Any = None, **params: Any) -> pd.DataFrame:
+        """Run Cypher (text, a library query name or a ``.cypher`` file) on this graph; a DataFrame.
+
+        ``engine``: ``None`` = embedded (no server), ``"neo4j"`` = server from ``NEO4J_*``, or an
+        engine object. See :mod:`evgraph.query`.
+
+        >>> import evgraph
+        >>> evgraph.load().cypher("MATCH (o:Organ {id: $id}) RETURN o.label AS label", id="UBERON:0000948")
+           label
+        0  heart
+        """
+        from .query import run_query
+
+        return run_query(self, query, params, engine=engine)
+
     # ------------------------------------------------------------------ persistence
     def save(self, out_dir: str, **kwargs: Any) -> None:
         """Write the graph as a built-graph folder (see :mod:`evgraph.store`)."""
         from .store import save
 
         save(self, out_dir, **kwargs)
+
+    def to_rdf(self, path: str | None = None, format: str = "ttl") -> str | None:
+        """RDF export (ttl, nt, nq, trig, jsonld; see :mod:`evgraph.formats.rdf`).
+
+        With ``path`` the file is written atomically and ``None`` returned, else the text.
+        """
+        from .formats.rdf import to_rdf_string, write_rdf
+
+        if path is None:
+            return to_rdf_string(self, format)
+        write_rdf(self, path, format)
+        return None

@@ -1,0 +1,183 @@
+"""Shared pieces of the analytics: graph views derived from the model's arrays, filters, ranks.
+
+Every analysis works on integer node codes and scipy/igraph structures built straight from
+``kg.src`` / ``kg.dst`` (never through networkx), cached on the graph object.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..errors import EvgraphError
+from ..model import KnowledgeGraph
+
+if TYPE_CHECKING:
+    import igraph
+
+#: Classes left out of graph-wide measures by default: publications are provenance, not biology
+#: (two EV populations from one paper are not biologically linked through it).
+DEFAULT_EXCLUDE_CLASSES: tuple[str, ...] = ("Publication",)
+
+#: evgraph's ordering of knowledge levels, weakest first (used by ``min_knowledge_level``).
+KNOWLEDGE_LEVEL_ORDER: tuple[str, ...] = (
+    "not_provided",
+    "prediction",
+    "statistical_association",
+    "observation",
+    "logical_entailment",
+    "knowledge_assertion",
+)
+
+
+def progress(iterable: Iterable[Any], *, total: int | None = None, desc: str = "", enabled: bool | None = None):
+    """A tqdm progress bar on stderr (only when stderr is a terminal, unless ``enabled``)."""
+    from tqdm.auto import tqdm
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    return tqdm(iterable, total=total, desc=desc, file=sys.stderr, disable=not enabled, leave=False)
+
+
+def class_groups(kg: KnowledgeGraph) -> np.ndarray:
+    """Ranking group of each node: ``Cargo`` for every cargo class, else the node's class."""
+    schema = kg.schema
+    cls = kg.node_class
+    mapping = {c: ("Cargo" if "Cargo" in schema.classes[c].parents else c) for c in schema.classes}
+    return np.array([mapping.get(str(c), str(c)) for c in cls], dtype=object)
+
+
+def expand_classes(kg: KnowledgeGraph, names: Iterable[str]) -> set[str]:
+    """Concrete classes for names that may be abstract (``Cargo`` -> Gene, MicroRNA, ...)."""
+    schema = kg.schema
+    out: set[str] = set()
+    for name in names:
+        if name in schema.classes:
+            out.add(name)
+            continue
+        subs = {c for c, info in schema.classes.items() if name in info.parents}
+        if not subs:
+            raise EvgraphError(f"unknown class '{name}' (known: {', '.join(schema.classes)}, Cargo)")
+        out |= subs
+    return out
+
+
+def edge_filter(kg: KnowledgeGraph, *, species: str | Sequence[str] | None = None,
+                min_knowledge_level: str | None = None, min_confidence: float | None = None) -> np.ndarray:
+    """Boolean mask of edges passing the filters.
+
+    ``species``: NCBITaxon CURIE(s); an edge passes if it names one of them, or names no
+    species at all (ontology edges such as ``subclass_of`` hold for every species).
+    ``min_knowledge_level``: see :data:`KNOWLEDGE_LEVEL_ORDER`.
+    """
+    mask = np.ones(kg.num_edges, dtype=bool)
+    if species:
+        wanted = [species] if isinstance(species, str) else list(species)
+        col = kg.edges["species"].astype(str)
+        hit = np.zeros(kg.num_edges, dtype=bool)
+        for taxon in wanted:
+            hit |= col.str.split("|").map(lambda xs, t=taxon: t in xs).to_numpy(dtype=bool)
+        mask &= hit | (col == "").to_numpy()
+    if min_knowledge_level:
+        if min_knowledge_level not in KNOWLEDGE_LEVEL_ORDER:
+            raise EvgraphError(f"unknown knowledge level '{min_knowledge_level}' "
+                               f"(expected one of {', '.join(KNOWLEDGE_LEVEL_ORDER)})")
+        rank = {lvl: i for i, lvl in enumerate(KNOWLEDGE_LEVEL_ORDER)}
+        levels = kg.edges["knowledge_level"].astype(str).map(lambda x: rank.get(x, 0)).to_numpy()
+        mask &= levels >= rank[min_knowledge_level]
+    if min_confidence is not None:
+        mask &= kg.edges["confidence"].to_numpy(dtype=np.float64) >= min_confidence
+    return mask
+
+
+class View:
+    """The undirected simple graph analyses run on: an induced subgraph of ``kg``.
+
+    ``keep`` (bool per node) selects nodes; ``codes`` maps view positions to node codes;
+    ``A`` is the binary symmetric CSR adjacency without self-loops.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, keep: np.ndarray, edge_mask: np.ndarray | None = None):
+        self.kg = kg
+        self.keep = keep
+        self.codes = np.flatnonzero(keep)
+        n = len(self.codes)
+        local = np.full(kg.num_nodes, -1, dtype=np.int64)
+        local[self.codes] = np.arange(n)
+        self.local = local
+        s, o = kg.src, kg.dst
+        ok = keep[s] & keep[o] & (s != o)
+        if edge_mask is not None:
+            ok &= edge_mask
+        r, c = local[s[ok]], local[o[ok]]
+        lo, hi = np.minimum(r, c), np.maximum(r, c)
+        key = np.unique(lo * n + hi)
+        self.u, self.v = key // n, key % n
+        data = np.ones(2 * len(key), dtype=np.float64)
+        self.A = sp.csr_matrix((data, (np.concatenate([self.u, self.v]), np.concatenate([self.v, self.u]))),
+                               shape=(n, n))
+        self._igraph: igraph.Graph | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+    def igraph(self) -> igraph.Graph:
+        """An ``igraph.Graph`` built from the edge arrays (no networkx conversion)."""
+        if self._igraph is None:
+            import igraph as ig
+
+            g = ig.Graph(n=self.n, directed=False)
+            g.add_edges(np.column_stack([self.u, self.v]))  # faster than Graph(edges=...)
+            self._igraph = g
+        return self._igraph
+
+    def remove(self, nodes: np.ndarray) -> sp.csr_matrix:
+        """Adjacency with the given view positions removed (rows and columns zeroed)."""
+        d = np.ones(self.n)
+        d[nodes] = 0.0
+        D = sp.diags(d)
+        return (D @ self.A @ D).tocsr()
+
+
+def view(kg: KnowledgeGraph, exclude_classes: Sequence[str] = DEFAULT_EXCLUDE_CLASSES,
+         edge_mask: np.ndarray | None = None) -> View:
+    """The cached :class:`View` of ``kg`` without ``exclude_classes`` (``edge_mask`` is not cached)."""
+    key = ("analytics-view", tuple(sorted(exclude_classes)))
+    if edge_mask is None and key in kg._cache:
+        return kg._cache[key]
+    keep = ~np.isin(kg.node_class.astype(str), list(exclude_classes)) if exclude_classes else \
+        np.ones(kg.num_nodes, dtype=bool)
+    v = View(kg, keep, edge_mask)
+    if edge_mask is None:
+        kg._cache[key] = v
+    return v
+
+
+def ranked(df: pd.DataFrame, by: str, groups: np.ndarray | pd.Series | None = None) -> pd.DataFrame:
+    """Add ``rank`` (overall) and ``class_rank`` (within ``groups``) by descending ``by``; sort."""
+    df = df.copy()
+    df["rank"] = df[by].rank(ascending=False, method="min").astype(np.int64)
+    if groups is not None:
+        df["class_rank"] = df.groupby(np.asarray(groups), sort=False)[by].rank(ascending=False, method="min").astype(
+            np.int64)
+    return df.sort_values(["rank", "id"], kind="stable").reset_index(drop=True)
+
+
+def node_frame(kg: KnowledgeGraph, codes: np.ndarray) -> pd.DataFrame:
+    """``id``, ``label``, ``class`` columns for node codes."""
+    return pd.DataFrame({
+        "id": kg.nodes["id"].to_numpy(dtype=object)[codes],
+        "label": kg.nodes["label"].to_numpy(dtype=object)[codes],
+        "class": kg.node_class.astype(str)[codes],
+    })
+
+
+def resolve_nodes(kg: KnowledgeGraph, terms: Iterable[str]) -> np.ndarray:
+    """Node codes for CURIEs or unambiguous labels."""
+    return np.array([kg.index_of(kg.resolve(t)) for t in terms], dtype=np.int64)

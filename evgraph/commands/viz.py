@@ -1,0 +1,100 @@
+"""``evgraph viz`` (one interactive view as an offline HTML file) and ``evgraph atlas``."""
+
+from __future__ import annotations
+
+import click
+
+from ..cli import graph_option, main, open_graph
+
+
+@main.command()
+@click.argument("view", type=click.Choice(["overview", "graph", "ego", "paths", "crosstalk"]), default="overview")
+@graph_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--node", help="ego: the centre node (CURIE or label).")
+@click.option("--radius", type=click.IntRange(1, 6), default=1, show_default=True, help="ego: hops from the centre.")
+@click.option("--from", "source", help="paths: source node (CURIE or label).")
+@click.option("--to", "target", help="paths: target node (CURIE or label).")
+@click.option("-k", "k", type=click.IntRange(1, 50), default=5, show_default=True, help="paths: how many paths.")
+@click.option("--category", "categories", multiple=True, help="crosstalk: only these condition categories.")
+@click.option("--cap", type=click.IntRange(1, 20000), default=2000, show_default=True,
+              help="At most this many nodes (the best by hub score).")
+@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness", "bridging"]), default="degree",
+              show_default=True, help="Hub measure that sizes the nodes.")
+@click.option("--physics", is_flag=True, help="Let vis-network's physics move the nodes (slow for big views).")
+def viz(view: str, graph_dir: str, out: str, node: str | None, radius: int, source: str | None, target: str | None,
+        k: int, categories: tuple[str, ...], cap: int, size_by: str, physics: bool) -> None:
+    """Write an interactive network VIEW as one self-contained HTML file (works offline).
+
+    \b
+    Views:
+      overview   organ-to-organ EV traffic map (organs and cell types)
+      graph      the whole graph, capped to the top --cap nodes by hub score
+      ego        the neighbourhood of --node to --radius hops
+      paths      the top -k propagation paths --from a node --to another
+      crosstalk  condition categories and the cargo and pathways between them
+    \b
+    Examples:
+      evgraph viz --out traffic.html
+      evgraph viz ego --node macrophage --radius 2 --out macrophage.html
+      evgraph viz paths --from "obesity disorder" --to "Alzheimer disease" --out paths.html
+    """
+    from ..errors import EvgraphError
+    from ..viz import visualize
+
+    if view == "ego" and not node:
+        raise EvgraphError("the ego view needs a node (--node CURIE or label)")
+    if view == "paths" and not (source and target):
+        raise EvgraphError("the paths view needs --from and --to (CURIEs or labels)")
+    kg = open_graph(graph_dir)
+    options = {"size_by": size_by, "cap": cap}
+    if view == "ego":
+        options.update(node=node, radius=radius)
+    elif view == "paths":
+        options.update(source=source, target=target, k=k)
+    elif view == "crosstalk":
+        options.update(categories=list(categories) or None)
+    result = visualize(kg, view, **options)
+    result.physics = physics
+    path = result.write(out)
+    click.echo(f"wrote {path} ({result.num_nodes} nodes, {result.num_edges} edges)", err=True)
+
+
+@main.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME=PATH",
+              help="Build the graph from these sources (repeatable, as in 'evgraph build'). Default: curated.")
+@click.option("--graph", "graph_dir", type=click.Path(file_okay=False),
+              help="Use this built graph folder instead of building one.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the atlas to.")
+@click.option("--cap", type=click.IntRange(1, 20000), default=2000, show_default=True,
+              help="Node limit of the big views.")
+@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness", "bridging"]), default="degree",
+              show_default=True, help="Hub measure that sizes the nodes.")
+@click.option("--top-hubs", type=click.IntRange(0, 500), default=20, show_default=True,
+              help="Hub rows (each with its neighbourhood view).")
+@click.option("-k", "k", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="Propagation paths per condition pair.")
+@click.option("--permutations", type=click.IntRange(0, 10000), default=100, show_default=True,
+              help="Permutations for the crosstalk p-values.")
+@click.option("--no-exports", is_flag=True, help="Skip the KGX, RDF and Neo4j exports.")
+def atlas(sources: tuple[str, ...], graph_dir: str | None, out: str, cap: int, size_by: str, top_hubs: int, k: int,
+          permutations: int, no_exports: bool) -> None:
+    """Build the graph, run the analyses and write a browsable atlas folder (open OUT/index.html).
+
+    The atlas holds the interactive views (EV traffic map, whole graph, crosstalk, propagation
+    paths between condition categories, the neighbourhoods of the top hubs), sortable tables
+    linking to them, and the KGX, RDF and Neo4j exports. Everything works offline.
+
+    \b
+    Examples:
+      evgraph atlas --out atlas/
+      evgraph atlas --source curated --source kgx=more/kgx --out atlas/
+    """
+    from ..api import build
+    from ..store import load_built
+    from ..viz.atlas import write_atlas
+
+    kg = load_built(graph_dir) if graph_dir else build(list(sources) or None)
+    index = write_atlas(kg, out, size_by=size_by, cap=cap, top_hubs=top_hubs, k=k, permutations=permutations,
+                        exports=not no_exports)
+    click.echo(f"wrote the atlas of {kg.num_nodes} nodes and {kg.num_edges} edges: open {index}", err=True)

@@ -1,0 +1,437 @@
+"""The atlas: one browsable folder with every view, the analysis tables and the exports.
+
+``evgraph atlas --out DIR`` (or :func:`write_atlas`) runs the analyses that exist in
+:mod:`evgraph.analytics` (hubs, propagation paths between condition categories, crosstalk),
+writes the views and ``index.html`` (sortable tables, every row linked to its view) and the
+KGX, RDF and Neo4j exports where those exporters exist. A missing or failing analysis or
+exporter leaves a note in the index instead of its section. The folder is built in a temporary
+sibling and renamed into place, so ``DIR`` is never half-written.
+
+Layout::
+
+    DIR/index.html            start here
+    DIR/views/*.html          overview, graph, crosstalk, paths-*, ego/*
+    DIR/tables/*.csv          the tables of the index
+    DIR/exports/kgx/ rdf/ neo4j/
+    DIR/atlas.json            what was run, counts and notes
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..errors import EvgraphError
+from ..model import KnowledgeGraph
+from . import analyses
+from .render import _sha256
+from .views import crosstalk_view, ego, paths_view, traffic_map, whole_graph
+
+MARKER = "atlas.json"
+#: Category order used to pick source -> target pairs for propagation paths.
+CATEGORY_ORDER = ("metabolic", "cardiovascular", "hepatic", "renal", "inflammatory", "neurodegenerative",
+                  "oncologic", "other")
+
+
+@dataclass
+class Section:
+    """A table of the index page: rows with a ``link`` column, or a note why it is missing."""
+
+    key: str
+    title: str
+    intro: str
+    table: pd.DataFrame | None = None
+    note: str | None = None
+
+
+@dataclass
+class _State:
+    views: list[tuple[str, str, str]] = field(default_factory=list)  # (title, href, summary)
+    sections: list[Section] = field(default_factory=list)
+    exports: list[tuple[str, str]] = field(default_factory=list)  # (name, href)
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of a CURIE or label.
+
+    >>> slug("CL:0000235")
+    'CL_0000235'
+    >>> slug("obesity disorder -> Alzheimer disease")
+    'obesity_disorder_-_Alzheimer_disease'
+    """
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", text).strip("_") or "x"
+
+
+def condition_pairs(kg: KnowledgeGraph, limit: int = 8) -> list[tuple[str, str]]:
+    """(source, target) conditions between condition categories for the paths section.
+
+    For each pair of categories in :data:`CATEGORY_ORDER` order (metabolic before
+    neurodegenerative, ...), the best-connected condition of each; at most ``limit`` pairs.
+    """
+    conds = kg.nodes[kg.nodes["category"] == "Condition"]
+    if conds.empty:
+        return []
+    deg = analyses.degree(kg)
+    best: dict[str, str] = {}
+    for cat, group in conds.groupby("condition_category"):
+        codes = np.array([kg.index_of(x) for x in group["id"]])
+        order = np.lexsort((group["id"].to_numpy(), -deg[codes]))
+        best[str(cat)] = str(group["id"].iat[order[0]])
+    cats = [c for c in CATEGORY_ORDER if c in best] + sorted(c for c in best if c not in CATEGORY_ORDER)
+    pairs = [(best[a], best[b]) for i, a in enumerate(cats) for b in cats[i + 1:]]
+    return pairs[:limit]
+
+
+def _progress(total: int, enabled: bool | None):
+    from tqdm.auto import tqdm
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    return tqdm(total=total, desc="atlas", unit="step", file=sys.stderr, disable=not enabled)
+
+
+def write_atlas(kg: KnowledgeGraph, out: str | Path, *, size_by: str = "degree", cap: int = 2000,
+                top_hubs: int = 20, k: int = 5, path_pairs: int = 6, permutations: int = 100,
+                exports: bool = True, progress: bool | None = None) -> Path:
+    """Write the atlas of ``kg`` into ``out`` (replacing an earlier atlas there); return ``out/index.html``."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise EvgraphError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise EvgraphError(f"{out}: folder exists and is not an evgraph atlas; choose another --out or remove it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        _build(kg, tmp, size_by=size_by, cap=cap, top_hubs=top_hubs, k=k, path_pairs=path_pairs,
+               permutations=permutations, exports=exports, progress=progress)
+        os.chmod(tmp, 0o755)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out / "index.html"
+
+
+def _build(kg: KnowledgeGraph, root: Path, *, size_by: str, cap: int, top_hubs: int, k: int, path_pairs: int,
+           permutations: int, exports: bool, progress: bool | None) -> None:
+    (root / "views" / "ego").mkdir(parents=True)
+    (root / "tables").mkdir()
+    st = _State()
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("overview", lambda: _view(st, root, "overview.html", "EV traffic map",
+                                   lambda: traffic_map(kg, size_by=size_by, cap=cap))),
+        ("whole graph", lambda: _view(st, root, "graph.html", "Whole graph",
+                                      lambda: whole_graph(kg, size_by=size_by, cap=cap))),
+        ("hubs", lambda: _hubs(st, root, kg, size_by, top_hubs)),
+        ("paths", lambda: _paths(st, root, kg, size_by, k, path_pairs)),
+        ("crosstalk", lambda: _crosstalk(st, root, kg, size_by, permutations)),
+    ]
+    if exports:
+        steps += [("KGX export", lambda: _export_kgx(st, root, kg)),
+                  ("RDF export", lambda: _export_rdf(st, root, kg)),
+                  ("Neo4j export", lambda: _export_neo4j(st, root, kg))]
+    steps.append(("index", lambda: _index(st, root, kg)))
+    with _progress(len(steps), progress) as bar:
+        for name, step in steps:
+            bar.set_postfix_str(name)
+            t0 = time.perf_counter()
+            step()
+            st.timings[name] = round(time.perf_counter() - t0, 3)
+            bar.update(1)
+
+
+def _warn(st: _State, text: str) -> None:
+    st.notes.append(text)
+    print(f"evgraph: warning: {text}", file=sys.stderr)
+
+
+def _view(st: _State, root: Path, name: str, title: str, make: Callable[[], Any], listed: bool = True) -> str | None:
+    try:
+        view = make()
+    except EvgraphError as exc:
+        _warn(st, f"view '{title}' skipped: {exc}")
+        return None
+    view.back_link = "../" * name.count("/") + "../index.html"
+    view.write(root / "views" / name)
+    if listed:
+        st.views.append((title, f"views/{name}", f"{view.num_nodes} nodes, {view.num_edges} edges"))
+    return f"views/{name}"
+
+
+def _analysis(st: _State, name: str, run: Callable[[], Any]) -> Any:
+    """Run an analytics function; a missing or failing one becomes a note."""
+    if not analyses.has_analysis(name):
+        return None
+    try:
+        return run()
+    except Exception as exc:  # an analysis bug must not cost the user the rest of the atlas
+        _warn(st, f"evgraph.analytics.{name} failed ({type(exc).__name__}: {exc}); its section is skipped")
+        return None
+
+
+def _hubs(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, top: int) -> None:
+    intro = ("The most connected nodes (evgraph.analytics.hubs: degree, PageRank, betweenness on the graph "
+             "without publication nodes), ranked by PageRank; each row opens the node's neighbourhood.")
+    measures = ["pagerank", "degree", "betweenness"]
+    table = _analysis(st, "hubs", lambda: analyses.analysis("hubs")(kg, measures=measures, rank_by="pagerank"))
+    if table is None:
+        st.sections.append(Section("hubs", "Hubs", intro, note="evgraph.analytics.hubs is not available; "
+                                   "the views are sized by degree."))
+        return
+    table = table.sort_values("rank").head(top).reset_index(drop=True)
+    cols = [c for c in ("rank", "label", "id", "class", "pagerank", "degree", "betweenness") if c in table.columns]
+    table = table[cols].copy()
+    links = []
+    for curie in table["id"]:
+        name = f"ego/{slug(curie)}.html"
+        href = _view(st, root, name, f"Neighbourhood of {kg.label(curie)}",
+                     lambda c=curie: ego(kg, c, radius=1, size_by=size_by), listed=False)
+        links.append(href or "")
+    table["link"] = links
+    table.to_csv(root / "tables" / "hubs.csv", index=False)
+    st.sections.append(Section("hubs", "Hubs", intro, table))
+
+
+def _paths(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, k: int, n_pairs: int) -> None:
+    intro = ("Top propagation paths (evgraph.analytics.paths: typed metapaths ranked by evidence) between the "
+             "best-connected conditions of different condition categories; each row opens the pair's paths view "
+             "with every hop's references.")
+    if not analyses.has_analysis("paths"):
+        st.sections.append(Section("paths", "Propagation paths", intro,
+                                   note="evgraph.analytics.paths is not available; section skipped."))
+        return
+    rows = []
+    fn = analyses.analysis("paths")
+    for source, target in condition_pairs(kg, n_pairs):
+        found = _analysis(st, "paths", lambda s=source, t=target: fn(kg, s, t, k=k))
+        if found is None or len(found) == 0:
+            continue
+        from .views import _normalise_paths
+
+        plist = _normalise_paths(kg, found)
+        name = f"paths-{slug(source)}--{slug(target)}.html"
+        title = f"Paths: {kg.label(source)} \u2192 {kg.label(target)}"
+        href = _view(st, root, name, title,
+                     lambda s=source, t=target, p=plist: paths_view(kg, s, t, k=k, size_by=size_by, paths=p))
+        for rank, rec in enumerate(found.to_dict("records") if isinstance(found, pd.DataFrame) else [], start=1):
+            rows.append({"source": kg.label(source), "target": kg.label(target), "rank": rec.get("rank", rank),
+                         "metapath": rec.get("metapath", ""), "evidence": rec.get("evidence", np.nan),
+                         "path": rec.get("path", ""), "link": href or ""})
+    if not rows:
+        st.sections.append(Section("paths", "Propagation paths", intro,
+                                   note="no propagation path was found between the condition categories."))
+        return
+    table = pd.DataFrame(rows)
+    table.to_csv(root / "tables" / "paths.csv", index=False)
+    st.sections.append(Section("paths", "Propagation paths", intro, table))
+
+
+def _crosstalk(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, permutations: int) -> None:
+    intro = (f"Crosstalk between condition categories (evgraph.analytics.crosstalk: DWPC over condition-to-condition "
+             f"metapaths, p-value from {permutations} degree-preserving permutations); each row opens the "
+             "crosstalk view at the pair's source category.")
+    result = _analysis(st, "crosstalk", lambda: analyses.analysis("crosstalk")(kg, permutations=permutations, seed=0))
+    href = _view(st, root, "crosstalk.html", "Crosstalk between condition categories",
+                 lambda: crosstalk_view(kg, size_by=size_by, result=result))
+    if result is None:
+        st.sections.append(Section("crosstalk", "Crosstalk", intro,
+                                   note="evgraph.analytics.crosstalk is not available or failed; the crosstalk "
+                                        "view shows cargo and pathways shared by categories instead."))
+        return
+    table = result.table[result.table["score"] > 0].sort_values(["score", "category_a", "category_b"],
+                                                                  ascending=[False, True, True])
+    cols = [c for c in ("category_a", "category_b", "score", "p_value", "n_condition_pairs", "top_EV", "top_cargo",
+                        "top_pathway") if c in table.columns]
+    table = table[cols].reset_index(drop=True)
+    table["link"] = [f"{href}#node=category:{a}" if href else "" for a in table["category_a"]]
+    table.to_csv(root / "tables" / "crosstalk.csv", index=False)
+    st.sections.append(Section("crosstalk", "Crosstalk", intro, table))
+
+
+def _export(st: _State, name: str, run: Callable[[], Any], href: str) -> None:
+    try:
+        run()
+    except ImportError:
+        _warn(st, f"{name} export skipped: its exporter is not installed")
+        return
+    except Exception as exc:  # an exporter bug must not cost the user the rest of the atlas
+        _warn(st, f"{name} export failed ({type(exc).__name__}: {exc})")
+        return
+    st.exports.append((name, href))
+
+
+def _export_kgx(st: _State, root: Path, kg: KnowledgeGraph) -> None:
+    def run() -> None:
+        from ..formats.kgx import write_kgx
+
+        write_kgx(kg, root / "exports" / "kgx")
+
+    _export(st, "KGX TSV", run, "exports/kgx/")
+
+
+def _export_rdf(st: _State, root: Path, kg: KnowledgeGraph) -> None:
+    def run() -> None:
+        from ..formats.rdf import write_rdf
+
+        write_rdf(kg, root / "exports" / "rdf" / "evgraph.ttl")
+
+    _export(st, "RDF (Turtle)", run, "exports/rdf/evgraph.ttl")
+
+
+def _export_neo4j(st: _State, root: Path, kg: KnowledgeGraph) -> None:
+    def run() -> None:
+        from ..query.neo4j_csv import write_neo4j_csv
+
+        write_neo4j_csv(kg, root / "exports" / "neo4j")
+
+    _export(st, "Neo4j import CSV", run, "exports/neo4j/")
+
+
+# ---------------------------------------------------------------------- index page
+_INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
+<title>evgraph atlas</title>
+<style>
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 20px auto; max-width: 1200px;
+  padding: 0 16px; color: #222; }
+h1 { margin-bottom: 0; } .sub { color: #666; margin-top: 4px; }
+table { border-collapse: collapse; margin: 8px 0 24px; font-size: 13px; width: 100%; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; cursor: pointer; user-select: none; white-space: nowrap; }
+th[aria-sort="ascending"]::after { content: " \\25B2"; } th[aria-sort="descending"]::after { content: " \\25BC"; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.note { color: #8a5a00; background: #fff8e6; padding: 6px 10px; border-left: 3px solid #e0a800; }
+ul.views li { margin: 2px 0; }
+</style>
+</head>
+<body>
+<h1>evgraph atlas</h1>
+<p class="sub">{{ summary }}</p>
+{% for note in notes %}<p class="note">{{ note }}</p>{% endfor %}
+<h2>Views</h2>
+<ul class="views">
+{% for title, href, info in views %}<li><a href="{{ href }}">{{ title }}</a> <span class="sub">({{ info }})</span></li>
+{% endfor %}</ul>
+{% for s in sections %}
+<h2 id="{{ s.key }}">{{ s.title }}</h2>
+<p>{{ s.intro }}</p>
+{% if s.note %}<p class="note">{{ s.note }}</p>{% else %}
+<p><a href="tables/{{ s.key }}.csv">{{ s.key }}.csv</a></p>
+<table class="sortable">
+<thead><tr>{% for c in s.columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in s.rows %}<tr>{% for cell in row %}
+{%- if cell.num %}<td class="num" data-v="{{ cell.v }}">{{ cell.text }}</td>
+{%- elif cell.href %}<td><a href="{{ cell.href }}">{{ cell.text }}</a></td>
+{%- else %}<td>{{ cell.text }}</td>{% endif %}{% endfor %}</tr>
+{% endfor %}</tbody>
+</table>{% endif %}
+{% endfor %}
+<h2>Exports</h2>
+<ul>{% for name, href in exports %}<li><a href="{{ href }}">{{ name }}</a></li>{% else %}<li>none</li>{% endfor %}</ul>
+<p class="sub">evgraph {{ version }}; ontology {{ ontology }}. Every page works offline.</p>
+<script>{{ js }}</script>
+</body>
+</html>
+"""
+
+_SORT_JS = """(function () {
+  'use strict';
+  document.querySelectorAll('table.sortable').forEach(function (table) {
+    var heads = table.querySelectorAll('th');
+    heads.forEach(function (th, col) {
+      th.addEventListener('click', function () {
+        var asc = th.getAttribute('aria-sort') !== 'ascending';
+        heads.forEach(function (h) { h.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[col], y = b.cells[col];
+          var vx = x.hasAttribute('data-v') ? parseFloat(x.getAttribute('data-v')) : x.textContent.toLowerCase();
+          var vy = y.hasAttribute('data-v') ? parseFloat(y.getAttribute('data-v')) : y.textContent.toLowerCase();
+          if (typeof vx === 'number' && isNaN(vx)) { vx = -Infinity; }
+          if (typeof vy === 'number' && isNaN(vy)) { vy = -Infinity; }
+          var c = vx < vy ? -1 : (vx > vy ? 1 : 0);
+          return asc ? c : -c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+}());
+"""
+
+
+def _cells(table: pd.DataFrame) -> tuple[list[str], list[list[dict[str, Any]]]]:
+    """Columns and cells of a section table; the first text column links to the row's view."""
+    cols = [c for c in table.columns if c != "link"]
+    link_col = next((c for c in ("label", "source", "category_a") if c in cols), cols[0])
+    rows = []
+    for rec in table.to_dict("records"):
+        row = []
+        for c in cols:
+            v = rec[c]
+            if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+                fv = float(v)
+                text = "" if np.isnan(fv) else (f"{int(fv)}" if fv.is_integer() and abs(fv) < 1e15 else f"{fv:.4g}")
+                row.append({"num": True, "v": "NaN" if np.isnan(fv) else repr(fv), "text": text})
+            else:
+                href = rec.get("link") if c == link_col and rec.get("link") else None
+                row.append({"num": False, "text": "" if v is None else str(v), "href": href})
+        rows.append(row)
+    return cols, rows
+
+
+def _index(st: _State, root: Path, kg: KnowledgeGraph) -> None:
+    import jinja2
+
+    from ..atomic import atomic_open
+
+    sections = []
+    for s in st.sections:
+        cols, rows = _cells(s.table) if s.table is not None else ([], [])
+        sections.append({"key": s.key, "title": s.title, "intro": s.intro, "note": s.note, "columns": cols,
+                         "rows": rows})
+    csp = (f"default-src 'none'; script-src {_sha256(_SORT_JS)}; style-src 'unsafe-inline'; img-src data:; "
+           "base-uri 'none'; form-action 'none'")
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    summary = (f"{kg.num_nodes} nodes and {kg.num_edges} edges from "
+               f"{', '.join(str(s.get('name', s)) if isinstance(s, dict) else str(s) for s in kg.metadata.get('sources', [])) or 'the graph'}")  # noqa: E501
+    html = env.from_string(_INDEX).render(
+        csp=csp, summary=summary, notes=st.notes, views=st.views, sections=sections, exports=st.exports,
+        version=__version__, ontology=kg.schema.version, js=jinja2.utils.markupsafe.Markup(_SORT_JS))
+    with atomic_open(root / "index.html") as fh:
+        fh.write(html)
+    manifest = {"format": "evgraph-atlas", "evgraph_version": __version__, "ontology_version": kg.schema.version,
+                "num_nodes": kg.num_nodes, "num_edges": kg.num_edges, "views": [v[1] for v in st.views],
+                "sections": {s.key: (s.note or f"{len(s.table)} rows") for s in st.sections},
+                "exports": [e[1] for e in st.exports], "notes": st.notes, "seconds": st.timings}
+    with atomic_open(root / MARKER) as fh:
+        json.dump(manifest, fh, indent=2, sort_keys=True)
+        fh.write("\n")

@@ -1,0 +1,760 @@
+"""The interactive views: each returns a :class:`View` (a pyvis ``Network`` plus page metadata).
+
+* :func:`traffic_map` (``overview``): organs and cell types, an arrow from each releaser to each
+  EV target weighted by the number of supported transfers (EV populations);
+* :func:`whole_graph` (``graph``): the top nodes by hub score (``cap``) and the edges between them;
+* :func:`ego`: a node's neighbourhood to ``radius`` hops;
+* :func:`paths_view` (``paths``): the top propagation paths between two nodes, highlighted;
+* :func:`crosstalk_view` (``crosstalk``): condition categories and the cargo and pathways they share.
+
+Layouts are computed in Python (:mod:`evgraph.viz.layout`) and physics is off, so pages open
+at once. Write a view with :meth:`View.write`; in Jupyter a view displays itself.
+
+>>> import evgraph
+>>> kg = evgraph.load()
+>>> view = traffic_map(kg)
+>>> view.num_nodes > 10 and "<script" in view.html()
+True
+>>> ego(kg, "macrophage", radius=1).center
+'CL:0000235'
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import EvgraphError
+from ..identifiers import resolver_url
+from ..model import KnowledgeGraph, split_list
+from . import analyses
+from .layout import spring_layout
+from .render import iframe, render_page
+from .style import class_label, style_for
+
+#: Views by name (``evgraph viz VIEW`` / ``kg.visualize(view)``).
+VIEWS = ("overview", "graph", "ego", "paths", "crosstalk")
+
+DEFAULT_CAP = 2000
+#: Nodes of these classes are left out of the big views (their facts are in the tooltips).
+DEFAULT_EXCLUDE = ("Publication",)
+REFS_SHOWN = 8
+PATH_COLORS = ("#D62728", "#1F77B4", "#2CA02C", "#9467BD", "#FF7F0E", "#8C564B", "#E377C2", "#17BECF")
+
+
+@dataclass
+class View:
+    """One interactive view: a pyvis ``Network`` and what the page says about it."""
+
+    name: str
+    title: str
+    network: Any  # pyvis.network.Network
+    classes: list[dict[str, Any]]
+    sizing: str = ""
+    description: str = ""
+    center: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    physics: bool = False
+    back_link: str | None = None
+
+    @property
+    def num_nodes(self) -> int:
+        return len(self.network.nodes)
+
+    @property
+    def num_edges(self) -> int:
+        return len(self.network.edges)
+
+    def data(self) -> dict[str, Any]:
+        """The JSON the page is built from (nodes, edges, classes, options)."""
+        return {"nodes": self.network.nodes, "edges": self.network.edges, "classes": self.classes,
+                "sizing": self.sizing, "physics": self.physics, "view": self.name}
+
+    def html(self) -> str:
+        """The complete, self-contained HTML page."""
+        subtitle = f"{self.num_nodes} nodes, {self.num_edges} edges"
+        return render_page(self.data(), title=self.title, subtitle=subtitle, description=self.description,
+                           back_link=self.back_link)
+
+    def write(self, path: str | Path) -> Path:
+        """Write the page to ``path`` atomically; return the path."""
+        from ..atomic import atomic_open
+
+        path = Path(path)
+        with atomic_open(path) as fh:
+            fh.write(self.html())
+        return path
+
+    def _repr_html_(self) -> str:
+        return iframe(self.html())
+
+    def __repr__(self) -> str:
+        return f"<View {self.name}: {self.num_nodes} nodes, {self.num_edges} edges>"
+
+
+# ---------------------------------------------------------------------- shared pieces
+@lru_cache(maxsize=65536)
+def _link(curie: str) -> str | None:
+    try:
+        url = resolver_url(curie)
+    except (ValueError, KeyError):
+        return None
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def _refs(cells: Iterable[Any]) -> list[str]:
+    out: set[str] = set()
+    for cell in cells:
+        out.update(split_list(cell))
+    return sorted(out)
+
+
+def _ref_items(refs: Sequence[str]) -> tuple[list[list[Any]], int]:
+    shown = [[r, _link(r)] for r in refs[:REFS_SHOWN]]
+    return shown, max(0, len(refs) - REFS_SHOWN)
+
+
+@dataclass
+class _Edge:
+    source: str
+    target: str
+    headline: str
+    weight: float = 1.0
+    refs: list[str] = field(default_factory=list)
+    info: list[list[str]] = field(default_factory=list)
+    color: str | None = None
+    dashes: bool = False
+    arrow: bool = True
+    label: str | None = None
+    width: float | None = None
+
+
+@dataclass
+class _Node:
+    id: str
+    label: str
+    cls: str
+    curie: str | None
+    info: list[list[str]] = field(default_factory=list)
+    mark: bool = False
+
+
+def _columns(kg: KnowledgeGraph) -> dict[str, np.ndarray]:
+    """Node and edge columns as object arrays (cached): per-row pandas access is far too slow."""
+    key = ("viz-columns",)
+    if key not in kg._cache:
+        cols = {f"node_{c}": kg.nodes[c].to_numpy(dtype=object) for c in ("id", "label", "category")}
+        cat = kg.nodes["condition_category"] if "condition_category" in kg.nodes else None
+        cols["node_condition_category"] = (cat.fillna("").astype(str).to_numpy(dtype=object) if cat is not None
+                                           else np.full(kg.num_nodes, "", dtype=object))
+        for c in ("publications", "direction"):
+            cols[f"edge_{c}"] = kg.edges[c].astype(object).where(kg.edges[c].notna(), "").to_numpy(dtype=object)
+        cols["edge_predicate"] = kg.edges["predicate"].astype(str).to_numpy(dtype=object)
+        kg._cache[key] = cols
+    return kg._cache[key]
+
+
+def _kg_node(kg: KnowledgeGraph, code: int, extra: list[list[str]] | None = None, mark: bool = False) -> _Node:
+    cols = _columns(kg)
+    cls = str(cols["node_category"][code])
+    info = [["class", class_label(cls)]]
+    cat = cols["node_condition_category"][code]
+    if cat:
+        info.append(["condition category", str(cat)])
+    curie = str(cols["node_id"][code])
+    return _Node(curie, str(cols["node_label"][code]), cls, curie, info + (extra or []), mark)
+
+
+def _sizes(values: np.ndarray, lo: float = 8.0, hi: float = 42.0) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        return values
+    top = float(values.max())
+    if top <= 0:
+        return np.full(len(values), (lo + hi) / 3)
+    return lo + (hi - lo) * np.sqrt(np.clip(values, 0, None) / top)
+
+
+def _assemble(name: str, title: str, nodes: list[_Node], edges: list[_Edge], scores: np.ndarray, measure: str, *,
+              positions: np.ndarray | None = None, description: str = "", center: str | None = None,
+              meta: dict[str, Any] | None = None, physics: bool = False, seed: int = 7) -> View:
+    """Lay out, style and pack nodes and edges into a pyvis ``Network``."""
+    from pyvis.network import Network
+
+    index = {n.id: i for i, n in enumerate(nodes)}
+    if len(index) != len(nodes):
+        raise EvgraphError(f"internal error: duplicate nodes in the {name} view")
+    src = np.array([index[e.source] for e in edges], dtype=np.int64)
+    dst = np.array([index[e.target] for e in edges], dtype=np.int64)
+    if positions is None:
+        positions = spring_layout(len(nodes), src, dst, np.array([e.weight for e in edges], dtype=float), seed=seed)
+    sizes = _sizes(scores)
+    node_refs: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        node_refs[e.source].update(e.refs)
+        node_refs[e.target].update(e.refs)
+    net = Network(height="100%", width="100%", directed=True)
+    for i, n in enumerate(nodes):
+        style = style_for(n.cls)
+        refs, more = _ref_items(sorted(node_refs.get(n.id, ())))
+        info = [*n.info, [f"hub score ({measure})", f"{scores[i]:.4g}"]] if measure else n.info
+        net.add_node(n.id, label=n.label, shape=style.shape, color=style.color, x=float(positions[i, 0]),
+                     y=float(positions[i, 1]), size=round(float(sizes[i]), 1), physics=physics, cls=n.cls,
+                     curie=n.curie, url=_link(n.curie) if n.curie else None, info=info, refs=refs,
+                     more_refs=more, mark=n.mark)
+    max_w = max((e.weight for e in edges), default=1.0) or 1.0
+    for j, e in enumerate(edges):
+        refs, more = _ref_items(e.refs)
+        width = e.width if e.width is not None else 1.0 + 5.0 * np.sqrt(e.weight / max_w)
+        color = e.color or style_for(nodes[index[e.source]].cls).color
+        net.edges.append({"id": j, "from": e.source, "to": e.target, "width": round(float(width), 2),
+                          "color": color, "dashes": e.dashes, "arrow": e.arrow, "label": e.label,
+                          "headline": e.headline, "info": e.info, "refs": refs, "more_refs": more})
+    counts = pd.Series([n.cls for n in nodes], dtype=object).value_counts()
+    classes = [{"name": c, "label": class_label(c), "color": style_for(c).color, "shape": style_for(c).shape,
+                "count": int(counts[c])} for c in sorted(counts.index, key=lambda c: (-counts[c], c))]
+    sizing = f"Node size: hub score ({measure})." if measure else ""
+    return View(name, title, net, classes, sizing, description, center, dict(meta or {}), physics)
+
+
+def _top(scores: np.ndarray, eligible: np.ndarray, cap: int) -> np.ndarray:
+    """Codes of the ``cap`` best-scored eligible nodes (ties broken by code), in code order."""
+    codes = np.flatnonzero(eligible)
+    if len(codes) > cap:
+        order = np.lexsort((codes, -scores[codes]))
+        codes = np.sort(codes[order[:cap]])
+    return codes
+
+
+def _collapse(kg: KnowledgeGraph, mask: np.ndarray, scores: np.ndarray, max_edges: int) -> list[_Edge]:
+    """Edges under ``mask``, parallel ones (same ends and relationship) merged, strongest first if capped."""
+    idx = np.flatnonzero(mask)
+    if len(idx) == 0:
+        return []
+    cols = _columns(kg)
+    pred = kg.edges["predicate"].cat.codes.to_numpy()[idx]
+    src, dst = kg.src[idx], kg.dst[idx]
+    order = np.lexsort((idx, pred, dst, src))
+    idx, pred, src, dst = idx[order], pred[order], src[order], dst[order]
+    new = np.ones(len(idx), dtype=bool)
+    new[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1]) | (pred[1:] != pred[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], len(idx))
+    if len(starts) > max_edges:
+        strength = scores[src[starts]] + scores[dst[starts]]
+        keep = np.sort(np.lexsort((np.arange(len(starts)), -strength))[:max_edges])
+        starts, ends = starts[keep], ends[keep]
+    ids, labels = cols["node_id"], cols["node_label"]
+    pubs, direction, pnames = cols["edge_publications"], cols["edge_direction"], cols["edge_predicate"]
+    out = []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        rows = idx[a:b]
+        s, o = int(src[a]), int(dst[a])
+        p = pnames[rows[0]]
+        info = [["relationship", p]]
+        dirs = sorted({str(d) for d in direction[rows] if d})
+        if dirs:
+            info.append(["direction", ", ".join(dirs)])
+        if len(rows) > 1:
+            info.append(["statements", str(len(rows))])
+        out.append(_Edge(str(ids[s]), str(ids[o]), f"{labels[s]} {p} {labels[o]}", float(len(rows)),
+                         _refs(pubs[rows]), info, color=None, width=1.0 + np.log2(len(rows))))
+    return out
+
+
+# ---------------------------------------------------------------------- overview: EV traffic map
+def transfers(kg: KnowledgeGraph) -> pd.DataFrame:
+    """Releaser-to-target EV transfers: one row per (releaser, EV population, target) code triple.
+
+    A releaser ``releases`` an EV population that is ``taken_up_by`` a cell type or ``homes_to``
+    an organ. Columns: ``releaser``, ``population``, ``target`` (node codes) and ``refs``.
+    """
+    pred = kg.edges["predicate"]
+    pubs = kg.edges["publications"].to_numpy(dtype=object)
+    rel = (pred == "releases").to_numpy()
+    tgt = pred.isin(["taken_up_by", "homes_to"]).to_numpy()
+    left = pd.DataFrame({"releaser": kg.src[rel], "population": kg.dst[rel], "refs_r": pubs[rel]})
+    right = pd.DataFrame({"population": kg.src[tgt], "target": kg.dst[tgt], "refs_t": pubs[tgt]})
+    out = left.merge(right, on="population", how="inner")
+    out["refs"] = out["refs_r"].fillna("").astype(str) + "|" + out["refs_t"].fillna("").astype(str)
+    return out[["releaser", "population", "target", "refs"]]
+
+
+def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAULT_CAP, max_edges: int | None = None,
+                **_: Any) -> View:
+    """The organ-to-organ EV traffic map: organs and cell types, arrows weighted by supported transfers.
+
+    At most ``cap`` nodes (best hub scores) and ``max_edges`` arrows (heaviest; default 4 x cap).
+    """
+    scores = analyses.hub_scores(kg, size_by)
+    tr = transfers(kg)
+    if tr.empty:
+        raise EvgraphError("the graph has no EV transfers (releases + taken_up_by/homes_to) to map")
+    pairs = (tr[["releaser", "target", "population"]].drop_duplicates()
+             .groupby(["releaser", "target"], sort=True).size().rename("weight").reset_index())
+    involved = np.unique(np.concatenate([pairs["releaser"].to_numpy(), pairs["target"].to_numpy()]))
+    # organs the involved cell types are part of
+    part = (kg.edges["predicate"] == "part_of").to_numpy()
+    part_src, part_dst = kg.src[part], kg.dst[part]
+    organs = kg.node_class[part_dst] == "Organ"
+    keep_part = np.isin(part_src, involved) & organs
+    codes = np.union1d(involved, part_dst[keep_part])
+    if len(codes) > cap:
+        chosen = np.zeros(kg.num_nodes, dtype=bool)
+        chosen[codes] = True
+        codes = _top(scores, chosen, cap)
+    in_view = np.zeros(kg.num_nodes, dtype=bool)
+    in_view[codes] = True
+    pairs = pairs[in_view[pairs["releaser"].to_numpy()] & in_view[pairs["target"].to_numpy()]]
+    limit = max_edges if max_edges is not None else 4 * cap
+    if len(pairs) > limit:
+        pairs = pairs.iloc[np.sort(np.lexsort((np.arange(len(pairs)), -pairs["weight"].to_numpy()))[:limit])]
+    kept = tr.merge(pairs[["releaser", "target"]], on=["releaser", "target"])
+    detail = kept.groupby(["releaser", "target"], sort=True).agg(pops=("population", lambda s: sorted(set(s))),
+                                                                  refs=("refs", list)).reset_index()
+    pairs = pairs.merge(detail, on=["releaser", "target"])[["releaser", "target", "weight", "pops", "refs"]]
+    carries = (kg.edges["predicate"] == "carries").to_numpy()
+    cargo_of: dict[int, list[int]] = defaultdict(list)
+    for p, c in zip(kg.src[carries], kg.dst[carries], strict=True):
+        cargo_of[int(p)].append(int(c))
+    labels = kg.nodes["label"].to_numpy(dtype=object)
+    ids = kg.nodes["id"].to_numpy(dtype=object)
+    edges = []
+    for r, t, weight, pops, refs in pairs.itertuples(index=False):
+        cargo = sorted({str(labels[c]) for p in pops for c in cargo_of.get(p, ())})
+        info = [["supported transfers (EV populations)", str(weight)]]
+        if cargo:
+            info.append(["cargo", ", ".join(cargo[:8]) + (f" and {len(cargo) - 8} more" if len(cargo) > 8 else "")])
+        edges.append(_Edge(str(ids[r]), str(ids[t]), f"{labels[r]} \u2192 {labels[t]}", float(weight), _refs(refs),
+                           info, label=str(weight) if weight > 1 else None))
+    for s, o in zip(part_src[keep_part], part_dst[keep_part], strict=True):
+        if in_view[s] and in_view[o]:
+            edges.append(_Edge(str(ids[s]), str(ids[o]), f"{labels[s]} part of {labels[o]}", 1.0,
+                               info=[["relationship", "part_of"]], color="#BBBBBB", dashes=True, arrow=False,
+                               width=1.0))
+    nodes = [_kg_node(kg, int(c)) for c in codes]
+    return _assemble("overview", "EV traffic map", nodes, edges, scores[codes], size_by,
+                     description=("Organs and cell types; an arrow from the releasing organ or cell type to the "
+                                  "cell type that takes the EVs up or the organ they home to, its width the number "
+                                  "of supported transfers (EV populations). Dashed: cell type part of organ."),
+                     meta={"transfers": int(pairs["weight"].sum())})
+
+
+# ---------------------------------------------------------------------- capped whole graph
+def whole_graph(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAULT_CAP,
+                max_edges: int | None = None, exclude: Sequence[str] = DEFAULT_EXCLUDE, **_: Any) -> View:
+    """The ``cap`` top nodes by hub score and the edges among them (at most ``max_edges``)."""
+    if cap < 1:
+        raise EvgraphError("--cap must be at least 1")
+    scores = analyses.hub_scores(kg, size_by)
+    eligible = ~np.isin(kg.node_class, list(exclude))
+    codes = _top(scores, eligible, cap)
+    in_view = np.zeros(kg.num_nodes, dtype=bool)
+    in_view[codes] = True
+    mask = in_view[kg.src] & in_view[kg.dst]
+    edges = _collapse(kg, mask, scores, max_edges if max_edges is not None else 4 * cap)
+    nodes = [_kg_node(kg, int(c)) for c in codes]
+    shown = f"{len(codes)}" if len(codes) == int(eligible.sum()) else f"top {len(codes)} of {int(eligible.sum())}"
+    return _assemble("graph", "Whole graph", nodes, edges, scores[codes], size_by,
+                     description=(f"The {shown} nodes by hub score ({size_by}) and the edges between them"
+                                  + (f"; {', '.join(exclude)} nodes are left out (see the tooltips)" if exclude else "")
+                                  + "."),
+                     meta={"cap": cap})
+
+
+# ---------------------------------------------------------------------- ego network
+def neighbourhood(kg: KnowledgeGraph, code: int, radius: int) -> dict[int, int]:
+    """Node code -> hop distance for every node within ``radius`` hops (edges in either direction)."""
+    adj = kg.adjacency(undirected=True)
+    dist = {code: 0}
+    frontier = np.array([code])
+    for hop in range(1, radius + 1):
+        if len(frontier) == 0:
+            break
+        nxt = np.unique(adj[frontier].indices)
+        nxt = nxt[[n not in dist for n in nxt]] if len(nxt) else nxt
+        for n in nxt:
+            dist[int(n)] = hop
+        frontier = nxt
+    return dist
+
+
+def ego(kg: KnowledgeGraph, node: str | None = None, *, radius: int = 1, size_by: str = "degree",
+        cap: int = DEFAULT_CAP, exclude: Sequence[str] = DEFAULT_EXCLUDE, **_: Any) -> View:
+    """The neighbourhood of ``node`` (CURIE or label) to ``radius`` hops, the centre outlined."""
+    if not node:
+        raise EvgraphError("the ego view needs a node (--node CURIE or label)")
+    if radius < 1:
+        raise EvgraphError("--radius must be at least 1")
+    center = kg.resolve(node)
+    code = kg.index_of(center)
+    scores = analyses.hub_scores(kg, size_by)
+    dist = neighbourhood(kg, code, radius)
+    excluded = set(exclude)
+    candidates = np.array([c for c in sorted(dist) if c == code or kg.node_class[c] not in excluded], dtype=np.int64)
+    if len(candidates) > cap:
+        hops = np.array([dist[c] for c in candidates])
+        order = np.lexsort((candidates, -scores[candidates], hops))[:cap]
+        candidates = np.sort(candidates[order])
+    in_view = np.zeros(kg.num_nodes, dtype=bool)
+    in_view[candidates] = True
+    edges = _collapse(kg, in_view[kg.src] & in_view[kg.dst], scores, 4 * cap)
+    nodes = [_kg_node(kg, int(c), [["hops from centre", str(dist[int(c)])]], mark=int(c) == code) for c in candidates]
+    label = kg.label(center)
+    return _assemble("ego", f"Neighbourhood of {label}", nodes, edges, scores[candidates], size_by, center=center,
+                     description=f"Nodes within {radius} hop(s) of {label} ({center}), edges in either direction.",
+                     meta={"radius": radius})
+
+
+# ---------------------------------------------------------------------- propagation paths
+def find_paths(kg: KnowledgeGraph, source: str, target: str, k: int = 5) -> list[dict[str, Any]]:
+    """Top ``k`` propagation paths as ``{"nodes": [ids], "score": float, "hops": [dicts] or None}``.
+
+    Uses ``evgraph.analytics.paths`` when available; otherwise the ``k`` shortest simple paths of
+    the undirected graph without publication nodes (networkx), scored by their length.
+    """
+    s, t = kg.resolve(source), kg.resolve(target)
+    if analyses.has_analysis("paths"):
+        return _normalise_paths(kg, analyses.analysis("paths")(kg, s, t, k=k))
+    import itertools
+
+    import networkx as nx
+
+    keep = ~np.isin(kg.node_class, list(DEFAULT_EXCLUDE))
+    mask = keep[kg.src] & keep[kg.dst]
+    G = nx.Graph()
+    G.add_edges_from(zip(kg.src[mask].tolist(), kg.dst[mask].tolist(), strict=True))
+    a, b = kg.index_of(s), kg.index_of(t)
+    if a not in G or b not in G or not nx.has_path(G, a, b):
+        return []
+    ids = kg.nodes["id"].to_numpy(dtype=object)
+    found = itertools.islice(nx.shortest_simple_paths(G, a, b), k)
+    return [{"nodes": [str(ids[c]) for c in path], "score": 1.0 / (len(path) - 1)} for path in found]
+
+
+def _normalise_paths(kg: KnowledgeGraph, result: Any) -> list[dict[str, Any]]:
+    """Accept a list of dicts, a DataFrame or objects with ``nodes``/``score`` from the analytics."""
+    if isinstance(result, pd.DataFrame):
+        records = result.to_dict("records")
+    else:
+        records = list(result)
+    out = []
+    for rec in records:
+        if not isinstance(rec, dict):
+            rec = {k: getattr(rec, k) for k in ("nodes", "score", "edges") if hasattr(rec, k)}
+        nodes = rec.get("nodes") or rec.get("path") or rec.get("node_ids")
+        if isinstance(nodes, str):
+            nodes = [n for n in nodes.replace(" -> ", "|").split("|") if n]
+        if not nodes:
+            continue
+        score = rec.get("evidence", rec.get("score", 0.0))
+        out.append({"nodes": [str(n) for n in nodes], "score": float(score or 0.0), "hops": rec.get("hops"),
+                    "metapath": rec.get("metapath"), "path": rec.get("path")})
+    return out
+
+
+def _hop_edges(kg: KnowledgeGraph, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+    """Edge rows joining each unordered pair of codes."""
+    if not pairs:
+        return {}
+    a = np.minimum(kg.src, kg.dst)
+    b = np.maximum(kg.src, kg.dst)
+    keys = pd.MultiIndex.from_arrays([a, b])
+    wanted = pd.MultiIndex.from_tuples(sorted(pairs))
+    rows = np.flatnonzero(keys.isin(wanted))
+    out: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for r in rows:
+        out[(int(a[r]), int(b[r]))].append(int(r))
+    return out
+
+
+def paths_view(kg: KnowledgeGraph, source: str | None = None, target: str | None = None, *, k: int = 5,
+               size_by: str = "degree", paths: list[dict[str, Any]] | None = None, **_: Any) -> View:
+    """The top ``k`` propagation paths from ``source`` to ``target``, one colour per path.
+
+    Each hop's tooltip lists the relationships joining the two nodes and their references.
+    """
+    if not source or not target:
+        raise EvgraphError("the paths view needs --from and --to (CURIEs or labels)")
+    s, t = kg.resolve(source), kg.resolve(target)
+    found = paths if paths is not None else find_paths(kg, s, t, k)
+    if not found:
+        raise EvgraphError(f"no path from {kg.label(s)} ({s}) to {kg.label(t)} ({t})")
+    found = found[:k]
+    scores = analyses.hub_scores(kg, size_by)
+    codes_per_path = [[kg.index_of(n) for n in p["nodes"]] for p in found]
+    pairs = {(min(x, y), max(x, y)) for path in codes_per_path for x, y in itertools.pairwise(path)}
+    rows_of = _hop_edges(kg, pairs)
+    order: list[int] = []
+    xs: dict[int, list[float]] = defaultdict(list)
+    ys: dict[int, list[float]] = defaultdict(list)
+    ranks: dict[int, list[int]] = defaultdict(list)
+    for rank, path in enumerate(codes_per_path):
+        for hop, c in enumerate(path):
+            if c not in xs:
+                order.append(c)
+            xs[c].append(hop / max(1, len(path) - 1))
+            ys[c].append(rank - (len(codes_per_path) - 1) / 2)
+            ranks[c].append(rank + 1)
+    width = 260.0 * max(len(p) for p in codes_per_path)
+    positions = np.array([[np.mean(xs[c]) * width - width / 2, np.mean(ys[c]) * 110.0] for c in order])
+    ids = kg.nodes["id"].to_numpy(dtype=object)
+    labels = kg.nodes["label"].to_numpy(dtype=object)
+    pubs = kg.edges["publications"]
+    edges: list[_Edge] = []
+    seen: dict[tuple[int, int], _Edge] = {}
+    for rank, path in enumerate(codes_per_path):
+        color = PATH_COLORS[rank % len(PATH_COLORS)]
+        for x, y in itertools.pairwise(path):
+            key = (x, y)
+            if key in seen:
+                seen[key].info.append(["also on path", str(rank + 1)])
+                continue
+            hop_no = path.index(x)
+            info = [["path", f"{rank + 1} (score {found[rank]['score']:.3g})"]]
+            if found[rank].get("metapath"):
+                info.append(["metapath", str(found[rank]["metapath"])])
+            hops = found[rank].get("hops")
+            if hops and hop_no < len(hops):
+                hop = hops[hop_no]
+                info.append(["edge", f"{labels[kg.index_of(hop['subject'])]} {hop['relationship']} "
+                                     f"{labels[kg.index_of(hop['object'])]}"])
+                for key in ("direction", "knowledge_level", "confidence"):
+                    if hop.get(key) not in (None, "") and not (isinstance(hop[key], float) and np.isnan(hop[key])):
+                        info.append([key.replace("_", " "), str(hop[key])])
+                if hop.get("species"):
+                    info.append(["species", ", ".join(hop["species"])])
+                refs = sorted(set(hop.get("publications") or []))
+            else:
+                rows = rows_of.get((min(x, y), max(x, y)), [])
+                for r in rows[:6]:
+                    info.append(["edge", f"{labels[kg.src[r]]} {kg.edges['predicate'].iat[r]} {labels[kg.dst[r]]}"])
+                refs = _refs(pubs.iloc[rows])
+            edge = _Edge(str(ids[x]), str(ids[y]), f"hop {hop_no + 1} of path {rank + 1}: {labels[x]} \u2192 "
+                         f"{labels[y]}", 1.0, refs, info, color=color, width=6.0 if rank == 0 else 3.0)
+            seen[key] = edge
+            edges.append(edge)
+    nodes = [_kg_node(kg, c, [["on paths", ", ".join(map(str, sorted(set(ranks[c]))))]], mark=c in (
+        codes_per_path[0][0], codes_per_path[0][-1])) for c in order]
+    return _assemble("paths", f"Paths: {kg.label(s)} \u2192 {kg.label(t)}", nodes, edges, scores[order], size_by,
+                     positions=positions,
+                     description=(f"The top {len(found)} propagation path(s) from {kg.label(s)} ({s}) to "
+                                  f"{kg.label(t)} ({t}); path 1 is the thickest. Hover a hop for its evidence."),
+                     meta={"paths": found, "source": s, "target": t})
+
+
+# ---------------------------------------------------------------------- crosstalk
+CATEGORY_LINKS = ("contributes_to", "released_in", "biomarker_for", "associated_with")
+
+
+def crosstalk_links(kg: KnowledgeGraph) -> pd.DataFrame:
+    """Cargo and pathway nodes linked to each condition category, with their support.
+
+    Returns one row per (``category``, ``id``) with ``support`` (number of statements), computed
+    here (the crosstalk view's fallback when ``evgraph.analytics.crosstalk`` is missing): a
+    cargo belongs to the categories of the conditions it or the EV populations carrying it are
+    linked to (contributes_to, released_in, biomarker_for, associated_with); a pathway to those
+    of the cargo or EV populations that affect it or take part in it.
+    """
+    cat = kg.nodes["condition_category"].to_numpy(dtype=object)
+    pred = kg.edges["predicate"].astype(str).to_numpy()
+    src, dst = kg.src, kg.dst
+    is_cond = kg.node_class[dst] == "Condition"
+    to_cat = pd.DataFrame({"node": src, "category": cat[dst]})[np.isin(pred, CATEGORY_LINKS) & is_cond]
+    to_cat = to_cat[to_cat["category"].astype(str).str.len() > 0]
+    carries = pd.DataFrame({"node": src, "item": dst})[pred == "carries"]
+    via_pop = carries.merge(to_cat, on="node")[["item", "category"]].rename(columns={"item": "node"})
+    cargo_cats = pd.concat([to_cat[~np.isin(kg.node_class[to_cat["node"].to_numpy()], ["EVPopulation"])], via_pop])
+    to_pathway = pd.DataFrame({"node": src, "item": dst})[np.isin(pred, ["affects", "participates_in"])]
+    carriers = pd.concat([cargo_cats, to_cat[kg.node_class[to_cat["node"].to_numpy()] == "EVPopulation"]])
+    path_cats = to_pathway.merge(carriers, on="node")[["item", "category"]].rename(columns={"item": "node"})
+    out = pd.concat([cargo_cats, path_cats])
+    out = out[np.isin(kg.node_class[out["node"].to_numpy()], ["Gene", "MicroRNA", "RNA", "Lipid", "Metabolite",
+                                                                  "Organelle", "Pathway"])]
+    ids = kg.nodes["id"].to_numpy(dtype=object)
+    table = out.groupby(["category", "node"]).size().rename("support").reset_index()
+    table["id"] = ids[table["node"].to_numpy()]
+    return table[["category", "id", "support"]].sort_values(["category", "id"], ignore_index=True)
+
+
+def crosstalk_pairs(kg: KnowledgeGraph, links: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Pairs of condition categories with the cargo and pathways linked to both.
+
+    >>> import evgraph
+    >>> list(crosstalk_pairs(evgraph.load()).columns)
+    ['category_a', 'category_b', 'shared_cargo', 'shared_pathways', 'examples']
+    """
+    links = crosstalk_links(kg) if links is None else links
+    by_cat = {c: set(g["id"]) for c, g in links.groupby("category")}
+    cats = sorted(by_cat)
+    rows = []
+    for i, a in enumerate(cats):
+        for b in cats[i + 1:]:
+            shared = sorted(by_cat[a] & by_cat[b])
+            if not shared:
+                continue
+            classes = [str(kg.node_class[kg.index_of(x)]) for x in shared]
+            n_path = sum(c == "Pathway" for c in classes)
+            rows.append({"category_a": a, "category_b": b, "shared_cargo": len(shared) - n_path,
+                         "shared_pathways": n_path, "examples": ", ".join(kg.label(x) for x in shared[:6])})
+    return pd.DataFrame(rows, columns=["category_a", "category_b", "shared_cargo", "shared_pathways", "examples"])
+
+
+def crosstalk_view(kg: KnowledgeGraph, *, categories: Sequence[str] | None = None, size_by: str = "degree",
+                   cap: int = 300, result: Any = None, permutations: int = 0, **_: Any) -> View:
+    """Condition categories (boxes) and the cargo and pathways between them.
+
+    With ``evgraph.analytics.crosstalk`` (or its ``result``): an edge between two categories per
+    scored pair (width = crosstalk score, p-value in the tooltip) and the EV populations, cargo
+    and pathways that carry most of it. Without it: the cargo and pathways linked to two or more
+    categories (see :func:`crosstalk_links`).
+    """
+    if result is None and analyses.has_analysis("crosstalk"):
+        result = analyses.analysis("crosstalk")(kg, permutations=permutations, seed=0)
+    table = getattr(result, "table", None)
+    if isinstance(table, pd.DataFrame) and {"category_a", "category_b", "score"} <= set(table.columns):
+        return _crosstalk_from_table(kg, table, categories, size_by)
+    return _crosstalk_fallback(kg, categories, size_by, cap)
+
+
+_CURIE_IN_PARENS = re.compile(r"\(([^()\s]+:[^()\s]+)\)\s*$")
+
+
+def _listed_ids(cell: Any) -> list[str]:
+    """CURIEs from an analytics cell such as ``"CCL2 (NCBIGene:6347); miR-126 (mirbase:MIMAT0000445)"``."""
+    if not isinstance(cell, str) or not cell:
+        return []
+    out = []
+    for item in cell.split("; "):
+        m = _CURIE_IN_PARENS.search(item.strip())
+        if m:
+            out.append(m.group(1))
+    return out
+
+
+def _fmt(value: Any) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return "n/a" if np.isnan(v) else f"{v:.3g}"
+
+
+def _crosstalk_from_table(kg: KnowledgeGraph, table: pd.DataFrame, categories: Sequence[str] | None,
+                          size_by: str) -> View:
+    rows = table[table["score"] > 0]
+    if categories:
+        wanted = set(categories)
+        rows = rows[rows["category_a"].isin(wanted) & rows["category_b"].isin(wanted)]
+    if rows.empty:
+        raise EvgraphError("no crosstalk between condition categories (all scores are zero)")
+    rows = rows.sort_values(["category_a", "category_b"])
+    scores_all = analyses.hub_scores(kg, size_by)
+    cats = sorted(set(rows["category_a"]) | set(rows["category_b"]))
+    strength = defaultdict(float)
+    items: dict[str, set[str]] = defaultdict(set)
+    edges: list[_Edge] = []
+    purple = style_for("ConditionCategory").color
+    max_score = float(rows["score"].max())
+    for r in rows.itertuples(index=False):
+        a, b = f"category:{r.category_a}", f"category:{r.category_b}"
+        strength[a] += r.score
+        strength[b] += r.score
+        info = [["crosstalk score", _fmt(r.score)]]
+        for key in ("p_value", "z", "n_condition_pairs"):
+            if hasattr(r, key):
+                info.append([key.replace("_", " "), _fmt(getattr(r, key))])
+        carried = [x for col in ("top_EV", "top_cargo", "top_pathway") for x in _listed_ids(getattr(r, col, ""))
+                   if kg.has_node(x)]
+        if carried:
+            info.append(["carried by", ", ".join(kg.label(x) for x in carried)])
+        edges.append(_Edge(a, b, f"{r.category_a} \u2192 {r.category_b}", float(r.score), info=info, color=purple,
+                           width=1.5 + 8.0 * float(r.score) / max_score))
+        for x in carried:
+            items[x].add(f"{r.category_a} \u2192 {r.category_b}")
+            for end, head in ((a, f"{r.category_a} \u2192 {kg.label(x)}"), (b, f"{kg.label(x)} \u2192 {r.category_b}")):
+                pair = (end, x) if end == a else (x, end)
+                edges.append(_Edge(pair[0], pair[1], head, float(r.score), refs=[], info=[["pair", f"{r.category_a} "
+                                   f"\u2192 {r.category_b}"]], color="#BBBBBB", dashes=True, width=1.0))
+    # merge duplicate item edges
+    seen: dict[tuple[str, str], _Edge] = {}
+    merged = []
+    for e in edges:
+        key = (e.source, e.target)
+        if e.dashes and key in seen:
+            seen[key].info.append(e.info[0])
+            continue
+        seen[key] = e
+        merged.append(e)
+    nodes = [_Node(f"category:{c}", c, "ConditionCategory", None, [["class", "condition category"]]) for c in cats]
+    codes = sorted(kg.index_of(x) for x in items)
+    nodes += [_kg_node(kg, c, [["crosstalk pairs", "; ".join(sorted(items[str(kg.nodes['id'].iat[c])]))]])
+              for c in codes]
+    top_item = float(scores_all[codes].max()) if codes else 1.0
+    cat_scores = np.array([strength[f"category:{c}"] for c in cats])
+    cat_scores = cat_scores / (cat_scores.max() or 1.0) * (top_item or 1.0) * 1.2
+    scores = np.concatenate([cat_scores, scores_all[codes]])
+    # refs for carried nodes: their statements' references
+    return _assemble("crosstalk", "Crosstalk between condition categories", nodes, merged, scores, size_by,
+                     description=("Condition categories (boxes); an arrow from the category where EVs are released "
+                                  "to the one they contribute to, its width the crosstalk score (evgraph.analytics."
+                                  "crosstalk: DWPC over condition-to-condition metapaths, p-value from degree-"
+                                  "preserving permutations), with the EV populations, cargo and pathways that "
+                                  "carry most of it (dashed)."),
+                     meta={"table": rows.reset_index(drop=True)})
+
+
+def _crosstalk_fallback(kg: KnowledgeGraph, categories: Sequence[str] | None, size_by: str, cap: int) -> View:
+    links = crosstalk_links(kg)
+    if categories:
+        links = links[links["category"].isin(list(categories))]
+    n_cats = links.groupby("id")["category"].nunique()
+    shared = n_cats[n_cats >= 2]
+    if shared.empty:
+        raise EvgraphError("no cargo or pathway is linked to two or more condition categories")
+    support = links[links["id"].isin(shared.index)].groupby("id")["support"].sum()
+    ranking = pd.DataFrame({"cats": shared, "support": support.reindex(shared.index)}).reset_index()
+    ranking = ranking.sort_values(["cats", "support", "id"], ascending=[False, False, True]).head(cap)
+    items = sorted(ranking["id"])
+    links = links[links["id"].isin(items)]
+    scores_all = analyses.hub_scores(kg, size_by)
+    cats = sorted(links["category"].unique())
+    cat_support = links.groupby("category")["support"].sum()
+    nodes = [_Node(f"category:{c}", c, "ConditionCategory", None,
+                   [["class", "condition category"],
+                    ["shared cargo and pathways", str(int((links["category"] == c).sum()))]]) for c in cats]
+    codes = [kg.index_of(x) for x in items]
+    nodes += [_kg_node(kg, c, [["categories", ", ".join(sorted(links.loc[links["id"] == kg.nodes["id"].iat[c],
+                                                                         "category"]))]]) for c in codes]
+    top_item = float(scores_all[codes].max()) if codes else 1.0
+    cat_scores = np.array([float(cat_support[c]) for c in cats])
+    cat_scores = cat_scores / (cat_scores.max() or 1.0) * (top_item or 1.0) * 1.2
+    scores = np.concatenate([cat_scores, scores_all[codes]])
+    edges = [_Edge(f"category:{row.category}", row.id, f"{row.category} \u2194 {kg.label(row.id)}",
+                   float(row.support), info=[["supporting statements", str(int(row.support))]],
+                   color=style_for("ConditionCategory").color, arrow=False)
+             for row in links.sort_values(["category", "id"]).itertuples(index=False)]
+    return _assemble("crosstalk", "Crosstalk between condition categories", nodes, edges, scores, size_by,
+                     description=("Condition categories (boxes) and the cargo and pathways linked to two or more "
+                                  "of them, through the conditions that the cargo, or the EV populations carrying it, "
+                                  "contribute to, are released in or mark."),
+                     meta={"pairs": crosstalk_pairs(kg, links)})
+
+
+# ---------------------------------------------------------------------- dispatch
+def make_view(kg: KnowledgeGraph, view: str = "overview", **options: Any) -> View:
+    """Build a view by name (see :data:`VIEWS`); options are passed to the view function."""
+    builders = {"overview": traffic_map, "graph": whole_graph, "ego": ego, "paths": paths_view,
+                "crosstalk": crosstalk_view}
+    if view not in builders:
+        raise EvgraphError(f"unknown view '{view}' (known: {', '.join(VIEWS)})")
+    return builders[view](kg, **options)

@@ -1,0 +1,412 @@
+"""Analytics against reference implementations: networkx for centralities and diffusion,
+a brute-force path enumerator for DWPC, on small synthetic graphs and the curated KB."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from evgraph.analytics import (
+    CROSSTALK_METAPATHS,
+    DEFAULT_METAPATHS,
+    Metapath,
+    crosstalk,
+    hetmat,
+    hubs,
+    paths,
+    propagate,
+    robustness,
+)
+from evgraph.analytics._common import view
+from evgraph.analytics.centrality import betweenness_vector, bridging_vector, degree_frame
+from evgraph.analytics.crosstalk import _attribution, permute_edges
+from evgraph.cli import main
+from evgraph.errors import EvgraphError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _synthetic():
+    spec = importlib.util.spec_from_file_location("evgraph_bench_synthetic", ROOT / "benchmarks" / "synthetic.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def syn():
+    return _synthetic().generate(3000, seed=7)
+
+
+def _nx_view(v):
+    G = nx.Graph()
+    G.add_nodes_from(range(v.n))
+    G.add_edges_from(zip(v.u.tolist(), v.v.tolist(), strict=True))
+    return G
+
+
+# ---------------------------------------------------------------------- synthetic generator
+def test_synthetic_is_deterministic_and_schema_valid(syn):
+    gen = _synthetic()
+    again = gen.generate(3000, seed=7)
+    assert syn.edges["id"].tolist() == again.edges["id"].tolist()
+    assert (syn.edges["object"].astype(str) == again.edges["object"].astype(str)).all()
+    schema = syn.schema
+    assert set(syn.counts()["nodes"]) == set(schema.classes)
+    assert set(syn.counts()["edges"]) == set(schema.relations)
+    cls = syn.node_class.astype(str)
+    for s, p, o in zip(cls[syn.src], syn.edges["predicate"].astype(str), cls[syn.dst], strict=True):
+        assert schema.allows(s, p, o)
+    assert set(syn.edges["primary_knowledge_source"].astype(str)) == {"infores:evgraph-synthetic"}
+    cats = set(syn.nodes.loc[syn.nodes["category"] == "Condition", "condition_category"])
+    assert cats == set(schema.condition_categories)
+    # skewed degrees: the top 1% of nodes hold far more than 1% of the edge ends
+    deg = np.sort(np.bincount(np.concatenate([syn.src, syn.dst])))[::-1]
+    assert deg[: len(deg) // 100].sum() > 0.08 * deg.sum()
+
+
+# ---------------------------------------------------------------------- centralities
+def test_pagerank_matches_networkx(syn):
+    df = hubs(syn, ["pagerank"], tol=1e-13)
+    v = view(syn)
+    ref = nx.pagerank(_nx_view(v), tol=1e-13, max_iter=10000)
+    ids = syn.nodes["id"].to_numpy(dtype=object)[v.codes]
+    got = dict(zip(df["id"], df["pagerank"], strict=True))
+    assert max(abs(got[ids[i]] - ref[i]) for i in range(v.n)) < 1e-9
+
+
+def test_degrees_match_networkx(syn):
+    G = syn.to_networkx()
+    deg = degree_frame(syn)
+    ids = syn.nodes["id"].tolist()
+    for i in range(0, syn.num_nodes, 37):
+        assert deg["in_degree"][i] == G.in_degree(ids[i])
+        assert deg["out_degree"][i] == G.out_degree(ids[i])
+    carries = sum(1 for _, _, d in G.edges(ids[0], data=True) if d["predicate"] == "carries")
+    carries += sum(1 for _, _, d in G.in_edges(ids[0], data=True) if d["predicate"] == "carries")
+    assert deg.get("degree_carries", np.zeros(1))[0] == carries
+
+
+def test_exact_betweenness_matches_networkx(syn):
+    v = view(syn)
+    res = betweenness_vector(v)
+    assert res.method == "exact"
+    ref = nx.betweenness_centrality(_nx_view(v))
+    assert np.abs(res.values - np.array([ref[i] for i in range(v.n)])).max() < 1e-9
+
+
+def test_sampled_betweenness_is_reproducible_and_matches_subset_reference(syn):
+    v = view(syn)
+    a = betweenness_vector(v, k=16, seed=3)
+    b = betweenness_vector(v, k=16, seed=3)
+    assert a.method == "sampled" and np.array_equal(a.values, b.values)
+    pivots = np.sort(np.random.default_rng(3).choice(v.n, size=16, replace=False)).tolist()
+    G = _nx_view(v)
+    ref = nx.betweenness_centrality_subset(G, pivots, list(G), normalized=False)
+    n = v.n
+    scale = 2.0 / ((n - 1) * (n - 2)) * n / 16
+    assert np.abs(a.values - np.array([ref[i] for i in range(n)]) * scale).max() < 1e-9
+    exact = betweenness_vector(v).values
+    top = np.argsort(-exact)[:10]
+    # the standard error is a sampling estimate itself: most top nodes lie within 3 of them
+    assert (np.abs(a.values[top] - exact[top]) < 3 * a.stderr[top] + 1e-12).sum() >= 7
+
+
+def test_bridging_matches_brute_force(syn):
+    v = view(syn)
+    got, info = bridging_vector(v)
+    assert info["method"] == "exact"
+    G = _nx_view(v)
+    cond = np.flatnonzero(syn.node_class.astype(str) == "Condition")
+    cats = syn.nodes["condition_category"].to_numpy(dtype=object)[cond]
+    local = v.local[cond]
+    assert np.all(got >= 0) and got.max() <= 1.0
+    # full check with networkx's subset betweenness (brute-force above validates the definition)
+    ref = np.zeros(v.n)
+    npairs = 0
+    for c in sorted(set(cats)):
+        src = local[cats == c].tolist()
+        tgt = local[cats != c].tolist()
+        r = nx.betweenness_centrality_subset(G, src, tgt, normalized=False)
+        ref += 2 * np.array([r[i] for i in range(v.n)])
+        npairs += len(src) * len(tgt)
+    assert np.abs(got - ref / npairs).max() < 1e-9
+
+
+def test_hubs_ranks_and_measures(syn):
+    df = hubs(syn, ["degree", "pagerank", "betweenness", "bridging"], rank_by="pagerank", classes=["Cargo"])
+    assert set(df["group"]) == {"Cargo"}
+    assert df["class_rank"].iloc[0] == 1 and df["class_rank"].is_monotonic_increasing  # ties share a rank
+    assert {"in_degree", "out_degree", "degree_carries", "betweenness", "bridging"} <= set(df.columns)
+    with pytest.raises(EvgraphError):
+        hubs(syn, ["closeness"])
+
+
+def test_propagate_matches_networkx_personalized_pagerank(syn):
+    seeds = ["MONDO:9000001", "MONDO:9000002"]
+    df = propagate(syn, seeds, restart=0.3, include_seeds=True, tol=1e-13)
+    v = view(syn)
+    G = _nx_view(v)
+    pers = {int(v.local[syn.index_of(s)]): 1.0 for s in seeds}
+    ref = nx.pagerank(G, alpha=0.7, personalization=pers, tol=1e-13, max_iter=10000)
+    ids = syn.nodes["id"].to_numpy(dtype=object)[v.codes]
+    got = dict(zip(df["id"], df["score"], strict=True))
+    assert max(abs(got[ids[i]] - ref[i]) for i in range(v.n)) < 1e-9
+
+
+# ---------------------------------------------------------------------- metapaths and DWPC
+def test_metapath_parse_format_roundtrip():
+    for text in DEFAULT_METAPATHS + CROSSTALK_METAPATHS:
+        mp = Metapath.parse(text)
+        assert mp.abbrev == text
+        assert Metapath.parse(str(mp)) == mp
+        assert mp.inverse().inverse() == mp
+    with pytest.raises(EvgraphError, match="cannot link"):
+        Metapath.parse("CrEV")  # conditions release nothing
+    with pytest.raises(EvgraphError, match="unknown class"):
+        Metapath.parse("XrEV")
+
+
+def brute_dwpc(kg, mp: Metapath, damping=0.4):
+    """Oracle: DWPC by explicit depth-first enumeration of simple paths (pure Python)."""
+    cls = kg.node_class.astype(str)
+    sets = mp.node_sets()
+    pred = kg.edges["predicate"].astype(str).to_numpy()
+    hops = []
+    for i, (rel, rev) in enumerate(zip(mp.relations, mp.reverse, strict=True)):
+        pairs = set()
+        sym = kg.schema.relations[rel].symmetric
+        for s, p, o in zip(kg.src.tolist(), pred, kg.dst.tolist(), strict=True):
+            if p != rel:
+                continue
+            cands = [(o, s)] if rev else [(s, o)]
+            if sym:
+                cands = [(s, o), (o, s)]
+            for a, b in cands:
+                if a != b and cls[a] in sets[i] and cls[b] in sets[i + 1]:
+                    pairs.add((a, b))
+        out_deg, in_deg, adj = defaultdict(int), defaultdict(int), defaultdict(list)
+        for a, b in pairs:
+            out_deg[a] += 1
+            in_deg[b] += 1
+            adj[a].append(b)
+        hops.append((adj, out_deg, in_deg))
+    result = defaultdict(float)
+
+    def dfs(path, weight):
+        i = len(path) - 1
+        if i == len(mp):
+            result[(path[0], path[-1])] += weight
+            return
+        adj, od, idg = hops[i]
+        for b in adj[path[-1]]:
+            if b in path:
+                continue
+            dfs([*path, b], weight * od[path[-1]] ** -damping * idg[b] ** -damping)
+
+    for s in np.flatnonzero(np.isin(cls, list(sets[0]))):
+        dfs([int(s)], 1.0)
+    return result
+
+
+@pytest.mark.parametrize("text", [
+    "C<riEVctC", "C<riEVcCGctC", "C<riEVcCGaPW<aCGctC", "C<riEVcCGaPW<piGasC", "O<poCTrEVcCGrgGasC",
+    "O<poCTrEVuCT", "C<riEVuCTrEVctC", "GiGiG", "CscCscC",
+])
+def test_dwpc_matches_brute_force(syn, text):
+    mp = Metapath.parse(text)
+    M = hetmat(syn).dwpc(mp).tocoo()
+    got = {(int(r), int(c)): float(d) for r, c, d in zip(M.row, M.col, M.data, strict=True) if d != 0}
+    ref = {k: v for k, v in brute_dwpc(syn, mp).items() if v != 0}
+    assert got.keys() == ref.keys()
+    assert max((abs(got[k] - ref[k]) for k in ref), default=0.0) < 1e-9
+
+
+def test_paths_sum_to_dwpc_and_carry_references(syn):
+    mp = Metapath.parse("C<riEVcCGctC")
+    M = hetmat(syn).dwpc(mp).tocoo()
+    best = int(np.argmax(M.data))
+    s, t = int(M.row[best]), int(M.col[best])
+    ids = syn.nodes["id"].to_numpy(dtype=object)
+    df = paths(syn, ids[s], ids[t], [mp], k=1000)
+    assert len(df) == df["n_paths"].iloc[0]
+    assert abs(df["pdp"].sum() - M.data[best]) < 1e-9
+    assert abs(df["dwpc"].iloc[0] - M.data[best]) < 1e-9
+    conf = syn.edges["confidence"].to_numpy()
+    for _, row in df.iterrows():
+        prod = 1.0
+        for hop in row["hops"]:
+            assert hop["publications"] and hop["edges"]
+            prod *= max(conf[syn.edges.index[syn.edges["id"] == e][0]] for e in hop["edges"])
+        assert abs(prod - row["evidence"]) < 1e-12
+    assert (np.diff(df["evidence"].to_numpy()) <= 1e-15).all()
+
+
+def test_paths_filters(syn):
+    mp = Metapath.parse("C<riEVcCGctC")
+    M = hetmat(syn).dwpc(mp).tocoo()
+    best = int(np.argmax(M.data))
+    ids = syn.nodes["id"].to_numpy(dtype=object)
+    s, t = ids[M.row[best]], ids[M.col[best]]
+    human = paths(syn, s, t, [mp], k=1000, species="NCBITaxon:9606")
+    for hops in human["hops"]:
+        for hop in hops:
+            assert hop["species"] == [] or "NCBITaxon:9606" in hop["species"]
+    strong = paths(syn, s, t, [mp], k=1000, min_knowledge_level="knowledge_assertion")
+    for hops in strong["hops"]:
+        assert all(h["knowledge_level"] == "knowledge_assertion" for h in hops)
+
+
+# ---------------------------------------------------------------------- crosstalk, robustness
+def test_crosstalk_scores_attribution_and_permutations(syn):
+    mp = Metapath.parse("C<riEVcCGctC")
+    res = crosstalk(syn, [mp], permutations=3, seed=1)
+    again = crosstalk(syn, [mp], permutations=3, seed=1)
+    assert res.table.equals(again.table)
+    hm = hetmat(syn)
+    D = hm.dwpc(mp).toarray()
+    cond = np.flatnonzero(syn.node_class.astype(str) == "Condition")
+    cats = syn.nodes["condition_category"].to_numpy(dtype=object)[cond]
+    for _, row in res.table.iterrows():
+        a = cond[cats == row["category_a"]]
+        b = cond[cats == row["category_b"]]
+        sub = D[np.ix_(a, b)].copy()
+        if row["category_a"] == row["category_b"]:
+            np.fill_diagonal(sub, 0.0)
+        assert abs(sub.sum() / row["n_condition_pairs"] - row["score"]) < 1e-9
+        va = np.zeros(syn.num_nodes)
+        va[a] = 1
+        vb = np.zeros(syn.num_nodes)
+        vb[b] = 1
+        for contrib in _attribution(hm, mp, va, vb, 0.4).values():  # every position splits the total
+            assert abs(contrib.sum() - sub.sum()) < 1e-9
+        assert 0 < row["p_value"] <= 1
+
+
+def test_attribution_exact_for_two_hop_blocks(syn):
+    mp = Metapath.parse("C<riEVcCGaPW<aCGctC")
+    hm = hetmat(syn)
+    D = hm.dwpc(mp).toarray()
+    cond = np.flatnonzero(syn.node_class.astype(str) == "Condition")
+    va = np.zeros(syn.num_nodes)
+    va[cond] = 1
+    total = D[np.ix_(cond, cond)].sum()
+    parts = _attribution(hm, mp, va, va, 0.4)
+    assert set(parts) == {1, 2, 3, 4}
+    for contrib in parts.values():
+        assert abs(contrib.sum() - total) < 1e-9 * max(1, total)
+
+
+def test_permutation_preserves_degrees(syn):
+    hm = hetmat(syn)
+    rng = np.random.default_rng(0)
+    dst = permute_edges(hm, ["carries", "released_in"], rng)
+    pred = syn.edges["predicate"].astype(str).to_numpy()
+    for rel in ("carries", "released_in"):
+        sel = pred == rel
+        assert np.array_equal(np.bincount(dst[sel], minlength=syn.num_nodes),
+                              np.bincount(syn.dst[sel], minlength=syn.num_nodes))
+        assert not np.array_equal(dst[sel], syn.dst[sel])
+    other = ~np.isin(pred, ["carries", "released_in"])
+    assert np.array_equal(dst[other], syn.dst[other])
+
+
+def test_robustness_hubs_vs_random(syn):
+    df = robustness(syn, ks=[5], measure="degree", trials=2, seed=0)
+    assert list(df["scenario"]) == ["baseline", "hubs", "random"]
+    base = df.iloc[0]
+    assert base["reachable_pairs"] > 0 and base["connecting_paths"] > 0
+    hub = df[df["scenario"] == "hubs"].iloc[0]
+    assert hub["connecting_paths"] <= base["connecting_paths"]
+    assert len(hub["removed"].split("|")) == 5
+
+
+# ---------------------------------------------------------------------- curated KB and CLI
+def test_curated_obesity_to_alzheimer(kg):
+    for term in ("obesity disorder", "Alzheimer disease"):
+        kg.resolve(term)
+    df = paths(kg, "MONDO:0011122", "MONDO:0004975", k=10)
+    assert len(df) >= 1
+    for hops in df["hops"]:
+        assert hops[0]["from"] == "MONDO:0011122" and hops[-1]["to"] == "MONDO:0004975"
+        assert all(h["publications"] for h in hops)
+
+
+@pytest.fixture(scope="module")
+def syn_dir(tmp_path_factory, syn):
+    out = tmp_path_factory.mktemp("syn") / "graph"
+    syn.save(out)
+    return str(out)
+
+
+def test_cli_commands(syn_dir, syn):
+    r = CliRunner()
+    res = r.invoke(main, ["hubs", "--graph", syn_dir, "--measure", "pagerank,degree", "--class", "Cargo",
+                          "--top", "5", "--format", "json"], obj={})
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == 5 and rows[0]["class_rank"] == 1
+    mp = Metapath.parse("C<riEVcCGctC")
+    M = hetmat(syn).dwpc(mp).tocoo()
+    best = int(np.argmax(M.data))
+    ids = syn.nodes["id"].to_numpy(dtype=object)
+    res = r.invoke(main, ["paths", "--graph", syn_dir, ids[M.row[best]], ids[M.col[best]], "--metapath",
+                          "C<riEVcCGctC", "--k", "3", "--format", "json"], obj={})
+    assert res.exit_code == 0, res.output
+    recs = json.loads(res.stdout)
+    assert 1 <= len(recs) <= 3 and all(h["publications"] for rec in recs for h in rec["hops"])
+    res = r.invoke(main, ["crosstalk", "--graph", syn_dir, "--permutations", "2", "--format", "csv"], obj={})
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("category_a,category_b,score")
+    res = r.invoke(main, ["propagate", "--graph", syn_dir, "MONDO:9000001", "--class", "Pathway", "--top", "3"],
+                   obj={})
+    assert res.exit_code == 0, res.output
+    res = r.invoke(main, ["robustness", "--graph", syn_dir, "--k", "2", "--trials", "1", "--measure", "degree",
+                          "--format", "csv"], obj={})
+    assert res.exit_code == 0, res.output
+    res = r.invoke(main, ["paths", "--graph", syn_dir, "MONDO:9000001", "nonexistent thing"], obj={})
+    assert res.exit_code == 1 and "nonexistent thing" in res.stderr
+    res = r.invoke(main, ["paths", "--graph", syn_dir, "MONDO:9000001", "MONDO:9000002", "--metapath", "CrEV"],
+                   obj={})
+    assert res.exit_code == 1 and "cannot link" in res.stderr
+
+
+@pytest.mark.parametrize("text", CROSSTALK_METAPATHS + ("O<poCTrEVcCGrgGasC", "CTrEVuCT"))
+def test_dwpc_blocks_pairs_and_group_sums_match_full_matrix(syn, text):
+    mp = Metapath.parse(text)
+    hm = hetmat(syn)
+    full = hm.dwpc(mp).toarray()
+    rows = np.flatnonzero(hm.class_mask(mp._sets[0]))[::2]
+    cols = np.flatnonzero(hm.class_mask(mp._sets[-1]))[1::3]
+    sub = hm.dwpc(mp, rows=rows, cols=cols).toarray()
+    assert np.abs(sub - full[np.ix_(rows, cols)]).max() < 1e-12
+    h = hm.halves(mp, 0.4, rows, cols)
+    i = np.repeat(np.arange(len(rows)), len(cols))
+    j = np.tile(np.arange(len(cols)), len(rows))
+    vals = h.pairs(i, j)
+    differ = rows[i] != cols[j]
+    assert np.abs(vals[differ] - sub[i[differ], j[differ]]).max() < 1e-12
+    ga = (np.arange(len(rows)) % 3 == 0).astype(float)[None, :]
+    gb = (np.arange(len(cols)) % 2 == 0).astype(float)[None, :]
+    from scipy import sparse
+    got = h.group_sums(sparse.csr_matrix(ga), sparse.csr_matrix(gb))[0, 0]
+    ref = vals.reshape(len(rows), len(cols))
+    assert abs(got - (ga @ ref @ gb.T)[0, 0]) < 1e-9
+
+
+def test_crosstalk_pair_tests_limits_condition_pvalues(syn):
+    res = crosstalk(syn, CROSSTALK_METAPATHS[:2], permutations=2, seed=3, pair_tests=5)
+    full = crosstalk(syn, CROSSTALK_METAPATHS[:2], permutations=2, seed=3)
+    cond = res.conditions
+    assert cond["p_value"].notna().sum() == 5
+    assert cond["p_value"].head(5).notna().all()  # the highest-scoring pairs are the tested ones
+    assert full.conditions["p_value"].notna().all()
+    assert np.allclose(res.matrix.to_numpy(), full.matrix.to_numpy())
+    assert res.table["p_value"].equals(full.table["p_value"])
