@@ -15,28 +15,41 @@ from . import __version__
 from .builder import GraphBuilder
 from .errors import EvgraphError
 from .model import KnowledgeGraph
+from .qc import BuildReport
 from .sources import READERS, parse_source
 from .store import is_built_graph, load_built
 
 DEFAULT_GRAPH_DIR = "evgraph-out"
 
 
-def build(sources: Iterable[str | tuple[str, str | None]] | None = None) -> KnowledgeGraph:
+def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
+          report: BuildReport | None = None) -> KnowledgeGraph:
     """Build and validate a graph from sources (default: the curated knowledge base).
 
-    Each source is ``"NAME=PATH"``, ``"NAME"`` or a ``(name, path)`` tuple, e.g.
-    ``evgraph.build(["curated", "kgx=exports/kgx"])``.
+    Each source is ``"NAME=PATH"``, ``"NAME"``, a ``(name, path)`` tuple or a ``sources.toml``
+    file naming several, e.g. ``evgraph.build(["curated", "kgx=exports/kgx"])``. Pass a
+    :class:`~evgraph.qc.BuildReport` as ``report`` to receive the per-source QC counts.
     """
-    specs = list(sources) if sources is not None else ["curated"]
+    from .sources._context import attach_report, finalize, track_source
+    from .sources.config import expand_specs
+
+    specs = expand_specs(list(sources)) if sources is not None else ["curated"]
     if not specs:
         specs = ["curated"]
     builder = GraphBuilder()
+    if report is not None:
+        attach_report(builder, report)
     for spec in specs:
         name, path = parse_source(spec) if isinstance(spec, str) else spec
         if name not in READERS:
             raise EvgraphError(f"unknown source '{name}'")
-        READERS[name](builder, path)
-    return builder.build(metadata={"evgraph_version": __version__, "sources": builder.sources})
+        with track_source(builder, name, path):
+            READERS[name](builder, path)
+    finalize(builder)
+    kg = builder.build(metadata={"evgraph_version": __version__, "sources": builder.sources})
+    if report is not None:
+        report.graph = {"num_nodes": kg.num_nodes, "num_edges": kg.num_edges, "counts": kg.counts()}
+    return kg
 
 
 def load(path: str | Path | None = None) -> KnowledgeGraph:

@@ -276,21 +276,24 @@ class GraphBuilder:
                                       "publications", "statement", "direction"]]
             hashed = pd.util.hash_pandas_object(key, index=False).to_numpy(dtype=np.uint64)
             edges.loc[missing, "id"] = ["evgraph:E" + format(int(h), "016x") for h in hashed]
-        edges = edges.drop_duplicates(subset=["id"], keep="first")
-        edge_frame = edges[list(EDGE_COLUMNS)].copy()
-        edge_frame["subject"] = pd.Categorical(edge_frame["subject"], categories=ids)
-        edge_frame["object"] = pd.Categorical(edge_frame["object"], categories=ids)
+        dup = edges["id"].duplicated(keep="first").to_numpy()
+        if dup.any():
+            edges = edges[~dup]
+        # plain object columns reorder several times faster than Arrow-backed strings
+        edge_frame = pd.DataFrame({c: edges[c].to_numpy(dtype=object) if c != "confidence" else edges[c].to_numpy()
+                                   for c in EDGE_COLUMNS})
+        index = pd.Index(ids)
+        subj = index.get_indexer(edge_frame["subject"].to_numpy())
+        obj = index.get_indexer(edge_frame["object"].to_numpy())
+        edge_frame["subject"] = pd.Categorical.from_codes(subj, categories=index, validate=False)
+        edge_frame["object"] = pd.Categorical.from_codes(obj, categories=index, validate=False)
         edge_frame["predicate"] = pd.Categorical(edge_frame["predicate"], categories=list(self.schema.relations))
         for col in EDGE_CATEGORICAL:
             if col != "predicate":
                 edge_frame[col] = edge_frame[col].astype("category")
         edge_frame["confidence"] = edge_frame["confidence"].astype(np.float64)
-        order = np.lexsort((
-            edge_frame["id"].to_numpy(dtype=object).astype(str),
-            edge_frame["object"].cat.codes.to_numpy(),
-            edge_frame["predicate"].cat.codes.to_numpy(),
-            edge_frame["subject"].cat.codes.to_numpy(),
-        ))
+        # deterministic order: by subject, relationship, object; ties keep the (deterministic) input order
+        order = np.lexsort((obj, edge_frame["predicate"].cat.codes.to_numpy(), subj))
         edge_frame = edge_frame.iloc[order].reset_index(drop=True)
         meta = {"ontology_version": self.schema.version, **metadata}
         return KnowledgeGraph(node_frame, edge_frame, self.schema, meta)

@@ -124,9 +124,11 @@ def counts_frame(counts: dict[str, dict[str, int]]) -> pd.DataFrame:
 # ---------------------------------------------------------------------- commands
 @main.command()
 @click.option("--source", "sources", multiple=True, metavar="NAME=PATH",
-              help="A source to build from (repeatable): curated, kgx=DIR. Default: curated.")
+              help="A source to build from (repeatable): curated, kgx=DIR, rdf=FILE, a public database "
+                   "(vesiclepedia=DIR, exocarta=DIR, mirtarbase=FILE, reactome=GMT, ...; see 'evgraph sources') "
+                   "or a sources.toml naming several. Default: curated.")
 @click.option("--out", default=DEFAULT_GRAPH_DIR, show_default=True, type=click.Path(file_okay=False),
-              help="Folder to write the built graph to.")
+              help="Folder to write the built graph (and build-report.json/.txt) to.")
 @format_option
 def build(sources: tuple[str, ...], out: str, fmt: str) -> None:
     """Build, validate and save a graph (default: the curated knowledge base).
@@ -135,11 +137,19 @@ def build(sources: tuple[str, ...], out: str, fmt: str) -> None:
     Examples:
       evgraph build
       evgraph build --source curated --source kgx=other/kgx --out merged/
+      evgraph build --source curated --source vesiclepedia=data/ev_cargo \\
+                    --source mirtarbase=hsa_MTI.csv.gz#support=all --out full/
+      evgraph build --source sources.toml --out full/
     """
     from .api import build as build_graph
+    from .qc import BuildReport
 
-    kg = build_graph(list(sources) or None)
+    report = BuildReport()
+    kg = build_graph(list(sources) or None, report=report)
     kg.save(out)
+    if any(s.name not in ("curated", "kgx", "rdf") for s in report.sources):  # a public-data import
+        for path in report.write(out):
+            click.echo(f"wrote {path}", err=True)
     click.echo(f"built {kg.num_nodes} nodes and {kg.num_edges} edges into {out}/", err=True)
     emit(counts_frame(kg.counts()), fmt)
 
@@ -157,7 +167,8 @@ def stats(graph_dir: str, fmt: str) -> None:
 @click.option("--source", "sources", multiple=True, metavar="NAME=PATH",
               help="Validate these sources instead of a built graph (repeatable).")
 @graph_option
-def validate(sources: tuple[str, ...], graph_dir: str) -> None:
+@click.option("--shacl", is_flag=True, help="Also validate the RDF export against ontology/shapes.ttl (pySHACL).")
+def validate(sources: tuple[str, ...], graph_dir: str, shacl: bool = False) -> None:
     """Check a graph (or sources) against the ontology; exit 1 listing every problem.
 
     Checks classes, CURIE prefixes and patterns, relationship domains and ranges,
@@ -175,6 +186,10 @@ def validate(sources: tuple[str, ...], graph_dir: str) -> None:
         builder.add_nodes(kg.nodes.astype(object).where(kg.nodes.notna(), ""), file=f"{graph_dir}/nodes.parquet")
         builder.add_edges(kg.edges.astype(object).where(kg.edges.notna(), ""), file=f"{graph_dir}/edges.parquet")
         builder.build()
+    if shacl:
+        from .shacl import check_kg
+
+        check_kg(kg, progress=True)
     click.echo(f"valid: {kg.num_nodes} nodes, {kg.num_edges} edges conform to evgraph ontology "
                f"{kg.schema.version}")
 

@@ -12,13 +12,40 @@ from pathlib import Path
 from ..builder import GraphBuilder
 from ..errors import EvgraphError
 from ..formats.kgx import read_kgx
+from ..formats.rdf import read_rdf
 from .curated import read_curated
+from .diseases import read_diseases
+from .disgenet import read_disgenet
+from .exocarta import read_exocarta
+from .genes import read_genes
+from .gmt import read_msigdb, read_reactome, read_wikipathways
+from .hetio_pathways import read_hetio_pathways
+from .ligand_receptor import read_ligand_receptor
+from .mirtarbase import read_mirtarbase
+from .ontologies import read_ontologies
+from .ppi import read_ppi
+from .vesiclepedia import read_vesiclepedia
 
 Reader = Callable[[GraphBuilder, "str | Path | None"], None]
 
 READERS: dict[str, Reader] = {
     "curated": read_curated,
     "kgx": read_kgx,
+    "rdf": read_rdf,
+    # public databases (issue 7): identifiers are normalised across them by _context.finalize
+    "ontologies": read_ontologies,
+    "genes": read_genes,
+    "vesiclepedia": read_vesiclepedia,
+    "exocarta": read_exocarta,
+    "mirtarbase": read_mirtarbase,
+    "reactome": read_reactome,
+    "wikipathways": read_wikipathways,
+    "msigdb": read_msigdb,
+    "hetio_pathways": read_hetio_pathways,
+    "disgenet": read_disgenet,
+    "diseases": read_diseases,
+    "ppi": read_ppi,
+    "ligand_receptor": read_ligand_receptor,
 }
 
 

@@ -1,0 +1,251 @@
+"""Tolerant, streaming reading of the tables public EV and gene databases release.
+
+Real releases differ in small ways from one version to the next: a UTF-8 byte-order mark,
+CSV or TSV, gzip or not, ``EXPERIMENT ID`` vs ``EXPERIMENT_ID``, stray carriage returns
+inside fields (Vesiclepedia's miRNA and PTM files). :class:`Table` hides all of that:
+rows are split on ``\\n`` only, a trailing ``\\r`` is dropped and any other ``\\r`` inside a
+field is removed, header names are compared after normalisation (:func:`norm_header`), and
+columns are looked up through aliases.
+
+Malformed rows (too few fields, undecodable bytes) are *skipped and counted* in the source's
+QC report with their line numbers; a truncated gzip stream, an unknown column layout or a
+file that is not a table stops the build with a :class:`~evgraph.errors.DataError` naming
+the file, line and what was expected.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+>>> _ = p.write_bytes(b"\\xef\\xbb\\xbfEXPERIMENT_ID,Gene Symbol\\r\\n1,CD63\\r\\n2\\r\\n")
+>>> from evgraph.qc import SourceReport
+>>> rep = SourceReport("demo")
+>>> t = Table(p, rep, {"experiment": ("experiment id",), "symbol": ("gene symbol",)},
+...           required=("experiment", "symbol"))
+>>> [(line, t.get(row, "experiment"), t.get(row, "symbol")) for line, row in t]
+[(2, '1', 'CD63')]
+>>> rep.skipped
+{'malformed row': 1}
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from ..errors import DataError, Problem
+from ..qc import SourceReport
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def norm_header(name: str) -> str:
+    """Normalise a column name: case, ``_``/``-``/repeated spaces, BOM and quotes.
+
+    >>> norm_header("\\ufeffEXPERIMENT_ID ")
+    'experiment id'
+    >>> norm_header("Target Gene (Entrez Gene ID)")
+    'target gene (entrez gene id)'
+    """
+    name = name.replace("\ufeff", "").strip().strip('"').lower()
+    name = re.sub(r"[_\s]+", " ", name)
+    return name.strip()
+
+
+def open_binary(path: Path) -> io.BufferedIOBase:
+    """Open ``path`` for reading bytes, transparently gunzipping (detected by magic bytes)."""
+    try:
+        fh = open(path, "rb")
+    except FileNotFoundError:
+        raise DataError(Problem(str(path), None, None, "file not found")) from None
+    except IsADirectoryError:
+        raise DataError(Problem(str(path), None, None, "expected a file, found a folder")) from None
+    if fh.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
+    return fh  # type: ignore[return-value]
+
+
+def iter_lines(path: Path, report: SourceReport | None = None) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, text)`` for each ``\\n``-terminated line of ``path``.
+
+    A trailing ``\\r`` is removed, other ``\\r`` characters inside the line are removed, a
+    UTF-8 BOM on line 1 is dropped. A line that is not valid UTF-8 is skipped and counted
+    (``undecodable bytes``) when a report is given; a truncated gzip stream raises.
+    Lines are decoded in batches of about 1 MB, so the file is streamed, not loaded.
+    """
+    fh = open_binary(path)
+    lineno = 0
+    try:
+        with fh:
+            while True:
+                batch = fh.readlines(1 << 20)
+                if not batch:
+                    break
+                try:
+                    texts = b"".join(batch).decode("utf-8").split("\n")
+                    if texts and texts[-1] == "":
+                        texts.pop()
+                    decoded = texts if len(texts) == len(batch) else None
+                except UnicodeDecodeError:
+                    decoded = None
+                if decoded is None:  # find the bad line(s)
+                    decoded = []
+                    for k, raw in enumerate(batch):
+                        try:
+                            decoded.append(raw.decode("utf-8").rstrip("\n"))
+                        except UnicodeDecodeError as exc:
+                            if report is None:
+                                raise DataError(Problem(str(path), lineno + k + 1, None,
+                                                        f"undecodable bytes (not UTF-8) at byte {exc.start}")) from None
+                            report.skip("undecodable bytes (not UTF-8)", str(path), lineno + k + 1)
+                            decoded.append(None)
+                for text in decoded:
+                    lineno += 1
+                    if text is None:
+                        continue
+                    if lineno == 1:
+                        text = text.lstrip("\ufeff")
+                    if text.endswith("\r"):
+                        text = text[:-1]
+                    if "\r" in text:
+                        text = text.replace("\r", "")
+                    yield lineno, text
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise DataError(Problem(str(path), lineno + 1, None,
+                                f"compressed file is truncated or corrupt ({exc}); download it again")) from None
+
+
+class Table:
+    """A delimited table with a header row, read lazily with tolerant header matching.
+
+    ``columns`` maps a canonical name to its accepted header spellings (already in
+    :func:`norm_header` form); ``required`` lists the canonical names that must be present.
+    ``header=False`` reads a header-less file whose columns are given positionally by
+    ``names``. Iterating yields ``(line_number, fields)``; use :meth:`get` to read a field.
+    """
+
+    def __init__(self, path: str | Path, report: SourceReport, columns: Mapping[str, Sequence[str]],
+                 required: Sequence[str] = (), *, names: Sequence[str] | None = None,
+                 comment: str | None = None, delimiter: str | None = None):
+        self.path = Path(path)
+        self.report = report
+        self.comment = comment
+        self._lines = iter_lines(self.path, report)
+        self.index: dict[str, int] = {}
+        report.files.append(str(self.path))
+        if names is not None:
+            first = self._first_data_line()
+            self.delimiter = delimiter or ("\t" if first is None or "\t" in first[1] else ",")
+            self.header = list(names)
+            self._pending = first
+        else:
+            first = self._first_data_line()
+            if first is None:
+                raise DataError(Problem(str(self.path), None, None, "empty file: expected a header row"))
+            lineno, text = first
+            self.delimiter = delimiter or self._sniff(text, lineno)
+            self.header = [norm_header(h) for h in self._split(text)]
+            self._pending = None
+            self.header_line = lineno
+        for canon, aliases in columns.items():
+            for alias in (canon, *aliases):
+                if alias in self.header:
+                    self.index[canon] = self.header.index(alias)
+                    break
+        missing = [c for c in required if c not in self.index]
+        if missing:
+            want = columns.get(missing[0]) or (missing[0],)
+            raise DataError(Problem(
+                str(self.path), getattr(self, "header_line", 1), missing[0],
+                f"unknown column layout: no column '{want[0] if want else missing[0]}' "
+                f"(header has: {', '.join(self.header)})"))
+        self.width = len(self.header)
+        self._need = max((self.index[c] for c in required), default=-1) + 1
+
+    def _first_data_line(self) -> tuple[int, str] | None:
+        for lineno, text in self._lines:
+            if not text.strip():
+                continue
+            if self.comment and text.startswith(self.comment):
+                continue
+            return lineno, text
+        return None
+
+    def _sniff(self, header: str, lineno: int) -> str:
+        if "\t" in header:
+            return "\t"
+        if "," in header:
+            return ","
+        if ";" in header:
+            return ";"
+        raise DataError(Problem(str(self.path), lineno, None,
+                                "cannot tell the delimiter: expected a tab- or comma-separated header row"))
+
+    def _split(self, text: str) -> list[str]:
+        if self.delimiter == "\t":
+            return text.split("\t")
+        if '"' not in text:
+            return text.split(self.delimiter)
+        return next(csv.reader([text], delimiter=self.delimiter))
+
+    def has(self, column: str) -> bool:
+        return column in self.index
+
+    def get(self, fields: list[str], column: str, default: str = "") -> str:
+        i = self.index.get(column)
+        if i is None or i >= len(fields):
+            return default
+        return fields[i].strip()
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            yield from self._rows([pending])
+        yield from self._rows(self._lines)
+
+    def _rows(self, lines) -> Iterator[tuple[int, list[str]]]:
+        report, need, width, comment, split = self.report, self._need, self.width, self.comment, self._split
+        for lineno, text in lines:
+            if not text.strip() or (comment and text.startswith(comment)):
+                continue
+            report.rows_read += 1
+            fields = split(text)
+            if len(fields) < need:
+                report.skip("malformed row", str(self.path), lineno,
+                            f"expected {width} fields separated by {self.delimiter!r}, found {len(fields)}")
+                continue
+            yield lineno, fields
+
+
+def progress(iterable, desc: str):
+    """Wrap ``iterable`` in a tqdm progress bar on stderr (``EVGRAPH_PROGRESS=0`` turns it off)."""
+    import os
+
+    from tqdm import tqdm
+
+    off = os.environ.get("EVGRAPH_PROGRESS", "1") == "0"
+    return tqdm(iterable, desc=desc, unit=" rows", mininterval=0.5, disable=off, leave=False, delay=0.5)
+
+
+def split_options(path: str | Path | None) -> tuple[str | None, dict[str, str]]:
+    """Split ``PATH#key=value&key2=value2`` into the path and its reader options.
+
+    >>> split_options("mti.csv.gz#support=all")
+    ('mti.csv.gz', {'support': 'all'})
+    >>> split_options("folder")
+    ('folder', {})
+    """
+    if path is None:
+        return None, {}
+    text = str(path)
+    base, sep, opts = text.partition("#")
+    if not sep or "=" not in opts:
+        return text, {}
+    options = {}
+    for part in opts.split("&"):
+        k, _, v = part.partition("=")
+        if k.strip():
+            options[k.strip().lower()] = v.strip()
+    return base, options

@@ -1,0 +1,70 @@
+"""JensenLab DISEASES gene-disease associations: ``--source diseases=FILE``.
+
+Reads the header-less ``human_disease_knowledge_filtered.tsv`` / ``..._full.tsv`` (and the
+experiments channel): ``protein id, gene symbol, DOID, disease name, source, evidence type,
+confidence (stars 0-5)``. Rows whose disease is not a DOID (the full files also use
+ICD-10 and AmyCo codes) are counted as skipped. Each row becomes ``gene associated_with
+condition`` (human; confidence = stars / 5; ``infores:diseases``); genes are resolved from
+their symbol at the end of the build, DOIDs merged with curated MONDO conditions through
+their xrefs.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from ..builder import GraphBuilder
+from ..errors import DataError, Problem
+from ._context import context_for, gene_placeholder
+from ._io import Table, progress, split_options
+
+NAMES = ("protein", "symbol", "disease", "disease name", "source", "evidence", "confidence")
+_DOID = re.compile(r"^DOID:\d+$")
+
+
+def read_diseases(builder: GraphBuilder, path: str | Path | None) -> None:
+    """Import a JensenLab DISEASES channel file."""
+    base, _opts = split_options(path)
+    if not base:
+        raise DataError(Problem(None, None, None, "source 'diseases' needs a path: diseases=FILE"))
+    t0 = time.perf_counter()
+    ctx = context_for(builder)
+    rep = ctx.report.source("diseases", path)
+    t = Table(base, rep, {n: () for n in NAMES}, required=("symbol", "disease"), names=NAMES, delimiter="\t")
+    rows = []
+    conds: dict[str, tuple[str, int]] = {}
+    for line, f in progress(t, "diseases"):
+        if len(f) < len(NAMES):
+            rep.skip("malformed row", str(base), line, f"expected {len(NAMES)} tab-separated fields, found {len(f)}")
+            continue
+        sym, dis = t.get(f, "symbol"), t.get(f, "disease")
+        if not _DOID.match(dis):
+            rep.skip("disease id is not a DOID", str(base), line, repr(dis))
+            continue
+        try:
+            stars = float(t.get(f, "confidence"))
+        except ValueError:
+            rep.skip("malformed confidence", str(base), line, repr(t.get(f, "confidence")))
+            continue
+        if not sym:
+            rep.skip("missing gene symbol", str(base), line)
+            continue
+        rep.imported += 1
+        conds.setdefault(dis, (t.get(f, "disease name"), line))
+        ev = f"{t.get(f, 'evidence')} ({t.get(f, 'source')}); {t.get(f, 'protein')}"
+        rows.append((gene_placeholder("9606", sym), dis, min(max(stars / 5.0, 0.0), 1.0), ev, line))
+    edges = pd.DataFrame(rows, columns=["subject", "object", "confidence", "evidence", "_line"])
+    edges = edges.assign(predicate="associated_with", species="NCBITaxon:9606", knowledge_level="knowledge_assertion",
+                         agent_type="manual_agent", primary_knowledge_source="infores:diseases")
+    nodes = pd.concat([
+        pd.DataFrame({"id": pd.unique(edges["subject"]), "category": "Gene", "label": "", "_line": 0}),
+        pd.DataFrame([{"id": c, "category": "Condition", "label": n, "_line": ln} for c, (n, ln) in conds.items()],
+                     columns=["id", "category", "label", "_line"]),
+    ], ignore_index=True)
+    ctx.queue(rep, nodes, edges)
+    builder.sources.append("diseases")
+    rep.seconds = time.perf_counter() - t0

@@ -1,0 +1,130 @@
+"""Gene-set (GMT) files: ``reactome=FILE``, ``wikipathways=FILE``, ``msigdb=FILE``.
+
+A GMT line is ``name <tab> description-or-URL <tab> gene <tab> gene ...``; genes are symbols
+or NCBI Gene IDs (all digits). The pathway identifier is taken from the line:
+
+* a Reactome stable id (``R-HSA-164843``) anywhere in the first two fields -> ``REACT:R-HSA-164843``;
+* a WikiPathways id (``WP5187``, from ``name%WikiPathways_20230410%WP5187%Homo sapiens`` or the URL)
+  -> ``WIKIPATHWAYS:WP5187``;
+* otherwise the set name (MSigDB style, ``HALLMARK_HYPOXIA``) -> ``MSigDB:HALLMARK_HYPOXIA``.
+
+Each member becomes ``gene participates_in pathway`` (primary knowledge source
+``infores:reactome`` / ``infores:wikipathways`` / ``infores:msigdb``). Symbols are resolved to
+NCBI Gene IDs at the end of the build (:mod:`evgraph.sources._context`); the species is read
+from the Reactome id (``R-MMU-`` = mouse) or the WikiPathways name, else human.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from ..builder import GraphBuilder
+from ..errors import DataError, Problem
+from ._context import context_for, gene_placeholder, norm_name, species_table, taxon_curie
+from ._io import iter_lines, progress, split_options
+
+INFORES = {"reactome": "infores:reactome", "wikipathways": "infores:wikipathways", "msigdb": "infores:msigdb"}
+REACTOME_SPECIES = {"HSA": "9606", "MMU": "10090", "RNO": "10116", "BTA": "9913", "CFA": "9615", "SSC": "9823",
+                    "GGA": "9031", "DME": "7227", "DRE": "7955", "CEL": "6239", "SCE": "4932"}
+_REACT = re.compile(r"\bR-([A-Z]{3})-\d+(?:-\d+)?\b")
+_WP = re.compile(r"\b(WP\d{1,5})(?:_r\d+)?\b")
+
+
+def pathway_id(name: str, desc: str) -> tuple[str, str, str]:
+    """``(CURIE, label, taxon)`` of a GMT line's gene set.
+
+    >>> pathway_id("2-LTR circle formation", "R-HSA-164843")
+    ('REACT:R-HSA-164843', '2-LTR circle formation', '9606')
+    >>> pathway_id("GDNF signaling%WikiPathways_20230410%WP5143%Homo sapiens", "http://x/WP5143_r124544")
+    ('WIKIPATHWAYS:WP5143', 'GDNF signaling', '9606')
+    >>> pathway_id("HALLMARK_HYPOXIA", "http://www.gsea-msigdb.org/gsea/msigdb/cards/HALLMARK_HYPOXIA")
+    ('MSigDB:HALLMARK_HYPOXIA', 'HALLMARK_HYPOXIA', '9606')
+    """
+    taxon = "9606"
+    m = _REACT.search(desc) or _REACT.search(name)
+    if m:
+        return f"REACT:{m.group(0)}", name, REACTOME_SPECIES.get(m.group(1), "")
+    parts = name.split("%")
+    m = _WP.search(name) or _WP.search(desc)
+    if m:
+        label = parts[0].strip() if len(parts) > 1 else name
+        if len(parts) >= 4:
+            sp = species_table().get(norm_name(parts[3]))
+            taxon = sp[0] if sp else ""
+        return f"WIKIPATHWAYS:{m.group(1)}", label, taxon
+    local = re.sub(r"[^A-Z0-9_]+", "_", name.strip().upper()).strip("_")
+    return f"MSigDB:{local}", name.strip(), taxon
+
+
+def read_gmt(builder: GraphBuilder, path: str | Path | None, source: str = "msigdb") -> None:
+    """Import one GMT file (or every ``*.gmt`` in a folder) as ``source``."""
+    base, _opts = split_options(path)
+    if not base:
+        raise DataError(Problem(None, None, None, f"source '{source}' needs a path: {source}=FILE.gmt"))
+    t0 = time.perf_counter()
+    ctx = context_for(builder)
+    rep = ctx.report.source(source, path)
+    p = Path(base)
+    files = sorted(p.glob("*.gmt*")) if p.is_dir() else [p]
+    if not files:
+        raise DataError(Problem(str(p), None, None, "no .gmt files in this folder"))
+    infores = INFORES.get(source, f"infores:{source}")
+    subj, obj, species, lines = [], [], [], []
+    nodes: list[dict] = []
+    seen: set[str] = set()
+    for file in files:
+        rep.files.append(str(file))
+        for line, text in progress(iter_lines(file, rep), f"{source} {file.name}"):
+            if not text.strip() or text.startswith("#"):
+                continue
+            rep.rows_read += 1
+            fields = text.split("\t")
+            if len(fields) < 3:
+                rep.skip("malformed row", str(file), line,
+                         f"expected name, description and genes separated by tabs, found {len(fields)} field(s)")
+                continue
+            pid, label, taxon = pathway_id(fields[0], fields[1])
+            if not taxon:
+                rep.skip("unknown species", str(file), line, fields[0][:60])
+                continue
+            ctx.pathway_names.setdefault(norm_name(label), pid)
+            if pid not in seen:
+                seen.add(pid)
+                nodes.append({"id": pid, "category": "Pathway", "label": label, "_line": line})
+            rep.imported += 1
+            sp = taxon_curie(taxon)
+            for g in fields[2:]:
+                g = g.strip()
+                if not g:
+                    continue
+                subj.append(f"NCBIGene:{g}" if g.isdigit() else gene_placeholder(taxon, g))
+                obj.append(pid)
+                species.append(sp)
+                lines.append(line)
+    edges = pd.DataFrame({"subject": subj, "predicate": "participates_in", "object": obj, "species": species,
+                          "knowledge_level": "knowledge_assertion", "agent_type": "manual_agent",
+                          "primary_knowledge_source": infores, "evidence": f"{source} gene set member",
+                          "confidence": 0.9, "_line": lines})
+    gene_nodes = pd.DataFrame({"id": pd.unique(edges["subject"]), "category": "Gene", "label": "", "_line": 0})
+    ctx.queue(rep, pd.concat([pd.DataFrame(nodes), gene_nodes], ignore_index=True), edges)
+    builder.sources.append(source)
+    rep.seconds = time.perf_counter() - t0
+
+
+def read_reactome(builder: GraphBuilder, path: str | Path | None) -> None:
+    """Reactome ``ReactomePathways.gmt`` (symbols)."""
+    read_gmt(builder, path, "reactome")
+
+
+def read_wikipathways(builder: GraphBuilder, path: str | Path | None) -> None:
+    """WikiPathways ``wikipathways-DATE-gmt-Homo_sapiens.gmt`` (Entrez IDs)."""
+    read_gmt(builder, path, "wikipathways")
+
+
+def read_msigdb(builder: GraphBuilder, path: str | Path | None) -> None:
+    """MSigDB gene sets (``h.all.v7.0.symbols.gmt`` or ``.entrez.gmt``)."""
+    read_gmt(builder, path, "msigdb")
