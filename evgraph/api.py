@@ -62,10 +62,20 @@ def load(path: str | Path | None = None) -> KnowledgeGraph:
 
 
 def export(kg: KnowledgeGraph, fmt: str, out: str | Path) -> list[Path]:
-    """Write ``kg`` in an interchange format (``kgx``) to ``out``; return the files written."""
-    from .formats import kgx
+    """Write ``kg`` in an interchange format to ``out``; return the files written.
 
-    writers = {"kgx": kgx.write_kgx}
+    Formats: ``kgx`` (folder with nodes.tsv/edges.tsv), ``rdf`` (one file; the RDF syntax
+    follows the extension: .ttl, .nt, .nq, .trig, .jsonld), ``neo4j-csv`` (folder for
+    ``neo4j-admin database import``).
+    """
+    from .formats import kgx, rdf
+    from .query import neo4j_csv
+
+    writers = {
+        "kgx": kgx.write_kgx,
+        "rdf": lambda g, path: [rdf.write_rdf(g, path)],
+        "neo4j-csv": neo4j_csv.write_neo4j_csv,
+    }
     if fmt not in writers:
         raise EvgraphError(f"unknown export format '{fmt}' (known: {', '.join(sorted(writers))})")
-    return writers[fmt](kg, out)
+    return list(writers[fmt](kg, out))
