@@ -538,3 +538,26 @@ class track_source:
         rep.rows_read = rep.imported = rep.nodes + rep.edges
         rep.seconds = time.perf_counter() - self.t0
         rep.notes.append("records validated by the builder (any problem stops the build)")
+
+
+def queue_gene_conditions(builder: GraphBuilder, ctx: ImportContext, rep: Any, source: str,
+                          rows: list[tuple[str, str, float, str, int]],
+                          conditions: dict[str, tuple[str, int]], started: float) -> None:
+    """Queue gene -associated_with-> condition edges (human) with their gene and condition nodes.
+
+    ``rows`` are ``(gene id, condition id, confidence, evidence, line)``; ``conditions`` maps a
+    condition id to ``(label, line)``. Shared by the gene-disease importers.
+    """
+    import time
+
+    edges = pd.DataFrame(rows, columns=["subject", "object", "confidence", "evidence", "_line"])
+    edges = edges.assign(predicate="associated_with", species="NCBITaxon:9606", knowledge_level="knowledge_assertion",
+                         agent_type="manual_agent", primary_knowledge_source=f"infores:{source}")
+    nodes = pd.concat([
+        pd.DataFrame({"id": pd.unique(edges["subject"]), "category": "Gene", "label": "", "_line": 0}),
+        pd.DataFrame([{"id": c, "category": "Condition", "label": n, "_line": ln} for c, (n, ln) in conditions.items()],
+                     columns=["id", "category", "label", "_line"]),
+    ], ignore_index=True)
+    ctx.queue(rep, nodes, edges)
+    builder.sources.append(source)
+    rep.seconds = time.perf_counter() - started

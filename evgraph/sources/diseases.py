@@ -15,11 +15,9 @@ import re
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from ..builder import GraphBuilder
 from ..errors import DataError, Problem
-from ._context import context_for, gene_placeholder
+from ._context import context_for, gene_placeholder, queue_gene_conditions
 from ._io import Table, progress, split_options
 
 NAMES = ("protein", "symbol", "disease", "disease name", "source", "evidence", "confidence")
@@ -57,14 +55,4 @@ def read_diseases(builder: GraphBuilder, path: str | Path | None) -> None:
         conds.setdefault(dis, (t.get(f, "disease name"), line))
         ev = f"{t.get(f, 'evidence')} ({t.get(f, 'source')}); {t.get(f, 'protein')}"
         rows.append((gene_placeholder("9606", sym), dis, min(max(stars / 5.0, 0.0), 1.0), ev, line))
-    edges = pd.DataFrame(rows, columns=["subject", "object", "confidence", "evidence", "_line"])
-    edges = edges.assign(predicate="associated_with", species="NCBITaxon:9606", knowledge_level="knowledge_assertion",
-                         agent_type="manual_agent", primary_knowledge_source="infores:diseases")
-    nodes = pd.concat([
-        pd.DataFrame({"id": pd.unique(edges["subject"]), "category": "Gene", "label": "", "_line": 0}),
-        pd.DataFrame([{"id": c, "category": "Condition", "label": n, "_line": ln} for c, (n, ln) in conds.items()],
-                     columns=["id", "category", "label", "_line"]),
-    ], ignore_index=True)
-    ctx.queue(rep, nodes, edges)
-    builder.sources.append("diseases")
-    rep.seconds = time.perf_counter() - t0
+    queue_gene_conditions(builder, ctx, rep, "diseases", rows, conds, t0)

@@ -17,11 +17,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from ..builder import GraphBuilder
 from ..errors import DataError, Problem
-from ._context import context_for
+from ._context import context_for, queue_gene_conditions
 from ._io import Table, progress, split_options
 
 COLUMNS = {
@@ -71,14 +69,4 @@ def read_disgenet(builder: GraphBuilder, path: str | Path | None) -> None:
                                    f"{t.get(f, 'npmids')} PubMed articles" if t.get(f, "npmids") else "",
                                    f"UMLS:{cui}") if x)
         rows.append((f"NCBIGene:{gene}", cid, score, ev, line))
-    edges = pd.DataFrame(rows, columns=["subject", "object", "confidence", "evidence", "_line"])
-    edges = edges.assign(predicate="associated_with", species="NCBITaxon:9606", knowledge_level="knowledge_assertion",
-                         agent_type="manual_agent", primary_knowledge_source="infores:disgenet")
-    nodes = pd.concat([
-        pd.DataFrame({"id": pd.unique(edges["subject"]), "category": "Gene", "label": "", "_line": 0}),
-        pd.DataFrame([{"id": c, "category": "Condition", "label": n, "_line": ln} for c, (n, ln) in conds.items()],
-                     columns=["id", "category", "label", "_line"]),
-    ], ignore_index=True)
-    ctx.queue(rep, nodes, edges)
-    builder.sources.append("disgenet")
-    rep.seconds = time.perf_counter() - t0
+    queue_gene_conditions(builder, ctx, rep, "disgenet", rows, conds, t0)
