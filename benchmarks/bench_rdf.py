@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     _graph(args.edges)  # generate (and cache) the synthetic graph once, outside the timings
-    print(f"RDF export of the synthetic graph with {args.edges:,} edges")
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    print(f"RDF export of the synthetic graph with {args.edges:,} edges (1-min load average {load})")
     nt_triples = None
     for fmt in args.formats.split(","):
         r = _child(["--edges", str(args.edges), "--one", fmt])

@@ -5,7 +5,8 @@
 with ``#`` instead of ``//``. Conventions of the SPARQL text:
 
 * a parameter ``NAME`` is the variable ``?NAME``, pre-bound before the query runs: a ``node``
-  parameter (CURIE or label) is bound to the node's IRI, ``string`` to a plain literal,
+  parameter (CURIE or label) is bound to the node's IRI (``''``, no node, to the empty literal:
+  test it with ``isLiteral(?NAME)``), ``string`` to a plain literal,
   ``int``/``float``/``bool`` to typed literals; a parameter named ``limit`` keeps the first
   rows (SPARQL cannot take a variable in ``LIMIT``);
 * result columns are the projected variables in order, renamed to the header's ``columns``;
@@ -192,8 +193,8 @@ class SparqlEngine:
             if value is None:
                 continue
             kind = types.get(name, "string")
-            if kind == "node":
-                term = ox.NamedNode(curie_to_iri(str(value)))
+            if kind == "node":  # "" (no node) stays an empty literal: FILTER(isLiteral(?p) || ...)
+                term = ox.NamedNode(curie_to_iri(str(value))) if value != "" else ox.Literal("")
             elif kind == "int":
                 term = ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
             elif kind == "float":
@@ -285,7 +286,7 @@ def run_sparql(source: KnowledgeGraph | SparqlEngine, query: str | Query,
         q = get_sparql(query)  # raises NotFoundError naming the known queries
     values = q.bind(params) if (q.params or q.columns) else dict(params or {})
     for p in q.params:
-        if p.type == "node" and values.get(p.name) is not None:
+        if p.type == "node" and values.get(p.name):  # "" = no node (an optional filter), as in Cypher
             try:
                 values[p.name] = engine.resolve(str(values[p.name]))
             except QueryError as exc:

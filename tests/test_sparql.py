@@ -45,6 +45,11 @@ CASES = [(name, {}) for name in sorted(sparql_library())] + [
     ("condition_ev_sources", {"condition": "Alzheimer disease"}),
     ("organs_sending_evs_to", {"target": "liver"}),
     ("publication_statements", {"publication": "PMID:28942920"}),
+    ("condition_routes", {"from_category": "neurodegenerative", "to_category": "neurodegenerative"}),
+    ("condition_routes", {"source": "MONDO:0011122"}),
+    ("circulating_biomarkers", {"condition": "MONDO:0007027", "species": "NCBITaxon:10090"}),
+    ("shared_mirna_cargo", {"category_a": "metabolic", "category_b": "renal"}),
+    ("cargo_between_organs", {"source": "UBERON:0001013", "target": "UBERON:0001134"}),
 ]
 
 
