@@ -1,0 +1,8 @@
+// name: cargo_regulated_genes
+// description: Genes regulated in recipient cells by the cargo of EVs released by a cell type or organ, with the direction of regulation.
+// param: source: node = "CL:0000235" -- cell type or organ releasing the EVs (id or label; default macrophage)
+// columns: cargo_id, cargo_label, gene_id, gene_label, direction, n_ev_populations
+MATCH (src {id: $source})-[:RELEASES]->(ev:EVPopulation)-[:CARRIES]->(cargo)-[r:REGULATES]->(g:Gene)
+RETURN cargo.id AS cargo_id, cargo.label AS cargo_label, g.id AS gene_id, g.label AS gene_label,
+       r.direction AS direction, count(DISTINCT ev) AS n_ev_populations
+ORDER BY cargo_id, gene_id, direction
