@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -51,7 +52,8 @@ def run_case(case: str, graph: str, permutations: int) -> dict:
     import numpy as np
 
     t_load, kg = _timed(lambda: __import__("evgraph").load(graph))
-    res: dict = {"case": case, "load_s": t_load, "nodes": kg.num_nodes, "edges": kg.num_edges}
+    res: dict = {"case": case, "loadavg_1min": os.getloadavg()[0], "load_s": t_load, "nodes": kg.num_nodes,
+                 "edges": kg.num_edges}
     from evgraph.analytics import crosstalk, hetmat, paths
     from evgraph.analytics._common import view
     from evgraph.analytics.centrality import betweenness_vector, pagerank_vector
@@ -96,9 +98,9 @@ def run_case(case: str, graph: str, permutations: int) -> dict:
     elif case == "dwpc":
         hm = hetmat(kg)
         cond = np.flatnonzero(kg.node_class.astype(str) == "Condition")
-        res["cold_s"], M = _timed(lambda: hm.dwpc("C<riEVcCGctC")[cond][:, cond])
-        hm2 = hetmat(kg, min_confidence=0.0)  # fresh matrices, edge index cached
-        res["time_s"], M = _timed(lambda: hm2.dwpc("C<riEVcCGctC")[cond][:, cond])
+        res["cold_s"], M = _timed(lambda: hm.dwpc("C<riEVcCGctC", rows=cond, cols=cond))
+        hm2 = hetmat(kg, min_confidence=0.0)  # fresh matrices (built inside the timing), edge index cached
+        res["time_s"], M = _timed(lambda: hm2.dwpc("C<riEVcCGctC", rows=cond, cols=cond))
         res["pairs"] = int(len(cond) ** 2)
         res["nonzero"] = int(M.nnz)
     elif case == "crosstalk":
@@ -154,16 +156,20 @@ def main() -> int:
         return float("nan") if v is None else float(v)
 
     def line(name, got, target, ok):
-        print(f"{name:<58} {got:<34} target {target:<22} {'OK' if ok else 'MISSED'}")
+        print(f"{name:<58} {got:<34} target {target:<22} {('PASS' if ok else 'MISS') if target else ''}")
 
+    print("1-minute load average when each case started: "
+          + ", ".join(f"{k} {v.get('loadavg_1min', float('nan')):.2f}" for k, v in R.items()))
     print(f"\nRESULTS ({args.size}: {R['load'].get('nodes')} nodes, {R['load'].get('edges')} edges; 2-core machine)")
     line("loading a built graph (evgraph.load)", f"{fig('load', 'load_s'):.2f} s", "<= 3 s", fig('load', 'load_s') <= 3)
     pr, nxpr = fig("pagerank"), fig("nx_pagerank")
     line("PageRank (scipy.sparse power iteration, tol 1e-8)", f"{pr:.3f} s (+view {fig('pagerank', 'view_s'):.2f} s)",
          "<= 0.5 s", pr <= 0.5)
-    line("  networkx.pagerank (same tol), excl. its graph build",
-         f"{nxpr:.2f} s (+build {fig('nx_pagerank', 'nx_build_s'):.1f} s)", "", True)
-    line("  speed-up vs networkx", f"{nxpr / pr:.0f}x", ">= 30x", nxpr / pr >= 30)
+    line("  networkx.pagerank (same graph as nx.Graph, same tol), prebuilt",
+         f"{nxpr:.2f} s (its build {fig('nx_pagerank', 'nx_build_s'):.1f} s, not counted)", "", True)
+    line("  speed-up, kernel vs networkx.pagerank", f"{nxpr / pr:.0f}x", ">= 30x", nxpr / pr >= 30)
+    prv = pr + fig("pagerank", "view_s")
+    line("  speed-up, kernel + view build from arrays vs networkx", f"{nxpr / prv:.1f}x", "(info)", True)
     bt = fig("betweenness")
     line("sampled betweenness, 64 pivots (igraph from arrays)", f"{bt:.2f} s", "<= 15 s", bt <= 15)
     print(f"  error estimate: {R['betweenness'].get('summary')}")

@@ -7,8 +7,12 @@ pathways) of the DWPC. A pair of categories (A, B) scores the mean over its cond
 Each score is compared with the same score on degree-preserving permutations of the graph:
 within every (relationship, subject class, object class) stratum the objects of the edges are
 shuffled, so every node keeps its degree per relationship and partner class, then duplicate
-edges are re-drawn (a vectorised stand-in for Hetionet's XSwap). ``p = (1 + #{perm >= obs}) /
-(1 + permutations)``. The cargo, pathways and EV populations that carry most of a category
+edges are re-drawn (a vectorised stand-in for Hetionet's XSwap); only the relationships the
+metapaths use are permuted, from one seeded generator (deterministic). ``p = (1 + #{perm >=
+obs}) / (1 + permutations)``. A permutation never forms a condition x condition matrix: each
+metapath's chain is split where it has fewest nodes (:class:`~.metapaths.Halves`), category
+sums come from the two halves and only the ``pair_tests`` listed condition pairs are scored.
+The cargo, pathways and EV populations that carry most of a category
 pair's DWPC are listed with it.
 
 >>> import evgraph
@@ -38,8 +42,8 @@ from .metapaths import CROSSTALK_METAPATHS, DAMPING, HetMat, Metapath, _zero_dia
 @dataclass
 class CrosstalkResult:
     """``matrix``: category x category score (rows: where the EVs are released); ``pvalues``
-    likewise; ``table``: one row per category pair; ``conditions``: condition pairs with a
-    non-zero score."""
+    likewise; ``table``: one row per category pair; ``conditions``: the highest-scoring
+    condition pairs (``pair_tests`` of them)."""
 
     matrix: pd.DataFrame
     pvalues: pd.DataFrame
@@ -125,22 +129,38 @@ def _attribution(hm: HetMat, mp: Metapath, a: np.ndarray, b: np.ndarray, damping
     plan = mp.matrix_plan()
     if plan is None:
         return {}
-    blocks = [hm._block(mp, x, y, damping) for x, y in plan]
-    ends_same = (0, len(mp)) in mp.overlaps()
-    both = a * b if ends_same else np.zeros_like(a)
-    diag_rows = sp.diags(both).tocsr()
+    def left(X, blk):  # X @ block, without forming a two-hop block (X (W1 W2 - diag(d)))
+        x, y = blk
+        W = hm.weighted(mp, x, damping)[0]
+        if y - x == 1:
+            return X @ W
+        d = hm._two_hop_diag(mp, x, damping)
+        return X @ W @ hm.weighted(mp, x + 1, damping)[0] - (X * d if isinstance(X, np.ndarray) else X @ sp.diags(d))
+
+    def right(X, blk):  # block @ X
+        x, y = blk
+        W = hm.weighted(mp, x, damping)[0]
+        if y - x == 1:
+            return W @ X
+        d = hm._two_hop_diag(mp, x, damping)
+        return W @ (hm.weighted(mp, x + 1, damping)[0] @ X) - (d * X if isinstance(X, np.ndarray) else sp.diags(d) @ X)
+
+    both = a * b
+    ends_same = (0, len(mp)) in mp.overlaps() and bool(both.any())  # else no s == t walk to remove
+    keep = np.flatnonzero(both) if ends_same else np.zeros(0, dtype=np.int64)
+    diag_rows = sp.csr_matrix((both[keep], (keep, keep)), shape=(len(a), len(a)))
     out: dict[int, np.ndarray] = {}
     # left vectors/matrices before each block, right ones after
     left_v = [a.copy()]
     left_m = [diag_rows]
-    for B in blocks:
-        left_v.append(left_v[-1] @ B)
-        left_m.append((left_m[-1] @ B).tocsr())
+    for blk in plan:
+        left_v.append(left(left_v[-1], blk))
+        left_m.append(sp.csr_matrix(left(left_m[-1], blk)) if ends_same else diag_rows)
     right_v = [b.copy()]
     right_m = [diag_rows]
-    for B in reversed(blocks):
-        right_v.append(B @ right_v[-1])
-        right_m.append((B @ right_m[-1]).tocsr())
+    for blk in reversed(plan):
+        right_v.append(right(right_v[-1], blk))
+        right_m.append(sp.csr_matrix(right(right_m[-1], blk)) if ends_same else diag_rows)
     right_v, right_m = right_v[::-1], right_m[::-1]
     for bi, (x, y) in enumerate(plan):
         # boundary position x (skip 0 = sources); the last boundary is the targets
@@ -172,9 +192,9 @@ def crosstalk(kg: KnowledgeGraph, metapaths: Sequence[Metapath | str] = CROSSTAL
 
     ``permutations`` degree-preserving permutations drawn from ``seed`` (0 = no test). ``top``
     connecting cargo, pathways and EV populations are listed per category pair. Condition
-    pairs: every pair with a non-zero score is listed; the ``pair_tests`` highest-scoring
-    ones get a permutation p-value (the others ``NaN``), so that a permutation never has to
-    form the full condition x condition matrix (category scores are summed from the two
+    pairs: the ``pair_tests`` highest-scoring pairs (ties by ids) are listed, each with a
+    permutation p-value (``info["condition_pairs_nonzero"]`` counts all non-zero pairs), so
+    that a permutation never has to form the full condition x condition matrix (category scores are summed from the two
     halves of each metapath's matrix chain, see :class:`~.metapaths.Halves`).
     """
     mps = [as_metapath(m) for m in metapaths]
@@ -254,15 +274,14 @@ def crosstalk(kg: KnowledgeGraph, metapaths: Sequence[Metapath | str] = CROSSTAL
     matrix = pd.DataFrame(obs, index=categories, columns=categories)
     pvalues = pd.DataFrame(pcat, index=categories, columns=categories)
     cg = cond
-    pcond = np.full(len(sval), np.nan)
-    if permutations:
-        pcond[tested] = (1 + ge_cond) / (1 + permutations)
+    pcond = (1 + ge_cond) / (1 + permutations) if permutations else np.full(len(tested), np.nan)
+    r, c = r[tested], c[tested]  # already in (score desc, condition_a, condition_b) order
     conditions = pd.DataFrame({
         "condition_a": ids[cg[r]], "label_a": labels[cg[r]], "category_a": cats[r],
         "condition_b": ids[cg[c]], "label_b": labels[cg[c]], "category_b": cats[c],
-        "score": sval,
+        "score": sval[tested],
         "p_value": pcond,
-    }).sort_values(["score", "condition_a", "condition_b"], ascending=[False, True, True]).reset_index(drop=True)
+    })
     info = {"metapaths": [m.abbrev for m in mps], "permutations": permutations, "seed": seed, "damping": damping,
-            "pair_tests": int(len(tested))}
+            "condition_pairs_nonzero": len(sval), "condition_pairs_listed": len(tested)}
     return CrosstalkResult(matrix, pvalues, table, conditions, info)

@@ -17,10 +17,12 @@ with damping ``w`` = 0.4. Parallel edges between the same two nodes count once (
 confidence and all their references are kept); self-loops are never on a path.
 
 Kernels: for all pairs at once, DWPC is a product of sparse degree-weighted adjacency matrices
-(scipy.sparse); repeated nodes are excluded exactly by zeroing diagonals (adjacent or
-two-apart positions of overlapping classes, and the two ends); metapaths with other repeats
-fall back to exact enumeration. Paths between two nodes are enumerated meet-in-the-middle with
-numpy array expansion.
+(scipy.sparse), sliced to the source rows and target columns first; short metapaths are
+multiplied from the smaller end, long ones from both ends meeting at the position with fewest
+nodes. Repeated nodes are excluded exactly: two-apart repeats by subtracting the walks that
+return (``X (W1 W2 - diag(d))``, never forming the two-hop block), the two ends by dropping
+``source == target``; metapaths with other repeats fall back to exact enumeration. Paths
+between two nodes are enumerated meet-in-the-middle with numpy array expansion.
 
 >>> mp = Metapath.parse("C<riEVcCGctC")
 >>> str(mp)
@@ -79,6 +81,14 @@ DEFAULT_METAPATHS: tuple[str, ...] = (
     "C<riEVcCGaPW<aCGctC",   # ... cargo affects a pathway that other cargo acting in B affects
     "C<riEVcCGaPW<piGasC",   # ... cargo affects a pathway of a gene associated with B
     "C<riEVuCTrEVctC",       # ... EVs taken up by a cell type whose EVs contribute to B
+    # conditions linked through EV populations that *contribute to* condition A (many curated
+    # conditions, e.g. type 2 diabetes, have few EVs released in them but many acting on them),
+    # and through the condition hierarchy; at most 7 hops:
+    "C<ctEVcCGaPW<aCG<cEVctC",  # EVs acting in A and EVs acting in B carry cargo hitting one pathway
+    "C<ctEVcCGaPW<piGasC",   # EVs acting in A carry cargo affecting a pathway of a gene associated with B
+    "C<ctEVcCGaPW<piGbmC",   # ... of a gene that is a biomarker for B
+    "C<ctEVcCGaPW<aCGbmC",   # ... a pathway also affected by a biomarker of B
+    "CscC<riEVctC<scC",      # EVs released in a parent of A contribute to a parent of B
 )
 #: Condition-to-condition metapaths used by crosstalk and robustness.
 CROSSTALK_METAPATHS: tuple[str, ...] = (
@@ -450,9 +460,12 @@ class HetMat:
 
     def _two_hop_diag(self, mp: Metapath, a: int, damping: float) -> np.ndarray:
         """``d[v] = sum_u W_a[v, u] W_{a+1}[u, v]``: weight of the 2-hop walks that return to ``v``."""
-        W1 = self.weighted(mp, a, damping)[0]
-        W2 = self.weighted(mp, a + 1, damping)[0]
-        return np.asarray(W1.multiply(W2.T).sum(axis=1)).ravel()
+        key = ("d", mp.relations[a:a + 2], tuple(mp._sets[a:a + 3]), mp.reverse[a:a + 2], damping)
+        if key not in self._cache:
+            W1 = self.weighted(mp, a, damping)[0]
+            W2 = self.weighted(mp, a + 1, damping)[0]
+            self._cache[key] = np.asarray(W1.multiply(W2.T).sum(axis=1)).ravel()
+        return self._cache[key]
 
     def _block(self, mp: Metapath, a: int, b: int, damping: float) -> sp.csr_matrix:
         W = self.weighted(mp, a, damping)[0]

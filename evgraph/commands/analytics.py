@@ -131,7 +131,7 @@ def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ..
 @click.option("--top", type=int, default=0, help="Rows to show (0 = all).")
 @click.option("--species", default=None, help="Only edges observed in this NCBITaxon (or with no species).")
 @click.option("--pair-tests", type=int, default=10_000, show_default=True,
-              help="Highest-scoring condition pairs that get a permutation p-value (others: empty).")
+              help="Highest-scoring condition pairs listed and tested (--level condition).")
 @_out_option
 @format_option
 def crosstalk_cmd(graph_dir: str, metapaths: tuple[str, ...], permutations: int, seed: int, level: str, top: int,
