@@ -36,7 +36,8 @@ def test_build_is_byte_identical(tmp_path):
     run("build", "--out", "b", cwd=tmp_path)
     run("export", "kgx", "--graph", "a", "--out", "ka", cwd=tmp_path)
     run("export", "kgx", "--graph", "b", "--out", "kb", cwd=tmp_path)
-    for folder, names in (("{}", ("nodes.parquet", "edges.parquet", "graph.json")), ("k{}", ("nodes.tsv", "edges.tsv"))):
+    outputs = (("{}", ("nodes.parquet", "edges.parquet", "graph.json")), ("k{}", ("nodes.tsv", "edges.tsv")))
+    for folder, names in outputs:
         for name in names:
             a = (tmp_path / folder.format("a") / name).read_bytes()
             b = (tmp_path / folder.format("b") / name).read_bytes()
