@@ -56,9 +56,12 @@ def main(ctx: click.Context, debug: bool) -> None:
 
     \b
     Quick start:
+      evgraph atlas --out atlas/     build, analyse and write a browsable atlas (open atlas/index.html)
       evgraph build                  build the curated knowledge base into evgraph-out/
       evgraph stats                  counts per class and relationship
       evgraph export kgx --out kgx/  KGX TSV for Biolink tools
+      evgraph paths "obesity disorder" "Alzheimer disease"   ranked, referenced propagation paths
+      evgraph query --list           the Cypher query library (no server needed)
     """
     ctx.ensure_object(dict)["debug"] = debug
 
