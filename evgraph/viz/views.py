@@ -148,30 +148,35 @@ class _Node:
     mark: bool = False
 
 
-def _columns(kg: KnowledgeGraph) -> dict[str, np.ndarray]:
-    """Node and edge columns as object arrays (cached): per-row pandas access is far too slow."""
-    key = ("viz-columns",)
-    if key not in kg._cache:
-        cols = {f"node_{c}": kg.nodes[c].to_numpy(dtype=object) for c in ("id", "label", "category")}
-        cat = kg.nodes["condition_category"] if "condition_category" in kg.nodes else None
-        cols["node_condition_category"] = (cat.fillna("").astype(str).to_numpy(dtype=object) if cat is not None
-                                           else np.full(kg.num_nodes, "", dtype=object))
-        for c in ("publications", "direction"):
-            cols[f"edge_{c}"] = kg.edges[c].astype(object).where(kg.edges[c].notna(), "").to_numpy(dtype=object)
-        cols["edge_predicate"] = kg.edges["predicate"].astype(str).to_numpy(dtype=object)
-        kg._cache[key] = cols
-    return kg._cache[key]
+def _take(column: pd.Series, codes: np.ndarray) -> np.ndarray:
+    """``column`` at the row positions ``codes`` as an object array ("" for missing values)."""
+    values = column.take(np.asarray(codes, dtype=np.int64))
+    return values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
+
+
+def _kg_nodes(kg: KnowledgeGraph, codes: Sequence[int] | np.ndarray, extras: Sequence[list[list[str]]] | None = None,
+              marks: Sequence[bool] | None = None) -> list[_Node]:
+    """Nodes for the codes, reading only those rows of the node table (fast on big graphs)."""
+    codes = np.asarray(codes, dtype=np.int64)
+    ids, labels = _take(kg.nodes["id"], codes), _take(kg.nodes["label"], codes)
+    cls = kg.node_class[codes]
+    cats = (_take(kg.nodes["condition_category"], codes) if "condition_category" in kg.nodes
+            else np.full(len(codes), "", dtype=object))
+    out = []
+    for i in range(len(codes)):
+        info = [["class", class_label(str(cls[i]))]]
+        if cats[i]:
+            info.append(["condition category", str(cats[i])])
+        if extras is not None:
+            info += extras[i]
+        curie = str(ids[i])
+        out.append(_Node(curie, str(labels[i]), str(cls[i]), curie, info, bool(marks[i]) if marks is not None
+                         else False))
+    return out
 
 
 def _kg_node(kg: KnowledgeGraph, code: int, extra: list[list[str]] | None = None, mark: bool = False) -> _Node:
-    cols = _columns(kg)
-    cls = str(cols["node_category"][code])
-    info = [["class", class_label(cls)]]
-    cat = cols["node_condition_category"][code]
-    if cat:
-        info.append(["condition category", str(cat)])
-    curie = str(cols["node_id"][code])
-    return _Node(curie, str(cols["node_label"][code]), cls, curie, info + (extra or []), mark)
+    return _kg_nodes(kg, [code], [extra or []], [mark])[0]
 
 
 def _sizes(values: np.ndarray, lo: float = 8.0, hi: float = 42.0) -> np.ndarray:
@@ -240,7 +245,6 @@ def _collapse(kg: KnowledgeGraph, mask: np.ndarray, scores: np.ndarray, max_edge
     idx = np.flatnonzero(mask)
     if len(idx) == 0:
         return []
-    cols = _columns(kg)
     pred = kg.edges["predicate"].cat.codes.to_numpy()[idx]
     src, dst = kg.src[idx], kg.dst[idx]
     order = np.lexsort((idx, pred, dst, src))
@@ -253,39 +257,71 @@ def _collapse(kg: KnowledgeGraph, mask: np.ndarray, scores: np.ndarray, max_edge
         strength = scores[src[starts]] + scores[dst[starts]]
         keep = np.sort(np.lexsort((np.arange(len(starts)), -strength))[:max_edges])
         starts, ends = starts[keep], ends[keep]
-    ids, labels = cols["node_id"], cols["node_label"]
-    pubs, direction, pnames = cols["edge_publications"], cols["edge_direction"], cols["edge_predicate"]
+    ends_codes = np.unique(np.concatenate([src[starts], dst[starts]]))
+    pos = {int(c): i for i, c in enumerate(ends_codes)}
+    ids, labels = _take(kg.nodes["id"], ends_codes), _take(kg.nodes["label"], ends_codes)
+    # only the rows of the shown edges are read (positions aligned with idx)
+    pubs, direction = _take(kg.edges["publications"], idx), _take(kg.edges["direction"], idx)
+    pnames = kg.edges["predicate"].cat.categories.to_numpy(dtype=object)
     out = []
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-        rows = idx[a:b]
-        s, o = int(src[a]), int(dst[a])
-        p = pnames[rows[0]]
+        rows = slice(a, b)
+        n_rows = b - a
+        s, o = pos[int(src[a])], pos[int(dst[a])]
+        p = str(pnames[pred[a]])
         info = [["relationship", p]]
         dirs = sorted({str(d) for d in direction[rows] if d})
         if dirs:
             info.append(["direction", ", ".join(dirs)])
-        if len(rows) > 1:
-            info.append(["statements", str(len(rows))])
-        out.append(_Edge(str(ids[s]), str(ids[o]), f"{labels[s]} {p} {labels[o]}", float(len(rows)),
-                         _refs(pubs[rows]), info, color=None, width=1.0 + np.log2(len(rows))))
+        if n_rows > 1:
+            info.append(["statements", str(n_rows)])
+        out.append(_Edge(str(ids[s]), str(ids[o]), f"{labels[s]} {p} {labels[o]}", float(n_rows),
+                         _refs(pubs[rows]), info, color=None, width=1.0 + np.log2(n_rows)))
     return out
 
 
 # ---------------------------------------------------------------------- overview: EV traffic map
+def _transfer_rows(kg: KnowledgeGraph) -> pd.DataFrame:
+    """Transfers as node codes plus the two edge rows behind each (``row_r``, ``row_t``); cached."""
+    key = ("viz-transfer-rows",)
+    if key not in kg._cache:
+        codes = kg.edges["predicate"].cat.codes.to_numpy()
+        cats = list(kg.edges["predicate"].cat.categories)
+        wanted = [cats.index(p) for p in ("taken_up_by", "homes_to") if p in cats]
+        rel = codes == cats.index("releases") if "releases" in cats else np.zeros(len(codes), dtype=bool)
+        tgt = np.isin(codes, wanted)
+        left = pd.DataFrame({"releaser": kg.src[rel], "population": kg.dst[rel], "row_r": np.flatnonzero(rel)})
+        right = pd.DataFrame({"population": kg.src[tgt], "target": kg.dst[tgt], "row_t": np.flatnonzero(tgt)})
+        out = left.merge(right, on="population", how="inner")
+        kg._cache[key] = out[["releaser", "population", "target", "row_r", "row_t"]]
+    return kg._cache[key]
+
+
+def _grouped_refs(pair: np.ndarray, rows: np.ndarray, pubs: pd.Series, n_pairs: int) -> list[list[str]]:
+    """Sorted distinct references of the edge ``rows`` of each pair id (``pair``: 0..n_pairs-1)."""
+    links = pd.DataFrame({"pair": pair, "row": rows}).drop_duplicates()
+    uniq = np.unique(links["row"].to_numpy())
+    cells = pd.Series(_take(pubs, uniq), index=uniq, dtype=object).astype(str).str.split("|").explode()
+    cells = cells[cells.notna() & (cells != "")]
+    table = links.merge(pd.DataFrame({"row": cells.index.to_numpy(), "ref": cells.to_numpy(dtype=object)}), on="row")
+    table = table[["pair", "ref"]].drop_duplicates().sort_values(["pair", "ref"], kind="stable")
+    out: list[list[str]] = [[] for _ in range(n_pairs)]
+    for p, refs in table.groupby("pair", sort=True)["ref"]:
+        out[int(p)] = refs.tolist()
+    return out
+
+
 def transfers(kg: KnowledgeGraph) -> pd.DataFrame:
     """Releaser-to-target EV transfers: one row per (releaser, EV population, target) code triple.
 
     A releaser ``releases`` an EV population that is ``taken_up_by`` a cell type or ``homes_to``
     an organ. Columns: ``releaser``, ``population``, ``target`` (node codes) and ``refs``.
     """
-    pred = kg.edges["predicate"]
-    pubs = kg.edges["publications"].to_numpy(dtype=object)
-    rel = (pred == "releases").to_numpy()
-    tgt = pred.isin(["taken_up_by", "homes_to"]).to_numpy()
-    left = pd.DataFrame({"releaser": kg.src[rel], "population": kg.dst[rel], "refs_r": pubs[rel]})
-    right = pd.DataFrame({"population": kg.src[tgt], "target": kg.dst[tgt], "refs_t": pubs[tgt]})
-    out = left.merge(right, on="population", how="inner")
-    out["refs"] = out["refs_r"].fillna("").astype(str) + "|" + out["refs_t"].fillna("").astype(str)
+    out = _transfer_rows(kg)
+    pubs = kg.edges["publications"]
+    refs_r = pd.Series(_take(pubs, out["row_r"].to_numpy()), dtype=object)
+    refs_t = pd.Series(_take(pubs, out["row_t"].to_numpy()), dtype=object)
+    out = out.assign(refs=(refs_r.astype(str) + "|" + refs_t.astype(str)).to_numpy(dtype=object))
     return out[["releaser", "population", "target", "refs"]]
 
 
@@ -296,7 +332,7 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     At most ``cap`` nodes (best hub scores) and ``max_edges`` arrows (heaviest; default 4 x cap).
     """
     scores = analyses.hub_scores(kg, size_by)
-    tr = transfers(kg)
+    tr = _transfer_rows(kg)
     if tr.empty:
         raise EvgraphError("the graph has no EV transfers (releases + taken_up_by/homes_to) to map")
     pairs = (tr[["releaser", "target", "population"]].drop_duplicates()
@@ -318,30 +354,48 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     limit = max_edges if max_edges is not None else 4 * cap
     if len(pairs) > limit:
         pairs = pairs.iloc[np.sort(np.lexsort((np.arange(len(pairs)), -pairs["weight"].to_numpy()))[:limit])]
-    kept = tr.merge(pairs[["releaser", "target"]], on=["releaser", "target"])
-    detail = kept.groupby(["releaser", "target"], sort=True).agg(pops=("population", lambda s: sorted(set(s))),
-                                                                  refs=("refs", list)).reset_index()
-    pairs = pairs.merge(detail, on=["releaser", "target"])[["releaser", "target", "weight", "pops", "refs"]]
-    carries = (kg.edges["predicate"] == "carries").to_numpy()
-    cargo_of: dict[int, list[int]] = defaultdict(list)
-    for p, c in zip(kg.src[carries], kg.dst[carries], strict=True):
-        cargo_of[int(p)].append(int(c))
-    labels = kg.nodes["label"].to_numpy(dtype=object)
-    ids = kg.nodes["id"].to_numpy(dtype=object)
+    pairs = pairs.reset_index(drop=True)
+    n_pairs = len(pairs)
+    kept = tr.merge(pairs[["releaser", "target"]].assign(pair=np.arange(n_pairs)), on=["releaser", "target"])
+    pair = kept["pair"].to_numpy()
+    pubs = kg.edges["publications"]
+    refs_of = _grouped_refs(np.concatenate([pair, pair]),
+                            np.concatenate([kept["row_r"].to_numpy(), kept["row_t"].to_numpy()]), pubs, n_pairs)
+    # cargo carried by each pair's EV populations, by label
+    pops = kept[["pair", "population"]].drop_duplicates()
+    carries = (kg.edges["predicate"] == "carries").to_numpy() & np.isin(kg.src, pops["population"].to_numpy())
+    cargo = pops.merge(pd.DataFrame({"population": kg.src[carries], "cargo": kg.dst[carries]}), on="population")
+    cargo = cargo[["pair", "cargo"]].drop_duplicates()
+    uniq = np.unique(cargo["cargo"].to_numpy())
+    names = pd.Series(_take(kg.nodes["label"], uniq), index=uniq, dtype=object).astype(str)
+    cargo = pd.DataFrame({"pair": cargo["pair"].to_numpy(),
+                          "name": names.reindex(cargo["cargo"].to_numpy()).to_numpy()})
+    cargo = cargo.drop_duplicates().sort_values(["pair", "name"], kind="stable")
+    cargo_of: list[list[str]] = [[] for _ in range(n_pairs)]
+    for p, group in cargo.groupby("pair", sort=True)["name"]:
+        cargo_of[int(p)] = group.tolist()
+    ends = np.unique(np.concatenate([pairs["releaser"].to_numpy(), pairs["target"].to_numpy(), part_src[keep_part],
+                                     part_dst[keep_part]]))
+    pos = {int(c): i for i, c in enumerate(ends)}
+    ids, labels = _take(kg.nodes["id"], ends), _take(kg.nodes["label"], ends)
     edges = []
-    for r, t, weight, pops, refs in pairs.itertuples(index=False):
-        cargo = sorted({str(labels[c]) for p in pops for c in cargo_of.get(p, ())})
+    for j, (r, t, weight) in enumerate(zip(pairs["releaser"].tolist(), pairs["target"].tolist(),
+                                           pairs["weight"].tolist(), strict=True)):
+        r, t = pos[r], pos[t]
+        names_j = cargo_of[j]
         info = [["supported transfers (EV populations)", str(weight)]]
-        if cargo:
-            info.append(["cargo", ", ".join(cargo[:8]) + (f" and {len(cargo) - 8} more" if len(cargo) > 8 else "")])
-        edges.append(_Edge(str(ids[r]), str(ids[t]), f"{labels[r]} \u2192 {labels[t]}", float(weight), _refs(refs),
+        if names_j:
+            info.append(["cargo", ", ".join(names_j[:8]) + (f" and {len(names_j) - 8} more" if len(names_j) > 8
+                                                            else "")])
+        edges.append(_Edge(str(ids[r]), str(ids[t]), f"{labels[r]} \u2192 {labels[t]}", float(weight), refs_of[j],
                            info, label=str(weight) if weight > 1 else None))
-    for s, o in zip(part_src[keep_part], part_dst[keep_part], strict=True):
+    for s, o in zip(part_src[keep_part].tolist(), part_dst[keep_part].tolist(), strict=True):
         if in_view[s] and in_view[o]:
+            s, o = pos[s], pos[o]
             edges.append(_Edge(str(ids[s]), str(ids[o]), f"{labels[s]} part of {labels[o]}", 1.0,
                                info=[["relationship", "part_of"]], color="#BBBBBB", dashes=True, arrow=False,
                                width=1.0))
-    nodes = [_kg_node(kg, int(c)) for c in codes]
+    nodes = _kg_nodes(kg, codes)
     return _assemble("overview", "EV traffic map", nodes, edges, scores[codes], size_by,
                      description=("Organs and cell types; an arrow from the releasing organ or cell type to the "
                                   "cell type that takes the EVs up or the organ they home to, its width the number "
@@ -362,7 +416,7 @@ def whole_graph(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     in_view[codes] = True
     mask = in_view[kg.src] & in_view[kg.dst]
     edges = _collapse(kg, mask, scores, max_edges if max_edges is not None else 4 * cap)
-    nodes = [_kg_node(kg, int(c)) for c in codes]
+    nodes = _kg_nodes(kg, codes)
     shown = f"{len(codes)}" if len(codes) == int(eligible.sum()) else f"top {len(codes)} of {int(eligible.sum())}"
     return _assemble("graph", "Whole graph", nodes, edges, scores[codes], size_by,
                      description=(f"The {shown} nodes by hub score ({size_by}) and the edges between them"
@@ -374,13 +428,17 @@ def whole_graph(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
 # ---------------------------------------------------------------------- ego network
 def neighbourhood(kg: KnowledgeGraph, code: int, radius: int) -> dict[int, int]:
     """Node code -> hop distance for every node within ``radius`` hops (edges in either direction)."""
-    adj = kg.adjacency(undirected=True)
+    cached = ("adj", None, True, None) in kg._cache  # else scan the edge codes (no 1M-edge matrix build)
+    adj = kg.adjacency(undirected=True) if cached else None
     dist = {code: 0}
     frontier = np.array([code])
     for hop in range(1, radius + 1):
         if len(frontier) == 0:
             break
-        nxt = np.unique(adj[frontier].indices)
+        if adj is not None:
+            nxt = np.unique(adj[frontier].indices)
+        else:
+            nxt = np.unique(np.concatenate([kg.dst[np.isin(kg.src, frontier)], kg.src[np.isin(kg.dst, frontier)]]))
         nxt = nxt[[n not in dist for n in nxt]] if len(nxt) else nxt
         for n in nxt:
             dist[int(n)] = hop
@@ -408,7 +466,8 @@ def ego(kg: KnowledgeGraph, node: str | None = None, *, radius: int = 1, size_by
     in_view = np.zeros(kg.num_nodes, dtype=bool)
     in_view[candidates] = True
     edges = _collapse(kg, in_view[kg.src] & in_view[kg.dst], scores, 4 * cap)
-    nodes = [_kg_node(kg, int(c), [["hops from centre", str(dist[int(c)])]], mark=int(c) == code) for c in candidates]
+    nodes = _kg_nodes(kg, candidates, [[["hops from centre", str(dist[int(c)])]] for c in candidates],
+                      [int(c) == code for c in candidates])
     label = kg.label(center)
     return _assemble("ego", f"Neighbourhood of {label}", nodes, edges, scores[candidates], size_by, center=center,
                      description=f"Nodes within {radius} hop(s) of {label} ({center}), edges in either direction.",
