@@ -217,7 +217,6 @@ class GraphBuilder:
         checkable = known_pred & s_cls.notna() & o_cls.notna()
         triples = pd.DataFrame({"s": s_cls[checkable], "p": edges["predicate"][checkable],
                                 "o": o_cls[checkable]})
-        allowed = schema.allowed_triples
         for s, p, o in triples.drop_duplicates().itertuples(index=False):
             if schema.allows(s, p, o):
                 continue
@@ -227,7 +226,6 @@ class GraphBuilder:
             report(sel, field,
                    lambda r, s=s, o=o, rel=rel: f"'{rel.name}' cannot link a {s} to a {o} "
                    f"(domain: {', '.join(sorted(rel.domain))}; range: {', '.join(sorted(rel.range))})")
-        del allowed
 
         def enum(col: str, values: Iterable[str]) -> None:
             vals = set(values)

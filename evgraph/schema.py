@@ -119,13 +119,6 @@ class Schema:
         return ok
 
     @cached_property
-    def allowed_triples(self) -> frozenset[tuple[str, str, str]]:
-        """Every (subject class, relation, object class) the ontology allows."""
-        return frozenset(
-            (s, r.name, o) for r in self.relations.values() for s in r.domain for o in r.range
-        )
-
-    @cached_property
     def class_by_biolink(self) -> dict[str, tuple[str, ...]]:
         """Biolink category -> evgraph classes that use it (several may share one)."""
         out: dict[str, list[str]] = {}
