@@ -6,6 +6,7 @@ the tests skip when either is missing; with ``CI=true`` that is a failure.
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -77,6 +78,32 @@ def test_view_draws_offline(browser, kg, tmp_path, name, options):
         s.value = {label[:6]!r}; s.dispatchEvent(new Event('input')); }}())""")
     assert browser.evaluate("document.querySelectorAll('#evgraph-hits li').length") >= (
         0 if view.network.nodes[0]["cls"] == cls["name"] else 1)
+    check_tooltips(browser, view)
+
+
+def check_tooltips(browser, view):
+    """Tooltips rebuilt from the page's string table show the same text and links as the view's data."""
+    from evgraph.identifiers import resolver_url
+
+    def tip(kind, item_id):
+        return browser.evaluate(f"""(function () {{ var t = window.evgraph{kind}.get({json.dumps(item_id)}).title;
+            return [t.textContent, Array.prototype.map.call(t.querySelectorAll('a'), function (a) {{
+                return [a.textContent, a.getAttribute('href')]; }})]; }}())""")
+
+    edge = next((e for e in view.network.edges if e["refs"]), view.network.edges[0])
+    text, links = tip("Edges", edge["id"])
+    assert text.startswith(edge["headline"])
+    for key, value in edge["info"]:
+        assert f"{key}: {value}" in text
+    assert [ref for ref, _ in links] == [ref for ref, _ in edge["refs"]]
+    if edge["refs"]:  # a reference and its link, the URL from identifiers.resolver_url
+        ref = edge["refs"][0][0]
+        assert ref in text and links[0] == [ref, resolver_url(ref)]
+    node = next(n for n in view.network.nodes if n["url"])
+    text, links = tip("Nodes", node["id"])
+    assert text.startswith(node["label"] + node["curie"])
+    assert links[0] == [node["curie"], resolver_url(node["curie"])]
+    assert len(links) == 1 + len(node["refs"])
 
 
 def test_big_view_draws_fast(browser, tmp_path):

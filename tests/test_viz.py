@@ -59,6 +59,41 @@ def test_traffic_map_matches_reference(kg):
     assert classes <= {"Organ", "CellType"}
 
 
+def test_page_stores_each_string_once(kg):
+    """The page's string table gives back every reference, link and cargo listing of the view."""
+    from evgraph.identifiers import resolver_url
+
+    view = visualize(kg, "overview")
+    data = page_data(view.html())
+    strings = data["strings"]
+    assert len(strings) == len(set(strings))
+
+    def url(i):
+        if str(i) in data["links"]:
+            return data["links"][str(i)]
+        prefix, _, local = strings[i].partition(":")
+        return data["resolvers"][prefix] + local if prefix in data["resolvers"] else None
+
+    def text(value):
+        if not isinstance(value, dict):
+            return value
+        return ", ".join(strings[i] for i in value["names"]) + (f" and {value['more']} more" if "more" in value else "")
+
+    listed = 0
+    for kind in ("nodes", "edges"):
+        for item, packed in zip(getattr(view.network, kind), data[kind], strict=True):
+            assert [[strings[i], url(i)] for i in packed["refs"]] == item["refs"]
+            assert [[strings[k], text(v)] for k, v in packed["info"]] == item["info"]
+            listed += any(isinstance(v, dict) for _, v in packed["info"])
+            if kind == "nodes" and item["curie"]:
+                prefix, _, local = item["curie"].partition(":")
+                shown = packed["url"] if "url" in packed else data["resolvers"][prefix] + local
+                assert shown == item["url"] == resolver_url(item["curie"])
+    assert listed, "expected cargo listings on the traffic map"
+    refs = {r for e in view.network.edges for r, _ in e["refs"]}
+    assert all(url(strings.index(r)) == resolver_url(r) for r in refs)
+
+
 def test_whole_graph_cap_keeps_top_hubs(kg):
     G = kg.to_networkx()
     deg = {n: G.degree(n) for n in G if G.nodes[n]["category"] != "Publication"}

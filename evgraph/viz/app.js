@@ -19,25 +19,41 @@
     a.href = u; a.target = '_blank'; a.rel = 'noopener noreferrer';
     return a;
   }
+  // Each reference CURIE, info key and listed name is stored once in data.strings (items hold indices);
+  // links are the prefix's resolver plus the local id, unless data.links / item.url say otherwise.
+  var strings = data.strings || [];
+  function own(obj, key) { return obj !== null && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, key); }
+  function resolve(curie) {
+    var c = String(curie), i = c.indexOf(':');
+    if (i < 0) { return null; }
+    var prefix = c.slice(0, i);
+    return own(data.resolvers, prefix) && typeof data.resolvers[prefix] === 'string' ? data.resolvers[prefix] + c.slice(i + 1) : null;
+  }
+  function str(i) { return own(strings, i) ? strings[i] : ''; }
+  function refUrl(i) { return own(data.links, String(i)) ? data.links[String(i)] : resolve(str(i)); }
+  function text(v) {
+    if (v === null || typeof v !== 'object') { return v; }
+    return (v.names || []).map(str).join(', ') + (v.more ? ' and ' + v.more + ' more' : '');
+  }
   function describe(item, isEdge) {
     var box = el('div', null, 'tip');
     box.appendChild(el('b', isEdge ? item.headline : item.label));
     if (!isEdge && item.curie) {
       var p = el('div');
-      p.appendChild(link(item.curie, item.url));
+      p.appendChild(link(item.curie, own(item, 'url') ? item.url : resolve(item.curie)));
       box.appendChild(p);
     }
     (item.info || []).forEach(function (kv) {
       var d = el('div');
-      d.appendChild(el('span', kv[0] + ': ', 'k'));
-      d.appendChild(el('span', kv[1]));
+      d.appendChild(el('span', (typeof kv[0] === 'number' ? str(kv[0]) : kv[0]) + ': ', 'k'));
+      d.appendChild(el('span', text(kv[1])));
       box.appendChild(d);
     });
     if (item.refs && item.refs.length) {
       var d = el('div');
       d.appendChild(el('span', 'references:', 'k'));
       var ul = el('ul');
-      item.refs.forEach(function (r) { var li = el('li'); li.appendChild(link(r[0], r[1])); ul.appendChild(li); });
+      item.refs.forEach(function (r) { var li = el('li'); li.appendChild(link(str(r), refUrl(r))); ul.appendChild(li); });
       if (item.more_refs) { ul.appendChild(el('li', 'and ' + item.more_refs + ' more')); }
       d.appendChild(ul);
       box.appendChild(d);

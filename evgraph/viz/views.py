@@ -75,9 +75,9 @@ class View:
         return len(self.network.edges)
 
     def data(self) -> dict[str, Any]:
-        """The JSON the page is built from (nodes, edges, classes, options)."""
-        return {"nodes": self.network.nodes, "edges": self.network.edges, "classes": self.classes,
-                "sizing": self.sizing, "physics": self.physics, "view": self.name}
+        """The JSON the page is built from (nodes, edges, classes, options), packed by :func:`pack`."""
+        return pack({"nodes": self.network.nodes, "edges": self.network.edges, "classes": self.classes,
+                     "sizing": self.sizing, "physics": self.physics, "view": self.name})
 
     def html(self) -> str:
         """The complete, self-contained HTML page."""
@@ -99,6 +99,100 @@ class View:
 
     def __repr__(self) -> str:
         return f"<View {self.name}: {self.num_nodes} nodes, {self.num_edges} edges>"
+
+
+# ---------------------------------------------------------------------- page data
+class Listing(str):
+    """An info value listing names: its text is the first ``shown`` names and "and N more".
+
+    The page stores each name once (see :func:`pack`); everywhere else it is a plain string.
+
+    >>> text = Listing(["CD63", "CD9", "miR-21"], shown=2)
+    >>> text, text.parts, text.more
+    ('CD63, CD9 and 1 more', ('CD63', 'CD9'), 1)
+    """
+
+    parts: tuple[str, ...]
+    more: int
+
+    def __new__(cls, names: Sequence[str], shown: int = 8) -> Listing:
+        parts = tuple(str(n) for n in names[:shown])
+        more = max(0, len(names) - shown)
+        obj = super().__new__(cls, ", ".join(parts) + (f" and {more} more" if more else ""))
+        obj.parts, obj.more = parts, more
+        return obj
+
+
+def _split(curie: str) -> tuple[str, str]:
+    prefix, _, local = curie.partition(":")
+    return prefix, local
+
+
+def pack(data: dict[str, Any]) -> dict[str, Any]:
+    """The page's form of a view's data: each reference, info key and listed name stored once.
+
+    ``strings`` holds every distinct reference CURIE, info key and :class:`Listing` name (sorted);
+    a node's or edge's ``refs`` and info keys become indices into it, a listing becomes
+    ``{"names": [indices], "more": n}`` (``more`` left out when 0). Links are rebuilt in the page
+    from ``resolvers`` (CURIE prefix -> URL start, local id appended); ``links`` (string index ->
+    URL or null) and a node's own ``url`` are kept only where that rule would give another link
+    than :func:`resolver_url`. Defaults the page does not need (``more_refs`` 0, an edge's
+    ``label`` None, ``dashes`` False) are left out. The input is not changed.
+
+    >>> page = pack({"nodes": [], "edges": [{"id": 0, "info": [["cargo", Listing(["b", "a", "b"], 2)]],
+    ...                                     "refs": [["PMID:1", "https://pubmed.ncbi.nlm.nih.gov/1"]]}]})
+    >>> page["strings"], page["edges"][0]["info"], page["edges"][0]["refs"]
+    (['PMID:1', 'a', 'b', 'cargo'], [[3, {'names': [2, 1], 'more': 1}]], [0])
+    >>> page["resolvers"], page["links"]
+    ({'PMID': 'https://pubmed.ncbi.nlm.nih.gov/'}, {})
+    """
+    items = [*data["nodes"], *data["edges"]]
+    urls: dict[str, str | None] = {}
+    names: set[str] = set()
+    for item in items:
+        for curie, url in item.get("refs") or ():
+            urls[curie] = url
+        for key, value in item.get("info") or ():
+            names.add(key)
+            if isinstance(value, Listing):
+                names.update(value.parts)
+    node_urls = {n["curie"]: n.get("url") for n in data["nodes"] if n.get("curie")}
+    resolvers: dict[str, str] = {}
+    for curie, url in sorted({**node_urls, **urls}.items()):
+        prefix, local = _split(curie)
+        if url and prefix not in resolvers and url.endswith(local) and url.startswith(("http://", "https://")):
+            resolvers[prefix] = url[:len(url) - len(local)]
+
+    def derived(curie: str) -> str | None:
+        prefix, local = _split(curie)
+        return resolvers[prefix] + local if prefix in resolvers else None
+
+    strings = sorted(set(urls) | names)
+    index = {s: i for i, s in enumerate(strings)}
+    links = {str(index[c]): u for c, u in sorted(urls.items()) if derived(c) != u}
+
+    def packed(item: dict[str, Any], edge: bool) -> dict[str, Any]:
+        out = dict(item)
+        if "refs" in out:
+            out["refs"] = [index[c] for c, _ in out["refs"] or ()]
+        if out.get("info"):
+            out["info"] = [[index[k], listing(v) if isinstance(v, Listing) else v] for k, v in out["info"]]
+        if out.get("curie") and "url" in out and derived(out["curie"]) == out["url"]:
+            del out["url"]
+        if out.get("more_refs") == 0:
+            del out["more_refs"]
+        if edge and "label" in out and out["label"] is None:
+            del out["label"]
+        if edge and out.get("dashes") is False:
+            del out["dashes"]
+        return out
+
+    def listing(value: Listing) -> dict[str, Any]:
+        return {"names": [index[x] for x in value.parts], **({"more": value.more} if value.more else {})}
+
+    return {**data, "nodes": [packed(n, False) for n in data["nodes"]],
+            "edges": [packed(e, True) for e in data["edges"]],
+            "strings": strings, "resolvers": resolvers, "links": links}
 
 
 # ---------------------------------------------------------------------- shared pieces
@@ -385,8 +479,7 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
         names_j = cargo_of[j]
         info = [["supported transfers (EV populations)", str(weight)]]
         if names_j:
-            info.append(["cargo", ", ".join(names_j[:8]) + (f" and {len(names_j) - 8} more" if len(names_j) > 8
-                                                            else "")])
+            info.append(["cargo", Listing(names_j, 8)])
         edges.append(_Edge(str(ids[r]), str(ids[t]), f"{labels[r]} \u2192 {labels[t]}", float(weight), refs_of[j],
                            info, label=str(weight) if weight > 1 else None))
     for s, o in zip(part_src[keep_part].tolist(), part_dst[keep_part].tolist(), strict=True):
