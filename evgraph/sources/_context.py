@@ -561,3 +561,21 @@ def queue_gene_conditions(builder: GraphBuilder, ctx: ImportContext, rep: Any, s
     ctx.queue(rep, nodes, edges)
     builder.sources.append(source)
     rep.seconds = time.perf_counter() - started
+
+
+def start_source(builder: GraphBuilder, name: str, path: str | Path | None,
+                 kind: str = "FILE") -> tuple[str, dict[str, str], ImportContext, SourceReport, float]:
+    """Common start of a reader: split ``PATH#options``, require a path, open the QC entry.
+
+    Returns ``(path, options, context, report, start_time)``.
+    """
+    import time
+
+    from ..errors import DataError, Problem
+    from ._io import split_options
+
+    base, opts = split_options(path)
+    if not base:
+        raise DataError(Problem(None, None, None, f"source '{name}' needs a path: {name}={kind}"))
+    ctx = context_for(builder)
+    return base, opts, ctx, ctx.report.source(name, path), time.perf_counter()

@@ -12,13 +12,11 @@ their xrefs.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 from ..builder import GraphBuilder
-from ..errors import DataError, Problem
-from ._context import context_for, gene_placeholder, queue_gene_conditions
-from ._io import Table, progress, split_options
+from ._context import gene_placeholder, queue_gene_conditions, start_source
+from ._io import Table, progress
 
 NAMES = ("protein", "symbol", "disease", "disease name", "source", "evidence", "confidence")
 _DOID = re.compile(r"^DOID:\d+$")
@@ -26,12 +24,7 @@ _DOID = re.compile(r"^DOID:\d+$")
 
 def read_diseases(builder: GraphBuilder, path: str | Path | None) -> None:
     """Import a JensenLab DISEASES channel file."""
-    base, _opts = split_options(path)
-    if not base:
-        raise DataError(Problem(None, None, None, "source 'diseases' needs a path: diseases=FILE"))
-    t0 = time.perf_counter()
-    ctx = context_for(builder)
-    rep = ctx.report.source("diseases", path)
+    base, _opts, ctx, rep, t0 = start_source(builder, "diseases", path)
     t = Table(base, rep, {n: () for n in NAMES}, required=("symbol", "disease"), names=NAMES, delimiter="\t")
     rows = []
     conds: dict[str, tuple[str, int]] = {}

@@ -14,13 +14,11 @@ skipped (``unmapped disease id``) in the QC report.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from ..builder import GraphBuilder
-from ..errors import DataError, Problem
-from ._context import context_for, queue_gene_conditions
-from ._io import Table, progress, split_options
+from ._context import queue_gene_conditions, start_source
+from ._io import Table, progress
 
 COLUMNS = {
     "gene": ("geneid", "gene id", "entrez id", "entrezgene"),
@@ -36,12 +34,7 @@ COLUMNS = {
 
 def read_disgenet(builder: GraphBuilder, path: str | Path | None) -> None:
     """Import a DisGeNET curated gene-disease association table."""
-    base, _opts = split_options(path)
-    if not base:
-        raise DataError(Problem(None, None, None, "source 'disgenet' needs a path: disgenet=FILE"))
-    t0 = time.perf_counter()
-    ctx = context_for(builder)
-    rep = ctx.report.source("disgenet", path)
+    base, _opts, ctx, rep, t0 = start_source(builder, "disgenet", path)
     t = Table(base, rep, COLUMNS, required=("gene", "disease"))
     rows = []
     conds: dict[str, tuple[str, int]] = {}

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from ..builder import GraphBuilder
 from ..errors import DataError, Problem
-from ._context import context_for
-from ._io import Table, progress, split_options
+from ._context import start_source
+from ._io import Table, progress
 
 COLUMNS = {
     "taxon": ("#tax id", "tax id", "taxon", "taxid"),
@@ -35,12 +35,7 @@ COLUMNS = {
 
 def read_genes(builder: GraphBuilder, path: str | Path | None) -> None:
     """Learn symbol -> NCBI Gene ID per species from a gene table (see the module docstring)."""
-    base, opts = split_options(path)
-    if not base:
-        raise DataError(Problem(None, None, None, "source 'genes' needs a path: genes=FILE"))
-    t0 = time.perf_counter()
-    ctx = context_for(builder)
-    rep = ctx.report.source("genes", path)
+    base, opts, ctx, rep, t0 = start_source(builder, "genes", path)
     t = Table(base, rep, COLUMNS)
     hetio = t.has("hetio_kind") and t.has("hetio_id") and not t.has("entrez")
     if not hetio and not (t.has("entrez") and t.has("symbol")):

@@ -18,9 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..builder import GraphBuilder
-from ..errors import DataError, Problem
-from ._context import context_for
-from ._io import Table, progress, split_options
+from ._context import start_source
+from ._io import Table, progress
 
 COLUMNS = {
     "identifier": ("id", "pathway id"),
@@ -35,12 +34,7 @@ _WP = re.compile(r"^(WP\d{1,5})(?:_r\d+)?$")
 
 def read_hetio_pathways(builder: GraphBuilder, path: str | Path | None) -> None:
     """Import the Hetionet pathway TSV (see the module docstring)."""
-    base, _opts = split_options(path)
-    if not base:
-        raise DataError(Problem(None, None, None, "source 'hetio_pathways' needs a path: hetio_pathways=FILE"))
-    t0 = time.perf_counter()
-    ctx = context_for(builder)
-    rep = ctx.report.source("hetio_pathways", path)
+    base, _opts, ctx, rep, t0 = start_source(builder, "hetio_pathways", path)
     t = Table(base, rep, COLUMNS, required=("identifier", "name", "genes"))
     subj, obj, infores, lines, evidence = [], [], [], [], []
     nodes = []

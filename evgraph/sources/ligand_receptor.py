@@ -18,9 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..builder import GraphBuilder
-from ..errors import DataError, Problem
-from ._context import context_for, gene_placeholder
-from ._io import Table, progress, split_options
+from ._context import gene_placeholder, start_source
+from ._io import Table, progress
 
 COLUMNS = {
     "ligand": ("ligand symbol", "ligand", "source genesymbol", "ligand genesymbol"),
@@ -34,12 +33,7 @@ _UNIPROT = re.compile(r"^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9]([A-Z][A-Z0-9]
 
 def read_ligand_receptor(builder: GraphBuilder, path: str | Path | None) -> None:
     """Import ligand-receptor pairs (see the module docstring)."""
-    base, opts = split_options(path)
-    if not base:
-        raise DataError(Problem(None, None, None, "source 'ligand_receptor' needs a path: ligand_receptor=FILE"))
-    t0 = time.perf_counter()
-    ctx = context_for(builder)
-    rep = ctx.report.source("ligand_receptor", path)
+    base, opts, ctx, rep, t0 = start_source(builder, "ligand_receptor", path)
     t = Table(base, rep, COLUMNS, required=("ligand", "receptor"))
     infores = opts.get("infores", "infores:omnipath")
     rows, xrefs = [], {}

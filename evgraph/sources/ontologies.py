@@ -32,8 +32,8 @@ from pathlib import Path
 
 from ..builder import GraphBuilder
 from ..errors import DataError, Problem
-from ._context import Term, context_for
-from ._io import iter_lines, open_binary, split_options
+from ._context import Term, start_source
+from ._io import iter_lines, open_binary
 
 XREF_PREFIXES = {"UMLS_CUI": "UMLS", "UMLS": "UMLS", "MSH": "MESH", "MESH": "MESH", "OMIM": "OMIM", "MIM": "OMIM",
                  "DOID": "DOID", "MONDO": "MONDO", "ORDO": "Orphanet", "Orphanet": "Orphanet", "NCIT": "NCIT",
@@ -171,12 +171,7 @@ def ontology_files(path: Path) -> list[Path]:
 
 def read_ontologies(builder: GraphBuilder, path: str | Path | None) -> None:
     """Load ontology terms for labelling, roll-up and identifier mapping (see the module docstring)."""
-    base, _opts = split_options(path)
-    if not base:
-        raise DataError(Problem(None, None, None, "source 'ontologies' needs a path: ontologies=FOLDER"))
-    t0 = time.perf_counter()
-    ctx = context_for(builder)
-    rep = ctx.report.source("ontologies", path)
+    base, _opts, ctx, rep, t0 = start_source(builder, "ontologies", path, "FOLDER")
     for file in ontology_files(Path(base)):
         rep.files.append(str(file))
         terms = parse_obo(file) if ".obo" in file.name else parse_cellxgene_json(file)

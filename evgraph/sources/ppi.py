@@ -22,8 +22,8 @@ import pandas as pd
 
 from ..builder import GraphBuilder
 from ..errors import DataError, Problem
-from ._context import context_for, gene_placeholder
-from ._io import Table, progress, split_options
+from ._context import gene_placeholder, start_source
+from ._io import Table, progress
 
 COLUMNS = {
     "entrez_a": ("entrez gene ida", "entrez gene id a", "entrez a", "gene a entrez", "source entrez"),
@@ -39,12 +39,7 @@ COLUMNS = {
 
 def read_ppi(builder: GraphBuilder, path: str | Path | None) -> None:
     """Import a protein-protein interaction table (see the module docstring)."""
-    base, opts = split_options(path)
-    if not base:
-        raise DataError(Problem(None, None, None, "source 'ppi' needs a path: ppi=FILE"))
-    t0 = time.perf_counter()
-    ctx = context_for(builder)
-    rep = ctx.report.source("ppi", path)
+    base, opts, ctx, rep, t0 = start_source(builder, "ppi", path)
     t = Table(base, rep, COLUMNS)
     if not ((t.has("entrez_a") and t.has("entrez_b")) or (t.has("symbol_a") and t.has("symbol_b"))):
         raise DataError(Problem(str(base), 1, None, "unknown column layout: expected Entrez or symbol columns for "
