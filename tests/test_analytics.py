@@ -396,8 +396,8 @@ def test_dwpc_blocks_pairs_and_group_sums_match_full_matrix(syn, text):
     mp = Metapath.parse(text)
     hm = hetmat(syn)
     full = hm.dwpc(mp).toarray()
-    rows = np.flatnonzero(hm.class_mask(mp._sets[0]))[::2]
-    cols = np.flatnonzero(hm.class_mask(mp._sets[-1]))[1::3]
+    rows = np.flatnonzero(hm.class_mask(mp.sets[0]))[::2]
+    cols = np.flatnonzero(hm.class_mask(mp.sets[-1]))[1::3]
     sub = hm.dwpc(mp, rows=rows, cols=cols).toarray()
     assert np.abs(sub - full[np.ix_(rows, cols)]).max() < 1e-12
     h = hm.halves(mp, 0.4, rows, cols)

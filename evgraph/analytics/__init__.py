@@ -4,8 +4,10 @@ Plain data in and out (a :class:`~evgraph.model.KnowledgeGraph` in, pandas DataF
 networkx-style, one module per family:
 
 * :func:`hubs` (:mod:`.centrality`): degree, PageRank, betweenness, cross-category bridging;
-* :class:`Metapath`, :func:`paths`, :func:`dwpc` (:mod:`.metapaths`): typed propagation paths
-  scored by evidence and degree-weighted path count;
+* :class:`Metapath`, :func:`metapaths_between` (:mod:`.metagraph`): the metapath language;
+* :class:`HetMat`, :func:`dwpc` (:mod:`.hetmat`): metaedge matrices and degree-weighted path counts;
+* :func:`paths` (:mod:`.paths`): typed propagation paths between two nodes, hop by hop;
+* :mod:`.traffic`: the organ/cell EV traffic (transfers, neighbourhoods, crosstalk links);
 * :func:`crosstalk` (:mod:`.crosstalk`): condition and category crosstalk with permutation tests;
 * :func:`propagate` (:mod:`.diffusion`): random walk with restart from seed nodes;
 * :func:`robustness` (:mod:`.robustness`): connectivity after removing hubs vs random nodes.
@@ -22,17 +24,9 @@ from __future__ import annotations
 from .centrality import hubs, pagerank_vector
 from .crosstalk import CrosstalkResult, crosstalk
 from .diffusion import propagate
-from .metapaths import (
-    CROSSTALK_METAPATHS,
-    DEFAULT_METAPATHS,
-    HetMat,
-    Metapath,
-    default_metapaths,
-    dwpc,
-    hetmat,
-    metapaths_between,
-    paths,
-)
+from .hetmat import HetMat, dwpc, hetmat
+from .metagraph import CROSSTALK_METAPATHS, DEFAULT_METAPATHS, Metapath, default_metapaths, metapaths_between
+from .paths import paths
 from .robustness import robustness
 
 __all__ = [

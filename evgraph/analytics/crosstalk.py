@@ -1,7 +1,7 @@
 """Crosstalk between conditions and condition categories, with permutation significance.
 
 For every ordered pair of conditions (s, t), s != t, the crosstalk score is the sum over the
-condition-to-condition metapaths (:data:`~evgraph.analytics.metapaths.CROSSTALK_METAPATHS`:
+condition-to-condition metapaths (:data:`~evgraph.analytics.metagraph.CROSSTALK_METAPATHS`:
 EV populations released in s that contribute to t, directly, through their cargo, or through
 pathways) of the DWPC. A pair of categories (A, B) scores the mean over its condition pairs.
 Each score is compared with the same score on degree-preserving permutations of the graph:
@@ -10,7 +10,7 @@ shuffled, so every node keeps its degree per relationship and partner class, the
 edges are re-drawn (a vectorised stand-in for Hetionet's XSwap); only the relationships the
 metapaths use are permuted, from one seeded generator (deterministic). ``p = (1 + #{perm >=
 obs}) / (1 + permutations)``. A permutation never forms a condition x condition matrix: each
-metapath's chain is split where it has fewest nodes (:class:`~.metapaths.Halves`), category
+metapath's chain is split where it has fewest nodes (:class:`~.hetmat.Halves`), category
 sums come from the two halves and only the ``pair_tests`` listed condition pairs are scored.
 The cargo, pathways and EV populations that carry most of a category
 pair's DWPC are listed with it.
@@ -36,7 +36,8 @@ import scipy.sparse as sp
 
 from ..model import KnowledgeGraph
 from ._common import progress
-from .metapaths import CROSSTALK_METAPATHS, DAMPING, HetMat, Metapath, _zero_diagonal, as_metapath, hetmat
+from .hetmat import HetMat, hetmat, zero_diagonal
+from .metagraph import CROSSTALK_METAPATHS, DAMPING, Metapath, as_metapath
 
 
 @dataclass
@@ -98,13 +99,13 @@ def _cond_scores(hm: HetMat, mps: list[Metapath], cond: np.ndarray, damping: flo
     for mp in mps:
         D = hm.dwpc(mp, damping, rows=cond, cols=cond)
         S = D if S is None else S + D
-    return _zero_diagonal(S)
+    return zero_diagonal(S)
 
 
 def _fast_scores(hm: HetMat, mps: list[Metapath], cond: np.ndarray, It: sp.csr_matrix, damping: float,
                  pi: np.ndarray, pj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Category-pair sums (``It S It^T``, s != t) and the scores of condition pairs ``(pi, pj)``,
-    without forming the condition x condition matrix (see :class:`~.metapaths.Halves`)."""
+    without forming the condition x condition matrix (see :class:`~.hetmat.Halves`)."""
     ncat = It.shape[0]
     tot = np.zeros((ncat, ncat))
     vals = np.zeros(len(pi))
@@ -112,7 +113,7 @@ def _fast_scores(hm: HetMat, mps: list[Metapath], cond: np.ndarray, It: sp.csr_m
     for mp in mps:
         if mp.matrix_plan() is None:
             D = hm.dwpc(mp, damping, rows=cond, cols=cond)
-            D = _zero_diagonal(D)
+            D = zero_diagonal(D)
             tot += (It @ D @ It.T).toarray()
             vals += np.asarray(D[pi, pj]).ravel()
             continue
@@ -134,7 +135,7 @@ def _attribution(hm: HetMat, mp: Metapath, a: np.ndarray, b: np.ndarray, damping
         W = hm.weighted(mp, x, damping)[0]
         if y - x == 1:
             return X @ W
-        d = hm._two_hop_diag(mp, x, damping)
+        d = hm.two_hop_diag(mp, x, damping)
         return X @ W @ hm.weighted(mp, x + 1, damping)[0] - (X * d if isinstance(X, np.ndarray) else X @ sp.diags(d))
 
     def right(X, blk):  # block @ X
@@ -142,7 +143,7 @@ def _attribution(hm: HetMat, mp: Metapath, a: np.ndarray, b: np.ndarray, damping
         W = hm.weighted(mp, x, damping)[0]
         if y - x == 1:
             return W @ X
-        d = hm._two_hop_diag(mp, x, damping)
+        d = hm.two_hop_diag(mp, x, damping)
         return W @ (hm.weighted(mp, x + 1, damping)[0] @ X) - (d * X if isinstance(X, np.ndarray) else sp.diags(d) @ X)
 
     both = a * b
@@ -195,7 +196,7 @@ def crosstalk(kg: KnowledgeGraph, metapaths: Sequence[Metapath | str] = CROSSTAL
     pairs: the ``pair_tests`` highest-scoring pairs (ties by ids) are listed, each with a
     permutation p-value (``info["condition_pairs_nonzero"]`` counts all non-zero pairs), so
     that a permutation never has to form the full condition x condition matrix (category scores are summed from the two
-    halves of each metapath's matrix chain, see :class:`~.metapaths.Halves`).
+    halves of each metapath's matrix chain, see :class:`~.hetmat.Halves`).
     """
     mps = [as_metapath(m) for m in metapaths]
     hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level)

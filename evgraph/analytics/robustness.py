@@ -30,7 +30,8 @@ from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 from ._common import DEFAULT_EXCLUDE_CLASSES, progress, view
 from .centrality import hubs
-from .metapaths import CROSSTALK_METAPATHS, DAMPING, HetMat, Metapath, as_metapath, hetmat
+from .hetmat import HetMat, hetmat
+from .metagraph import CROSSTALK_METAPATHS, DAMPING, Metapath, as_metapath
 
 
 def _cross_pairs(labels: np.ndarray, cond_local: np.ndarray, cats: np.ndarray, alive: np.ndarray) -> int:

@@ -145,7 +145,7 @@ def crosstalk_cmd(graph_dir: str, metapaths: tuple[str, ...], permutations: int,
       evgraph crosstalk --level condition --top 20 --format csv
     """
     from ..analytics import crosstalk
-    from ..analytics.metapaths import CROSSTALK_METAPATHS
+    from ..analytics.metagraph import CROSSTALK_METAPATHS
 
     kg = open_graph(graph_dir)
     res = crosstalk(kg, list(metapaths) or CROSSTALK_METAPATHS, permutations=permutations, seed=seed,

@@ -22,7 +22,6 @@ from ..model import KnowledgeGraph
 from .views import (
     VIEWS,
     View,
-    crosstalk_pairs,
     crosstalk_view,
     ego,
     make_view,
@@ -34,7 +33,6 @@ from .views import (
 __all__ = [
     "VIEWS",
     "View",
-    "crosstalk_pairs",
     "crosstalk_view",
     "ego",
     "paths_view",

@@ -1,7 +1,6 @@
-"""What the views need from the analyses: hub scores, propagation paths, crosstalk.
+"""What the views need from the analyses: hub scores to size nodes by, and the analyses by name.
 
-Each function uses :mod:`evgraph.analytics` when it is installed and provides the analysis, and
-otherwise a small local computation (documented per function), so every view works on its own.
+The analyses themselves live in :mod:`evgraph.analytics`; nothing is computed twice here.
 
 >>> import evgraph
 >>> kg = evgraph.load()
@@ -12,45 +11,29 @@ True
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from .. import analytics
+from ..analytics.centrality import MEASURES
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 
-#: Hub measures a view can be sized by.
-MEASURES = ("degree", "pagerank", "betweenness", "bridging")
+#: The analyses the views and the atlas run, by name.
+ANALYSES: dict[str, Callable[..., Any]] = {"hubs": analytics.hubs, "paths": analytics.paths,
+                                           "crosstalk": analytics.crosstalk}
 
 
-def analytics() -> Any | None:
-    """The :mod:`evgraph.analytics` module, or ``None`` when it is not there."""
-    try:
-        return importlib.import_module("evgraph.analytics")
-    except ImportError:
-        return None
-
-
-#: Where each analysis lives if the package does not export it at the top.
-_SUBMODULES = {"hubs": "centrality", "paths": "metapaths", "crosstalk": "crosstalk"}
-
-
-def analysis(name: str) -> Any | None:
-    """The ``evgraph.analytics`` function ``name`` (``hubs``, ``paths``, ``crosstalk``), or ``None``."""
-    mod = analytics()
-    fn = getattr(mod, name, None) if mod is not None else None
-    if fn is None and mod is not None:
-        try:
-            fn = getattr(importlib.import_module(f"evgraph.analytics.{_SUBMODULES[name]}"), name, None)
-        except ImportError:
-            fn = None
-    return fn if callable(fn) else None
+def analysis(name: str) -> Callable[..., Any]:
+    """The :mod:`evgraph.analytics` function ``name`` (``hubs``, ``paths``, ``crosstalk``)."""
+    return ANALYSES[name]
 
 
 def has_analysis(name: str) -> bool:
-    """True if :mod:`evgraph.analytics` provides ``name``."""
-    return analysis(name) is not None
+    """True if ``name`` is one of :data:`ANALYSES`."""
+    return name in ANALYSES
 
 
 def degree(kg: KnowledgeGraph) -> np.ndarray:
@@ -61,8 +44,7 @@ def degree(kg: KnowledgeGraph) -> np.ndarray:
 def hub_scores(kg: KnowledgeGraph, measure: str = "degree") -> np.ndarray:
     """One score per node (aligned with ``kg.nodes``) for a hub measure.
 
-    ``degree`` (edges in and out, as in the analytics) is computed here; the other measures come
-    from ``evgraph.analytics.hubs`` (an :class:`EvgraphError` names what is missing otherwise).
+    ``degree`` counts edges in and out; the other measures come from :func:`evgraph.analytics.hubs`.
     """
     if measure not in MEASURES:
         raise EvgraphError(f"unknown hub measure '{measure}' (known: {', '.join(MEASURES)})")
@@ -71,12 +53,8 @@ def hub_scores(kg: KnowledgeGraph, measure: str = "degree") -> np.ndarray:
         return kg._cache[key]
     if measure == "degree":
         scores = degree(kg)
-    elif has_analysis("hubs"):
-        table = analysis("hubs")(kg, measures=[measure])
-        scores = _align(kg, table, measure)
     else:
-        raise EvgraphError(f"sizing by {measure} needs evgraph.analytics.hubs, which is not available; "
-                           "use --size-by degree")
+        scores = _align(kg, analytics.hubs(kg, measures=[measure]), measure)
     kg._cache[key] = scores
     return scores
 

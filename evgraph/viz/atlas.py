@@ -256,8 +256,7 @@ def _crosstalk(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, permuta
                  lambda: crosstalk_view(kg, size_by=size_by, result=result))
     if result is None:
         st.sections.append(Section("crosstalk", "Crosstalk", intro,
-                                   note="evgraph.analytics.crosstalk is not available or failed; the crosstalk "
-                                        "view shows cargo and pathways shared by categories instead."))
+                                   note="evgraph.analytics.crosstalk failed; see the warnings above."))
         return
     table = result.table[result.table["score"] > 0].sort_values(["score", "category_a", "category_b"],
                                                                   ascending=[False, True, True])

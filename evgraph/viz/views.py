@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import analytics
+from ..analytics.traffic import grouped_refs, neighbourhood, take, transfer_rows
 from ..errors import EvgraphError
 from ..identifiers import resolver_url
 from ..model import KnowledgeGraph, split_list
@@ -242,19 +244,13 @@ class _Node:
     mark: bool = False
 
 
-def _take(column: pd.Series, codes: np.ndarray) -> np.ndarray:
-    """``column`` at the row positions ``codes`` as an object array ("" for missing values)."""
-    values = column.take(np.asarray(codes, dtype=np.int64))
-    return values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
-
-
 def _kg_nodes(kg: KnowledgeGraph, codes: Sequence[int] | np.ndarray, extras: Sequence[list[list[str]]] | None = None,
               marks: Sequence[bool] | None = None) -> list[_Node]:
     """Nodes for the codes, reading only those rows of the node table (fast on big graphs)."""
     codes = np.asarray(codes, dtype=np.int64)
-    ids, labels = _take(kg.nodes["id"], codes), _take(kg.nodes["label"], codes)
+    ids, labels = take(kg.nodes["id"], codes), take(kg.nodes["label"], codes)
     cls = kg.node_class[codes]
-    cats = (_take(kg.nodes["condition_category"], codes) if "condition_category" in kg.nodes
+    cats = (take(kg.nodes["condition_category"], codes) if "condition_category" in kg.nodes
             else np.full(len(codes), "", dtype=object))
     out = []
     for i in range(len(codes)):
@@ -353,9 +349,9 @@ def _collapse(kg: KnowledgeGraph, mask: np.ndarray, scores: np.ndarray, max_edge
         starts, ends = starts[keep], ends[keep]
     ends_codes = np.unique(np.concatenate([src[starts], dst[starts]]))
     pos = {int(c): i for i, c in enumerate(ends_codes)}
-    ids, labels = _take(kg.nodes["id"], ends_codes), _take(kg.nodes["label"], ends_codes)
+    ids, labels = take(kg.nodes["id"], ends_codes), take(kg.nodes["label"], ends_codes)
     # only the rows of the shown edges are read (positions aligned with idx)
-    pubs, direction = _take(kg.edges["publications"], idx), _take(kg.edges["direction"], idx)
+    pubs, direction = take(kg.edges["publications"], idx), take(kg.edges["direction"], idx)
     pnames = kg.edges["predicate"].cat.categories.to_numpy(dtype=object)
     out = []
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
@@ -375,50 +371,6 @@ def _collapse(kg: KnowledgeGraph, mask: np.ndarray, scores: np.ndarray, max_edge
 
 
 # ---------------------------------------------------------------------- overview: EV traffic map
-def _transfer_rows(kg: KnowledgeGraph) -> pd.DataFrame:
-    """Transfers as node codes plus the two edge rows behind each (``row_r``, ``row_t``); cached."""
-    key = ("viz-transfer-rows",)
-    if key not in kg._cache:
-        codes = kg.edges["predicate"].cat.codes.to_numpy()
-        cats = list(kg.edges["predicate"].cat.categories)
-        wanted = [cats.index(p) for p in ("taken_up_by", "homes_to") if p in cats]
-        rel = codes == cats.index("releases") if "releases" in cats else np.zeros(len(codes), dtype=bool)
-        tgt = np.isin(codes, wanted)
-        left = pd.DataFrame({"releaser": kg.src[rel], "population": kg.dst[rel], "row_r": np.flatnonzero(rel)})
-        right = pd.DataFrame({"population": kg.src[tgt], "target": kg.dst[tgt], "row_t": np.flatnonzero(tgt)})
-        out = left.merge(right, on="population", how="inner")
-        kg._cache[key] = out[["releaser", "population", "target", "row_r", "row_t"]]
-    return kg._cache[key]
-
-
-def _grouped_refs(pair: np.ndarray, rows: np.ndarray, pubs: pd.Series, n_pairs: int) -> list[list[str]]:
-    """Sorted distinct references of the edge ``rows`` of each pair id (``pair``: 0..n_pairs-1)."""
-    links = pd.DataFrame({"pair": pair, "row": rows}).drop_duplicates()
-    uniq = np.unique(links["row"].to_numpy())
-    cells = pd.Series(_take(pubs, uniq), index=uniq, dtype=object).astype(str).str.split("|").explode()
-    cells = cells[cells.notna() & (cells != "")]
-    table = links.merge(pd.DataFrame({"row": cells.index.to_numpy(), "ref": cells.to_numpy(dtype=object)}), on="row")
-    table = table[["pair", "ref"]].drop_duplicates().sort_values(["pair", "ref"], kind="stable")
-    out: list[list[str]] = [[] for _ in range(n_pairs)]
-    for p, refs in table.groupby("pair", sort=True)["ref"]:
-        out[int(p)] = refs.tolist()
-    return out
-
-
-def transfers(kg: KnowledgeGraph) -> pd.DataFrame:
-    """Releaser-to-target EV transfers: one row per (releaser, EV population, target) code triple.
-
-    A releaser ``releases`` an EV population that is ``taken_up_by`` a cell type or ``homes_to``
-    an organ. Columns: ``releaser``, ``population``, ``target`` (node codes) and ``refs``.
-    """
-    out = _transfer_rows(kg)
-    pubs = kg.edges["publications"]
-    refs_r = pd.Series(_take(pubs, out["row_r"].to_numpy()), dtype=object)
-    refs_t = pd.Series(_take(pubs, out["row_t"].to_numpy()), dtype=object)
-    out = out.assign(refs=(refs_r.astype(str) + "|" + refs_t.astype(str)).to_numpy(dtype=object))
-    return out[["releaser", "population", "target", "refs"]]
-
-
 def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAULT_CAP, max_edges: int | None = None,
                 **_: Any) -> View:
     """The organ-to-organ EV traffic map: organs and cell types, arrows weighted by supported transfers.
@@ -426,7 +378,7 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     At most ``cap`` nodes (best hub scores) and ``max_edges`` arrows (heaviest; default 4 x cap).
     """
     scores = analyses.hub_scores(kg, size_by)
-    tr = _transfer_rows(kg)
+    tr = transfer_rows(kg)
     if tr.empty:
         raise EvgraphError("the graph has no EV transfers (releases + taken_up_by/homes_to) to map")
     pairs = (tr[["releaser", "target", "population"]].drop_duplicates()
@@ -453,7 +405,7 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     kept = tr.merge(pairs[["releaser", "target"]].assign(pair=np.arange(n_pairs)), on=["releaser", "target"])
     pair = kept["pair"].to_numpy()
     pubs = kg.edges["publications"]
-    refs_of = _grouped_refs(np.concatenate([pair, pair]),
+    refs_of = grouped_refs(np.concatenate([pair, pair]),
                             np.concatenate([kept["row_r"].to_numpy(), kept["row_t"].to_numpy()]), pubs, n_pairs)
     # cargo carried by each pair's EV populations, by label
     pops = kept[["pair", "population"]].drop_duplicates()
@@ -461,7 +413,7 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     cargo = pops.merge(pd.DataFrame({"population": kg.src[carries], "cargo": kg.dst[carries]}), on="population")
     cargo = cargo[["pair", "cargo"]].drop_duplicates()
     uniq = np.unique(cargo["cargo"].to_numpy())
-    names = pd.Series(_take(kg.nodes["label"], uniq), index=uniq, dtype=object).astype(str)
+    names = pd.Series(take(kg.nodes["label"], uniq), index=uniq, dtype=object).astype(str)
     cargo = pd.DataFrame({"pair": cargo["pair"].to_numpy(),
                           "name": names.reindex(cargo["cargo"].to_numpy()).to_numpy()})
     cargo = cargo.drop_duplicates().sort_values(["pair", "name"], kind="stable")
@@ -471,7 +423,7 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     ends = np.unique(np.concatenate([pairs["releaser"].to_numpy(), pairs["target"].to_numpy(), part_src[keep_part],
                                      part_dst[keep_part]]))
     pos = {int(c): i for i, c in enumerate(ends)}
-    ids, labels = _take(kg.nodes["id"], ends), _take(kg.nodes["label"], ends)
+    ids, labels = take(kg.nodes["id"], ends), take(kg.nodes["label"], ends)
     edges = []
     for j, (r, t, weight) in enumerate(zip(pairs["releaser"].tolist(), pairs["target"].tolist(),
                                            pairs["weight"].tolist(), strict=True)):
@@ -519,26 +471,6 @@ def whole_graph(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
 
 
 # ---------------------------------------------------------------------- ego network
-def neighbourhood(kg: KnowledgeGraph, code: int, radius: int) -> dict[int, int]:
-    """Node code -> hop distance for every node within ``radius`` hops (edges in either direction)."""
-    cached = ("adj", None, True, None) in kg._cache  # else scan the edge codes (no 1M-edge matrix build)
-    adj = kg.adjacency(undirected=True) if cached else None
-    dist = {code: 0}
-    frontier = np.array([code])
-    for hop in range(1, radius + 1):
-        if len(frontier) == 0:
-            break
-        if adj is not None:
-            nxt = np.unique(adj[frontier].indices)
-        else:
-            nxt = np.unique(np.concatenate([kg.dst[np.isin(kg.src, frontier)], kg.src[np.isin(kg.dst, frontier)]]))
-        nxt = nxt[[n not in dist for n in nxt]] if len(nxt) else nxt
-        for n in nxt:
-            dist[int(n)] = hop
-        frontier = nxt
-    return dist
-
-
 def ego(kg: KnowledgeGraph, node: str | None = None, *, radius: int = 1, size_by: str = "degree",
         cap: int = DEFAULT_CAP, exclude: Sequence[str] = DEFAULT_EXCLUDE, **_: Any) -> View:
     """The neighbourhood of ``node`` (CURIE or label) to ``radius`` hops, the centre outlined."""
@@ -569,28 +501,9 @@ def ego(kg: KnowledgeGraph, node: str | None = None, *, radius: int = 1, size_by
 
 # ---------------------------------------------------------------------- propagation paths
 def find_paths(kg: KnowledgeGraph, source: str, target: str, k: int = 5) -> list[dict[str, Any]]:
-    """Top ``k`` propagation paths as ``{"nodes": [ids], "score": float, "hops": [dicts] or None}``.
-
-    Uses ``evgraph.analytics.paths`` when available; otherwise the ``k`` shortest simple paths of
-    the undirected graph without publication nodes (networkx), scored by their length.
-    """
+    """Top ``k`` propagation paths (:func:`evgraph.analytics.paths`) as ``{"nodes", "score", "hops", ...}``."""
     s, t = kg.resolve(source), kg.resolve(target)
-    if analyses.has_analysis("paths"):
-        return _normalise_paths(kg, analyses.analysis("paths")(kg, s, t, k=k))
-    import itertools
-
-    import networkx as nx
-
-    keep = ~np.isin(kg.node_class, list(DEFAULT_EXCLUDE))
-    mask = keep[kg.src] & keep[kg.dst]
-    G = nx.Graph()
-    G.add_edges_from(zip(kg.src[mask].tolist(), kg.dst[mask].tolist(), strict=True))
-    a, b = kg.index_of(s), kg.index_of(t)
-    if a not in G or b not in G or not nx.has_path(G, a, b):
-        return []
-    ids = kg.nodes["id"].to_numpy(dtype=object)
-    found = itertools.islice(nx.shortest_simple_paths(G, a, b), k)
-    return [{"nodes": [str(ids[c]) for c in path], "score": 1.0 / (len(path) - 1)} for path in found]
+    return _normalise_paths(kg, analytics.paths(kg, s, t, k=k))
 
 
 def _normalise_paths(kg: KnowledgeGraph, result: Any) -> list[dict[str, Any]]:
@@ -705,77 +618,17 @@ def paths_view(kg: KnowledgeGraph, source: str | None = None, target: str | None
 
 
 # ---------------------------------------------------------------------- crosstalk
-CATEGORY_LINKS = ("contributes_to", "released_in", "biomarker_for", "associated_with")
-
-
-def crosstalk_links(kg: KnowledgeGraph) -> pd.DataFrame:
-    """Cargo and pathway nodes linked to each condition category, with their support.
-
-    Returns one row per (``category``, ``id``) with ``support`` (number of statements), computed
-    here (the crosstalk view's fallback when ``evgraph.analytics.crosstalk`` is missing): a
-    cargo belongs to the categories of the conditions it or the EV populations carrying it are
-    linked to (contributes_to, released_in, biomarker_for, associated_with); a pathway to those
-    of the cargo or EV populations that affect it or take part in it.
-    """
-    cat = kg.nodes["condition_category"].to_numpy(dtype=object)
-    pred = kg.edges["predicate"].astype(str).to_numpy()
-    src, dst = kg.src, kg.dst
-    is_cond = kg.node_class[dst] == "Condition"
-    to_cat = pd.DataFrame({"node": src, "category": cat[dst]})[np.isin(pred, CATEGORY_LINKS) & is_cond]
-    to_cat = to_cat[to_cat["category"].astype(str).str.len() > 0]
-    carries = pd.DataFrame({"node": src, "item": dst})[pred == "carries"]
-    via_pop = carries.merge(to_cat, on="node")[["item", "category"]].rename(columns={"item": "node"})
-    cargo_cats = pd.concat([to_cat[~np.isin(kg.node_class[to_cat["node"].to_numpy()], ["EVPopulation"])], via_pop])
-    to_pathway = pd.DataFrame({"node": src, "item": dst})[np.isin(pred, ["affects", "participates_in"])]
-    carriers = pd.concat([cargo_cats, to_cat[kg.node_class[to_cat["node"].to_numpy()] == "EVPopulation"]])
-    path_cats = to_pathway.merge(carriers, on="node")[["item", "category"]].rename(columns={"item": "node"})
-    out = pd.concat([cargo_cats, path_cats])
-    out = out[np.isin(kg.node_class[out["node"].to_numpy()], ["Gene", "MicroRNA", "RNA", "Lipid", "Metabolite",
-                                                                  "Organelle", "Pathway"])]
-    ids = kg.nodes["id"].to_numpy(dtype=object)
-    table = out.groupby(["category", "node"]).size().rename("support").reset_index()
-    table["id"] = ids[table["node"].to_numpy()]
-    return table[["category", "id", "support"]].sort_values(["category", "id"], ignore_index=True)
-
-
-def crosstalk_pairs(kg: KnowledgeGraph, links: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Pairs of condition categories with the cargo and pathways linked to both.
-
-    >>> import evgraph
-    >>> list(crosstalk_pairs(evgraph.load()).columns)
-    ['category_a', 'category_b', 'shared_cargo', 'shared_pathways', 'examples']
-    """
-    links = crosstalk_links(kg) if links is None else links
-    by_cat = {c: set(g["id"]) for c, g in links.groupby("category")}
-    cats = sorted(by_cat)
-    rows = []
-    for i, a in enumerate(cats):
-        for b in cats[i + 1:]:
-            shared = sorted(by_cat[a] & by_cat[b])
-            if not shared:
-                continue
-            classes = [str(kg.node_class[kg.index_of(x)]) for x in shared]
-            n_path = sum(c == "Pathway" for c in classes)
-            rows.append({"category_a": a, "category_b": b, "shared_cargo": len(shared) - n_path,
-                         "shared_pathways": n_path, "examples": ", ".join(kg.label(x) for x in shared[:6])})
-    return pd.DataFrame(rows, columns=["category_a", "category_b", "shared_cargo", "shared_pathways", "examples"])
-
-
 def crosstalk_view(kg: KnowledgeGraph, *, categories: Sequence[str] | None = None, size_by: str = "degree",
                    cap: int = 300, result: Any = None, permutations: int = 0, **_: Any) -> View:
     """Condition categories (boxes) and the cargo and pathways between them.
 
-    With ``evgraph.analytics.crosstalk`` (or its ``result``): an edge between two categories per
-    scored pair (width = crosstalk score, p-value in the tooltip) and the EV populations, cargo
-    and pathways that carry most of it. Without it: the cargo and pathways linked to two or more
-    categories (see :func:`crosstalk_links`).
+    From :func:`evgraph.analytics.crosstalk` (or its ``result``): an edge between two categories
+    per scored pair (width = crosstalk score, p-value in the tooltip) and the EV populations,
+    cargo and pathways that carry most of it.
     """
-    if result is None and analyses.has_analysis("crosstalk"):
-        result = analyses.analysis("crosstalk")(kg, permutations=permutations, seed=0)
-    table = getattr(result, "table", None)
-    if isinstance(table, pd.DataFrame) and {"category_a", "category_b", "score"} <= set(table.columns):
-        return _crosstalk_from_table(kg, table, categories, size_by)
-    return _crosstalk_fallback(kg, categories, size_by, cap)
+    if result is None:
+        result = analytics.crosstalk(kg, permutations=permutations, seed=0)
+    return _crosstalk_from_table(kg, result.table, categories, size_by)
 
 
 _CURIE_IN_PARENS = re.compile(r"\(([^()\s]+:[^()\s]+)\)\s*$")
@@ -863,43 +716,6 @@ def _crosstalk_from_table(kg: KnowledgeGraph, table: pd.DataFrame, categories: S
                                   "preserving permutations), with the EV populations, cargo and pathways that "
                                   "carry most of it (dashed)."),
                      meta={"table": rows.reset_index(drop=True)})
-
-
-def _crosstalk_fallback(kg: KnowledgeGraph, categories: Sequence[str] | None, size_by: str, cap: int) -> View:
-    links = crosstalk_links(kg)
-    if categories:
-        links = links[links["category"].isin(list(categories))]
-    n_cats = links.groupby("id")["category"].nunique()
-    shared = n_cats[n_cats >= 2]
-    if shared.empty:
-        raise EvgraphError("no cargo or pathway is linked to two or more condition categories")
-    support = links[links["id"].isin(shared.index)].groupby("id")["support"].sum()
-    ranking = pd.DataFrame({"cats": shared, "support": support.reindex(shared.index)}).reset_index()
-    ranking = ranking.sort_values(["cats", "support", "id"], ascending=[False, False, True]).head(cap)
-    items = sorted(ranking["id"])
-    links = links[links["id"].isin(items)]
-    scores_all = analyses.hub_scores(kg, size_by)
-    cats = sorted(links["category"].unique())
-    cat_support = links.groupby("category")["support"].sum()
-    nodes = [_Node(f"category:{c}", c, "ConditionCategory", None,
-                   [["class", "condition category"],
-                    ["shared cargo and pathways", str(int((links["category"] == c).sum()))]]) for c in cats]
-    codes = [kg.index_of(x) for x in items]
-    nodes += [_kg_node(kg, c, [["categories", ", ".join(sorted(links.loc[links["id"] == kg.nodes["id"].iat[c],
-                                                                         "category"]))]]) for c in codes]
-    top_item = float(scores_all[codes].max()) if codes else 1.0
-    cat_scores = np.array([float(cat_support[c]) for c in cats])
-    cat_scores = cat_scores / (cat_scores.max() or 1.0) * (top_item or 1.0) * 1.2
-    scores = np.concatenate([cat_scores, scores_all[codes]])
-    edges = [_Edge(f"category:{row.category}", row.id, f"{row.category} \u2194 {kg.label(row.id)}",
-                   float(row.support), info=[["supporting statements", str(int(row.support))]],
-                   color=style_for("ConditionCategory").color, arrow=False)
-             for row in links.sort_values(["category", "id"]).itertuples(index=False)]
-    return _assemble("crosstalk", "Crosstalk between condition categories", nodes, edges, scores, size_by,
-                     description=("Condition categories (boxes) and the cargo and pathways linked to two or more "
-                                  "of them, through the conditions that the cargo, or the EV populations carrying it, "
-                                  "contribute to, are released in or mark."),
-                     meta={"pairs": crosstalk_pairs(kg, links)})
 
 
 # ---------------------------------------------------------------------- dispatch
