@@ -16,7 +16,7 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -107,6 +107,8 @@ class Schema:
     condition_categories: tuple[str, ...]
     directions: tuple[str, ...]
     knowledge_levels: tuple[str, ...]
+    #: class or relationship name -> its metapath abbreviation (``evgraph:metapathAbbreviation``)
+    abbreviations: dict[str, str] = field(default_factory=dict)
 
     def allows(self, subject_class: str, relation: str, object_class: str) -> bool:
         """True if ``relation`` may link a ``subject_class`` node to an ``object_class`` node."""
@@ -269,4 +271,5 @@ def get_schema(path: str | None = None) -> Schema:
         condition_categories=enum("ConditionCategory"),
         directions=enum("Direction"),
         knowledge_levels=enum("KnowledgeLevel"),
+        abbreviations={_local(str(x)): str(a) for x, a in sorted(g.subject_objects(ev.metapathAbbreviation))},
     )

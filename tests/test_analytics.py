@@ -425,3 +425,25 @@ def test_crosstalk_pair_tests_limits_condition_pvalues(syn):
     assert full.conditions["p_value"].notna().all()
     assert np.allclose(res.matrix.to_numpy(), full.matrix.to_numpy())
     assert res.table["p_value"].equals(full.table["p_value"])
+
+
+# ---------------------------------------------------------------------- metapath abbreviations
+def test_abbreviations_come_from_the_ontology_and_are_unique():
+    import dataclasses
+
+    from evgraph.analytics.metagraph import abbreviations
+    from evgraph.schema import get_schema
+
+    schema = get_schema()
+    classes, relations = abbreviations(schema)
+    # every class and relationship has an explicit abbreviation in the ontology
+    assert set(schema.classes) | {"Cargo"} <= set(schema.abbreviations)
+    assert set(schema.relations) <= set(schema.abbreviations)
+    assert len(set(classes.values())) == len(classes) and len(set(relations.values())) == len(relations)
+    assert classes["Cargo"] == "CG" and relations["contributes_to"] == "ct"
+    clash = dataclasses.replace(schema, abbreviations={**schema.abbreviations, "Gene": "MI"})
+    with pytest.raises(EvgraphError, match="share the metapath abbreviation 'MI'"):
+        abbreviations(clash)
+    bad = dataclasses.replace(schema, abbreviations={**schema.abbreviations, "releases": "R"})
+    with pytest.raises(EvgraphError, match="must match"):
+        abbreviations(bad)

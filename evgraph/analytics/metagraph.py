@@ -7,8 +7,9 @@ reverse. Two spellings are accepted and produced::
     C<riEVcCGctC
     Condition <-released_in- EVPopulation -carries-> Cargo -contributes_to-> Condition
 
-Abbreviations: classes are upper-case (:data:`CLASS_ABBREV`), relationships lower-case
-(:data:`RELATION_ABBREV`), ``<`` before a relationship means reverse traversal.
+Abbreviations come from the ontology (``evgraph:metapathAbbreviation``, see
+:func:`abbreviations`): classes upper-case, relationships lower-case, ``<`` before a
+relationship means reverse traversal.
 
 >>> mp = Metapath.parse("C<riEVcCGctC")
 >>> str(mp)
@@ -31,19 +32,6 @@ from ..schema import Schema, get_schema
 
 #: Damping exponent of the degree-weighted path count (Himmelstein & Baranzini 2015).
 DAMPING = 0.4
-
-CLASS_ABBREV: dict[str, str] = {
-    "Organ": "O", "Biofluid": "BF", "CellType": "CT", "EVPopulation": "EV", "VesicleType": "VT",
-    "Gene": "G", "MicroRNA": "MI", "RNA": "R", "Lipid": "L", "Metabolite": "ME", "Organelle": "OL",
-    "Pathway": "PW", "Condition": "C", "UptakeMechanism": "UM", "Publication": "PB", "Cargo": "CG",
-}
-RELATION_ABBREV: dict[str, str] = {
-    "part_of": "po", "releases": "r", "has_vesicle_type": "hv", "sampled_from": "sf", "carries": "c",
-    "taken_up_by": "u", "internalized_via": "iv", "homes_to": "h", "regulates": "rg",
-    "participates_in": "pi", "affects": "a", "contributes_to": "ct", "released_in": "ri",
-    "biomarker_for": "bm", "associated_with": "as", "interacts_with": "i", "subclass_of": "sc",
-    "described_in": "d",
-}
 
 #: The default metapaths: organ/cell-type origins to conditions and targets, and
 #: condition-to-condition propagation through the EV populations released in a condition.
@@ -80,16 +68,43 @@ CROSSTALK_METAPATHS: tuple[str, ...] = (
 )
 
 
-def _abbrev_tables(schema: Schema) -> tuple[dict[str, str], dict[str, str]]:
-    classes = dict(CLASS_ABBREV)
-    for name in schema.classes:
-        if name not in classes:
-            classes[name] = "".join(ch for ch in name if ch.isupper()) or name.upper()
-    rels = dict(RELATION_ABBREV)
-    for name in schema.relations:
-        if name not in rels:
-            rels[name] = "".join(w[0] for w in name.split("_"))
-    return classes, rels
+_ABBREV_CACHE: dict[int, tuple[Schema, tuple[dict[str, str], dict[str, str]]]] = {}
+
+
+def abbreviations(schema: Schema | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """``(classes, relations)``: name -> metapath abbreviation, read from the ontology.
+
+    Each class (``Cargo`` included) and relationship takes its ``evgraph:metapathAbbreviation``;
+    one the ontology gives none gets a derived one (a class's capitals, a relationship's word
+    initials). Class abbreviations must be upper-case, relationship ones lower-case, and each
+    unique within its kind, else :class:`EvgraphError`.
+
+    >>> classes, relations = abbreviations()
+    >>> classes["EVPopulation"], classes["Cargo"], relations["released_in"]
+    ('EV', 'CG', 'ri')
+    """
+    schema = schema or get_schema()
+    hit = _ABBREV_CACHE.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    given = schema.abbreviations
+    abstract = {p for info in schema.classes.values() for p in info.parents}
+    classes = {name: given.get(name) or ("".join(ch for ch in name if ch.isupper()) or name.upper())
+               for name in sorted(set(schema.classes) | (abstract & set(given)))}
+    relations = {name: given.get(name) or "".join(w[0] for w in name.split("_")) for name in schema.relations}
+    for kind, table, pattern in (("class", classes, "[A-Z]+"), ("relationship", relations, "[a-z]+")):
+        seen: dict[str, str] = {}
+        for name, ab in table.items():
+            if not re.fullmatch(pattern, ab):
+                raise EvgraphError(f"ontology: metapath abbreviation '{ab}' of {kind} {name} must match {pattern}")
+            if ab in seen:
+                raise EvgraphError(f"ontology: {kind}es {seen[ab]} and {name} share the metapath abbreviation '{ab}'"
+                                   if kind == "class" else
+                                   f"ontology: relationships {seen[ab]} and {name} share the metapath "
+                                   f"abbreviation '{ab}'")
+            seen[ab] = name
+    _ABBREV_CACHE[id(schema)] = (schema, (classes, relations))
+    return classes, relations
 
 
 _LONG_STEP = re.compile(r"\s*(<-|-)\s*([a-z_]+)\s*(->|-)\s*")
@@ -117,7 +132,7 @@ class Metapath:
     def parse(cls, text: str, schema: Schema | None = None) -> Metapath:
         """Read the abbreviated (``C<riEVctC``) or long (``Condition <-released_in- ...``) form."""
         schema = schema or get_schema()
-        cab, rab = _abbrev_tables(schema)
+        cab, rab = abbreviations(schema)
         text = text.strip()
         if "-" in text:
             parts = _LONG_STEP.split(text)
@@ -159,7 +174,7 @@ class Metapath:
 
     @property
     def abbrev(self) -> str:
-        cab, rab = _abbrev_tables(get_schema())
+        cab, rab = abbreviations()
         out = cab[self.classes[0]]
         for rel, rev, c in zip(self.relations, self.reverse, self.classes[1:], strict=True):
             out += ("<" if rev else "") + rab[rel] + cab[c]
