@@ -181,3 +181,13 @@ def node_frame(kg: KnowledgeGraph, codes: np.ndarray) -> pd.DataFrame:
 def resolve_nodes(kg: KnowledgeGraph, terms: Iterable[str]) -> np.ndarray:
     """Node codes for CURIEs or unambiguous labels."""
     return np.array([kg.index_of(kg.resolve(t)) for t in terms], dtype=np.int64)
+
+
+def cached(kg: KnowledgeGraph, key: Any, factory: Any) -> Any:
+    """``kg.cached(key, factory)`` when the model offers it, else the graph's cache dict directly."""
+    fn = getattr(kg, "cached", None)
+    if callable(fn):
+        return fn(key, factory)
+    if key not in kg._cache:
+        kg._cache[key] = factory()
+    return kg._cache[key]

@@ -266,16 +266,20 @@ class HetMat:
             self._cache[key] = (W.T.tocsr(), C.T.tocsr())
         return self._cache[key]
 
-    def paths_between(self, mp: Metapath, s: int, t: int, damping: float = DAMPING, max_paths: int = 2_000_000
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def paths_between(self, mp: Metapath, s: int | np.ndarray, t: int | np.ndarray, damping: float = DAMPING,
+                      max_paths: int = 2_000_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All paths of ``mp`` from node ``s`` to node ``t``: ``(nodes, pdp, evidence)``.
 
-        Raises :class:`EvgraphError` when more than ``max_paths`` (partial) paths would be built.
+        ``s`` and ``t`` may be arrays of node codes (every path from any of ``s`` to any of
+        ``t``, e.g. a node and its ontology roll-up). Raises :class:`EvgraphError` when more
+        than ``max_paths`` (partial) paths would be built.
         """
         k = len(mp)
         mid = (k + 1) // 2
-        left, lp, le = self.expand(mp, np.array([s]), 0, mid, damping, max_paths=max_paths)
-        right, rp, re_ = self.expand(mp, np.array([t]), mid, k, damping, backward=True, max_paths=max_paths)
+        s_arr = np.unique(np.atleast_1d(np.asarray(s, dtype=np.int64)))
+        t_arr = np.unique(np.atleast_1d(np.asarray(t, dtype=np.int64)))
+        left, lp, le = self.expand(mp, s_arr, 0, mid, damping, max_paths=max_paths)
+        right, rp, re_ = self.expand(mp, t_arr, mid, k, damping, backward=True, max_paths=max_paths)
         if len(left) == 0 or len(right) == 0:
             return np.zeros((0, k + 1), dtype=np.int64), np.zeros(0), np.zeros(0)
         order = np.argsort(right[:, 0], kind="stable")

@@ -1,13 +1,20 @@
-"""Propagation paths between two nodes along metapaths, with one record per hop.
+"""Propagation paths between two nodes along metapaths: signed, statement-coherent, rolled up.
 
 Paths are enumerated meet-in-the-middle on the :class:`~.hetmat.HetMat` of the graph and each
 hop is read back to the edges behind it (relationship, orientation, confidence, direction,
-species, knowledge level, references).
+species, knowledge level, statements, references). Each path then gets its ``sign``,
+``coherence`` and ``evidence`` (:mod:`.path_evidence`). With ``closure`` (the default) the
+source and target also stand for their ontology relatives (:mod:`.closure`): a path that ends
+at "cognitive disorder" reaches "Alzheimer disease" through a roll-up hop marked
+``via_closure``. Junctions at vocabulary nodes and grouping terms (:mod:`.grouping`) are left
+out unless asked for.
 
 >>> import evgraph
 >>> kg = evgraph.load()
 >>> df = paths(kg, "obesity disorder", "Alzheimer disease", k=3)
->>> {"metapath", "evidence", "hops"} <= set(df.columns)
+>>> {"metapath", "sign", "coherence", "statements", "evidence", "hops"} <= set(df.columns)
+True
+>>> all(path_sign(h) == s for h, s in zip(df["hops"], df["sign"]))
 True
 """
 
@@ -20,8 +27,19 @@ import pandas as pd
 
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph, split_list
+from .closure import CLOSURE_RELATIONS, chain_edges, related
+from .grouping import excluded_nodes, grouping_terms
 from .hetmat import HetMat, hetmat
 from .metagraph import DAMPING, Metapath, as_metapath, default_metapaths, metapaths_between
+from .path_evidence import coherence, hop_sign, path_evidence, path_sign, species_summary
+
+SIGNS = ("increases", "decreases", "unknown")
+COHERENCE = ("single_statement", "linked", "bridged")
+HOP_SIGN_NAMES = {1: "increases", -1: "decreases", 0: "neutral", None: "unknown"}
+#: Columns of the paths table, in order.
+PATH_COLUMNS = ["rank", "metapath", "length", "sign", "coherence", "hypothesis", "bridged_at", "statements",
+                "evidence", "pdp", "dwpc", "n_paths", "species", "cross_species", "via_closure", "path", "nodes",
+                "hops", "references"]
 
 
 class _EdgeIndex:
@@ -52,6 +70,7 @@ def _hop_records(kg: KnowledgeGraph, hm: HetMat, mp: Metapath, nodes: np.ndarray
     allowed = None if len(hm.edge_ids) == kg.num_edges else set(hm.edge_ids.tolist())
     ids = kg.nodes["id"].to_numpy(dtype=object)
     labels = kg.nodes["label"].to_numpy(dtype=object)
+    classes = kg.node_class.astype(str)
     edges = kg.edges
     hops = []
     for i, (rel, rev) in enumerate(zip(mp.relations, mp.reverse, strict=True)):
@@ -66,108 +85,201 @@ def _hop_records(kg: KnowledgeGraph, hm: HetMat, mp: Metapath, nodes: np.ndarray
         sub = edges.iloc[np.sort(found)]
         refs = sorted({r for v in sub["publications"] for r in split_list(v)})
         species = sorted({r for v in sub["species"].astype(str) for r in split_list(v)})
+        statements = sorted({str(x) for x in sub["statement"].astype(str) if x}) if "statement" in sub else []
+        direction = "|".join(sorted({str(x) for x in sub["direction"].astype(str) if x}))
         hops.append({
             "from": ids[a], "from_label": labels[a], "relationship": rel,
             "reverse": bool(rev), "to": ids[b], "to_label": labels[b],
             "subject": ids[s], "object": ids[o],
             "confidence": float(sub["confidence"].max()) if len(sub) else float("nan"),
-            "direction": "|".join(sorted({str(x) for x in sub["direction"].astype(str) if x})),
+            "direction": direction,
+            "sign": HOP_SIGN_NAMES[hop_sign(rel, direction)],
             "knowledge_level": "|".join(sorted({str(x) for x in sub["knowledge_level"].astype(str)})),
-            "species": species, "publications": refs,
-            "edges": [str(x) for x in sub["id"]],
+            "species": species, "publications": refs, "statements": statements,
+            "edges": [str(x) for x in sub["id"]], "to_class": classes[b], "via_closure": False,
         })
     return hops
 
 
-def _path_text(mp: Metapath, hops: list[dict]) -> str:
+def _closure_hop(kg: KnowledgeGraph, a: int, b: int, direction: str, steps: int, forward: bool) -> dict:
+    """A roll-up hop from ``a`` to ``b``; ``direction``: how the evidence node relates to the query
+    node (``broader``/``narrower``); ``forward``: ``a`` is a subclass (part) of ``b``."""
+    ids = kg.nodes["id"].to_numpy(dtype=object)
+    labels = kg.nodes["label"].to_numpy(dtype=object)
+    cls = str(kg.node_class[b])
+    rel = CLOSURE_RELATIONS.get(cls, "subclass_of")
+    rows = chain_edges(kg, a, b) if forward else chain_edges(kg, b, a)
+    sub = kg.edges.iloc[rows]
+    sources = sorted({str(x) for x in sub["primary_knowledge_source"].astype(str) if x})
+    return {"from": ids[a], "from_label": labels[a], "relationship": rel, "reverse": False, "to": ids[b],
+            "to_label": labels[b], "subject": ids[a], "object": ids[b], "confidence": 1.0, "direction": "",
+            "sign": "neutral", "knowledge_level": "logical_entailment", "species": [], "publications": [],
+            "statements": [], "edges": [str(x) for x in sub["id"]], "knowledge_sources": sources, "to_class": cls,
+            "via_closure": True, "closure": direction,
+            "closure_steps": steps, "closure_forward": forward}
+
+
+def path_text(hops: list[dict]) -> str:
+    """Readable path: labels joined by arrows; a roll-up hop is drawn ``=rel*=>`` (or ``<=rel*=``)."""
     out = hops[0]["from_label"]
     for h in hops:
-        out += f" <-{h['relationship']}- " if h["reverse"] else f" -{h['relationship']}-> "
+        rel = h["relationship"]
+        if h.get("via_closure"):
+            out += f" ={rel}*=> " if h.get("closure_forward", True) else f" <={rel}*= "
+        else:
+            out += f" <-{rel}- " if h["reverse"] else f" -{rel}-> "
         out += h["to_label"]
     return out
 
 
 # ====================================================================== paths()
-def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Metapath | str] | None = None, *,
-          max_length: int = 6, k: int = 20, species: str | Sequence[str] | None = None,
-          min_knowledge_level: str | None = None, min_confidence: float | None = None,
-          damping: float = DAMPING, rank_by: str = "evidence", max_paths: int = 200_000) -> pd.DataFrame:
-    """The top ``k`` propagation paths from ``source`` to ``target`` that follow metapaths.
+def _endpoints(kg: KnowledgeGraph, code: int, closure: bool, exclude_grouping: bool) -> dict[int, tuple[str, int]]:
+    """Node code -> (closure direction, steps) for a query node and its roll-up relatives."""
+    out: dict[int, tuple[str, int]] = {code: ("", 0)}
+    if closure:
+        for c, d, k in related(kg, code, exclude_grouping):
+            out.setdefault(c, (d, k))
+    return out
 
-    ``source``/``target``: CURIEs or unambiguous labels. ``metapaths``: Metapath objects or
-    strings; by default the :data:`DEFAULT_METAPATHS` (or their inverses) that start at the
-    source's class and end at the target's class, and if none does, every schema metapath
-    between the two classes up to ``max_length`` (at most 4 hops then). Paths are ranked by
-    ``rank_by``: ``evidence`` (product of the hops' confidences; ties by ``pdp``) or ``pdp``
-    (the path's degree-weighted contribution to DWPC; ties by evidence). A metapath with more
-    than ``max_paths`` paths between the two nodes is skipped and named in
-    ``df.attrs["skipped_metapaths"]`` (hub-crossing metapaths on large graphs).
 
-    Columns: ``rank``, ``metapath``, ``length``, ``evidence``, ``pdp``, ``dwpc`` (of the
-    metapath for this source-target pair), ``n_paths`` (paths of the metapath), ``path``
-    (readable), ``nodes`` (ids), ``hops`` (one dict per hop with relationship, orientation,
-    confidence, species, knowledge level and ``publications``).
-
-    >>> import evgraph
-    >>> kg = evgraph.load()
-    >>> df = paths(kg, "obesity disorder", "Alzheimer disease", k=5)
-    >>> len(df) <= 5 and list(df["rank"]) == list(range(1, len(df) + 1))
-    True
-    >>> all(h["publications"] for hops in df["hops"] for h in hops)
-    True
-    """
-    if rank_by not in ("evidence", "pdp"):
-        raise EvgraphError("rank_by must be 'evidence' or 'pdp'")
-    s_id, t_id = kg.resolve(source), kg.resolve(target)
-    s, t = kg.index_of(s_id), kg.index_of(t_id)
-    s_cls, t_cls = str(kg.node_class[s]), str(kg.node_class[t])
-    hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level, min_confidence=min_confidence)
+def choose_metapaths(kg: KnowledgeGraph, s_cls: str, t_cls: str, metapaths: Sequence[Metapath | str] | None,
+                     max_length: int, s_id: str = "source", t_id: str = "target") -> list[Metapath]:
+    """The metapaths ``paths`` follows between two classes (given ones are checked against them)."""
     if metapaths:
         chosen = [as_metapath(m) for m in metapaths]
         for m in chosen:
             if s_cls not in m.sets[0] or t_cls not in m.sets[-1]:
                 raise EvgraphError(f"metapath {m.abbrev} runs from {m.classes[0]} to {m.classes[-1]}, "
                                    f"but {s_id} is a {s_cls} and {t_id} is a {t_cls}")
-    else:
-        chosen = []
-        for m in default_metapaths():
-            for cand in (m, m.inverse()):
-                if (len(cand) <= max_length and s_cls in cand.sets[0] and t_cls in cand.sets[-1]
-                        and cand not in chosen):
-                    chosen.append(cand)
-        if not chosen:
-            chosen = metapaths_between(s_cls, t_cls, min(max_length, 4))
-    chosen = [m for m in chosen if len(m) <= max_length]
-    rows = []
+        return chosen
+    chosen = []
+    for m in default_metapaths():
+        for cand in (m, m.inverse()):
+            if len(cand) <= max_length and s_cls in cand.sets[0] and t_cls in cand.sets[-1] and cand not in chosen:
+                chosen.append(cand)
+    if not chosen:
+        chosen = metapaths_between(s_cls, t_cls, min(max_length, 4))
+    return [m for m in chosen if len(m) <= max_length]
+
+
+def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Metapath | str] | None = None, *,
+          max_length: int = 6, k: int = 20, species: str | Sequence[str] | None = None,
+          min_knowledge_level: str | None = None, min_confidence: float | None = None,
+          damping: float = DAMPING, rank_by: str = "evidence", max_paths: int = 200_000,
+          sign: str | None = None, coherent: bool = False, min_evidence: float | None = None,
+          closure: bool = True, exclude_grouping: bool = True, exclude_vocabulary: bool = True,
+          candidates: int | None = None) -> pd.DataFrame:
+    """The top ``k`` propagation paths from ``source`` to ``target`` that follow metapaths.
+
+    ``source``/``target``: CURIEs or unambiguous labels. ``metapaths``: Metapath objects or
+    strings; by default the :data:`~.metagraph.DEFAULT_METAPATHS` (or their inverses) that start
+    at the source's class and end at the target's class, and if none does, every schema
+    metapath between the two classes up to ``max_length`` (at most 4 hops then).
+
+    Each path carries ``sign`` (``increases``/``decreases``/``unknown``), ``coherence``
+    (``single_statement``/``linked``/``bridged``; a bridged path is a *hypothesis*: two studies
+    spliced at ``bridged_at``), ``statements``, ``evidence`` (each statement's confidence once,
+    a penalty per bridge, see :mod:`.path_evidence`), ``species`` (shared by every hop; hops keep
+    their own), ``via_closure`` (a roll-up hop joins the query node to the evidence node).
+    Filters: ``sign``, ``coherent`` (no bridged path), ``species`` (edges observed in it or
+    naming none), ``min_evidence``, ``min_knowledge_level``, ``min_confidence``. Ranked by
+    ``rank_by``: ``evidence`` (ties by ``pdp``) or ``pdp`` (the path's degree-weighted
+    contribution to DWPC; ties by evidence). A metapath with more than ``max_paths`` paths is
+    skipped and named in ``df.attrs["skipped_metapaths"]``.
+
+    Columns: :data:`PATH_COLUMNS` (``dwpc``/``n_paths``: of the metapath between the path's two
+    end nodes; ``hops``: one dict per hop; ``references``: per hop, ``|``-joined).
+
+    >>> import evgraph
+    >>> kg = evgraph.load()
+    >>> df = paths(kg, "obesity disorder", "atherosclerosis", sign="decreases")
+    >>> len(df) > 0 and set(df["sign"]) == {"decreases"}
+    True
+    """
+    if rank_by not in ("evidence", "pdp"):
+        raise EvgraphError("rank_by must be 'evidence' or 'pdp'")
+    if sign is not None and sign not in SIGNS:
+        raise EvgraphError(f"sign must be one of {', '.join(SIGNS)}, not '{sign}'")
+    if min_evidence is not None and not 0.0 <= float(min_evidence) <= 1.0:
+        raise EvgraphError(f"min_evidence must lie in [0, 1], not {min_evidence}")
+    s_id, t_id = kg.resolve(source), kg.resolve(target)
+    s, t = kg.index_of(s_id), kg.index_of(t_id)
+    s_cls, t_cls = str(kg.node_class[s]), str(kg.node_class[t])
+    hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level, min_confidence=min_confidence)
+    chosen = choose_metapaths(kg, s_cls, t_cls, metapaths, max_length, s_id, t_id)
+    S = _endpoints(kg, s, closure, exclude_grouping)
+    T = _endpoints(kg, t, closure, exclude_grouping)
+    blocked = excluded_nodes(kg, vocabulary=exclude_vocabulary, grouping=exclude_grouping)
+    group_ids = set(grouping_terms()["id"])
+    per_mp = candidates or max(5 * k, 50)
+    records = []
     skipped = []
     for mp in chosen:
         try:
-            nodes, pdp, ev = hm.paths_between(mp, s, t, damping, max_paths=max_paths)
+            nodes, pdp, ev = hm.paths_between(mp, np.fromiter(S, dtype=np.int64), np.fromiter(T, dtype=np.int64),
+                                              damping, max_paths=max_paths)
         except EvgraphError:
             skipped.append(mp.abbrev)
             continue
+        if len(nodes) and nodes.shape[1] > 2:
+            ok = ~blocked[nodes[:, 1:-1]].any(axis=1)
+            nodes, pdp, ev = nodes[ok], pdp[ok], ev[ok]
         if len(nodes) == 0:
             continue
-        total = float(pdp.sum())
-        keys = (-ev, -pdp) if rank_by == "evidence" else (-pdp, -ev)
-        order = np.lexsort(keys[::-1])[:k]
+        # DWPC and path count per (start, end) pair of this metapath
+        pair = nodes[:, 0] * kg.num_nodes + nodes[:, -1]
+        _, inv = np.unique(pair, return_inverse=True)
+        pair_dwpc = np.bincount(inv, weights=pdp)
+        pair_n = np.bincount(inv)
+        order = np.lexsort((-pdp, -ev))[:per_mp] if rank_by == "evidence" else np.lexsort((-ev, -pdp))[:per_mp]
         for j in order:
-            rows.append((mp, nodes[j], float(ev[j]), float(pdp[j]), total, len(nodes)))
-    cols = ["rank", "metapath", "length", "evidence", "pdp", "dwpc", "n_paths", "path", "nodes", "hops"]
-    if not rows:
-        empty = pd.DataFrame(columns=cols)
-        empty.attrs["skipped_metapaths"] = skipped
-        return empty
-    primary = 2 if rank_by == "evidence" else 3
-    secondary = 3 if rank_by == "evidence" else 2
-    rows.sort(key=lambda r: (-r[primary], -r[secondary], r[0].abbrev, tuple(r[1])))
-    ids = kg.nodes["id"].to_numpy(dtype=object)
+            hops = _hop_records(kg, hm, mp, nodes[j])
+            a, b = int(nodes[j][0]), int(nodes[j][-1])
+            if a != s:
+                d, steps = S[a]
+                hops.insert(0, _closure_hop(kg, s, a, d, steps, forward=d == "broader"))
+            if b != t:
+                d, steps = T[b]
+                hops.append(_closure_hop(kg, b, t, d, steps, forward=d == "narrower"))
+            coh = coherence(hops, group_ids)
+            bridges = len(coh["bridged_at"])
+            evidence = path_evidence(hops, bridges)
+            sp_common, cross = species_summary(hops)
+            records.append({
+                "metapath": mp.abbrev, "length": len(hops), "sign": path_sign(hops),
+                "coherence": coh["coherence"], "hypothesis": coh["coherence"] == "bridged",
+                "bridged_at": coh["bridged_at"], "statements": coh["statements"], "evidence": evidence,
+                "pdp": float(pdp[j]), "dwpc": float(pair_dwpc[inv[j]]), "n_paths": int(pair_n[inv[j]]),
+                "species": sp_common, "cross_species": cross,
+                "via_closure": any(h["via_closure"] for h in hops), "hops": hops,
+                "nodes": [str(h["from"]) for h in hops] + [str(hops[-1]["to"])],
+            })
+    if sign is not None:
+        records = [r for r in records if r["sign"] == sign]
+    if coherent:
+        records = [r for r in records if r["coherence"] != "bridged"]
+    if min_evidence is not None:
+        records = [r for r in records if r["evidence"] >= float(min_evidence)]
+    primary, secondary = ("evidence", "pdp") if rank_by == "evidence" else ("pdp", "evidence")
+    records.sort(key=lambda r: (-r[primary], -r[secondary], r["metapath"], tuple(r["nodes"])))
     out = []
-    for i, (mp, nodes, ev, pdp, total, count) in enumerate(rows[:k]):
-        hops = _hop_records(kg, hm, mp, nodes)
-        out.append({"rank": i + 1, "metapath": mp.abbrev, "length": len(mp), "evidence": ev, "pdp": pdp,
-                    "dwpc": total, "n_paths": count, "path": _path_text(mp, hops),
-                    "nodes": [str(x) for x in ids[nodes]], "hops": hops})
-    df = pd.DataFrame(out, columns=cols)
+    seen: set[tuple[str, ...]] = set()
+    for r in records:
+        key = (r["metapath"], *r["nodes"])
+        if key in seen:
+            continue
+        seen.add(key)
+        r["rank"] = len(out) + 1
+        text = path_text(r["hops"])
+        if r["hypothesis"]:
+            where = ", ".join(f"{kg.label(x)} ({x})" for x in r["bridged_at"])
+            text = f"HYPOTHESIS (studies bridged at {where}): {text}"
+        r["path"] = text
+        r["references"] = ";".join("|".join(h["publications"]) for h in r["hops"])
+        out.append(r)
+        if len(out) == k:
+            break
+    df = pd.DataFrame(out, columns=PATH_COLUMNS)
     df.attrs["skipped_metapaths"] = skipped
+    df.attrs["metapaths"] = [m.abbrev for m in chosen]
     return df

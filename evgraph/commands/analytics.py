@@ -79,27 +79,48 @@ def hubs_cmd(graph_dir: str, measures: str, rank_by: str | None, classes: str | 
               help="Weakest knowledge level allowed: not_provided < prediction < statistical_association "
                    "< observation < logical_entailment < knowledge_assertion.")
 @click.option("--rank-by", type=click.Choice(["evidence", "pdp"]), default="evidence", show_default=True,
-              help="Rank by evidence (product of confidences) or by the path's DWPC contribution.")
+              help="Rank by evidence (each statement's confidence once, a penalty per bridge) or by the "
+                   "path's DWPC contribution.")
+@click.option("--sign", type=click.Choice(["increases", "decreases", "unknown"]), default=None,
+              help="Only paths with this net effect on the target.")
+@click.option("--coherent", is_flag=True, help="Only coherent paths (no two studies bridged at a generic node).")
+@click.option("--min-evidence", type=click.FloatRange(0.0, 1.0), default=None, help="Lowest evidence score kept.")
+@click.option("--no-closure", is_flag=True, help="Do not roll the source and target up or down the ontology.")
+@click.option("--include-grouping", is_flag=True,
+              help="Allow junctions at vocabulary nodes and grouping terms (vesicle types, Reactome top-level "
+                   "pathways, ontology roots).")
 @_out_option
 @format_option
 def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ...], max_length: int, k: int,
-              species: str | None, min_knowledge_level: str | None, rank_by: str, out: str | None,
-              fmt: str) -> None:
+              species: str | None, min_knowledge_level: str | None, rank_by: str, sign: str | None,
+              coherent: bool, min_evidence: float | None, no_closure: bool, include_grouping: bool,
+              out: str | None, fmt: str) -> None:
     """Propagation paths from SOURCE to TARGET (CURIEs or labels) along biological metapaths.
 
-    Each path is scored by evidence (product of edge confidences) and DWPC (damping 0.4);
-    with --format json every record lists its hops with their references.
+    Each path has a sign (net effect on the target: increases, decreases, unknown), a coherence
+    (single_statement, linked, or bridged = a HYPOTHESIS splicing two studies at a generic node),
+    the statements behind it, an evidence score and its DWPC (damping 0.4). Roll-up hops
+    (ontology closure) are drawn =subclass_of*=>. With --format json every record lists its
+    hops with their references, species and statements.
 
     \b
     Examples:
       evgraph paths "obesity disorder" "Alzheimer disease"
+      evgraph paths "obesity disorder" atherosclerosis --sign decreases --coherent
       evgraph paths MONDO:0005148 MONDO:0004975 --metapath C<riEVcCGctC --k 5 --format json
     """
     from ..analytics import paths
 
     kg = open_graph(graph_dir)
     df = paths(kg, source, target, list(metapaths) or None, max_length=max_length, k=k, species=species,
-               min_knowledge_level=min_knowledge_level, rank_by=rank_by)
+               min_knowledge_level=min_knowledge_level, rank_by=rank_by, sign=sign, coherent=coherent,
+               min_evidence=min_evidence, closure=not no_closure, exclude_grouping=not include_grouping,
+               exclude_vocabulary=not include_grouping)
+    if df.empty:
+        _note(f"no path from {source} to {target} passes the filters")
+    elif df["hypothesis"].any():
+        _note(f"{int(df['hypothesis'].sum())} of {len(df)} paths are hypotheses: they bridge two studies at a "
+              "generic node (coherence = bridged)")
     if df.attrs.get("skipped_metapaths"):
         _note("skipped (too many paths): " + ", ".join(df.attrs["skipped_metapaths"]))
     if fmt == "json":
@@ -114,9 +135,9 @@ def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ..
             click.echo(text, nl=False)
         return
     table = df.drop(columns=["hops"]).copy()
-    table["references"] = [";".join("|".join(h["publications"]) for h in hops) for hops in df["hops"]]
     if fmt == "table":
-        table = table[["rank", "metapath", "evidence", "pdp", "dwpc", "path", "references"]]
+        table = table[["rank", "metapath", "sign", "coherence", "evidence", "statements", "dwpc", "path",
+                       "references"]]
     emit(_flat(table), fmt, out)
 
 

@@ -523,7 +523,8 @@ def _normalise_paths(kg: KnowledgeGraph, result: Any) -> list[dict[str, Any]]:
             continue
         score = rec.get("evidence", rec.get("score", 0.0))
         out.append({"nodes": [str(n) for n in nodes], "score": float(score or 0.0), "hops": rec.get("hops"),
-                    "metapath": rec.get("metapath"), "path": rec.get("path")})
+                    "metapath": rec.get("metapath"), "path": rec.get("path"), "sign": rec.get("sign"),
+                    "coherence": rec.get("coherence"), "bridged_at": list(rec.get("bridged_at") or [])})
     return out
 
 
@@ -588,11 +589,21 @@ def paths_view(kg: KnowledgeGraph, source: str | None = None, target: str | None
             info = [["path", f"{rank + 1} (score {found[rank]['score']:.3g})"]]
             if found[rank].get("metapath"):
                 info.append(["metapath", str(found[rank]["metapath"])])
+            for key in ("sign", "coherence"):
+                if found[rank].get(key):
+                    info.append([key, str(found[rank][key])])
+            if found[rank].get("bridged_at"):
+                info.append(["HYPOTHESIS", "two studies bridged at " + ", ".join(
+                    kg.label(b) for b in found[rank]["bridged_at"])])
             hops = found[rank].get("hops")
+            closure_hop = False
             if hops and hop_no < len(hops):
                 hop = hops[hop_no]
+                closure_hop = bool(hop.get("via_closure"))
                 info.append(["edge", f"{labels[kg.index_of(hop['subject'])]} {hop['relationship']} "
                                      f"{labels[kg.index_of(hop['object'])]}"])
+                if closure_hop:
+                    info.append(["via closure", f"ontology roll-up ({hop.get('closure', '')} term)"])
                 for key in ("direction", "knowledge_level", "confidence"):
                     if hop.get(key) not in (None, "") and not (isinstance(hop[key], float) and np.isnan(hop[key])):
                         info.append([key.replace("_", " "), str(hop[key])])
@@ -605,7 +616,8 @@ def paths_view(kg: KnowledgeGraph, source: str | None = None, target: str | None
                     info.append(["edge", f"{labels[kg.src[r]]} {kg.edges['predicate'].iat[r]} {labels[kg.dst[r]]}"])
                 refs = _refs(pubs.iloc[rows])
             edge = _Edge(str(ids[x]), str(ids[y]), f"hop {hop_no + 1} of path {rank + 1}: {labels[x]} \u2192 "
-                         f"{labels[y]}", 1.0, refs, info, color=color, width=6.0 if rank == 0 else 3.0)
+                         f"{labels[y]}", 1.0, refs, info, color=color, width=6.0 if rank == 0 else 3.0,
+                         dashes=closure_hop)
             seen[key] = edge
             edges.append(edge)
     nodes = [_kg_node(kg, c, [["on paths", ", ".join(map(str, sorted(set(ranks[c]))))]], mark=c in (
@@ -613,7 +625,9 @@ def paths_view(kg: KnowledgeGraph, source: str | None = None, target: str | None
     return _assemble("paths", f"Paths: {kg.label(s)} \u2192 {kg.label(t)}", nodes, edges, scores[order], size_by,
                      positions=positions,
                      description=(f"The top {len(found)} propagation path(s) from {kg.label(s)} ({s}) to "
-                                  f"{kg.label(t)} ({t}); path 1 is the thickest. Hover a hop for its evidence."),
+                                  f"{kg.label(t)} ({t}); path 1 is the thickest. Hover a hop for its evidence. "
+                                  "Dashed: ontology roll-up. A path marked HYPOTHESIS bridges two studies at a "
+                                  "generic node."),
                      meta={"paths": found, "source": s, "target": t})
 
 

@@ -1,0 +1,65 @@
+"""Vocabulary classes and grouping terms: nodes that organise the graph rather than state biology.
+
+* :data:`VOCABULARY_CLASSES`: bookkeeping classes (vesicle types, uptake mechanisms,
+  publications). Every EV population points to a vesicle type, so ``extracellular exosome``
+  would be the top hub of any EV graph; it says nothing about traffic.
+* grouping terms (:func:`grouping_terms`, the registry ``evgraph/data/analytics/grouping-terms.tsv``):
+  Reactome top-level pathways and the root or catch-all classes of CL, UBERON, MONDO and GO.
+
+Both are left out of hub rankings, path junctions and ontology roll-up targets by default;
+every analysis has an option to bring them back.
+
+>>> import evgraph
+>>> kg = evgraph.load()
+>>> mask = excluded_nodes(kg)
+>>> bool(mask[kg.index_of("GO:0070062")]), bool(mask[kg.index_of("CL:0001064")])
+(True, True)
+>>> bool(mask[kg.index_of("CL:0000235")])
+False
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from ..model import KnowledgeGraph
+from ._common import cached
+
+#: Bookkeeping classes, never hubs or path junctions by default.
+VOCABULARY_CLASSES: tuple[str, ...] = ("VesicleType", "UptakeMechanism", "Publication")
+
+
+@cache
+def grouping_terms() -> pd.DataFrame:
+    """The grouping-term registry: ``id``, ``label``, ``reason``."""
+    path = resources.files("evgraph") / "data" / "analytics" / "grouping-terms.tsv"
+    with path.open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, sep="\t", comment="#", dtype=str, keep_default_na=False)
+
+
+def excluded_nodes(kg: KnowledgeGraph, vocabulary: bool = True, grouping: bool = True) -> np.ndarray:
+    """Boolean mask over node codes: vocabulary-class nodes and/or grouping terms."""
+    def build() -> np.ndarray:
+        mask = np.zeros(kg.num_nodes, dtype=bool)
+        if vocabulary:
+            mask |= np.isin(kg.node_class.astype(str), VOCABULARY_CLASSES)
+        if grouping:
+            mask |= kg.nodes["id"].isin(set(grouping_terms()["id"])).to_numpy()
+        mask.setflags(write=False)
+        return mask
+
+    return cached(kg, ("analytics-excluded", vocabulary, grouping), build)
+
+
+def exclusion_reason(kg: KnowledgeGraph, code: int) -> str:
+    """Why a node is excluded by default ("" when it is not)."""
+    cls = str(kg.node_class[code])
+    if cls in VOCABULARY_CLASSES:
+        return f"vocabulary class {cls}"
+    terms = grouping_terms()
+    hit = terms[terms["id"] == kg.nodes["id"].iat[code]]
+    return f"grouping term ({hit['reason'].iat[0]})" if len(hit) else ""
