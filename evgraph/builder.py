@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, ValidationError
+from .evidence import check_values as check_evidence
 from .model import EDGE_CATEGORICAL, EDGE_COLUMNS, LIST_SEP, NODE_COLUMNS, KnowledgeGraph
 from .schema import Schema, get_schema
 
@@ -255,6 +256,8 @@ class GraphBuilder:
             exploded = exploded.assign(**{col: exploded[col].str.split(LIST_SEP)}).explode(col)
             exploded = exploded[exploded[col] != ""].reset_index(drop=True)
             self._check_curies(exploded, col, None, problems, allowed_prefixes=prefixes)
+
+        problems.extend(check_evidence(edges, schema))  # evidence-quality columns (evgraph.evidence)
 
         curated = edges["primary_knowledge_source"] == CURATED_SOURCE
         report(curated & (edges["publications"] == ""), "publications",

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import NotFoundError
+from .evidence import EVIDENCE_COLUMNS
 from .schema import Schema, get_schema
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ EDGE_COLUMNS: tuple[str, ...] = (
     "evidence",
     "confidence",
     "statement",
+    *EVIDENCE_COLUMNS,  # the evidence-quality layer (evgraph.evidence)
 )
 
 #: Edge columns stored as categoricals (few distinct values).
@@ -76,6 +78,7 @@ EDGE_CATEGORICAL: tuple[str, ...] = (
     "knowledge_level",
     "agent_type",
     "primary_knowledge_source",
+    *EVIDENCE_COLUMNS,
 )
 
 LIST_SEP = "|"

@@ -109,6 +109,12 @@ class Schema:
     knowledge_levels: tuple[str, ...]
     #: class or relationship name -> its metapath abbreviation (``evgraph:metapathAbbreviation``)
     abbreviations: dict[str, str] = field(default_factory=dict)
+    #: every controlled vocabulary (an ``owl:oneOf`` class) -> its values (individual labels)
+    vocabularies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: evidence-rubric weights: vocabulary value -> ``evgraph:confidenceWeight``
+    weights: dict[str, float] = field(default_factory=dict)
+    #: properties marked ``evgraph:evidenceField`` (edge slots, not relationships)
+    evidence_fields: tuple[str, ...] = ()
 
     def allows(self, subject_class: str, relation: str, object_class: str) -> bool:
         """True if ``relation`` may link a ``subject_class`` node to an ``object_class`` node."""
@@ -228,6 +234,8 @@ def get_schema(path: str | None = None) -> Schema:
     for prop in g.subjects(RDF.type, OWL.ObjectProperty):
         if not str(prop).startswith(EVGRAPH):
             continue
+        if (prop, ev.evidenceField, None) in g:
+            continue  # an evidence slot of edges (evgraph.evidence), not a relationship
         name = _local(str(prop))
         dom, rng = g.value(prop, RDFS.domain), g.value(prop, RDFS.range)
         pred = g.value(prop, ev.biolinkPredicate)
@@ -262,6 +270,10 @@ def get_schema(path: str | None = None) -> Schema:
     def enum(cls_name: str) -> tuple[str, ...]:
         return tuple(sorted(text(i, RDFS.label) for i in g.subjects(RDF.type, ev[cls_name])))
 
+    vocabularies = {_local(str(c)): tuple(text(i, RDFS.label) for i in Collection(g, g.value(c, OWL.oneOf)))
+                    for c in g.subjects(OWL.oneOf, None) if str(c).startswith(EVGRAPH)}
+    weights = {text(i, RDFS.label): float(w) for i, w in g.subject_objects(ev.confidenceWeight)}
+    evidence_fields = tuple(sorted(_local(str(p)) for p in g.subjects(ev.evidenceField, None)))
     version = text(rdflib.URIRef(ONTOLOGY_IRI), OWL.versionInfo, "unknown")
     return Schema(
         version=version,
@@ -272,4 +284,7 @@ def get_schema(path: str | None = None) -> Schema:
         directions=enum("Direction"),
         knowledge_levels=enum("KnowledgeLevel"),
         abbreviations={_local(str(x)): str(a) for x, a in sorted(g.subject_objects(ev.metapathAbbreviation))},
+        vocabularies=dict(sorted(vocabularies.items())),
+        weights=weights,
+        evidence_fields=evidence_fields,
     )

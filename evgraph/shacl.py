@@ -106,14 +106,20 @@ def _slot_property(schema: Schema, slot: Slot) -> list[str]:
         out.append("sh:maxCount 1")
     if slot.kind in ("literal", "category"):
         out.append("sh:datatype xsd:string")
+        if slot.pattern:
+            out.append(f"sh:pattern {_s(slot.pattern)}")
         if slot.kind == "category":
             out.append("sh:in ( " + " ".join(_s(c) for c in schema.condition_categories) + " )")
     elif slot.kind == "double":
         out += ["sh:datatype xsd:double", "sh:minInclusive 0", "sh:maxInclusive 1"]
+    elif slot.kind == "integer":
+        out.append("sh:datatype xsd:integer")
+        out += [f"sh:minInclusive {slot.minimum}"] if slot.minimum is not None else []
+        out += [f"sh:maxInclusive {slot.maximum}"] if slot.maximum is not None else []
     elif slot.kind == "curie":
         out += ["sh:nodeKind sh:IRI", f"sh:pattern {_s(_iri_pattern(schema, slot.allowed_prefixes(schema)))}"]
     elif slot.kind == "enum":
-        values = {"Direction": schema.directions, "KnowledgeLevel": schema.knowledge_levels}[slot.enum or ""]
+        values = schema.vocabularies[slot.enum or ""]
         out.append("sh:in ( " + " ".join(_q(EVGRAPH + v) for v in values) + " )")
     elif slot.kind == "statement":
         out += ["sh:nodeKind sh:IRI", f"sh:pattern {_s('^' + re.escape(STATEMENT_NS))}"]

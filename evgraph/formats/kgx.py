@@ -4,7 +4,9 @@ Nodes carry their Biolink ``category`` and evgraph's own class (``evgraph_class`
 the Biolink ``predicate`` and evgraph's relationship (``evgraph_predicate``) plus provenance in
 Biolink slots (``publications``, ``knowledge_level``, ``agent_type``,
 ``primary_knowledge_source``, ``species_context_qualifier``, ``object_direction_qualifier``,
-``supporting_text``, ``has_confidence_score``). Lists are ``|``-separated.
+``supporting_text``, ``has_confidence_score``) and the evidence-quality fields of
+:mod:`evgraph.evidence` under their own names (``separation_method``, ``model_system``,
+``evidence_tier``, ...). Lists are ``|``-separated.
 
 Reading also accepts KGX written by other tools: without ``evgraph_class`` /
 ``evgraph_predicate`` the evgraph type is inferred from the Biolink category (and CURIE
@@ -23,6 +25,7 @@ import pandas as pd
 from ..atomic import atomic_path
 from ..builder import GraphBuilder
 from ..errors import DataError, Problem
+from ..evidence import EVIDENCE_COLUMNS
 from ..model import KnowledgeGraph
 from ..schema import get_schema
 
@@ -53,13 +56,15 @@ EDGE_MAP = {
     "evidence": "supporting_text",
     "confidence": "has_confidence_score",
     "statement": "evgraph_statement",
+    # the evidence-quality layer (evgraph.evidence): KGX columns named as the fields
+    **{col: col for col in EVIDENCE_COLUMNS},
 }
 NODE_HEADER = ["id", "category", "name", "evgraph_class", "condition_category", "xref", "synonym",
                "description", "provided_by"]
 EDGE_HEADER = ["id", "subject", "predicate", "object", "evgraph_predicate", "object_direction_qualifier",
                "uptake_mechanism", "species_context_qualifier", "publications", "knowledge_level",
                "agent_type", "primary_knowledge_source", "supporting_text", "has_confidence_score",
-               "evgraph_statement"]
+               "evgraph_statement", *EVIDENCE_COLUMNS]
 
 _CLEAN = re.compile(r"[\t\r\n]+")
 

@@ -57,6 +57,8 @@ import pandas as pd
 from ..atomic import atomic_path
 from ..builder import GraphBuilder
 from ..errors import DataError, EvgraphError, Problem
+from ..evidence import FIELDS as EVIDENCE_FIELDS
+from ..evidence import EvidenceField
 from ..model import LIST_SEP, KnowledgeGraph
 from ..schema import EVGRAPH, ONTOLOGY_IRI, Schema, get_schema, ontology_path
 
@@ -105,7 +107,8 @@ def _ox_format(fmt: str):
 class Slot:
     """How one node or edge column is written in RDF.
 
-    ``kind``: ``literal`` (xsd:string), ``double`` (xsd:double), ``curie`` (an IRI expanded from
+    ``kind``: ``literal`` (xsd:string), ``double`` (xsd:double), ``integer`` (xsd:integer,
+    within ``minimum``/``maximum``), ``curie`` (an IRI expanded from
     a CURIE with one of ``prefixes``), ``enum`` (an individual of the ontology class ``enum``,
     IRI ``evgraph:<value>``), ``statement`` (a curated statement, IRI in :data:`STATEMENT_NS`),
     ``category`` (a condition category literal). ``multi``: ``|``-joined list, one triple each.
@@ -119,11 +122,21 @@ class Slot:
     prefix_class: str | None = None
     enum: str | None = None
     max_one: bool = True
+    minimum: int | None = None
+    maximum: int | None = None
+    pattern: str | None = None
 
     def allowed_prefixes(self, schema: Schema) -> tuple[str, ...]:
         if self.prefix_class:
             return schema.classes[self.prefix_class].prefixes
         return self.prefixes
+
+
+def _evidence_slot(f: EvidenceField) -> Slot:
+    """The RDF slot of an evidence field: ``evgraph:<name>`` on the reified edge."""
+    kind = {"enum": "enum", "curie": "curie", "integer": "integer", "literal": "literal"}[f.kind]
+    return Slot(f.name, EVGRAPH + f.name, kind, multi=f.multi, prefixes=(f.prefix,) if f.prefix else (),
+                enum=f.vocabulary, minimum=f.minimum, maximum=f.maximum, pattern=f.pattern)
 
 
 NODE_SLOTS: tuple[Slot, ...] = (
@@ -146,6 +159,7 @@ EDGE_SLOTS: tuple[Slot, ...] = (
     Slot("evidence", BIOLINK + "supporting_text", "literal"),
     Slot("confidence", BIOLINK + "has_confidence_score", "double"),
     Slot("statement", PROV + "wasDerivedFrom", "statement"),
+    *(_evidence_slot(f) for f in EVIDENCE_FIELDS),
 )
 
 #: Predicates of a reified edge besides its slots.
@@ -530,6 +544,8 @@ class NTriplesWriter:
         empty = (vals == "").to_numpy()
         if slot.kind in ("literal", "category"):
             toks = _lit(vals)
+        elif slot.kind == "integer":
+            toks = ('"' + vals + '"^^' + self.syntax.term(XSD + "integer")).to_numpy(dtype=object)
         elif slot.kind == "double":  # pragma: no cover - doubles go through _double_tokens
             raise ValueError(slot.kind)
         else:
@@ -1032,6 +1048,11 @@ def _read_value(slot: Slot, v: Any, line: int, subject: str, r: _Reader) -> Any:
             r.fail(line, slot.column, f"{where}: expected a literal")
             return None
         return v.value
+    if slot.kind == "integer":
+        if not isinstance(v, ox.Literal) or not re.fullmatch(r"-?\d+", v.value):
+            r.fail(line, slot.column, f"{where}: not a whole number")
+            return None
+        return str(int(v.value))
     if slot.kind == "double":
         try:
             return float(v.value) if isinstance(v, ox.Literal) else r.fail(line, slot.column, f"{where}: not a number")

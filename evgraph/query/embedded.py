@@ -46,10 +46,10 @@ if TYPE_CHECKING:
     from ..model import KnowledgeGraph
 
 #: Bump when the database layout changes, so cached databases are rebuilt.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 DB_FILE = "cypher.lbug"
 KEY_FILE = "cypher.json"
-_TYPES = {"string": "STRING", "string[]": "STRING[]", "double": "DOUBLE"}
+_TYPES = {"string": "STRING", "string[]": "STRING[]", "double": "DOUBLE", "int": "INT64"}
 
 
 def _ladybug():

@@ -10,8 +10,10 @@ One layout for the embedded engine, the Neo4j loader and the ``neo4j-admin`` CSV
   (:attr:`evgraph.schema.Relation.neo4j_type`), with the provenance as properties: ``id``,
   ``predicate`` (the evgraph relation name, so queries need no ``type()``), ``direction``,
   ``uptake_mechanism``, ``species`` and ``publications`` (string lists), ``knowledge_level``,
-  ``agent_type``, ``primary_knowledge_source``, ``evidence``, ``confidence`` (float) and
-  ``statement``.
+  ``agent_type``, ``primary_knowledge_source``, ``evidence``, ``confidence`` (float),
+  ``statement`` and the evidence-quality fields of :mod:`evgraph.evidence`
+  (``separation_method``, ``model_system``, ... as string lists, ``publication_year`` and
+  ``ev_metric`` as integers, ``evidence_tier``, ``carrier_control``, ``dose``, ``evtrack_id``).
 
 Empty strings and empty lists are stored as missing (null) properties on both engines, since
 Neo4j cannot store nulls: ``r.publications IS NULL`` means "no reference".
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..evidence import FIELDS as EVIDENCE_FIELDS
 from ..model import LIST_SEP
 
 if TYPE_CHECKING:
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Prop:
-    """A property of the property-graph layout: name and type (``string``, ``string[]``, ``double``)."""
+    """A property of the property-graph layout: name and type (``string``, ``string[]``, ``double``, ``int``)."""
 
     name: str
     type: str
@@ -66,6 +69,8 @@ REL_PROPERTIES: tuple[Prop, ...] = (
     Prop("evidence", "string"),
     Prop("confidence", "double"),
     Prop("statement", "string"),
+    # the evidence-quality layer (evgraph.evidence): lists as string[], whole numbers as int
+    *(Prop(f.name, "string[]" if f.multi else "int" if f.kind == "integer" else "string") for f in EVIDENCE_FIELDS),
 )
 
 
@@ -77,6 +82,9 @@ def _column(frame: pd.DataFrame, prop: Prop) -> list[Any]:
     if prop.type == "double":
         values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
         return [None if np.isnan(v) else float(v) for v in values]
+    if prop.type == "int":
+        values = pd.to_numeric(col.astype(object).where(col.notna(), ""), errors="coerce").to_numpy(dtype=np.float64)
+        return [None if np.isnan(v) else int(v) for v in values]
     values = col.astype(object).to_numpy()
     out: list[Any] = []
     if prop.type == "string[]":

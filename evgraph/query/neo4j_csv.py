@@ -23,7 +23,7 @@ evgraph), empty cells are missing properties. Files are written atomically.
 >>> [p.name for p in write_neo4j_csv(b.build(), out)]
 ['nodes-CellType.csv', 'nodes-Organ.csv', 'relationships-PART_OF.csv', 'constraints.cypher', 'import.sh']
 >>> print(open(f"{out}/relationships-PART_OF.csv").read().splitlines()[0])
-:START_ID,:END_ID,:TYPE,id,predicate,direction,uptake_mechanism,species:string[],publications:string[],knowledge_level,agent_type,primary_knowledge_source,evidence,confidence:double,statement
+:START_ID,:END_ID,:TYPE,id,predicate,direction,uptake_mechanism,species:string[],publications:string[],knowledge_level,agent_type,primary_knowledge_source,evidence,confidence:double,statement,separation_method:string[],ev_markers_positive:string[],ev_markers_negative:string[],single_ev_characterisation:string[],carrier_control,model_system:string[],ev_perturbation:string[],dose,evtrack_id,ev_metric:int,publication_year:int,evidence_tier
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..builder import GraphBuilder
 from ..errors import DataError, Problem
+from ..evidence import BY_NAME, INPUT_COLUMNS, assess, check_values
 from ..model import LIST_SEP
 from ..tabular import iter_tsv
 
@@ -26,8 +27,12 @@ STATEMENT_COLUMNS = (
     "statement_id", "source_organ", "source_cell", "vesicle_type", "biofluid", "context_condition",
     "cargo", "target_cell", "target_organ", "uptake_mechanism", "regulates", "regulation_direction",
     "pathway", "pathway_direction", "condition", "condition_direction", "biomarker_for", "species",
-    "knowledge_level", "references", "evidence", "confidence",
+    "knowledge_level", "references", "evidence",
 )
+#: Optional statement columns: the evidence-quality fields (evgraph.evidence) and, for a
+#: statement without ``model_system``, a hand-set ``confidence`` (legacy; the rubric computes it
+#: as soon as ``model_system`` is filled, and a hand-set value is then an error).
+OPTIONAL_STATEMENT_COLUMNS = ("confidence", *INPUT_COLUMNS)
 EDGE_FILE_COLUMNS = ("subject", "predicate", "object")
 
 # statement column -> the class its CURIEs must have
@@ -147,6 +152,7 @@ def _compile_statement(row: dict[str, str], file: str, line: int,
 
     evp = f"evgraph:EVP-{sid}"
     refs = _split(row["references"])
+    evidence = _evidence_fields(row, sid, file, line)
     prov = {
         "species": row["species"],
         "publications": LIST_SEP.join(refs),
@@ -154,8 +160,9 @@ def _compile_statement(row: dict[str, str], file: str, line: int,
         "agent_type": "manual_agent",
         "primary_knowledge_source": "infores:evgraph",
         "evidence": row["evidence"],
-        "confidence": row["confidence"],
+        "confidence": evidence.pop("confidence"),
         "statement": sid,
+        **evidence,
         "_line": line,
         "_file": file,
     }
@@ -213,3 +220,32 @@ def _compile_statement(row: dict[str, str], file: str, line: int,
         edge(evp, "described_in", ref)
         nodes.append({"id": ref, "category": "Publication", "label": ref, "_line": line, "_file": file})
     return nodes, edges
+
+
+def _evidence_fields(row: dict[str, str], sid: str, file: str, line: int) -> dict[str, str]:
+    """The statement's evidence columns, its computed ``evidence_tier`` and its ``confidence``."""
+    fields = {col: row.get(col, "").strip() for col in INPUT_COLUMNS}
+    for col, value in fields.items():
+        if value and BY_NAME[col].multi:
+            fields[col] = LIST_SEP.join(sorted(set(_split(value))))  # canonical: sorted, as RDF reads back
+    problems = check_values(pd.DataFrame([{**fields, "_file": file, "_line": line}]))
+    if problems:
+        raise DataError(problems)
+    given = row.get("confidence", "").strip()
+    verdict = assess(fields)
+    if verdict is None:
+        if not given:
+            raise DataError(Problem(file, line, "model_system",
+                                    f"statement {sid} needs a model_system (the evidence rubric then computes "
+                                    "its tier and confidence)"))
+        return {**fields, "evidence_tier": "", "confidence": given}
+    if given:
+        try:
+            same = abs(float(given) - verdict.confidence) < 1e-9
+        except ValueError:
+            same = False
+        if not same:
+            raise DataError(Problem(file, line, "confidence",
+                                    f"statement {sid}: confidence is computed by the evidence rubric "
+                                    f"({verdict.explanation}); leave the cell empty, not '{given}'"))
+    return {**fields, "evidence_tier": verdict.tier, "confidence": repr(verdict.confidence)}
