@@ -27,29 +27,34 @@ tables, pairs and rows are written in sorted order.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import NotFoundError
 from ..schema import ontology_path
-from .graphdata import NODE_PROPERTIES, REL_PROPERTIES, node_frames, rel_groups
+from .graphdata import NODE_PROPERTIES, REL_PROPERTIES, Prop, node_frames, rel_groups
 from .library import QueryError
 
 if TYPE_CHECKING:
     from ..model import KnowledgeGraph
 
 #: Bump when the database layout changes, so cached databases are rebuilt.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 DB_FILE = "cypher.lbug"
 KEY_FILE = "cypher.json"
+BUILD_PREFIX = ".cypher-build-"
 _TYPES = {"string": "STRING", "string[]": "STRING[]", "double": "DOUBLE", "int": "INT64"}
+_ARROW = {"string": pa.string(), "string[]": pa.list_(pa.string()), "double": pa.float64(), "int": pa.int64()}
 
 
 def _ladybug():
@@ -87,19 +92,41 @@ def rel_groups_pairs(kg: KnowledgeGraph) -> list[tuple[str, str, str]]:
     return sorted(map(tuple, frame.to_numpy().tolist()))
 
 
+def arrow_table(frame: pd.DataFrame, props: tuple[Prop, ...], keys: tuple[str, ...] = ()) -> pa.Table:
+    """``frame`` as an Arrow table whose schema is the layout's (``keys`` as strings, then ``props``).
+
+    The engine only ever sees typed Arrow columns with real nulls. Handing it pandas frames
+    is what crashed it (issue 18, F1): under pandas 3 a string column with missing values gets
+    the NaN-backed ``str`` dtype, and ladybug 0.22's pandas scanner corrupts its string storage
+    on such columns (SIGSEGV, "double free", "String dictionary index is outside the offset
+    table") once a few thousand rows are copied into a relationship table with several
+    FROM/TO pairs.
+
+    >>> from evgraph.query.graphdata import Prop
+    >>> t = arrow_table(pd.DataFrame({"id": ["a", None], "n": [1.0, float("nan")]}),
+    ...                 (Prop("n", "double"),), keys=("id",))
+    >>> t.schema.types, t.column("id").null_count, t.column("n").null_count
+    ([DataType(string), DataType(double)], 1, 1)
+    """
+    fields = [pa.field(k, pa.string()) for k in keys] + [pa.field(p.name, _ARROW[p.type]) for p in props]
+    columns = []
+    for f in fields:
+        values = frame[f.name].astype(object).to_numpy()
+        columns.append(pa.array(values, type=f.type, from_pandas=True))
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
+
+
 def populate(conn: Any, kg: KnowledgeGraph) -> None:
-    """Create the tables and bulk-copy nodes and relationships into an empty database."""
+    """Create the tables and bulk-copy nodes and relationships (as typed Arrow tables) into an empty database."""
     for stmt in ddl(kg):
         conn.execute(stmt)
     for cls, frame in node_frames(kg):
-        conn.execute(f"COPY {cls} FROM $df", {"df": frame})
+        conn.execute(f"COPY {cls} FROM $df", {"df": arrow_table(frame, NODE_PROPERTIES)})
     multi = {r for r, *_ in rel_groups_pairs(kg)}
-    counts: dict[str, int] = {}
-    for r, _s, _o in rel_groups_pairs(kg):
-        counts[r] = counts.get(r, 0) + 1
     for group in rel_groups(kg):
         opts = f" (from='{group.from_class}', to='{group.to_class}')" if group.relation in multi else ""
-        conn.execute(f"COPY {group.rel_type} FROM $df{opts}", {"df": group.frame})
+        table = arrow_table(group.frame, REL_PROPERTIES, keys=("from", "to"))
+        conn.execute(f"COPY {group.rel_type} FROM $df{opts}", {"df": table})
 
 
 def graph_key(graph_dir: str | Path) -> str:
@@ -125,18 +152,26 @@ def _ladybug_version() -> str:
 
 
 def build_database(kg: KnowledgeGraph, path: str | Path) -> Path:
-    """Build the database file for ``kg`` at ``path`` atomically (temp file in the same folder, then rename)."""
+    """Build the database file for ``kg`` at ``path`` atomically (temp folder beside it, then rename).
+
+    The temporary ``.cypher-build-*`` folder is removed whatever happens in Python; one left by a
+    killed process is removed by the next :func:`cached_database` call on that folder.
+    """
     lb = _ladybug()
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmpdir = Path(tempfile.mkdtemp(prefix=".cypher-build-", dir=target.parent))
+    tmpdir = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=target.parent))
     try:
         tmp = tmpdir / target.name
         db = lb.Database(str(tmp))
         conn = lb.Connection(db)
-        populate(conn, kg)
-        conn.close()
-        db.close()
+        try:
+            populate(conn, kg)
+        except RuntimeError as exc:
+            raise QueryError(f"embedded database build failed: {_first_line(str(exc))}") from None
+        finally:
+            conn.close()
+            db.close()
         leftovers = [p for p in tmpdir.iterdir() if p.name != target.name]
         if leftovers:  # a WAL that was not checkpointed: keep the pair consistent by refusing
             raise QueryError(f"embedded database build left {leftovers[0].name} behind")
@@ -146,23 +181,80 @@ def build_database(kg: KnowledgeGraph, path: str | Path) -> Path:
     return target
 
 
-def cached_database(kg: KnowledgeGraph, graph_dir: str | Path) -> Path:
-    """The cached database of a built-graph folder, (re)built when the key changed."""
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on the folder itself (no lock file): one cache builder at a time."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def clean_stale_builds(folder: str | Path) -> list[Path]:
+    """Remove ``.cypher-build-*`` folders left by killed builds; call with the folder lock held."""
+    removed = []
+    for stale in sorted(Path(folder).glob(BUILD_PREFIX + "*")):
+        shutil.rmtree(stale, ignore_errors=True)
+        removed.append(stale)
+    return removed
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _cache_matches(key: str, key_path: Path, db_path: Path) -> bool:
+    """True when the key file names this graph key and the database file is the one it describes.
+
+    Size and mtime are checked first; when they differ (a copied folder) the checksum decides.
+    A truncated or replaced ``cypher.lbug`` therefore never reaches the engine.
+    """
+    try:
+        stored = json.loads(key_path.read_text(encoding="utf-8"))
+        st = db_path.stat()
+    except (OSError, ValueError):
+        return False
+    if not isinstance(stored, dict) or stored.get("key") != key or stored.get("db_size") != st.st_size:
+        return False
+    if stored.get("db_mtime_ns") == st.st_mtime_ns:
+        return True
+    return stored.get("db_blake2b") == _file_digest(db_path)
+
+
+def cached_database(kg: KnowledgeGraph, graph_dir: str | Path, *, rebuild: bool = False) -> Path:
+    """The cached database of a built-graph folder, (re)built when it does not match the graph.
+
+    It is rebuilt when the graph, the ontology, the layout or ladybug's version changed, or when
+    ``cypher.lbug`` is not the file its key file describes (size, checksum). Stale temporary
+    build folders are removed first. ``rebuild`` forces a rebuild.
+    """
     folder = Path(graph_dir)
     key = graph_key(folder)
     key_path, db_path = folder / KEY_FILE, folder / DB_FILE
-    try:
-        stored = json.loads(key_path.read_text(encoding="utf-8")).get("key")
-    except (OSError, ValueError):
-        stored = None
-    if stored != key or not db_path.is_file():
-        from ..atomic import atomic_open
+    with _folder_lock(folder):
+        clean_stale_builds(folder)
+        if rebuild or not _cache_matches(key, key_path, db_path):
+            from ..atomic import atomic_open
 
-        key_path.unlink(missing_ok=True)
-        build_database(kg, db_path)
-        with atomic_open(key_path) as fh:
-            json.dump({"key": key, "layout": LAYOUT_VERSION, "ladybug": _ladybug_version()}, fh, indent=2)
-            fh.write("\n")
+            key_path.unlink(missing_ok=True)
+            build_database(kg, db_path)
+            st = db_path.stat()
+            with atomic_open(key_path) as fh:
+                json.dump({"key": key, "layout": LAYOUT_VERSION, "ladybug": _ladybug_version(),
+                           "db_size": st.st_size, "db_mtime_ns": st.st_mtime_ns,
+                           "db_blake2b": _file_digest(db_path)}, fh, indent=2)
+                fh.write("\n")
     return db_path
 
 
@@ -176,12 +268,29 @@ class EmbeddedEngine:
         self.kg = kg
         if graph_dir is not None:
             path = cached_database(kg, graph_dir)
-            self._db = lb.Database(str(path), read_only=True)
-            self._conn = lb.Connection(self._db)
+            try:
+                self._open(path)
+            except RuntimeError:  # a database file the engine cannot read: rebuild it once
+                path = cached_database(kg, graph_dir, rebuild=True)
+                try:
+                    self._open(path)
+                except RuntimeError as exc:
+                    raise QueryError(f"{path}: the embedded engine cannot open the database it built: "
+                                     f"{_first_line(str(exc))}") from None
         else:
             self._db = lb.Database(":memory:")
             self._conn = lb.Connection(self._db)
             populate(self._conn, kg)
+
+    def _open(self, path: Path) -> None:
+        lb = _ladybug()
+        self._db = lb.Database(str(path), read_only=True)
+        try:
+            self._conn = lb.Connection(self._db)
+            self._conn.execute("RETURN 1").close()
+        except RuntimeError:
+            self._db.close()
+            raise
 
     def resolve(self, term: str) -> str:
         """A CURIE or unambiguous label/synonym to a node id."""

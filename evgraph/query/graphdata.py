@@ -107,8 +107,9 @@ def _column(frame: pd.DataFrame, prop: Prop) -> list[Any]:
 def node_frames(kg: KnowledgeGraph) -> Iterator[tuple[str, pd.DataFrame]]:
     """``(class name, frame)`` for each node class with nodes, in class-name order.
 
-    Frames have one column per :data:`NODE_PROPERTIES` entry (``None`` for missing) and keep
-    the graph's id order, so every backend sees the same rows in the same order.
+    Frames have one ``object`` column per :data:`NODE_PROPERTIES` entry (``None`` for missing,
+    never a NaN: pandas 3 would otherwise infer its NaN-backed ``str`` dtype) and keep the
+    graph's id order, so every backend sees the same rows in the same order.
     """
     nodes = kg.nodes
     cats = nodes["category"].astype(str)
@@ -116,7 +117,7 @@ def node_frames(kg: KnowledgeGraph) -> Iterator[tuple[str, pd.DataFrame]]:
         part = nodes[(cats == cls).to_numpy()]
         data = {p.name: _column(part, p) for p in NODE_PROPERTIES}
         data["category"] = [cls] * len(part)
-        yield cls, pd.DataFrame(data, columns=[p.name for p in NODE_PROPERTIES])
+        yield cls, pd.DataFrame(data, columns=[p.name for p in NODE_PROPERTIES], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class RelGroup:
     rel_type: str
     from_class: str
     to_class: str
-    frame: pd.DataFrame  # columns: from, to, then REL_PROPERTIES
+    frame: pd.DataFrame  # object columns (None for missing): from, to, then REL_PROPERTIES
 
 
 def rel_groups(kg: KnowledgeGraph) -> Iterator[RelGroup]:
@@ -148,5 +149,5 @@ def rel_groups(kg: KnowledgeGraph) -> Iterator[RelGroup]:
         data: dict[str, list[Any]] = {"from": list(subj[idx]), "to": list(obj[idx])}
         data.update({p.name: _column(part, p) for p in REL_PROPERTIES})
         data["predicate"] = [pred] * len(idx)
-        frame = pd.DataFrame(data, columns=["from", "to", *[p.name for p in REL_PROPERTIES]])
+        frame = pd.DataFrame(data, columns=["from", "to", *[p.name for p in REL_PROPERTIES]], dtype=object)
         yield RelGroup(pred, kg.schema.relations[pred].neo4j_type, s, o, frame)
