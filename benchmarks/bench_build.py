@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import evgraph  # noqa: E402
-from evgraph.qc import BuildReport  # noqa: E402
+from evgraph.build.qc import BuildReport  # noqa: E402
 
 
 def specs(d: Path, support: str, curated: bool) -> list[str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))  # the test-only Chromium client (tests/browser.py)
 
 import evgraph  # noqa: E402
 from evgraph.viz import visualize  # noqa: E402
@@ -71,7 +72,7 @@ def main() -> int:
     args = ap.parse_args()
     browser = None
     if not args.no_browser:
-        from evgraph.viz.browser import Chromium, find_chromium
+        from browser import Chromium, find_chromium
 
         if find_chromium() is None:
             print("no Chromium found: skipping draw timings", file=sys.stderr)

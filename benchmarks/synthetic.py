@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:  # allow running as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
 import evgraph  # noqa: E402
-from evgraph.builder import GraphBuilder  # noqa: E402
+from evgraph.build.builder import GraphBuilder  # noqa: E402
 from evgraph.model import LIST_SEP, KnowledgeGraph  # noqa: E402
 
 SOURCE = "infores:evgraph-synthetic"

@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .api import build, export, load
+from . import build  # the build package; calling it builds (evgraph.build(...) -> evgraph.api.build)
+from ._version import __version__
+from .api import export, load
 from .errors import DataError, EvgraphError, ValidationError
 from .model import KnowledgeGraph
 from .schema import get_schema

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import __version__
-from .builder import GraphBuilder
+from ._version import __version__
+from .build.builder import GraphBuilder
+from .build.qc import BuildReport
 from .errors import EvgraphError
 from .model import KnowledgeGraph
-from .qc import BuildReport
 from .sources import READERS, parse_source
 from .store import is_built_graph, load_built
 
@@ -28,10 +28,10 @@ def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
 
     Each source is ``"NAME=PATH"``, ``"NAME"``, a ``(name, path)`` tuple or a ``sources.toml``
     file naming several, e.g. ``evgraph.build(["curated", "kgx=exports/kgx"])``. Pass a
-    :class:`~evgraph.qc.BuildReport` as ``report`` to receive the per-source QC counts.
+    :class:`~evgraph.build.qc.BuildReport` as ``report`` to receive the per-source QC counts.
     """
-    from .sources._context import attach_report, finalize, track_source
-    from .sources.config import expand_specs
+    from .build.config import expand_specs
+    from .build.normalise import attach_report, finalize, track_source
 
     specs = expand_specs(list(sources)) if sources is not None else ["curated"]
     if not specs:
@@ -68,8 +68,7 @@ def export(kg: KnowledgeGraph, fmt: str, out: str | Path) -> list[Path]:
     follows the extension: .ttl, .nt, .nq, .trig, .jsonld), ``neo4j-csv`` (folder for
     ``neo4j-admin database import``).
     """
-    from .formats import kgx, rdf
-    from .query import neo4j_csv
+    from .formats import kgx, neo4j_csv, rdf
 
     writers = {
         "kgx": kgx.write_kgx,

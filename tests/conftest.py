@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import evgraph
-from evgraph.builder import GraphBuilder
+from evgraph.build.builder import GraphBuilder
 from evgraph.sources.curated import read_curated
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
+from evgraph.atlas import write_atlas
 from evgraph.viz import visualize
-from evgraph.viz.atlas import write_atlas
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ NONBLANK = """(function () {
 
 @pytest.fixture(scope="module")
 def browser():
-    from evgraph.viz.browser import Chromium, find_chromium
+    from browser import Chromium, find_chromium
 
     problem = None
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evgraph.builder import GraphBuilder
+from evgraph.build.builder import GraphBuilder
 from evgraph.errors import ValidationError
 
 NODES = pd.DataFrame({

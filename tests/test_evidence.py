@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from evgraph.builder import GraphBuilder
+from evgraph.build.builder import GraphBuilder
 from evgraph.errors import DataError, ValidationError
 from evgraph.evidence import EVIDENCE_COLUMNS, FIELDS, INPUT_COLUMNS, assess, explain
 from evgraph.schema import get_schema
@@ -206,7 +206,7 @@ def test_rdf_writes_vocabulary_iris_and_typed_literals_and_reads_them_back(ev_kg
 
 def test_shacl_shapes_accept_the_fields_and_catch_bad_values(ev_kg):
     from evgraph.formats.rdf import to_rdf_string
-    from evgraph.shacl import generate_shapes, validate_ntriples
+    from evgraph.formats.rdf.shacl import generate_shapes, validate_ntriples
 
     shapes = generate_shapes()
     for col in EVIDENCE_COLUMNS:
@@ -228,7 +228,7 @@ def test_shacl_shapes_accept_the_fields_and_catch_bad_values(ev_kg):
 
 
 def test_neo4j_csv_types_the_fields(ev_kg, tmp_path):
-    from evgraph.query.neo4j_csv import write_neo4j_csv
+    from evgraph.formats.neo4j_csv import write_neo4j_csv
 
     write_neo4j_csv(ev_kg, tmp_path)
     with (tmp_path / "relationships-RELEASES.csv").open(encoding="utf-8") as fh:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import evgraph
-from evgraph.builder import GraphBuilder
+from evgraph.build.builder import GraphBuilder
 from evgraph.errors import DataError
 from evgraph.formats.kgx import read_kgx, write_kgx
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from evgraph.formats.neo4j_csv import ARRAY_DELIMITER, write_neo4j_csv
 from evgraph.model import split_list
-from evgraph.query.neo4j_csv import ARRAY_DELIMITER, write_neo4j_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 

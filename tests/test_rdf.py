@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VOID
 
 import evgraph
-from evgraph.builder import GraphBuilder
+from evgraph.build.builder import GraphBuilder
 from evgraph.cli import main
 from evgraph.errors import DataError
 from evgraph.formats.rdf import (

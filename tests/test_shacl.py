@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from evgraph.cli import main
 from evgraph.formats.rdf import to_rdf_string
+from evgraph.formats.rdf.shacl import generate_shapes, shapes_path, validate_file, validate_kg, validate_ntriples
 from evgraph.model import KnowledgeGraph
-from evgraph.shacl import generate_shapes, shapes_path, validate_file, validate_kg, validate_ntriples
 
 CL_235 = "<http://purl.obolibrary.org/obo/CL_0000235>"
 LIVER = "<http://purl.obolibrary.org/obo/UBERON_0002107>"
@@ -17,7 +17,7 @@ EV = "https://w3id.org/evgraph/"
 
 def test_committed_shapes_are_the_generated_ones():
     assert shapes_path().read_text(encoding="utf-8") == generate_shapes(), \
-        "ontology/shapes.ttl is stale: run 'python -m evgraph.shacl > ontology/shapes.ttl'"
+        "ontology/shapes.ttl is stale: run 'python -m evgraph.formats.rdf.shacl > ontology/shapes.ttl'"
 
 
 def test_curated_export_conforms(kg):
@@ -86,7 +86,7 @@ def test_check_kg_raises_readable_problems(mini_kg):
     import pytest
 
     from evgraph.errors import ValidationError
-    from evgraph.shacl import check_kg
+    from evgraph.formats.rdf.shacl import check_kg
 
     with pytest.raises(ValidationError) as err:
         check_kg(_broken(mini_kg))

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 import evgraph
+from evgraph.build.qc import BuildReport
 from evgraph.cli import main
-from evgraph.qc import BuildReport
 
 FIX = Path(__file__).parent / "fixtures"
 SRC = FIX / "sources"

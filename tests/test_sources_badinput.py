@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 import evgraph
+from evgraph.build.qc import BuildReport
 from evgraph.cli import main
 from evgraph.errors import DataError
-from evgraph.qc import BuildReport
 
 SRC = Path(__file__).parent / "fixtures" / "sources"
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import evgraph
-from evgraph.qc import BuildReport
+from evgraph.build.qc import BuildReport
 
 pytestmark = pytest.mark.shared_data
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from evgraph.cli import main
+from evgraph.formats.rdf.sparql import SparqlEngine, run_sparql, sparql_library
 from evgraph.query import library, run_query
-from evgraph.sparql import SparqlEngine, run_sparql, sparql_library
 
 
 def _norm(df) -> list[tuple]:

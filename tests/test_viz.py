@@ -11,10 +11,10 @@ from pathlib import Path
 import networkx as nx
 from click.testing import CliRunner
 
+from evgraph.atlas import write_atlas
 from evgraph.cli import main
 from evgraph.model import KnowledgeGraph
 from evgraph.viz import visualize
-from evgraph.viz.atlas import write_atlas
 from evgraph.viz.render import vis_network_js
 
 EVIL = "<img src=x onerror=alert(1)>"

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..atomic import atomic_path
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ..errors import DataError, Problem
 from ..evidence import EVIDENCE_COLUMNS
 from ..model import KnowledgeGraph

@@ -5,7 +5,7 @@
   same labels and relationship types as Neo4j so one query text runs on both; its database is
   cached in a built-graph folder;
 * :mod:`evgraph.query.neo4j`: a Neo4j 5 client and the Bolt loader;
-* :mod:`evgraph.query.neo4j_csv`: files for ``neo4j-admin database import``.
+* :mod:`evgraph.formats.neo4j_csv`: files for ``neo4j-admin database import``.
 
 The Cypher subset both engines accept is described in ``queries/README.md``. Every list cell
 of a result is returned sorted (``collect()`` order is unspecified in Cypher).

@@ -12,7 +12,7 @@ version): built once, atomically, opened read-only afterwards. Building is deter
 tables, pairs and rows are written in sorted order.
 
 >>> import pandas as pd
->>> from evgraph.builder import GraphBuilder
+>>> from evgraph.build.builder import GraphBuilder
 >>> b = GraphBuilder()
 >>> b.add_nodes(pd.DataFrame({"id": ["CL:0000235", "UBERON:0001013"], "category": ["CellType", "Organ"],
 ...                           "label": ["macrophage", "adipose tissue"]}), file="demo")

@@ -192,7 +192,7 @@ def load_plan(kg: KnowledgeGraph, batch_size: int = DEFAULT_BATCH) -> Iterator[B
     """The loader's batches, in order: nodes per class, then relationships per (type, subject, object class).
 
     >>> import evgraph
-    >>> from evgraph.builder import GraphBuilder
+    >>> from evgraph.build.builder import GraphBuilder
     >>> import pandas as pd
     >>> b = GraphBuilder()
     >>> b.add_nodes(pd.DataFrame({"id": ["CL:0000235", "UBERON:0001013"], "category": ["CellType", "Organ"],

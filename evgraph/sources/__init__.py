@@ -1,4 +1,4 @@
-"""Graph sources: named readers that add records to a :class:`~evgraph.builder.GraphBuilder`.
+"""Graph sources: named readers that add records to a :class:`~evgraph.build.builder.GraphBuilder`.
 
 ``evgraph build --source NAME=PATH`` looks NAME up in :data:`READERS`. A reader is a function
 ``reader(builder, path)``; register new ones with :func:`register`.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ..errors import EvgraphError
 from ..formats.kgx import read_kgx
 from ..formats.rdf import read_rdf
@@ -32,7 +32,7 @@ READERS: dict[str, Reader] = {
     "curated": read_curated,
     "kgx": read_kgx,
     "rdf": read_rdf,
-    # public databases (issue 7): identifiers are normalised across them by _context.finalize
+    # public databases (issue 7): identifiers are normalised across them by build.normalise.finalize
     "ontologies": read_ontologies,
     "genes": read_genes,
     "vesiclepedia": read_vesiclepedia,

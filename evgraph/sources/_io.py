@@ -15,7 +15,7 @@ the file, line and what was expected.
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
 >>> _ = p.write_bytes(b"\\xef\\xbb\\xbfEXPERIMENT_ID,Gene Symbol\\r\\n1,CD63\\r\\n2\\r\\n")
->>> from evgraph.qc import SourceReport
+>>> from evgraph.build.qc import SourceReport
 >>> rep = SourceReport("demo")
 >>> t = Table(p, rep, {"experiment": ("experiment id",), "symbol": ("gene symbol",)},
 ...           required=("experiment", "symbol"))
@@ -35,8 +35,8 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+from ..build.qc import SourceReport
 from ..errors import DataError, Problem
-from ..qc import SourceReport
 
 GZIP_MAGIC = b"\x1f\x8b"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ..errors import DataError, Problem
 from ..evidence import BY_NAME, INPUT_COLUMNS, assess, check_values
 from ..model import LIST_SEP

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ._context import gene_placeholder, queue_gene_conditions, start_source
 from ._io import Table, progress
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ._context import queue_gene_conditions, start_source
 from ._io import Table, progress
 

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ..errors import DataError, Problem
 from ._context import start_source
 from ._io import Table, progress

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ..errors import DataError, Problem
 from ._context import context_for, gene_placeholder, norm_name, species_table, taxon_curie
 from ._io import iter_lines, progress, split_options

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ._context import gene_placeholder, start_source
 from ._io import Table, progress
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ..errors import DataError, Problem
 from ._context import context_for, mirbase_prefixes, norm_name, species_table, taxon_curie
 from ._io import Table, progress, split_options

@@ -30,7 +30,7 @@ import re
 import time
 from pathlib import Path
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ..errors import DataError, Problem
 from ._context import Term, start_source
 from ._io import iter_lines, open_binary

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
 from ..errors import DataError, Problem
 from ._context import gene_placeholder, start_source
 from ._io import Table, progress

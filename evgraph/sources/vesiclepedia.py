@@ -31,9 +31,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..builder import GraphBuilder
+from ..build.builder import GraphBuilder
+from ..build.qc import SourceReport
 from ..errors import DataError, Problem
-from ..qc import SourceReport
 from ._context import (
     ImportContext,
     context_for,

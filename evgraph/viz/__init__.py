@@ -1,4 +1,4 @@
-"""Interactive network views and the atlas.
+"""Interactive network views (the atlas that gathers them is :mod:`evgraph.atlas`).
 
 Every view is one self-contained HTML file that works offline (vis-network and all styles
 inline, no CDN), laid out in Python so it opens at once, with a legend, class filter, search

@@ -1,37 +1,11 @@
-"""Linked-data commands: ``evgraph export rdf`` and ``evgraph sparql``."""
+"""``evgraph sparql``: SPARQL on the RDF export, in memory."""
 
 from __future__ import annotations
 
 import click
 
-from ..cli import emit, export, format_option, graph_option, main, open_graph
 from ..errors import EvgraphError
-
-
-@export.command("rdf")
-@graph_option
-@click.option("--format", "rdf_format", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default=None,
-              help="RDF syntax (default: from the --out extension, else ttl). nq/trig put the data and the "
-                   "ontology in two named graphs.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False),
-              help="File to write (written atomically; a .gz suffix compresses).")
-@click.option("--include-ontology/--no-include-ontology", default=None,
-              help="Also write the ontology's triples (default: yes for nq/trig, no for the others).")
-def export_rdf(graph_dir: str, rdf_format: str | None, out: str, include_ontology: bool | None) -> None:
-    """RDF: nodes as OBO PURLs / identifiers.org IRIs typed with their evgraph class, each edge as a
-    direct triple plus a reified statement with its provenance (Biolink slots, PROV-O).
-
-    \b
-    Examples:
-      evgraph export rdf --out kg.ttl
-      evgraph export rdf --format nq --out kg.nq.gz
-    """
-    from ..formats.rdf import guess_format, write_rdf
-
-    kg = open_graph(graph_dir)
-    fmt = rdf_format or guess_format(out, default="ttl")
-    path = write_rdf(kg, out, fmt, include_ontology=include_ontology, progress=kg.num_edges > 200_000)
-    click.echo(f"wrote {path}", err=True)
+from .app import emit, format_option, graph_option, main, open_graph
 
 
 @main.command("sparql")
@@ -57,7 +31,7 @@ def sparql(query: str | None, params: tuple[str, ...], graph_dir: str, rdf_file:
     """
     import pandas as pd
 
-    from ..sparql import SparqlEngine, run_sparql, sparql_engine, sparql_library
+    from ..formats.rdf.sparql import SparqlEngine, run_sparql, sparql_engine, sparql_library
 
     if list_queries:
         rows = [{"name": q.name, "params": ", ".join(f"{p.name}={p.default!r}" for p in q.params),

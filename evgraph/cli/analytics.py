@@ -7,8 +7,8 @@ import json
 import click
 import pandas as pd
 
-from ..cli import emit, format_option, graph_option, main, open_graph
 from ..errors import EvgraphError
+from .app import emit, format_option, graph_option, main, open_graph
 
 
 def _out_option(fn):

@@ -1,12 +1,12 @@
-"""``evgraph query``, ``evgraph neo4j load`` and ``evgraph export neo4j-csv``."""
+"""``evgraph query`` (the Cypher library) and ``evgraph neo4j load``."""
 
 from __future__ import annotations
 
 import click
 import pandas as pd
 
-from ..cli import emit, export, format_option, graph_option, main, open_graph
 from ..errors import EvgraphError
+from .app import emit, format_option, graph_option, main, open_graph
 
 
 def _parse_params(items: tuple[str, ...]) -> dict[str, str]:
@@ -135,15 +135,3 @@ def neo4j_load(graph_dir: str, uri: str | None, database: str | None, batch_size
         report = load_graph(kg, engine, batch_size=batch_size, clear=clear, progress=progress)
     click.echo(f"loaded {report} into {engine.settings.uri} ({report.relationship_rate:,.0f} relationships/s)",
                err=True)
-
-
-@export.command("neo4j-csv")
-@graph_option
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the CSV files and import.sh.")
-def export_neo4j_csv(graph_dir: str, out: str) -> None:
-    """CSV files for 'neo4j-admin database import full' (large graphs), with import.sh and constraints.cypher."""
-    from ..query.neo4j_csv import write_neo4j_csv
-
-    kg = open_graph(graph_dir)
-    for path in write_neo4j_csv(kg, out):
-        click.echo(f"wrote {path}", err=True)

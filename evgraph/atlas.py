@@ -33,12 +33,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
-from ..errors import EvgraphError
-from ..model import KnowledgeGraph
-from . import analyses
-from .render import _sha256
-from .views import crosstalk_view, ego, paths_view, traffic_map, whole_graph
+from ._version import __version__
+from .errors import EvgraphError
+from .model import KnowledgeGraph
+from .viz import analyses
+from .viz.render import _sha256
+from .viz.views import crosstalk_view, ego, paths_view, traffic_map, whole_graph
 
 MARKER = "atlas.json"
 #: Category order used to pick source -> target pairs for propagation paths.
@@ -227,7 +227,7 @@ def _paths(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, k: int, n_p
         found = _analysis(st, "paths", lambda s=source, t=target: fn(kg, s, t, k=k))
         if found is None or len(found) == 0:
             continue
-        from .views import _normalise_paths
+        from .viz.views import _normalise_paths
 
         plist = _normalise_paths(kg, found)
         name = f"paths-{slug(source)}--{slug(target)}.html"
@@ -282,7 +282,7 @@ def _export(st: _State, name: str, run: Callable[[], Any], href: str) -> None:
 
 def _export_kgx(st: _State, root: Path, kg: KnowledgeGraph) -> None:
     def run() -> None:
-        from ..formats.kgx import write_kgx
+        from .formats.kgx import write_kgx
 
         write_kgx(kg, root / "exports" / "kgx")
 
@@ -291,7 +291,7 @@ def _export_kgx(st: _State, root: Path, kg: KnowledgeGraph) -> None:
 
 def _export_rdf(st: _State, root: Path, kg: KnowledgeGraph) -> None:
     def run() -> None:
-        from ..formats.rdf import write_rdf
+        from .formats.rdf import write_rdf
 
         write_rdf(kg, root / "exports" / "rdf" / "evgraph.ttl")
 
@@ -300,7 +300,7 @@ def _export_rdf(st: _State, root: Path, kg: KnowledgeGraph) -> None:
 
 def _export_neo4j(st: _State, root: Path, kg: KnowledgeGraph) -> None:
     def run() -> None:
-        from ..query.neo4j_csv import write_neo4j_csv
+        from .formats.neo4j_csv import write_neo4j_csv
 
         write_neo4j_csv(kg, root / "exports" / "neo4j")
 
@@ -308,83 +308,9 @@ def _export_neo4j(st: _State, root: Path, kg: KnowledgeGraph) -> None:
 
 
 # ---------------------------------------------------------------------- index page
-_INDEX = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
-<title>evgraph atlas</title>
-<style>
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 20px auto; max-width: 1200px;
-  padding: 0 16px; color: #222; }
-h1 { margin-bottom: 0; } .sub { color: #666; margin-top: 4px; }
-table { border-collapse: collapse; margin: 8px 0 24px; font-size: 13px; width: 100%; }
-th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; cursor: pointer; user-select: none; white-space: nowrap; }
-th[aria-sort="ascending"]::after { content: " \\25B2"; } th[aria-sort="descending"]::after { content: " \\25BC"; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.note { color: #8a5a00; background: #fff8e6; padding: 6px 10px; border-left: 3px solid #e0a800; }
-ul.views li { margin: 2px 0; }
-</style>
-</head>
-<body>
-<h1>evgraph atlas</h1>
-<p class="sub">{{ summary }}</p>
-{% for note in notes %}<p class="note">{{ note }}</p>{% endfor %}
-<h2>Views</h2>
-<ul class="views">
-{% for title, href, info in views %}<li><a href="{{ href }}">{{ title }}</a> <span class="sub">({{ info }})</span></li>
-{% endfor %}</ul>
-{% for s in sections %}
-<h2 id="{{ s.key }}">{{ s.title }}</h2>
-<p>{{ s.intro }}</p>
-{% if s.note %}<p class="note">{{ s.note }}</p>{% else %}
-<p><a href="tables/{{ s.key }}.csv">{{ s.key }}.csv</a></p>
-<table class="sortable">
-<thead><tr>{% for c in s.columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in s.rows %}<tr>{% for cell in row %}
-{%- if cell.num %}<td class="num" data-v="{{ cell.v }}">{{ cell.text }}</td>
-{%- elif cell.href %}<td><a href="{{ cell.href }}">{{ cell.text }}</a></td>
-{%- else %}<td>{{ cell.text }}</td>{% endif %}{% endfor %}</tr>
-{% endfor %}</tbody>
-</table>{% endif %}
-{% endfor %}
-<h2>Exports</h2>
-<ul>{% for name, href in exports %}<li><a href="{{ href }}">{{ name }}</a></li>{% else %}<li>none</li>{% endfor %}</ul>
-<p class="sub">evgraph {{ version }}; ontology {{ ontology }}. Every page works offline.</p>
-<script>{{ js }}</script>
-</body>
-</html>
-"""
-
-_SORT_JS = """(function () {
-  'use strict';
-  document.querySelectorAll('table.sortable').forEach(function (table) {
-    var heads = table.querySelectorAll('th');
-    heads.forEach(function (th, col) {
-      th.addEventListener('click', function () {
-        var asc = th.getAttribute('aria-sort') !== 'ascending';
-        heads.forEach(function (h) { h.removeAttribute('aria-sort'); });
-        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (a, b) {
-          var x = a.cells[col], y = b.cells[col];
-          var vx = x.hasAttribute('data-v') ? parseFloat(x.getAttribute('data-v')) : x.textContent.toLowerCase();
-          var vy = y.hasAttribute('data-v') ? parseFloat(y.getAttribute('data-v')) : y.textContent.toLowerCase();
-          if (typeof vx === 'number' && isNaN(vx)) { vx = -Infinity; }
-          if (typeof vy === 'number' && isNaN(vy)) { vy = -Infinity; }
-          var c = vx < vy ? -1 : (vx > vy ? 1 : 0);
-          return asc ? c : -c;
-        });
-        rows.forEach(function (r) { body.appendChild(r); });
-      });
-    });
-  });
-}());
-"""
+def _asset(name: str) -> str:
+    """The text of an asset file of the atlas (``evgraph/assets/atlas-*``)."""
+    return (Path(__file__).parent / "assets" / name).read_text(encoding="utf-8")
 
 
 def _cells(table: pd.DataFrame) -> tuple[list[str], list[list[dict[str, Any]]]]:
@@ -410,21 +336,22 @@ def _cells(table: pd.DataFrame) -> tuple[list[str], list[list[dict[str, Any]]]]:
 def _index(st: _State, root: Path, kg: KnowledgeGraph) -> None:
     import jinja2
 
-    from ..atomic import atomic_open
+    from .atomic import atomic_open
 
     sections = []
     for s in st.sections:
         cols, rows = _cells(s.table) if s.table is not None else ([], [])
         sections.append({"key": s.key, "title": s.title, "intro": s.intro, "note": s.note, "columns": cols,
                          "rows": rows})
-    csp = (f"default-src 'none'; script-src {_sha256(_SORT_JS)}; style-src 'unsafe-inline'; img-src data:; "
+    sort_js = _asset("atlas-sort.js")
+    csp = (f"default-src 'none'; script-src {_sha256(sort_js)}; style-src 'unsafe-inline'; img-src data:; "
            "base-uri 'none'; form-action 'none'")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     summary = (f"{kg.num_nodes} nodes and {kg.num_edges} edges from "
                f"{', '.join(str(s.get('name', s)) if isinstance(s, dict) else str(s) for s in kg.metadata.get('sources', [])) or 'the graph'}")  # noqa: E501
-    html = env.from_string(_INDEX).render(
+    html = env.from_string(_asset("atlas-index.html")).render(
         csp=csp, summary=summary, notes=st.notes, views=st.views, sections=sections, exports=st.exports,
-        version=__version__, ontology=kg.schema.version, js=jinja2.utils.markupsafe.Markup(_SORT_JS))
+        version=__version__, ontology=kg.schema.version, js=jinja2.utils.markupsafe.Markup(sort_js))
     with atomic_open(root / "index.html") as fh:
         fh.write(html)
     manifest = {"format": "evgraph-atlas", "evgraph_version": __version__, "ontology_version": kg.schema.version,

@@ -31,10 +31,11 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import NotFoundError
-from .formats.rdf import EVGRAPH, XSD, curie_to_iri, guess_format, iri_to_curie, iter_rdf_chunks
-from .model import KnowledgeGraph
-from .query.library import Query, QueryError, parse_query, queries_dir
+from ...errors import NotFoundError
+from ...model import KnowledgeGraph
+from ...query.library import Query, QueryError, parse_query, queries_dir
+from .mapping import EVGRAPH, XSD, curie_to_iri, iri_to_curie
+from .writer import guess_format, iter_rdf_chunks
 
 CURIE_FUNCTION = EVGRAPH + "curie"
 _TOKENS = re.compile(r"""(<[^<>"{}|^`\\\s]*>"""              # IRIs
@@ -151,13 +152,13 @@ class SparqlEngine:
         """Load an RDF file (any format evgraph writes) into a fresh in-memory store."""
         import pyoxigraph as ox
 
-        from .errors import DataError, Problem
-        from .formats.rdf import _ox_format
+        from ...errors import DataError, Problem
+        from .mapping import ox_format
 
         store = ox.Store()
         fmt = guess_format(path)
         try:
-            store.load(path=str(path), format=_ox_format(fmt))
+            store.load(path=str(path), format=ox_format(fmt))
         except (SyntaxError, OSError) as exc:
             raise DataError(Problem(str(path), None, None, f"cannot load as {fmt}: {exc}")) from None
         return cls(store)
@@ -259,7 +260,7 @@ def _python(term) -> Any:
 
 def sparql_engine(kg: KnowledgeGraph) -> SparqlEngine:
     """The in-memory SPARQL engine of ``kg``, cached on the graph."""
-    key = ("evgraph.sparql",)
+    key = ("evgraph.formats.rdf.sparql",)
     engine = kg._cache.get(key)
     if engine is None:
         engine = SparqlEngine.from_graph(kg)

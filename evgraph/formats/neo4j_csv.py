@@ -13,7 +13,7 @@ List items are ``|``-separated (an item never contains ``|``: lists are ``|``-jo
 evgraph), empty cells are missing properties. Files are written atomically.
 
 >>> import tempfile, pandas as pd
->>> from evgraph.builder import GraphBuilder
+>>> from evgraph.build.builder import GraphBuilder
 >>> b = GraphBuilder()
 >>> b.add_nodes(pd.DataFrame({"id": ["CL:0000235", "UBERON:0001013"], "category": ["CellType", "Organ"],
 ...                           "label": ["macrophage", "adipose tissue"]}), file="demo")
@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..atomic import atomic_open
-from .graphdata import NODE_PROPERTIES, REL_PROPERTIES, Prop, node_frames, rel_groups
-from .neo4j import schema_statements
+from ..query.graphdata import NODE_PROPERTIES, REL_PROPERTIES, Prop, node_frames, rel_groups
+from ..query.neo4j import schema_statements
 
 if TYPE_CHECKING:
     from ..model import KnowledgeGraph

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_open
+from ..atomic import atomic_open
 
 MAX_EXAMPLES = 5
 REPORT_JSON = "build-report.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli import graph_option, main, open_graph
+from .app import graph_option, main, open_graph
 
 
 @main.command()
@@ -91,8 +91,8 @@ def atlas(sources: tuple[str, ...], graph_dir: str | None, out: str, cap: int, s
       evgraph atlas --source curated --source kgx=more/kgx --out atlas/
     """
     from ..api import build
+    from ..atlas import write_atlas
     from ..store import load_built
-    from ..viz.atlas import write_atlas
 
     kg = load_built(graph_dir) if graph_dir else build(list(sources) or None)
     index = write_atlas(kg, out, size_by=size_by, cap=cap, top_hubs=top_hubs, k=k, permutations=permutations,

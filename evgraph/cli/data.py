@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from ..cli import emit, format_option, main
+from .app import emit, format_option, main
 
 
 @main.command()

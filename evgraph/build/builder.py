@@ -27,10 +27,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import Problem, ValidationError
-from .evidence import check_values as check_evidence
-from .model import EDGE_CATEGORICAL, EDGE_COLUMNS, LIST_SEP, NODE_COLUMNS, KnowledgeGraph
-from .schema import Schema, get_schema
+from ..errors import Problem, ValidationError
+from ..evidence import check_values as check_evidence
+from ..model import EDGE_CATEGORICAL, EDGE_COLUMNS, LIST_SEP, NODE_COLUMNS, KnowledgeGraph
+from ..schema import Schema, get_schema
 
 CURATED_SOURCE = "infores:evgraph"
 PUBLICATION_PREFIXES = ("PMID", "DOI", "PMC")

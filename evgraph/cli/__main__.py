@@ -1,0 +1,7 @@
+"""``python -m evgraph.cli``."""
+
+import sys
+
+from . import run
+
+sys.exit(run())

@@ -1,0 +1,46 @@
+"""RDF, one room: the mapping, a writer, a reader, SHACL shapes and validation, SPARQL.
+
+* :mod:`~evgraph.formats.rdf.mapping`: vocabularies, node and edge slots, CURIE <-> IRI;
+* :mod:`~evgraph.formats.rdf.writer`: Turtle, N-Triples, N-Quads, TriG, JSON-LD;
+* :mod:`~evgraph.formats.rdf.reader`: an RDF file back into records;
+* :mod:`~evgraph.formats.rdf.shacl`: shapes generated from the ontology, pySHACL validation;
+* :mod:`~evgraph.formats.rdf.sparql`: SPARQL on the export (pyoxigraph), the ``.rq`` library.
+
+The writer and reader are re-exported here; ``shacl`` and ``sparql`` are imported on use.
+"""
+
+from __future__ import annotations
+
+from .mapping import (
+    BIOLINK,
+    DATASET_IRI,
+    EVGRAPH,
+    FORMATS,
+    ONTOLOGY_IRI,
+    PROV,
+    QUAD_FORMATS,
+    XSD,
+    curie_to_iri,
+    iri_to_curie,
+)
+from .reader import read_rdf
+from .writer import guess_format, iter_rdf_chunks, to_rdf_string, write_rdf, write_rdf_stream
+
+__all__ = [
+    "BIOLINK",
+    "DATASET_IRI",
+    "EVGRAPH",
+    "FORMATS",
+    "ONTOLOGY_IRI",
+    "PROV",
+    "QUAD_FORMATS",
+    "XSD",
+    "curie_to_iri",
+    "guess_format",
+    "iri_to_curie",
+    "iter_rdf_chunks",
+    "read_rdf",
+    "to_rdf_string",
+    "write_rdf",
+    "write_rdf_stream",
+]

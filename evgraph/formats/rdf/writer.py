@@ -1,0 +1,538 @@
+"""RDF writer: Turtle, N-Triples, N-Quads, TriG, JSON-LD (the mapping is :mod:`evgraph.formats.rdf.mapping`).
+
+Writing is vectorised: the text of every distinct value (node, CURIE, class, categorical
+cell) is made once, and each chunk's triples are assembled by taking those texts by code and
+joining them in one ``str.join`` (no string built per triple). N-Triples / N-Quads and Turtle /
+TriG (subject blocks with ``;``, prefixed names where the local part allows) are written
+directly; JSON-LD goes through pyoxigraph's serialiser. The text does not depend on the chunk
+size. No IRI is ever invalid: identifier characters outside the IRI-safe set are
+percent-encoded (labels are literals, escaped).
+
+>>> import evgraph
+>>> kg = evgraph.load()
+>>> text = to_rdf_string(kg, "nt")
+>>> "<http://purl.obolibrary.org/obo/UBERON_0001013> <http://www.w3.org/2000/01/rdf-schema#label> " \\
+...     '"adipose tissue" .' in text
+True
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from ...atomic import atomic_path
+from ...errors import EvgraphError
+from ...model import LIST_SEP, KnowledgeGraph
+from ...schema import EVGRAPH, ONTOLOGY_IRI, ontology_path
+from .mapping import (
+    BIOLINK,
+    DATASET_IRI,
+    DCT_IDENTIFIER,
+    DCTERMS,
+    EDGE_SLOTS,
+    FORMATS,
+    NODE_SLOTS,
+    OWL,
+    QUAD_FORMATS,
+    RDF_TYPE,
+    READ_EXTENSIONS,
+    REIFICATION,
+    STATEMENT_NS,
+    STATEMENT_TYPES,
+    VOID,
+    XSD,
+    Slot,
+    check_iris,
+    curie_iris,
+    edge_iris,
+    encode_series,
+    escape,
+    factor,
+    lit,
+    ontology_facts,
+    ox_format,
+    turtle_prefixes,
+)
+
+# ---------------------------------------------------------------------- syntaxes
+#: Local names and prefix names written as prefixed names in Turtle (a safe subset of the grammar's).
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+_PN_PREFIX = re.compile(r"^[A-Za-z](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+
+
+class Syntax:
+    """How terms and triples are spelled: N-Triples/N-Quads lines, or Turtle/TriG subject blocks.
+
+    In Turtle, IRIs under a declared prefix whose local part is a plain name are written as prefixed
+    names (``UBERON:0001013``), ``rdf:type`` as ``a``, and the triples of one subject share it (``;``).
+
+    >>> Syntax().term("http://purl.obolibrary.org/obo/UBERON_0001013")
+    '<http://purl.obolibrary.org/obo/UBERON_0001013>'
+    >>> Syntax(prefixes={"UBERON": "http://purl.obolibrary.org/obo/UBERON_"}).term(
+    ...     "http://purl.obolibrary.org/obo/UBERON_0001013")
+    'UBERON:0001013'
+    """
+
+    def __init__(self, graph: str | None = None, prefixes: dict[str, str] | None = None):
+        self.turtle = prefixes is not None
+        #: What ends a line: N-Triples ``' .\\n'`` (N-Quads: the graph, then ``' .\\n'``); Turtle: nothing.
+        self.end = "" if self.turtle else (f" <{graph}> .\n" if graph else " .\n")
+        #: What ends a whole triple written on its own line.
+        self.stop = self.end or " .\n"
+        self.names: dict[str, str] = {}
+        for name, ns in (prefixes or {}).items():
+            if _PN_PREFIX.match(name):
+                self.names.setdefault(ns, name)
+        self._by_len = sorted(self.names, key=lambda ns: (-len(ns), ns))
+
+    def prefix_lines(self) -> str:
+        """The ``@prefix`` declarations of the names used."""
+        return "".join(f"@prefix {name}: <{ns}> .\n" for ns, name in self.names.items()) + "\n"
+
+    def term(self, iri: str) -> str:
+        """The token of one IRI."""
+        for ns in self._by_len:
+            if iri.startswith(ns) and _PN_LOCAL.match(iri[len(ns):]):
+                return f"{self.names[ns]}:{iri[len(ns):]}"
+        return f"<{iri}>"
+
+    def pred(self, iri: str) -> str:
+        """The token of a predicate followed by a space (``rdf:type`` is ``a`` in Turtle)."""
+        return ("a " if self.turtle and iri == RDF_TYPE else self.term(iri) + " ") if self.turtle \
+            else f" <{iri}> "
+
+    def tokens(self, iris: np.ndarray, namespaces: Iterable[str] | None = None) -> np.ndarray:
+        """Tokens of many IRIs (Turtle: prefixed names under the given namespaces where possible)."""
+        iris = np.asarray(iris, dtype=object)
+        s = pd.Series(iris, dtype=object)
+        out = ("<" + s + ">").to_numpy(dtype=object, copy=True) if len(s) else iris.copy()
+        if not self.turtle or not len(s):
+            return out
+        todo = np.ones(len(s), dtype=bool)
+        for ns in sorted(set(namespaces if namespaces is not None else self.names), key=lambda x: (-len(x), x)):
+            name = self.names.get(ns)
+            if name is None:
+                continue
+            hit = todo & s.str.startswith(ns).to_numpy(dtype=bool)
+            if not hit.any():
+                continue
+            local = s[hit].str.slice(len(ns))
+            ok = local.str.match(_PN_LOCAL.pattern).to_numpy(dtype=bool)
+            idx = np.flatnonzero(hit)[ok]
+            out[idx] = (name + ":" + local[ok]).to_numpy(dtype=object)
+            todo[idx] = False
+        return out
+
+    def literal(self, value: str) -> str:
+        return lit([value])[0]
+
+
+def _render(n: int, groups: list[tuple[np.ndarray | None, list[Any]]], subj: np.ndarray,
+            syntax: Syntax) -> tuple[str, int]:
+    """Text of the triples of ``n`` subjects, subject by subject, groups in order.
+
+    A group is ``(rows, pieces)``: ``rows`` the (ascending) subject of each of its triples
+    (``None``: exactly one triple per subject), ``pieces`` strings or arrays (one item per triple)
+    whose concatenation is the rest of the triple after the subject. The text is put together
+    with one ``str.join`` over the pieces: no string is built per triple.
+    """
+    counts, total = [], np.zeros(n, dtype=np.int64)
+    per_row = np.zeros(n, dtype=np.int64)
+    for rows, pieces in groups:
+        c = np.ones(n, dtype=np.int64) if rows is None else np.bincount(rows, minlength=n).astype(np.int64)
+        counts.append(c)
+        per_row += c
+        total += c * (len(pieces) + 1)
+    has = per_row > 0
+    if syntax.turtle:
+        total += has
+    starts = np.concatenate([[0], np.cumsum(total)[:-1]]).astype(np.int64) if n else total
+    out = np.empty(int(total.sum()), dtype=object)
+    pos = starts.copy()
+    lines = 0
+    for (rows, pieces), c in zip(groups, counts, strict=True):
+        width = len(pieces) + 1
+        if rows is None:
+            base = pos
+            out[base] = " ;\n    " if syntax.turtle else subj
+        else:
+            if not len(rows):
+                continue
+            first = np.cumsum(c) - c
+            base = pos[rows] + (np.arange(len(rows)) - first[rows]) * width
+            out[base] = " ;\n    " if syntax.turtle else subj[rows]
+        for k, piece in enumerate(pieces):
+            out[base + (k + 1)] = piece
+        lines += len(base)
+        pos = pos + c * width
+    if syntax.turtle and has.any():
+        out[starts[has]] = subj[has] + " "
+        out[pos[has]] = " .\n"
+    return "".join(out.tolist()), lines
+
+
+# ---------------------------------------------------------------------- writer
+#: Nodes or edges rendered at a time: chunks of text stay below ~30 MB, which the allocator reuses.
+CHUNK_SIZE = 20_000
+
+
+@dataclass
+class _Column:
+    """A column ready to write: value codes per row and the text of the triple(s) of each value."""
+
+    codes: np.ndarray
+    toks: np.ndarray
+    counts: np.ndarray | None = None  # multi-valued: values per distinct cell, at ``offsets`` in ``toks``
+    offsets: np.ndarray | None = None
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.toks != "" if len(self.toks) else np.zeros(0, dtype=bool)
+
+
+class NTriplesWriter:
+    """Renders a :class:`KnowledgeGraph` as N-Triples (or N-Quads, or Turtle) text, chunk by chunk.
+
+    Each chunk is a string of complete triples; nodes come first (all triples of a node
+    together), then edges: the direct triples of the chunk, then one block per reified edge.
+    Every distinct value (a node, a CURIE, a class, a literal of a categorical column) is turned
+    into its text once; the triples are then assembled by taking those texts by code.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, graph: str | None = None, chunk_size: int = CHUNK_SIZE,
+                 syntax: Syntax | None = None):
+        self.kg = kg
+        self.schema = kg.schema
+        self.chunk_size = chunk_size
+        self.syntax = syntax = syntax or Syntax(graph)
+        self.end = syntax.end
+        self.count = 0
+        schema = self.schema
+        nodes = kg.nodes
+        ids = nodes["id"].astype(object)
+        iris = curie_iris(ids, schema, "node")
+        check_iris(iris, "node")
+        self.node_iri = iris
+        self.node_tok = syntax.tokens(iris, [p.uri_prefix for p in schema.prefixes.values()])
+        codes, cats = factor(nodes["category"])
+        class_rest = np.array([syntax.pred(RDF_TYPE) + syntax.term(schema.classes[c].iri) + syntax.end
+                               for c in cats], dtype=object)
+        self.class_rest = class_rest[codes] if len(codes) else np.empty(0, dtype=object)
+        self.id_rest = (syntax.pred(DCT_IDENTIFIER) + lit(ids) + syntax.end) if len(ids) \
+            else np.empty(0, dtype=object)
+        self.rel_tok = np.array([syntax.term(r.iri) for r in schema.relations.values()], dtype=object)
+        self.rel_codes = pd.Categorical(kg.edges["predicate"].astype(str),
+                                        categories=list(schema.relations)).codes.astype(np.int64)
+        # parallel edges (same subject, relationship, object) share one direct triple
+        self.first_direct = ~pd.DataFrame({"s": kg.src, "p": self.rel_codes, "o": kg.dst}).duplicated().to_numpy()
+        self._node_rest: dict[str, np.ndarray] = {}
+        self._columns: dict[tuple[str, str], _Column] = {}
+
+    # -------------------------------------------------------------- helpers
+    def _rest_by_node(self, pred: str) -> np.ndarray:
+        """For every node: the rest of a triple ``<x> pred <node>``."""
+        if pred not in self._node_rest:
+            self._node_rest[pred] = (self.syntax.pred(pred) + self.node_tok + self.end) if len(self.node_tok) \
+                else self.node_tok
+        return self._node_rest[pred]
+
+    def _value_tokens(self, slot: Slot, uniques: np.ndarray) -> np.ndarray:
+        """Object token for each unique cell value ('' = no triple), vectorised."""
+        vals = pd.Series(uniques, dtype=object).astype(str)
+        empty = (vals == "").to_numpy()
+        if slot.kind in ("literal", "category"):
+            toks = lit(vals)
+        elif slot.kind == "integer":
+            toks = ('"' + vals + '"^^' + self.syntax.term(XSD + "integer")).to_numpy(dtype=object)
+        elif slot.kind == "double":  # pragma: no cover - doubles go through _double_tokens
+            raise ValueError(slot.kind)
+        else:
+            if slot.kind == "curie":
+                iris = curie_iris(vals[~empty], self.schema, slot.column)
+                namespaces = [self.schema.prefixes[p].uri_prefix for p in slot.allowed_prefixes(self.schema)
+                              if p in self.schema.prefixes] or None
+            elif slot.kind == "enum":
+                iris = (EVGRAPH + encode_series(vals[~empty])).to_numpy(dtype=object)
+                namespaces = [EVGRAPH]
+            elif slot.kind == "statement":
+                iris = (STATEMENT_NS + encode_series(vals[~empty])).to_numpy(dtype=object)
+                namespaces = [STATEMENT_NS]
+            else:  # pragma: no cover
+                raise ValueError(slot.kind)
+            check_iris(iris, slot.column)
+            toks = np.full(len(vals), "", dtype=object)
+            toks[~empty] = self.syntax.tokens(iris, namespaces)
+        toks[empty] = ""
+        return toks
+
+    def _column(self, table: str, slot: Slot) -> _Column:
+        """The texts of every distinct value of a node or edge column, made once per export."""
+        key = (table, slot.column)
+        if key not in self._columns:
+            frame = self.kg.nodes if table == "nodes" else self.kg.edges
+            self._columns[key] = self._prepare(slot, frame[slot.column])
+        return self._columns[key]
+
+    def _prepare(self, slot: Slot, values: pd.Series) -> _Column:
+        rest = self.syntax.pred(slot.predicate)
+        end = self.end
+        if slot.kind == "double":
+            codes, uniques = pd.factorize(pd.Series(values.to_numpy(dtype=np.float64)), use_na_sentinel=False)
+            dtype = self.syntax.term(XSD + "double")
+            toks = np.array(["" if np.isnan(u) else f'{rest}"{float(u)!r}"^^{dtype}{end}' for u in uniques],
+                            dtype=object)
+            return _Column(codes.astype(np.int64), toks)
+        codes, uniques = factor(values)
+        if slot.multi:
+            lists = [list(dict.fromkeys(x for x in u.split(LIST_SEP) if x)) for u in uniques]
+            counts = np.array([len(x) for x in lists], dtype=np.int64)
+            flat = np.array([x for lst in lists for x in lst], dtype=object)
+            toks = (rest + self._value_tokens(slot, flat) + end) if len(flat) else flat
+            offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+            return _Column(codes, toks, counts, offsets)
+        toks = self._value_tokens(slot, uniques)
+        if len(toks):
+            toks = np.where(toks != "", rest + toks + end, "").astype(object)
+        return _Column(codes, toks)
+
+    def _slot_group(self, table: str, slot: Slot, sel: slice | np.ndarray
+                    ) -> tuple[np.ndarray | None, list[Any]] | None:
+        """The triples of one column for the rows ``sel``, as a :func:`_render` group (``None``: none)."""
+        col = self._column(table, slot)
+        codes = col.codes[sel]
+        if not len(codes):
+            return None
+        if col.counts is not None:
+            cnt = col.counts[codes]
+            total = int(cnt.sum())
+            if not total:
+                return None
+            rows = np.repeat(np.arange(len(codes)), cnt)
+            within = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+            return rows, [col.toks[np.repeat(col.offsets[codes], cnt) + within]]
+        present = col.present[codes]
+        if present.all():
+            return None, [col.toks[codes]]
+        rows = np.flatnonzero(present)
+        return (rows, [col.toks[codes[rows]]]) if len(rows) else None
+
+    def _render(self, n: int, groups: list, subj: np.ndarray) -> str:
+        text, lines = _render(n, [g for g in groups if g is not None], subj, self.syntax)
+        self.count += lines
+        return text
+
+    # -------------------------------------------------------------- nodes
+    def node_chunk(self, idx: np.ndarray, full: bool = True) -> str:
+        """Triples of the nodes at positions ``idx`` (``full=False``: only type and identifier)."""
+        groups: list[Any] = [(None, [self.class_rest[idx]]), (None, [self.id_rest[idx]])]
+        if full:
+            groups += [self._slot_group("nodes", slot, idx) for slot in NODE_SLOTS]
+        return self._render(len(idx), groups, self.node_tok[idx])
+
+    # -------------------------------------------------------------- edges
+    def direct_chunk(self, lo: int, hi: int) -> str:
+        """The direct triples ``<subject> <relationship> <object>`` of edges ``lo:hi`` (one per
+        distinct subject, relationship, object)."""
+        kg = self.kg
+        direct = lo + np.flatnonzero(self.first_direct[lo:hi])
+        pieces = np.empty((len(direct), 6), dtype=object)
+        pieces[:, 0] = self.node_tok[kg.src[direct]]
+        pieces[:, 1] = " "
+        pieces[:, 2] = self.rel_tok[self.rel_codes[direct]]
+        pieces[:, 3] = " "
+        pieces[:, 4] = self.node_tok[kg.dst[direct]]
+        pieces[:, 5] = self.syntax.stop
+        self.count += len(direct)
+        return "".join(pieces.ravel().tolist())
+
+    def statement_chunk(self, lo: int, hi: int) -> str:
+        """The reified statements of edges ``lo:hi``, one block per edge."""
+        kg, syntax, end = self.kg, self.syntax, self.end
+        ids = kg.edges["id"].iloc[lo:hi]
+        e_iri = edge_iris(ids)
+        check_iris(e_iri, "edge")
+        e = syntax.tokens(np.asarray(e_iri, dtype=object), [EVGRAPH])
+        pred_rest = syntax.pred(REIFICATION[1]) + self.rel_tok + end
+        groups: list[Any] = [
+            (None, [syntax.pred(RDF_TYPE) + syntax.term(STATEMENT_TYPES[0]) + end]),
+            (None, [syntax.pred(RDF_TYPE) + syntax.term(STATEMENT_TYPES[1]) + end]),
+            (None, [self._rest_by_node(REIFICATION[0])[kg.src[lo:hi]]]),
+            (None, [pred_rest[self.rel_codes[lo:hi]]]),
+            (None, [self._rest_by_node(REIFICATION[2])[kg.dst[lo:hi]]]),
+            (None, [syntax.pred(DCT_IDENTIFIER) + '"', escape(ids), '"' + end]),
+        ]
+        groups += [self._slot_group("edges", slot, slice(lo, hi)) for slot in EDGE_SLOTS]
+        return self._render(hi - lo, groups, e)
+
+    def edge_chunk(self, lo: int, hi: int) -> str:
+        """Direct triples then reified statements of edges ``lo:hi``."""
+        return self.direct_chunk(lo, hi) + self.statement_chunk(lo, hi)
+
+    # -------------------------------------------------------------- dataset
+    def header(self, total: int | None = None) -> str:
+        """The dataset description (call last so ``void:triples`` is known)."""
+        from ..._version import __version__
+
+        facts = ontology_facts()
+        ds = f"<{DATASET_IRI}>"
+        kg = self.kg
+        triples = [
+            (f"<{RDF_TYPE}>", f"<{VOID}Dataset>"),
+            (f"<{RDF_TYPE}>", f"<{OWL}Ontology>"),
+            (f"<{DCTERMS}title>", lit(["evgraph knowledge graph of systemic extracellular-vesicle traffic"])[0]),
+            (f"<{OWL}imports>", f"<{ONTOLOGY_IRI}>"),
+            (f"<{DCTERMS}conformsTo>", f"<{facts['version_iri'] or ONTOLOGY_IRI}>"),
+            (f"<{VOID}vocabulary>", f"<{EVGRAPH}>"),
+            (f"<{VOID}vocabulary>", f"<{BIOLINK}>"),
+            (f"<{OWL}versionInfo>", lit([str(kg.metadata.get("evgraph_version", __version__))])[0]),
+            (f"<{DCTERMS}hasVersion>", lit([str(kg.metadata.get("evgraph_version", __version__))])[0]),
+            (f"<{VOID}entities>", f'"{kg.num_nodes}"^^<{XSD}integer>'),
+        ]
+        if facts["license"]:
+            triples.append((f"<{DCTERMS}license>", f"<{facts['license']}>"))
+        n = len(triples) + 1
+        total = (self.count if total is None else total) + n
+        triples.append((f"<{VOID}triples>", f'"{total}"^^<{XSD}integer>'))
+        self.count += n
+        return "".join(f"{ds} {p} {o}{self.syntax.stop}" for p, o in triples)
+
+    def chunks(self, progress: bool = False) -> Iterator[str]:
+        """Every chunk of the data graph: nodes, the direct triples of the edges, their reified
+        statements, then the dataset header (the text does not depend on ``chunk_size``)."""
+        kg = self.kg
+        step = self.chunk_size
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=kg.num_nodes + kg.num_edges, unit="rec", desc="rdf", leave=False)
+        for lo in range(0, kg.num_nodes, step):
+            hi = min(lo + step, kg.num_nodes)
+            yield self.node_chunk(np.arange(lo, hi))
+            if bar is not None:
+                bar.update(hi - lo)
+        for lo in range(0, kg.num_edges, step * 5):
+            yield self.direct_chunk(lo, min(lo + step * 5, kg.num_edges))
+        for lo in range(0, kg.num_edges, step):
+            hi = min(lo + step, kg.num_edges)
+            yield self.statement_chunk(lo, hi)
+            if bar is not None:
+                bar.update(hi - lo)
+        if bar is not None:
+            bar.close()
+        yield self.header()
+
+
+def ontology_lines(graph: str | None = None) -> str:
+    """The ontology as N-Triples/N-Quads text, blank nodes renamed deterministically."""
+    import pyoxigraph as ox
+
+    names: dict[str, str] = {}
+
+    def term(t) -> str:
+        if isinstance(t, ox.BlankNode):
+            return "_:o" + names.setdefault(t.value, str(len(names) + 1))
+        return str(t)
+
+    end = f" <{graph}> .\n" if graph else " .\n"
+    out = []
+    for q in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
+        out.append(f"{term(q.subject)} {term(q.predicate)} {term(q.object)}{end}")
+    return "".join(out)
+
+
+def iter_rdf_chunks(kg: KnowledgeGraph, fmt: str, include_ontology: bool | None = None,
+                    chunk_size: int = CHUNK_SIZE, progress: bool = False) -> Iterator[str]:
+    """The export as text, chunk by chunk: N-Triples / N-Quads lines for nt, nq and jsonld
+    (which pyoxigraph serialises), Turtle / TriG written directly for ttl and trig.
+    """
+    quads = fmt in QUAD_FORMATS
+    with_ontology = include_ontology if include_ontology is not None else quads
+    if fmt in ("ttl", "trig"):
+        syntax = Syntax(prefixes=turtle_prefixes(kg.schema))
+        yield syntax.prefix_lines()
+        if quads:
+            yield f"<{DATASET_IRI}> {{\n"
+        yield from NTriplesWriter(kg, chunk_size=chunk_size, syntax=syntax).chunks(progress=progress)
+        if quads:
+            yield "}\n"
+        if with_ontology:
+            yield (f"<{ONTOLOGY_IRI}> {{\n" + ontology_lines() + "}\n") if quads else ontology_lines()
+        return
+    writer = NTriplesWriter(kg, graph=DATASET_IRI if quads else None, chunk_size=chunk_size)
+    yield from writer.chunks(progress=progress)
+    if with_ontology:
+        yield ontology_lines(ONTOLOGY_IRI if quads else None)
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise EvgraphError(f"unknown RDF format '{fmt}' (known: {', '.join(FORMATS)})")
+    return fmt
+
+
+def write_rdf_stream(kg: KnowledgeGraph, out: IO[bytes], fmt: str = "ttl", include_ontology: bool | None = None,
+                     chunk_size: int = CHUNK_SIZE, progress: bool = False) -> None:
+    """Write the export to a binary stream."""
+    import pyoxigraph as ox
+
+    _check_format(fmt)
+    chunks = iter_rdf_chunks(kg, fmt, include_ontology, chunk_size, progress)
+    if fmt != "jsonld":
+        for chunk in chunks:
+            out.write(chunk.encode("utf-8"))
+        return
+
+    def quads():
+        for chunk in chunks:
+            yield from ox.parse(chunk.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+
+    ox.serialize(quads(), out, ox_format(fmt), prefixes=turtle_prefixes(kg.schema))
+
+
+def write_rdf(kg: KnowledgeGraph, path: str | Path, fmt: str | None = None, include_ontology: bool | None = None,
+              chunk_size: int = CHUNK_SIZE, progress: bool = False) -> Path:
+    """Write ``kg`` as RDF to ``path`` atomically (format from ``fmt`` or the extension)."""
+    path = Path(path)
+    fmt = _check_format(fmt or guess_format(path, default="ttl"))
+    opener: Callable[..., Any] = gzip.open if path.suffix == ".gz" else open
+    with atomic_path(path) as tmp, opener(tmp, "wb") as fh:
+        write_rdf_stream(kg, fh, fmt, include_ontology, chunk_size, progress)
+    return path
+
+
+def to_rdf_string(kg: KnowledgeGraph, fmt: str = "ttl", include_ontology: bool | None = None) -> str:
+    """The export as a string (small graphs)."""
+    buf = io.BytesIO()
+    write_rdf_stream(kg, buf, fmt, include_ontology)
+    return buf.getvalue().decode("utf-8")
+
+
+def guess_format(path: str | Path, default: str | None = None) -> str:
+    """RDF format from a file name (``.ttl``, ``.nt``, ``.nq``, ``.trig``, ``.jsonld``, ``.gz``).
+
+    >>> guess_format("out/kg.nt.gz")
+    'nt'
+    """
+    p = Path(path)
+    suffixes = [s.lower() for s in p.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    fmt = READ_EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    if fmt is None:
+        if default is None:
+            raise EvgraphError(f"{path}: cannot tell the RDF format from the extension "
+                               f"(use one of {', '.join(sorted(READ_EXTENSIONS))})")
+        return default
+    return fmt
+
+
