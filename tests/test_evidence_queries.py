@@ -9,9 +9,9 @@ from test_evidence import T001, build, curated_copy
 from test_sparql import _norm
 
 from evgraph.evidence import INPUT_COLUMNS
+from evgraph.formats.rdf.sparql import run_sparql
 from evgraph.model import split_list
 from evgraph.query import run_query
-from evgraph.sparql import run_sparql
 
 NEW = ("evidence_profile", "shared_circulating_biomarkers", "routes_by_model_system")
 
