@@ -6,13 +6,14 @@
 * :mod:`~evgraph.cli.query`: ``query`` (Cypher library), ``neo4j load``;
 * :mod:`~evgraph.cli.sparql`: ``sparql``;
 * :mod:`~evgraph.cli.analytics`: ``hubs``, ``paths``, ``crosstalk``, ``propagate``, ``robustness``;
+* :mod:`~evgraph.cli.predict`: ``predict`` (hypothesis engine);
 * :mod:`~evgraph.cli.viz`: ``viz``, ``atlas``;
 * :mod:`~evgraph.cli.data`: ``fetch``, ``sources``.
 """
 
 from __future__ import annotations
 
-from . import analytics, build, data, export, query, sparql, viz  # noqa: F401  (each registers its commands)
+from . import analytics, build, data, export, predict, query, sparql, viz  # noqa: F401  (each registers its commands)
 from .app import main
 
 __all__ = ["main", "run"]
