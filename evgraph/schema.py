@@ -60,6 +60,10 @@ class NodeClass:
     preferred_prefix: str
     definition: str
     parents: tuple[str, ...]
+    #: Biolink categories KGX import maps to this class besides ``biolink_category``
+    import_categories: tuple[str, ...] = ()
+    #: tie-break on KGX import (lower wins) when a category and prefix fit several classes
+    import_priority: int = 9
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,15 @@ class Prefix:
     uri_prefix: str
     pattern: str
     resolver: str | None
+    #: spelling in the Biolink Model prefix map where it differs (``DOI`` -> ``doi``)
+    biolink_prefix: str | None = None
+    #: other spellings found in KGX of other tools (``FlyBase`` for ``FB``)
+    synonyms: tuple[str, ...] = ()
+
+    @property
+    def biolink(self) -> str:
+        """The prefix as the Biolink Model spells it."""
+        return self.biolink_prefix or self.prefix
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -115,6 +128,10 @@ class Schema:
     weights: dict[str, float] = field(default_factory=dict)
     #: properties marked ``evgraph:evidenceField`` (edge slots, not relationships)
     evidence_fields: tuple[str, ...] = ()
+    #: generic Biolink categories (NamedThing, ...) for which KGX import picks the class by prefix
+    generic_categories: tuple[str, ...] = ()
+    #: knowledge level -> confidence given on import to an edge without ``has_confidence_score``
+    default_confidence: dict[str, float] = field(default_factory=dict)
 
     def allows(self, subject_class: str, relation: str, object_class: str) -> bool:
         """True if ``relation`` may link a ``subject_class`` node to an ``object_class`` node."""
@@ -140,6 +157,26 @@ class Schema:
         out: dict[str, list[str]] = {}
         for r in self.relations.values():
             out.setdefault(r.biolink_predicate, []).append(r.name)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def prefix_aliases(self) -> dict[str, str]:
+        """Biolink spellings and synonyms of prefixes -> evgraph prefix (``doi`` -> ``DOI``)."""
+        out: dict[str, str] = {}
+        for p in self.prefixes.values():
+            for alias in (p.biolink_prefix, *p.synonyms):
+                if alias and alias != p.prefix:
+                    out[alias] = p.prefix
+        return out
+
+    @cached_property
+    def classes_by_import_category(self) -> dict[str, tuple[str, ...]]:
+        """Biolink category -> evgraph classes KGX import may map it to."""
+        out: dict[str, list[str]] = {}
+        for c in self.classes.values():
+            for cat in (c.biolink_category, *c.import_categories):
+                if c.name not in out.setdefault(cat, []):
+                    out[cat].append(c.name)
         return {k: tuple(v) for k, v in out.items()}
 
     def class_iri(self, name: str) -> str:
@@ -207,6 +244,8 @@ def get_schema(path: str | None = None) -> Schema:
             preferred_prefix=preferred,
             definition=text(cls, SKOS.definition),
             parents=parents,
+            import_categories=tuple(sorted(_curie(str(c)) for c in g.objects(cls, ev.importCategory))),
+            import_priority=int(text(cls, ev.importPriority, "9")),
         )
 
     def concrete(name: str) -> set[str]:
@@ -261,6 +300,8 @@ def get_schema(path: str | None = None) -> Schema:
             uri_prefix=text(node, ev.uriPrefix),
             pattern=text(node, ev.pattern),
             resolver=text(node, ev.resolver) or None,
+            biolink_prefix=text(node, ev.biolinkPrefix) or None,
+            synonyms=tuple(sorted(str(v) for v in g.objects(node, ev.prefixSynonym))),
         )
     for c in classes.values():
         for p in c.prefixes:
@@ -275,6 +316,9 @@ def get_schema(path: str | None = None) -> Schema:
     weights = {text(i, RDFS.label): float(w) for i, w in g.subject_objects(ev.confidenceWeight)}
     evidence_fields = tuple(sorted(_local(str(p)) for p in g.subjects(ev.evidenceField, None)))
     version = text(rdflib.URIRef(ONTOLOGY_IRI), OWL.versionInfo, "unknown")
+    generic = tuple(sorted(_curie(str(c)) for c in g.objects(ev.Entity, ev.importCategory)))
+    default_confidence = {text(i, RDFS.label): float(text(i, ev.defaultConfidence))
+                          for i in g.subjects(RDF.type, ev.KnowledgeLevel) if g.value(i, ev.defaultConfidence)}
     return Schema(
         version=version,
         classes=dict(sorted(classes.items())),
@@ -287,4 +331,6 @@ def get_schema(path: str | None = None) -> Schema:
         vocabularies=dict(sorted(vocabularies.items())),
         weights=weights,
         evidence_fields=evidence_fields,
+        generic_categories=generic,
+        default_confidence=dict(sorted(default_confidence.items())),
     )

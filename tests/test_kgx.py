@@ -9,6 +9,7 @@ import evgraph
 from evgraph.build.builder import GraphBuilder
 from evgraph.errors import DataError
 from evgraph.formats.kgx import read_kgx, write_kgx
+from evgraph.qc import BuildReport
 
 
 def as_plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -40,26 +41,47 @@ def test_biolink_columns(mini_kg, tmp_path):
     assert nodes.set_index("id").loc["UBERON:0001013", "category"] == "biolink:GrossAnatomicalStructure"
     releases = edges[edges["evgraph_predicate"] == "releases"].iloc[0]
     assert releases["predicate"] == "biolink:produces"
-    assert releases["publications"] == "PMID:28942920|DOI:10.1016/j.cell.2017.08.035"
+    assert releases["publications"] == "PMID:28942920|doi:10.1016/j.cell.2017.08.035"  # Biolink spelling
+    assert releases["original_predicate"] == "evgraph:releases"
     assert releases["knowledge_level"] == "knowledge_assertion"
     assert releases["primary_knowledge_source"] == "infores:evgraph"
     assert releases["species_context_qualifier"] == "NCBITaxon:10090"
 
 
-def test_foreign_kgx_without_evgraph_columns(mini_kg, tmp_path):
-    """KGX from other tools has only Biolink categories and predicates: types are inferred."""
+@pytest.mark.parametrize("graph", ["mini_kg", "kg"])
+def test_own_export_without_evgraph_columns_builds_the_same_graph(graph, request, tmp_path):
+    """KGX from other tools has only Biolink columns: evgraph's own export stripped of its
+    ``evgraph_*`` columns must read back to the same graph (classes inferred by the documented
+    tie-breaks, relationships from ``original_predicate``)."""
+    kg = request.getfixturevalue(graph)
+    write_kgx(kg, tmp_path)
+    for name in ("nodes.tsv", "edges.tsv"):
+        frame = pd.read_csv(tmp_path / name, sep="\t", dtype=str, keep_default_na=False, quoting=3)
+        frame = frame.drop(columns=[c for c in frame.columns if c.startswith("evgraph_")])
+        frame.to_csv(tmp_path / name, sep="\t", index=False, quoting=3, escapechar="\\")
+    report = BuildReport()
+    again = evgraph.build([f"kgx={tmp_path}"], report=report)
+    assert report.sources[0].skipped == {}
+    pd.testing.assert_frame_equal(as_plain(kg.nodes), as_plain(again.nodes))
+    cols = [c for c in kg.edges.columns if c not in ("id", "statement")]
+    pd.testing.assert_frame_equal(as_plain(kg.edges[cols]), as_plain(again.edges[cols]))
+
+
+def test_biolink_only_kgx_infers_classes_and_reports_ambiguity(mini_kg, tmp_path):
+    """Without evgraph_* columns and original_predicate, only Biolink categories/predicates remain."""
     write_kgx(mini_kg, tmp_path)
     nodes = pd.read_csv(tmp_path / "nodes.tsv", sep="\t", dtype=str, keep_default_na=False)
     edges = pd.read_csv(tmp_path / "edges.tsv", sep="\t", dtype=str, keep_default_na=False)
-    keep = ~nodes["category"].isin(["biolink:CellularComponent"])  # EV populations/vesicle types are ambiguous
-    nodes = nodes[keep].drop(columns=["evgraph_class"])
-    ids = set(nodes["id"])
-    edges = edges[edges["subject"].isin(ids) & edges["object"].isin(ids)].drop(columns=["evgraph_predicate"])
-    nodes.to_csv(tmp_path / "nodes.tsv", sep="\t", index=False)
-    edges.to_csv(tmp_path / "edges.tsv", sep="\t", index=False)
-    kg = evgraph.build([f"kgx={tmp_path}"])
+    nodes.drop(columns=["evgraph_class"]).to_csv(tmp_path / "nodes.tsv", sep="\t", index=False)
+    edges.drop(columns=["evgraph_predicate", "original_predicate"]).to_csv(tmp_path / "edges.tsv", sep="\t",
+                                                                           index=False)
+    report = BuildReport()
+    kg = evgraph.build([f"kgx={tmp_path}"], report=report)
     assert kg.node("CL:0000235")["category"] == "CellType"
-    assert set(kg.edges["predicate"].astype(str)) == {"part_of", "regulates", "subclass_of"}
+    assert {"part_of", "regulates", "releases", "carries"} <= set(kg.edges["predicate"].astype(str))
+    assert set(kg.counts()["nodes"]) == set(mini_kg.counts()["nodes"])
+    # every edge not rebuilt is counted with a reason
+    assert kg.num_edges + sum(report.sources[0].skipped.values()) == mini_kg.num_edges
 
 
 def write(path, text):
@@ -84,9 +106,15 @@ def test_unknown_prefix_names_file_line_field(tmp_path):
     write(tmp_path / "nodes.tsv", "id\tcategory\tname\tevgraph_class\n"
           "CL:0000235\tbiolink:Cell\tmacrophage\tCellType\nFOO:1\tbiolink:Cell\tx\tCellType\n")
     write(tmp_path / "edges.tsv", "subject\tpredicate\tobject\n")
-    with pytest.raises(DataError) as info:
-        evgraph.build([f"kgx={tmp_path}"])
-    assert "nodes.tsv:3: field 'id': unknown CURIE prefix 'FOO'" in str(info.value)
+    report = BuildReport()
+    kg = evgraph.build([f"kgx={tmp_path}"], report=report)  # skipped and counted by default
+    assert kg.num_nodes == 1
+    assert report.sources[0].skipped == {"unknown CURIE prefix": 1}
+    assert report.sources[0].examples["unknown CURIE prefix"][0].endswith(
+        "nodes.tsv:3: unknown CURIE prefix 'FOO' in 'FOO:1'")
+    with pytest.raises(DataError) as info:  # strict: the first one stops the import
+        evgraph.build([f"kgx={tmp_path}#strict=true"])
+    assert str(info.value).endswith("nodes.tsv:3: field 'id': unknown CURIE prefix 'FOO' in 'FOO:1'")
 
 
 def test_undecodable_bytes(tmp_path):
@@ -95,12 +123,16 @@ def test_undecodable_bytes(tmp_path):
         read_kgx(GraphBuilder(), tmp_path)
 
 
-def test_row_with_too_few_fields(tmp_path):
+def test_ragged_row_is_padded_and_reported(tmp_path):
+    """A trailing empty field left off (as KGX and pandas write and accept) is padded."""
     write(tmp_path / "nodes.tsv",
           "id\tcategory\tname\nCL:0000235\tbiolink:Cell\tmacrophage\nCL:0000182\tbiolink:Cell\n")
-    with pytest.raises(DataError) as info:
-        read_kgx(GraphBuilder(), tmp_path)
-    assert str(info.value).endswith("nodes.tsv:3: field 'name': expected 3 tab-separated fields, found 2")
+    write(tmp_path / "edges.tsv", "subject\tpredicate\tobject\n")
+    report = BuildReport()
+    kg = evgraph.build([f"kgx={tmp_path}"], report=report)
+    assert kg.num_nodes == 2 and kg.node("CL:0000182")["label"] == ""
+    assert any("1 rows had fewer fields than the header and were padded" in n and "line 3" in n
+               for n in report.sources[0].notes)
 
 
 def test_wrong_delimiter(tmp_path):

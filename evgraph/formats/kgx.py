@@ -8,15 +8,57 @@ Biolink slots (``publications``, ``knowledge_level``, ``agent_type``,
 :mod:`evgraph.evidence` under their own names (``separation_method``, ``model_system``,
 ``evidence_tier``, ...). Lists are ``|``-separated.
 
-Reading also accepts KGX written by other tools: without ``evgraph_class`` /
-``evgraph_predicate`` the evgraph type is inferred from the Biolink category (and CURIE
-prefix) or predicate (and the classes of both ends), and an ambiguous one is an error.
+Writing follows the Biolink Model (``prefix_map.json`` beside the two files is the JSON-LD prefix
+map of every CURIE prefix used, with evgraph's local ones registered): prefixes are spelled as in
+Biolink's prefix map (``doi``, not ``DOI``; the ontology's ``evgraph:biolinkPrefix``), the single-valued
+``species_context_qualifier`` holds one taxon (an edge seen in several species is written as one
+row per species, all with the same ``id``; reading merges them back), and
+``original_predicate`` names the evgraph relationship (``evgraph:homes_to``), so a file stripped of
+the ``evgraph_*`` columns still reads back to the same graph.
+
+Reading accepts KGX written by other tools (Biolink categories and predicates only). The rules,
+all driven by the ontology (``evgraph:importCategory``, ``evgraph:importPriority``,
+``evgraph:prefixSynonym``, ``evgraph:defaultConfidence``):
+
+* **ids** must be CURIEs (``PREFIX:local``); a bare id (``d1``) stops the import with one line.
+  Biolink spellings and bioregistry synonyms are rewritten (``doi:`` -> ``DOI:``,
+  ``FlyBase:`` -> ``FB:``).
+* **node class**: ``evgraph_class`` when present; else the evgraph classes whose Biolink
+  categories include the row's ``category`` (several ``|``-separated categories are pooled; the
+  generic ones such as ``biolink:NamedThing`` allow every class) and whose id prefixes include
+  the id's prefix. Ties are broken, in order, by: a term evgraph already knows (the curated
+  entities, the vesicle-type and sample tables); for ChEBI, a lipid ancestor (``CHEBI:18059``)
+  reached through the file's ``biolink:subclass_of`` edges makes a Lipid; with only generic
+  categories, candidates of different Biolink categories are ambiguous; otherwise the lowest
+  ``evgraph:importPriority`` (CHEBI SmallMolecule -> Metabolite, GO CellularComponent ->
+  Organelle unless an EV term, UBERON AnatomicalEntity -> Organ unless a listed biofluid,
+  GO BiologicalProcess -> Pathway unless a known uptake mechanism).
+* **edge relationship**: ``evgraph_predicate``; else an ``original_predicate`` naming an evgraph
+  relationship; else the only relationship with that Biolink predicate that the classes of both
+  ends allow (``predicate`` may be called ``edge_label`` in old KGX).
+* **rows outside evgraph's schema** (phenotypes, drugs, organisms, predicates with no evgraph
+  relationship, edges whose end was skipped, values the builder would reject) are skipped and
+  counted per reason in the build report with ``file:line`` examples. With the reader option
+  ``strict`` (``kgx=DIR#strict=true``, or ``evgraph build --strict``) the first one stops the
+  import instead. A file from which no node can be imported is an error.
+* **ragged rows** (trailing empty fields left off) are padded; a row with *more* fields than the
+  header is an error.
+* ``has_confidence_score`` is optional: an edge without it gets the ``evgraph:defaultConfidence``
+  of its knowledge level (``knowledge_assertion`` 0.7, ``logical_entailment`` 0.6,
+  ``statistical_association``/``observation``/``not_provided`` 0.5, ``prediction`` 0.3) and is
+  counted in the report. A ``primary_knowledge_source`` that is not an ``infores:`` CURIE is
+  coerced to one (``Monarch Initiative`` -> ``infores:monarch-initiative``), as KGX does.
+* **columns evgraph does not model** (``in_taxon``, ``aggregator_knowledge_source``, edge
+  ``category``, ...) are listed in the report with their count of non-empty cells.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import re
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +68,8 @@ from ..atomic import atomic_path
 from ..build.builder import GraphBuilder
 from ..errors import DataError, Problem
 from ..evidence import EVIDENCE_COLUMNS
-from ..model import KnowledgeGraph
-from ..schema import get_schema
+from ..model import LIST_SEP, KnowledgeGraph
+from ..schema import Schema, get_schema
 
 #: evgraph node column -> KGX column
 NODE_MAP = {
@@ -64,7 +106,13 @@ NODE_HEADER = ["id", "category", "name", "evgraph_class", "condition_category", 
 EDGE_HEADER = ["id", "subject", "predicate", "object", "evgraph_predicate", "object_direction_qualifier",
                "uptake_mechanism", "species_context_qualifier", "publications", "knowledge_level",
                "agent_type", "primary_knowledge_source", "supporting_text", "has_confidence_score",
-               "evgraph_statement", *EVIDENCE_COLUMNS]
+               "evgraph_statement", "original_predicate", *EVIDENCE_COLUMNS]
+#: KGX columns the reader consumes besides those of NODE_MAP / EDGE_MAP
+CONSUMED = {"category", "predicate", "edge_label", "original_predicate", "_line"}
+LIPID = "CHEBI:18059"
+TRUE = {"1", "true", "yes", "on"}
+#: file name of the JSON-LD prefix map written beside nodes.tsv / edges.tsv
+PREFIX_MAP = "prefix_map.json"
 
 _CLEAN = re.compile(r"[\t\r\n]+")
 
@@ -74,16 +122,50 @@ def _text(series: pd.Series) -> pd.Series:
     return s.str.replace(_CLEAN, " ", regex=True)
 
 
+def _biolink_curie(schema: Schema) -> dict[str, str]:
+    return {p.prefix: p.biolink for p in schema.prefixes.values() if p.biolink != p.prefix}
+
+
+def _respell(series: pd.Series, spelling: dict[str, str], lists: bool = False) -> pd.Series:
+    """Rewrite CURIE prefixes of ``series`` (``|`` lists when ``lists``) with ``spelling``."""
+    if not spelling:
+        return series
+    pattern = re.compile(r"(^|\|)(" + "|".join(map(re.escape, spelling)) + r"):" if lists
+                         else r"^(" + "|".join(map(re.escape, spelling)) + r"):")
+
+    def sub(m: re.Match[str]) -> str:
+        return (m.group(1) + spelling[m.group(2)] + ":") if lists else spelling[m.group(1)] + ":"
+
+    uniq = pd.Series(pd.unique(series))
+    table = dict(zip(uniq, uniq.str.replace(pattern, sub, regex=True), strict=True))
+    return series.map(table)
+
+
 def write_kgx(kg: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
-    """Write ``nodes.tsv`` and ``edges.tsv`` into ``out_dir`` (atomically); return the paths."""
+    """Write ``nodes.tsv`` and ``edges.tsv`` into ``out_dir`` (atomically); return the paths.
+
+    Prefixes take their Biolink spelling; an edge with several species becomes one row per
+    species (same ``id``).
+    """
     out = Path(out_dir)
     schema = kg.schema
+    spell = _biolink_curie(schema)
     nodes = pd.DataFrame({kgx: _text(kg.nodes[col]) for col, kgx in NODE_MAP.items()})
     nodes["category"] = kg.nodes["category"].map(lambda c: schema.classes[c].biolink_category).astype(str)
+    nodes["id"] = _respell(nodes["id"], spell)
+    nodes["xref"] = _respell(nodes["xref"], spell, lists=True)
     edges = pd.DataFrame({kgx: _text(kg.edges[col]) for col, kgx in EDGE_MAP.items() if col != "confidence"})
     edges["predicate"] = kg.edges["predicate"].map(
         lambda p: schema.relations[p].biolink_predicate).astype(str)
+    edges["original_predicate"] = "evgraph:" + edges["evgraph_predicate"]
     edges["has_confidence_score"] = kg.edges["confidence"].map(repr)
+    for col in ("subject", "object"):
+        edges[col] = _respell(edges[col], spell)
+    edges["publications"] = _respell(edges["publications"], spell, lists=True)
+    species = edges["species_context_qualifier"]
+    if species.str.contains(LIST_SEP, regex=False).any():
+        edges = edges.assign(species_context_qualifier=species.str.split(LIST_SEP)).explode(
+            "species_context_qualifier", ignore_index=True)
     paths = []
     for name, frame, header in (("nodes.tsv", nodes, NODE_HEADER), ("edges.tsv", edges, EDGE_HEADER)):
         target = out / name
@@ -91,7 +173,27 @@ def write_kgx(kg: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
             frame[header].to_csv(tmp, sep="\t", index=False, lineterminator="\n",
                                  quoting=csv.QUOTE_NONE, escapechar="\\")
         paths.append(target)
+    target = out / PREFIX_MAP
+    with atomic_path(target) as tmp:
+        Path(tmp).write_text(json.dumps({"@context": prefix_map(schema)}, indent=2) + "\n", encoding="utf-8")
+    paths.append(target)
     return paths
+
+
+def prefix_map(schema: Schema | None = None) -> dict[str, str]:
+    """The JSON-LD prefix map of a KGX export: every CURIE prefix (Biolink spelling) -> IRI.
+
+    For the prefixes the Biolink Model has, the expansions are Biolink's (one documented
+    exception: ``mirbase``); evgraph's local prefixes (``evgraph``, ``evmirna``, ``evlipid``) are
+    registered here so that KGX tools can be pointed at them.
+
+    >>> prefix_map()["doi"]
+    'https://doi.org/'
+    """
+    schema = schema or get_schema()
+    out = {p.biolink: p.uri_prefix for p in schema.prefixes.values()}
+    out["biolink"] = "https://w3id.org/biolink/vocab/"
+    return dict(sorted(out.items()))
 
 
 def _header(path: Path) -> list[str]:
@@ -110,33 +212,42 @@ def _header(path: Path) -> list[str]:
     return [h.strip() for h in first.rstrip("\r\n").split("\t")]
 
 
-def _check_field_counts(path: Path, header: list[str]) -> None:
-    """Stream the file once and stop at the first row whose field count differs from the header."""
+def _check_field_counts(path: Path, header: list[str]) -> list[int]:
+    """Stream the file once: stop at the first row with more fields than the header; return the
+    lines of rows with fewer (ragged rows, padded with empty fields by the reader)."""
     import gzip
 
     want = len(header) - 1
+    short: list[int] = []
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as fh:
         fh.readline()
         for lineno, line in enumerate(fh, start=2):
             tabs = line.count(b"\t")
-            if tabs != want:
-                found = tabs + 1
-                field = header[found] if found < len(header) else None
-                raise DataError(Problem(str(path), lineno, field,
-                                        f"expected {len(header)} tab-separated fields, found {found}"))
+            if tabs > want:
+                raise DataError(Problem(str(path), lineno, None,
+                                        f"expected {len(header)} tab-separated fields, found {tabs + 1}"))
+            if tabs < want and line.strip(b"\r\n"):
+                short.append(lineno)
+    return short
 
 
-def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
-    """Read a KGX TSV strictly: every row must have exactly the header's number of fields."""
+def _read(path: Path, required: tuple[str, ...],
+          aliases: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[int]]:
+    """Read a KGX TSV: rows with fewer fields than the header are padded (their lines are
+    returned), a row with more is an error. ``aliases`` renames legacy columns
+    (``edge_label`` -> ``predicate``) when the current name is absent."""
     if not path.is_file():
         raise DataError(Problem(str(path), None, None, "file not found"))
     header = _header(path)
+    for old, new in (aliases or {}).items():
+        if old in header and new not in header:
+            header[header.index(old)] = new
     missing = [c for c in required if c not in header]
     if missing:
         raise DataError(Problem(str(path), 1, missing[0], f"missing column (header has: {', '.join(header)})"))
     try:
-        _check_field_counts(path, header)
+        short = _check_field_counts(path, header)
         df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_values=[], quoting=csv.QUOTE_NONE,
                          skip_blank_lines=False, encoding="utf-8-sig", compression="infer", header=0,
                          names=header, index_col=False)
@@ -150,17 +261,93 @@ def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
         raise DataError(Problem(str(path), None, None, f"not UTF-8 text: {exc.reason}")) from None
     except (OSError, EOFError) as exc:  # truncated gzip and the like
         raise DataError(Problem(str(path), None, None, f"cannot read: {exc}")) from None
+    df = df.fillna("")
     df["_line"] = np.arange(2, len(df) + 2)
-    return df
+    return df, short
+
+
+# ====================================================================== reading
+_CURIE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):(\S+)$")
+
+
+@cache
+def _known_terms() -> dict[str, str]:
+    """Ids evgraph already knows, with their class: curated entities, vesicle-type and sample tables."""
+    from ..sources._context import sample_table, vesicle_type_table
+    from ..sources.curated import _read_entities, curated_dir
+
+    known = {cid: row["category"] for cid, (_, _, row) in _read_entities(curated_dir()).items()}
+    for cid, _label in vesicle_type_table().values():
+        known.setdefault(cid, "VesicleType")
+    for cid, _label, category in sample_table().values():
+        known.setdefault(cid, category)
+    return known
+
+
+def _slug_infores(value: str) -> str:
+    """``Monarch Initiative`` -> ``infores:monarch-initiative`` (an ``infores:`` CURIE stays)."""
+    if value.startswith("infores:"):
+        return value
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return f"infores:{slug}" if slug else ""
+
+
+class _Import:
+    """One KGX folder being read: skip bookkeeping (report or strict stop)."""
+
+    def __init__(self, builder: GraphBuilder, spec: str, strict: bool):
+        from ..sources._context import context_for
+
+        self.strict = strict
+        self.report = context_for(builder).report.source("kgx", spec)
+        self.first: Problem | None = None
+
+    def skip(self, problem: Problem, reason: str, count: int = 1) -> None:
+        if self.strict:
+            raise DataError(problem)
+        if self.first is None:
+            self.first = problem
+        self.report.skip(reason, problem.file, problem.line, problem.message, count=count)
+
+    def skip_rows(self, frame: pd.DataFrame, mask: Iterable[bool] | pd.Series, file: str, field: str,
+                  reason: str, message) -> pd.Series:
+        """Skip the rows of ``frame`` under ``mask``; ``message(row)`` explains one. Returns ~mask."""
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=frame.index)
+        for idx in frame.index[mask]:
+            self.skip(Problem(file, int(frame.at[idx, "_line"]), field, message(frame.loc[idx])), reason)
+        return ~mask
+
+
+def _generic_message(message: str) -> str:
+    """Problem message with quoted values removed: the reason a skip is counted under."""
+    return re.sub(r"'[^']*'", "…", message)
+
+
+def _unknown_columns(frame: pd.DataFrame, known: Iterable[str], file: str, imp: _Import) -> None:
+    known = set(known) | CONSUMED
+    for col in frame.columns:
+        if col in known or col.startswith("_"):
+            continue
+        filled = int((frame[col] != "").sum())
+        if filled:
+            imp.report.notes.append(f"{Path(file).name}: column '{col}' is not an evgraph property; "
+                                    f"not imported ({filled} non-empty cells)")
 
 
 def read_kgx(builder: GraphBuilder, path: str | Path) -> None:
     """Add the nodes and edges of a KGX TSV folder (``nodes.tsv``, ``edges.tsv``) to ``builder``.
 
     ``path`` may also name ``nodes.tsv`` itself; gzip-compressed ``.tsv.gz`` files are read too.
+    ``PATH#strict=true`` (or ``builder.strict``) stops at the first row that cannot be imported
+    instead of skipping and counting it. See the module docstring for the mapping rules.
     """
+    from ..sources._io import split_options
+
     schema = get_schema()
-    folder = Path(path)
+    spec = str(path)
+    base, opts = split_options(path)
+    strict = opts.get("strict", "").lower() in TRUE or bool(getattr(builder, "strict", False))
+    folder = Path(base or "")
     if folder.is_file():
         folder = folder.parent
 
@@ -171,49 +358,255 @@ def read_kgx(builder: GraphBuilder, path: str | Path) -> None:
         return folder / f"{stem}.tsv"
 
     npath, epath = find("nodes"), find("edges")
-    nodes = _read(npath, ("id", "category"))
-    out_nodes = pd.DataFrame({col: nodes[kgx] if kgx in nodes.columns else "" for col, kgx in NODE_MAP.items()})
-    out_nodes["_line"] = nodes["_line"]
-    if "evgraph_class" not in nodes.columns or (nodes["evgraph_class"] == "").any():
-        _infer_classes(nodes, out_nodes, schema, str(npath))
-    builder.add_nodes(out_nodes, file=str(npath))
+    nodes, nshort = _read(npath, ("id", "category"))
+    edges, eshort = _read(epath, ("subject", "predicate", "object"), aliases={"edge_label": "predicate"})
+    imp = _Import(builder, spec, strict)
+    rep = imp.report
+    rep.files = [str(npath), str(epath)]
+    rep.rows_read = len(nodes) + len(edges)
+    for p, short in ((npath, nshort), (epath, eshort)):
+        if short:
+            rep.notes.append(f"{p.name}: {len(short)} rows had fewer fields than the header and were padded "
+                             f"with empty fields (first at line {short[0]})")
+    nfile, efile = str(npath), str(epath)
+    _unknown_columns(nodes, NODE_MAP.values(), nfile, imp)
+    _unknown_columns(edges, EDGE_MAP.values(), efile, imp)
 
-    edges = _read(epath, ("subject", "predicate", "object"))
-    out_edges = pd.DataFrame({col: edges[kgx] if kgx in edges.columns else "" for col, kgx in EDGE_MAP.items()})
-    out_edges["_line"] = edges["_line"]
-    if "evgraph_predicate" not in edges.columns or (edges["evgraph_predicate"] == "").any():
-        _infer_predicates(edges, out_edges, out_nodes, schema, str(epath))
-    builder.add_edges(out_edges, file=str(epath))
-    builder.sources.append(f"kgx={path}")
-
-
-def _infer_classes(nodes: pd.DataFrame, out: pd.DataFrame, schema, file: str) -> None:
-    todo = out["category"] == ""
-    for idx in out.index[todo]:
-        cats = [c for c in nodes.at[idx, "category"].split("|") if c]
-        prefix = out.at[idx, "id"].split(":", 1)[0]
-        if prefix not in schema.prefixes:
-            raise DataError(Problem(file, int(nodes.at[idx, "_line"]), "id",
-                                    f"unknown CURIE prefix '{prefix}' in '{out.at[idx, 'id']}'"))
-        cands = sorted({cls for c in cats for cls in schema.class_by_biolink.get(c, ())
-                        if prefix in schema.classes[cls].prefixes})
-        if len(cands) != 1:
-            why = "ambiguous: " + ", ".join(cands) if cands else "no evgraph class matches"
-            raise DataError(Problem(file, int(nodes.at[idx, "_line"]), "category",
-                                    f"cannot map '{nodes.at[idx, 'category']}' for '{out.at[idx, 'id']}' "
-                                    f"to an evgraph class ({why}); add an evgraph_class column"))
-        out.at[idx, "category"] = cands[0]
+    out_nodes = _map_nodes(nodes, edges, schema, nfile, imp)
+    if out_nodes.empty:
+        first = imp.first or Problem(nfile, None, None, "no node rows")
+        raise DataError(Problem(first.file, first.line, first.field,
+                                f"no node could be imported; first problem: {first.message}"))
+    known_nodes = _builder_classes(builder)
+    out_edges = _map_edges(edges, out_nodes, known_nodes, schema, efile, imp)
+    builder.add_nodes(out_nodes, file=nfile)
+    builder.add_edges(out_edges, file=efile)
+    rep.nodes, rep.edges = len(out_nodes), len(out_edges)
+    rep.imported = rep.nodes + rep.edges
+    builder.sources.append(f"kgx={spec}")
 
 
-def _infer_predicates(edges: pd.DataFrame, out: pd.DataFrame, nodes: pd.DataFrame, schema, file: str) -> None:
-    cls_of = dict(zip(nodes["id"], nodes["category"], strict=True))
-    for idx in out.index[out["predicate"] == ""]:
-        biolink = edges.at[idx, "predicate"]
-        s, o = cls_of.get(out.at[idx, "subject"]), cls_of.get(out.at[idx, "object"])
-        cands = [r for r in schema.relations_by_biolink.get(biolink, ()) if schema.allows(s, r, o)]
-        if len(cands) != 1:
-            why = "ambiguous: " + ", ".join(cands) if cands else "no evgraph relationship matches"
-            raise DataError(Problem(file, int(edges.at[idx, "_line"]), "predicate",
-                                    f"cannot map '{biolink}' between {s} and {o} ({why}); "
-                                    "add an evgraph_predicate column"))
-        out.at[idx, "predicate"] = cands[0]
+def _builder_classes(builder: GraphBuilder) -> dict[str, str]:
+    """Node id -> class of the nodes other sources already gave ``builder``."""
+    out: dict[str, str] = {}
+    for frame in builder._nodes:
+        out.update(zip(frame["id"], frame["category"], strict=True))
+    return out
+
+
+def _respell_ids(values: pd.Series, schema: Schema) -> pd.Series:
+    return _respell(values, schema.prefix_aliases)
+
+
+def _lipids(edges: pd.DataFrame) -> set[str]:
+    """Ids with ``CHEBI:18059`` (lipid) among their ``biolink:subclass_of`` ancestors in ``edges``."""
+    sub = edges[edges["predicate"] == "biolink:subclass_of"]
+    if sub.empty:
+        return set()
+    children: dict[str, list[str]] = {}
+    for s, o in zip(sub["subject"], sub["object"], strict=True):
+        children.setdefault(o, []).append(s)
+    out: set[str] = set()
+    todo = [LIPID]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out | {LIPID}
+
+
+def _choose_class(cats: tuple[str, ...], cid: str, prefix: str, schema: Schema, lipids: set[str],
+                  known: dict[str, str]) -> tuple[str | None, str]:
+    """The evgraph class of a node, or ``(None, reason)``."""
+    by_cat = schema.classes_by_import_category
+    specific = [c for c in cats if c in by_cat]
+    generic_only = not specific
+    if specific:
+        cands = {cls for c in specific for cls in by_cat[c]}
+    elif any(c in schema.generic_categories for c in cats):
+        cands = set(schema.classes)
+    else:
+        shown = "|".join(cats) or "(none)"
+        return None, f"category {shown} has no evgraph class"
+    fit = sorted(c for c in cands if prefix in schema.classes[c].prefixes)
+    if not fit:
+        return None, "id prefix fits no evgraph class of the category"
+    if len(fit) == 1:
+        return fit[0], ""
+    if known.get(cid) in fit:
+        return known[cid], ""
+    if "Lipid" in fit and cid in lipids:
+        return "Lipid", ""
+    if generic_only and len({schema.classes[c].biolink_category for c in fit}) > 1:
+        return None, "generic category with an id prefix of several evgraph classes (ambiguous)"
+    ranked = sorted(fit, key=lambda c: (schema.classes[c].import_priority, c))
+    if schema.classes[ranked[0]].import_priority == schema.classes[ranked[1]].import_priority:
+        return None, "several evgraph classes fit (ambiguous)"
+    return ranked[0], ""
+
+
+def _map_nodes(nodes: pd.DataFrame, edges: pd.DataFrame, schema: Schema, file: str, imp: _Import) -> pd.DataFrame:
+    out = pd.DataFrame({col: nodes[kgx] if kgx in nodes.columns else "" for col, kgx in NODE_MAP.items()})
+    out["_line"] = nodes["_line"]
+    out["id"] = _respell_ids(out["id"].str.strip(), schema)
+    out["xrefs"] = _respell(out["xrefs"], schema.prefix_aliases, lists=True)
+    # 1. ids must be CURIEs: anything else is unrecoverable
+    parts = out["id"].str.extract(_CURIE)
+    bad = parts[0].isna()
+    if bad.any():
+        idx = out.index[bad][0]
+        value = out.at[idx, "id"]
+        raise DataError(Problem(file, int(out.at[idx, "_line"]), "id",
+                                f"'{value}' is not a CURIE (PREFIX:identifier)" if value else "missing node id"))
+    prefix = parts[0]
+    keep = imp.skip_rows(out, ~prefix.isin(list(schema.prefixes)), file, "id", "unknown CURIE prefix",
+                         lambda r: f"unknown CURIE prefix '{r['id'].split(':', 1)[0]}' in '{r['id']}'")
+    # 2. class: evgraph_class, else inferred from category + prefix
+    todo = keep & (out["category"] == "")
+    if todo.any():
+        lipids = _lipids(edges.assign(subject=_respell_ids(edges["subject"], schema),
+                                      object=_respell_ids(edges["object"], schema)))
+        known = _known_terms()
+        cats = nodes["category"].where(todo, "")
+        choice: dict[tuple[str, str, str], tuple[str | None, str]] = {}
+        reasons = pd.Series("", index=out.index)
+        for idx in out.index[todo]:
+            cid = out.at[idx, "id"]
+            key = (cats.at[idx], prefix.at[idx], cid if cid in known or cid in lipids else "")
+            if key not in choice:
+                c = tuple(x.strip() for x in key[0].split(LIST_SEP) if x.strip())
+                choice[key] = _choose_class(c, cid, key[1], schema, lipids, known)
+            cls, why = choice[key]
+            if cls:
+                out.at[idx, "category"] = cls
+            else:
+                reasons.at[idx] = why
+        failed = todo & (reasons != "")
+        for reason in sorted(set(reasons[failed])):
+            sel = failed & (reasons == reason)
+            keep &= imp.skip_rows(out, sel, file, "category", reason,
+                                  lambda r, reason=reason: f"'{nodes.at[r.name, 'category']}' for '{r['id']}': "
+                                                           f"{reason}")
+    out = out[keep]
+    # 3. what the builder would reject (patterns, classes, categories) is skipped too
+    return _drop_rejected(out, file, imp, lambda b, frame, problems: b._check_nodes(frame, problems),
+                          node_frame=True)
+
+
+def _drop_rejected(frame: pd.DataFrame, file: str, imp: _Import, check, node_frame: bool) -> pd.DataFrame:
+    """Run the builder's own checks on ``frame`` and skip (count) every row they reject."""
+    from ..builder import _normalise
+    from ..model import EDGE_COLUMNS, NODE_COLUMNS
+
+    columns = NODE_COLUMNS if node_frame else EDGE_COLUMNS
+    while not frame.empty:
+        probe = _normalise(frame.copy(), columns, file)
+        problems: list[Problem] = []
+        check(GraphBuilder(), probe, problems)
+        if not problems:
+            break
+        bad_lines: dict[int, Problem] = {}
+        for pr in problems:
+            if pr.line is not None:
+                bad_lines.setdefault(pr.line, pr)
+        if not bad_lines:
+            raise DataError(problems)
+        for pr in bad_lines.values():
+            imp.skip(pr, f"{pr.field}: {_generic_message(pr.message)}")
+        frame = frame[~frame["_line"].isin(list(bad_lines))]
+    return frame
+
+
+def _map_edges(edges: pd.DataFrame, nodes: pd.DataFrame, others: dict[str, str], schema: Schema,
+               file: str, imp: _Import) -> pd.DataFrame:
+    out = pd.DataFrame({col: edges[kgx] if kgx in edges.columns else "" for col, kgx in EDGE_MAP.items()})
+    out["_line"] = edges["_line"]
+    for col in ("subject", "object"):
+        out[col] = _respell_ids(out[col].str.strip(), schema)
+    out["publications"] = _respell(out["publications"], schema.prefix_aliases, lists=True)
+    # rows of one edge written once per species (same id) are merged back
+    if (out["id"] != "").any():
+        dup = (out["id"] != "") & out["id"].duplicated(keep=False)
+        if dup.any():
+            species = out[dup].groupby("id", sort=False)["species"].agg(
+                lambda s: LIST_SEP.join(dict.fromkeys(x for v in s for x in v.split(LIST_SEP) if x)))
+            out = out[~(dup & out["id"].duplicated(keep="first"))].copy()
+            out.loc[out["id"].isin(species.index), "species"] = out["id"].map(species)
+    cls_of = dict(others)
+    cls_of.update(zip(nodes["id"], nodes["category"], strict=True))
+    keep = pd.Series(True, index=out.index)
+    for col in ("subject", "object"):
+        missing = ~out[col].isin(cls_of)
+        keep &= imp.skip_rows(out, keep & missing, file, col, f"{col} is not an imported node",
+                              lambda r, col=col: f"{col} '{r[col]}' is not a node of the graph (absent or skipped)")
+    # relationship: evgraph_predicate, original_predicate, or inferred from the Biolink predicate
+    todo = keep & (out["predicate"] == "")
+    if todo.any():
+        biolink = edges["predicate"].str.strip()
+        original = edges["original_predicate"] if "original_predicate" in edges.columns else pd.Series(
+            "", index=edges.index)
+        choice: dict[tuple[str, str, str, str], tuple[str | None, str]] = {}
+        reasons = pd.Series("", index=out.index)
+        for idx in out.index[todo]:
+            s, o = cls_of[out.at[idx, "subject"]], cls_of[out.at[idx, "object"]]
+            key = (biolink.at[idx], s, o, original.at[idx])
+            if key not in choice:
+                choice[key] = _choose_relation(*key, schema)
+            rel, why = choice[key]
+            if rel:
+                out.at[idx, "predicate"] = rel
+            else:
+                reasons.at[idx] = why
+        failed = todo & (reasons != "")
+        for reason in sorted(set(reasons[failed])):
+            keep &= imp.skip_rows(out, failed & (reasons == reason), file, "predicate", reason,
+                                  lambda r: f"'{edges.at[r.name, 'predicate']}' from '{r['subject']}' "
+                                            f"to '{r['object']}'")
+    out = out[keep].copy()
+    # provenance defaults for foreign KGX
+    pks = out["primary_knowledge_source"]
+    if "primary_knowledge_source" not in edges.columns:
+        for alt in ("knowledge_source", "provided_by"):
+            if alt in edges.columns:
+                pks = edges.loc[out.index, alt].str.split(LIST_SEP).str[0].fillna("")
+                break
+    coerced = pks.map(lambda v: _slug_infores(v.strip()) if v.strip() else "")
+    changed = int(((coerced != pks) & (pks != "")).sum())
+    if changed:
+        imp.report.notes.append(f"{Path(file).name}: {changed} primary knowledge sources coerced to infores CURIEs")
+    none = coerced == ""
+    if none.any():
+        coerced[none] = "infores:unknown"
+        imp.report.notes.append(f"{Path(file).name}: {int(none.sum())} edges name no knowledge source; "
+                                "primary_knowledge_source set to infores:unknown")
+    out["primary_knowledge_source"] = coerced
+    level = out["knowledge_level"].where(out["knowledge_level"] != "", "not_provided")
+    nocon = out["confidence"].str.strip() == ""
+    if nocon.any():
+        out.loc[nocon, "confidence"] = level[nocon].map(
+            lambda k: repr(schema.default_confidence.get(k, schema.default_confidence.get("not_provided", 0.5))))
+        imp.report.notes.append(f"{Path(file).name}: {int(nocon.sum())} edges without has_confidence_score got "
+                                "the default confidence of their knowledge level (evgraph:defaultConfidence)")
+    out["predicate"] = out["predicate"].astype(str)
+
+    def check(b: GraphBuilder, frame: pd.DataFrame, problems: list[Problem]) -> None:
+        from ..builder import _normalise
+        from ..model import NODE_COLUMNS
+
+        table = pd.DataFrame({"id": list(cls_of), "category": list(cls_of.values())})
+        b._check_edges(frame, _normalise(table, NODE_COLUMNS, "<nodes>"), problems)
+
+    return _drop_rejected(out, file, imp, check, node_frame=False)
+
+
+def _choose_relation(biolink: str, s: str, o: str, original: str, schema: Schema) -> tuple[str | None, str]:
+    name = original.split(":", 1)[1] if original.startswith("evgraph:") else ""
+    if name in schema.relations and schema.allows(s, name, o):
+        return name, ""
+    cands = [r for r in schema.relations_by_biolink.get(biolink, ()) if schema.allows(s, r, o)]
+    if len(cands) == 1:
+        return cands[0], ""
+    if not cands:
+        return None, f"no evgraph relationship for {biolink or '(no predicate)'} from {s} to {o}"
+    return None, f"{biolink} from {s} to {o} is ambiguous ({', '.join(sorted(cands))})"
