@@ -7,9 +7,9 @@ import pytest
 
 import evgraph
 from evgraph.build.builder import GraphBuilder
+from evgraph.build.qc import BuildReport
 from evgraph.errors import DataError
 from evgraph.formats.kgx import read_kgx, write_kgx
-from evgraph.qc import BuildReport
 
 
 def as_plain(df: pd.DataFrame) -> pd.DataFrame:

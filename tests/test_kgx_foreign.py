@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import evgraph
+from evgraph.build.qc import BuildReport
 from evgraph.errors import DataError
-from evgraph.qc import BuildReport
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kgx_foreign"
 # graph -> (nodes, edges) expected after import

@@ -496,7 +496,7 @@ def _map_nodes(nodes: pd.DataFrame, edges: pd.DataFrame, schema: Schema, file: s
 
 def _drop_rejected(frame: pd.DataFrame, file: str, imp: _Import, check, node_frame: bool) -> pd.DataFrame:
     """Run the builder's own checks on ``frame`` and skip (count) every row they reject."""
-    from ..builder import _normalise
+    from ..build.builder import _normalise
     from ..model import EDGE_COLUMNS, NODE_COLUMNS
 
     columns = NODE_COLUMNS if node_frame else EDGE_COLUMNS
@@ -591,7 +591,7 @@ def _map_edges(edges: pd.DataFrame, nodes: pd.DataFrame, others: dict[str, str],
     out["predicate"] = out["predicate"].astype(str)
 
     def check(b: GraphBuilder, frame: pd.DataFrame, problems: list[Problem]) -> None:
-        from ..builder import _normalise
+        from ..build.builder import _normalise
         from ..model import NODE_COLUMNS
 
         table = pd.DataFrame({"id": list(cls_of), "category": list(cls_of.values())})
