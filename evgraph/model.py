@@ -252,11 +252,16 @@ class KnowledgeGraph:
 
         return visualize(self, view, **options)
 
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self, flat: bool = False) -> nx.MultiDiGraph:
         """A ``networkx.MultiDiGraph`` with every node and edge attribute.
 
         Node attributes: the node table's columns (``category`` is the evgraph class); edge
         keys are edge ids; list-valued provenance (``publications``, ``species``) are lists.
+        With ``flat=True`` every attribute is a string, number or boolean (lists ``|``-joined,
+        missing values ``""``), which ``nx.write_graphml`` and ``nx.write_gexf`` accept.
+
+        >>> import io, evgraph, networkx as nx
+        >>> nx.write_graphml(evgraph.load().to_networkx(flat=True), io.BytesIO())
         """
         import networkx as nx
 
@@ -265,8 +270,11 @@ class KnowledgeGraph:
         G.add_nodes_from((rec["id"], {k: v for k, v in rec.items() if k != "id"}) for rec in node_attrs)
         for rec in self.edge_records():
             s, o, key = rec.pop("subject"), rec.pop("object"), rec.pop("id")
-            G.add_edge(s, o, key=key, **{k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
-                                         for k, v in rec.items()})
+            attrs = {k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v) for k, v in rec.items()}
+            if flat:
+                attrs = {k: (LIST_SEP.join(v) if isinstance(v, list) else v.item() if isinstance(v, np.generic)
+                             else v) for k, v in attrs.items()}
+            G.add_edge(s, o, key=key, **attrs)
         return G
 
     def cypher(self, query: str, engine: Any = None, **params: Any) -> pd.DataFrame:
