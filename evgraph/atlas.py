@@ -227,9 +227,9 @@ def _paths(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, k: int, n_p
         found = _analysis(st, "paths", lambda s=source, t=target: fn(kg, s, t, k=k))
         if found is None or len(found) == 0:
             continue
-        from .viz.views import _normalise_paths
+        from .viz.views import normalise_paths
 
-        plist = _normalise_paths(kg, found)
+        plist = normalise_paths(kg, found)
         name = f"paths-{slug(source)}--{slug(target)}.html"
         title = f"Paths: {kg.label(source)} \u2192 {kg.label(target)}"
         href = _view(st, root, name, title,

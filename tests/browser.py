@@ -59,7 +59,10 @@ class PageResult:
 class Chromium:
     """A headless Chromium with one page, driven over the DevTools websocket."""
 
-    def __init__(self, executable: str | None = None, width: int = 1400, height: int = 900, timeout: float = 30.0):
+    def __init__(self, executable: str | None = None, width: int = 1400, height: int = 900, timeout: float = 30.0,
+                 allow: tuple[str, ...] = ()):
+        """``allow``: URL prefixes (e.g. a local test server) let through besides file/data/blob/about."""
+        self.allow = tuple(allow)
         self.executable = executable or find_chromium()
         if not self.executable:
             raise RuntimeError("no Chromium found (apt-get install chromium, or set EVGRAPH_CHROMIUM)")
@@ -74,7 +77,11 @@ class Chromium:
         import websocket
 
         self._profile = tempfile.mkdtemp(prefix="evgraph-chromium-")
-        args = [self.executable, *FLAGS, f"--user-data-dir={self._profile}", "--remote-debugging-port=0",
+        flags = list(FLAGS)
+        if self.allow:  # a local test server: resolve and reach 127.0.0.1 directly, nothing else
+            flags = [f for f in flags if not f.startswith(("--host-resolver-rules", "--proxy-server"))]
+            flags += ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--no-proxy-server"]
+        args = [self.executable, *flags, f"--user-data-dir={self._profile}", "--remote-debugging-port=0",
                 f"--window-size={self.width},{self.height}", "about:blank"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = Path(self._profile) / "DevToolsActivePort"
@@ -143,7 +150,7 @@ class Chromium:
         if method == "Fetch.requestPaused":
             url = params["request"]["url"]
             reply: dict[str, Any] = {"requestId": params["requestId"]}
-            if url.startswith(LOCAL_SCHEMES):
+            if url.startswith(LOCAL_SCHEMES + self.allow):
                 self._fire("Fetch.continueRequest", reply)
             else:
                 self._current.blocked.append(url)
@@ -201,6 +208,24 @@ class Chromium:
             time.sleep(0.02)
         self._current.load_seconds = time.monotonic() - start
         self.pump(0.2)
+        return self._current
+
+    def wait(self, expression: str, timeout: float | None = None) -> None:
+        """Wait until the JavaScript ``expression`` is true (after a click that navigates, say)."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            try:
+                if self.evaluate(f"Boolean({expression})"):
+                    return
+            except RuntimeError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{expression!r} did not become true within {timeout or self.timeout} s")
+            time.sleep(0.02)
+
+    @property
+    def current(self) -> PageResult:
+        """What happened since the last :meth:`open` (errors, requests, blocked requests, dialogs)."""
         return self._current
 
     def pump(self, seconds: float) -> None:

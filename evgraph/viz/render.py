@@ -62,15 +62,23 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+@cache
+def page_csp() -> str:
+    """The Content-Security-Policy of every view page: only its own two scripts (by hash), no network.
+
+    A server that sends a view page (``evgraph serve``) sends this as its header too.
+    """
+    return ("default-src 'none'; script-src " + _sha256(vis_network_js()) + " " + _sha256(_asset("app.js"))
+            + "; style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'")
+
+
 def render_page(data: dict[str, Any], *, title: str, subtitle: str = "", description: str = "",
                 back_link: str | None = None) -> str:
     """The full HTML page for a view's data (see :mod:`evgraph.viz.views` for the layout of ``data``)."""
     vis_js = vis_network_js()
     app_js = _asset("app.js")
-    csp = ("default-src 'none'; script-src " + _sha256(vis_js) + " " + _sha256(app_js)
-           + "; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
     return _template().render(
-        csp=csp, title=title, subtitle=subtitle, description=description, back_link=back_link,
+        csp=page_csp(), title=title, subtitle=subtitle, description=description, back_link=back_link,
         data_json=Markup(safe_json(data)), vis_js=Markup(vis_js), app_js=Markup(app_js),
     )
 

@@ -44,7 +44,7 @@ from .render import iframe, render_page
 from .style import class_label, style_for
 
 #: Views by name (``evgraph viz VIEW`` / ``kg.visualize(view)``).
-VIEWS = ("overview", "graph", "ego", "paths", "crosstalk")
+VIEWS = ("overview", "graph", "ego", "paths", "crosstalk", "bodymap", "sankey")
 
 DEFAULT_CAP = 2000
 #: Nodes of these classes are left out of the big views (their facts are in the tooltips).
@@ -503,10 +503,10 @@ def ego(kg: KnowledgeGraph, node: str | None = None, *, radius: int = 1, size_by
 def find_paths(kg: KnowledgeGraph, source: str, target: str, k: int = 5) -> list[dict[str, Any]]:
     """Top ``k`` propagation paths (:func:`evgraph.analytics.paths`) as ``{"nodes", "score", "hops", ...}``."""
     s, t = kg.resolve(source), kg.resolve(target)
-    return _normalise_paths(kg, analytics.paths(kg, s, t, k=k))
+    return normalise_paths(kg, analytics.paths(kg, s, t, k=k))
 
 
-def _normalise_paths(kg: KnowledgeGraph, result: Any) -> list[dict[str, Any]]:
+def normalise_paths(kg: KnowledgeGraph, result: Any) -> list[dict[str, Any]]:
     """Accept a list of dicts, a DataFrame or objects with ``nodes``/``score`` from the analytics."""
     if isinstance(result, pd.DataFrame):
         records = result.to_dict("records")
@@ -737,6 +737,10 @@ def make_view(kg: KnowledgeGraph, view: str = "overview", **options: Any) -> Vie
     """Build a view by name (see :data:`VIEWS`); options are passed to the view function."""
     builders = {"overview": traffic_map, "graph": whole_graph, "ego": ego, "paths": paths_view,
                 "crosstalk": crosstalk_view}
+    if view in ("bodymap", "sankey"):  # organ-level SVG figures (evgraph.viz.organs)
+        from .organs import organ_view
+
+        return organ_view(kg, view)
     if view not in builders:
         raise EvgraphError(f"unknown view '{view}' (known: {', '.join(VIEWS)})")
     return builders[view](kg, **options)

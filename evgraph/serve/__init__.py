@@ -1,0 +1,21 @@
+"""``evgraph serve``: a local, read-only web app and JSON API over a built graph.
+
+* :mod:`.index`: autocomplete search over labels, synonyms and CURIEs;
+* :mod:`.service`: what the pages and the API show (node pages, connectivity, paths, queries);
+* :mod:`.api`: the JSON API under ``/api/v1/`` (OpenAPI at ``/api/v1/openapi.json``);
+* :mod:`.pages`: the HTML pages (Jinja2, escaped, no inline script);
+* :mod:`.security`: headers (strict CSP), size, host and time limits;
+* :mod:`.app`: :func:`create_app` and :func:`run` (uvicorn).
+
+>>> import evgraph
+>>> from evgraph.serve import create_app
+>>> app = create_app(evgraph.load())
+>>> "/api/v1/openapi.json" == app.openapi_url
+True
+"""
+
+from __future__ import annotations
+
+from .app import create_app, run
+
+__all__ = ["create_app", "run"]

@@ -1,0 +1,343 @@
+"""What the web app shows, as plain JSON-able data: node pages, connectivity, paths, named queries.
+
+:class:`GraphService` wraps one loaded :class:`~evgraph.model.KnowledgeGraph` (read-only) and
+answers the app's questions; the HTML pages and the JSON API both use it, so they never
+disagree. Edge look-ups use edge rows sorted by subject and by object (built once), so a node
+page reads only that node's edges.
+
+Connectivity uses ``evgraph.analytics.connectivity`` when the installed analytics provide it
+(metapaths with DWPC, p and q values); otherwise each metapath's DWPC is computed here and p and
+q are reported as not computed (``null``, with a note), never invented.
+
+>>> import evgraph
+>>> svc = GraphService(evgraph.load())
+>>> page = svc.node("UBERON:0001013")
+>>> page["label"], page["class"]
+('adipose tissue', 'Organ')
+>>> any(g["relationship"] == "releases" for g in page["neighbourhood"])
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import EvgraphError, NotFoundError
+from ..identifiers import resolver_url
+from ..model import EDGE_COLUMNS, KnowledgeGraph, split_list
+from .index import SearchIndex
+
+#: Edge columns that hold an evidence tier or grade, shown when the graph has them.
+TIER_COLUMNS = ("evidence_tier", "evidence_grade", "evidence_level", "tier")
+NEIGHBOURS_SHOWN = 25
+STATEMENTS_SHOWN = 100
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with numpy scalars, NaN and tuples turned into JSON (NaN and inf -> ``None``).
+
+    >>> jsonable({"a": np.float64("nan"), "b": (np.int64(2), "x")})
+    {'a': None, 'b': [2, 'x']}
+    """
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return [jsonable(v) for v in items]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def link(curie: str) -> dict[str, Any]:
+    """``{"curie", "url"}`` with the prefix's resolver page (``url`` ``None`` when unknown)."""
+    try:
+        url = resolver_url(curie)
+    except (ValueError, KeyError):
+        url = None
+    if url and not url.startswith(("http://", "https://")):
+        url = None
+    return {"curie": curie, "url": url}
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """A DataFrame as JSON-able records (list cells kept as lists)."""
+    return [jsonable(r) for r in df.astype(object).to_dict("records")]
+
+
+class _LRU:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int):
+        self.size, self.data, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.data:
+                self.data.move_to_end(key)
+                return self.data[key]
+        value = make()
+        with self.lock:
+            self.data[key] = value
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+        return value
+
+
+class GraphService:
+    """Read-only answers about one graph for the web app and its API.
+
+    ``engine`` runs the named queries: ``None``/``"embedded"`` (LadybugDB on the graph, cached
+    in ``graph_dir``) or ``"neo4j"`` (a server from ``NEO4J_*`` or ``neo4j_uri``).
+    """
+
+    def __init__(self, kg: KnowledgeGraph, graph_dir: str | None = None, engine: str | None = None,
+                 neo4j_uri: str | None = None):
+        self.kg = kg
+        self.graph_dir = graph_dir
+        self.engine_name = engine or "embedded"
+        self.neo4j_uri = neo4j_uri
+        self.index = SearchIndex(kg)
+        self._out = np.argsort(kg.src, kind="stable")
+        self._in = np.argsort(kg.dst, kind="stable")
+        n = kg.num_nodes
+        self._out_ptr = np.searchsorted(kg.src[self._out], np.arange(n + 1))
+        self._in_ptr = np.searchsorted(kg.dst[self._in], np.arange(n + 1))
+        self._pred = kg.edges["predicate"].cat.codes.to_numpy()
+        self._pred_names = [str(p) for p in kg.edges["predicate"].cat.categories]
+        self._ids = kg.nodes["id"].to_numpy(dtype=object)
+        self._labels = kg.nodes["label"].fillna("").astype(str).to_numpy(dtype=object)
+        self.tier_columns = [c for c in TIER_COLUMNS if c in kg.edges.columns]
+        #: evidence-quality columns beyond the core provenance (MISEV/EV-TRACK fields when present)
+        self.quality_columns = [c for c in kg.edges.columns if c not in EDGE_COLUMNS and c not in self.tier_columns]
+        self._cache = _LRU(64)
+        self._engine: Any = None
+        self._engine_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ basics
+    def resolve(self, term: str) -> str:
+        """A CURIE or unambiguous label to a node id (:class:`NotFoundError` otherwise)."""
+        return self.kg.resolve(term)
+
+    def summary(self) -> dict[str, Any]:
+        """Graph size, counts per class and relationship, and what the app can compute."""
+        return {"num_nodes": self.kg.num_nodes, "num_edges": self.kg.num_edges, **self.kg.counts(),
+                "engine": self.engine_name, "connectivity_statistics": self.connectivity_function() is not None,
+                "metadata": jsonable({k: v for k, v in self.kg.metadata.items() if isinstance(v, (str, int, float))})}
+
+    def _node_brief(self, code: int) -> dict[str, Any]:
+        return {"id": str(self._ids[code]), "label": str(self._labels[code]), "class": str(self.kg.node_class[code])}
+
+    def _rows(self, code: int) -> tuple[np.ndarray, np.ndarray]:
+        return (self._out[self._out_ptr[code]:self._out_ptr[code + 1]],
+                self._in[self._in_ptr[code]:self._in_ptr[code + 1]])
+
+    # ------------------------------------------------------------------ node page
+    def node(self, curie: str) -> dict[str, Any]:
+        """Everything the node page shows: class, identifiers, neighbourhood, statements."""
+        from ..viz.style import class_label
+
+        code = self.kg.index_of(curie)
+        row = self.kg.nodes.iloc[code]
+        cls = str(row["category"])
+        out_rows, in_rows = self._rows(code)
+        identifiers = [{**link(str(row["id"])), "kind": "id"}]
+        identifiers += [{**link(x), "kind": "xref"} for x in split_list(row.get("xrefs"))]
+        page: dict[str, Any] = {
+            "id": str(row["id"]), "label": str(row["label"]), "class": cls, "class_label": class_label(cls),
+            "condition_category": str(row.get("condition_category") or ""),
+            "description": str(row.get("description") or ""), "synonyms": split_list(row.get("synonyms")),
+            "provided_by": split_list(row.get("provided_by")), "identifiers": identifiers,
+            "degree": {"out": len(out_rows), "in": len(in_rows)},
+        }
+        page["neighbourhood"] = self._neighbourhood(out_rows, in_rows)
+        page["statements"], page["statements_total"] = self._statements(np.concatenate([out_rows, in_rows]))
+        return page
+
+    def _neighbourhood(self, out_rows: np.ndarray, in_rows: np.ndarray) -> list[dict[str, Any]]:
+        groups = []
+        for direction, rows, ends in (("out", out_rows, self.kg.dst), ("in", in_rows, self.kg.src)):
+            if not len(rows):
+                continue
+            preds = self._pred[rows]
+            for p in np.unique(preds):
+                sel = rows[preds == p]
+                others, counts = np.unique(ends[sel], return_counts=True)
+                degree = self.index.degree[others]
+                order = np.lexsort((others, -degree))
+                shown = [{**self._node_brief(int(c)), "edges": int(counts[i])}
+                         for i, c in ((i, others[i]) for i in order[:NEIGHBOURS_SHOWN])]
+                groups.append({"relationship": self._pred_names[int(p)], "direction": direction,
+                               "count": len(others), "edges": len(sel), "neighbours": shown,
+                               "more": max(0, len(others) - NEIGHBOURS_SHOWN)})
+        return sorted(groups, key=lambda g: (g["direction"], g["relationship"]))
+
+    def _statements(self, rows: np.ndarray) -> tuple[list[dict[str, Any]], int]:
+        """The statements (curated or imported evidence) behind the node's edges, edges grouped per statement."""
+        if not len(rows):
+            return [], 0
+        cols = ["id", "predicate", "direction", "species", "publications", "knowledge_level", "evidence",
+                "confidence", "statement", "primary_knowledge_source", *self.tier_columns, *self.quality_columns]
+        frame = self.kg.edges.iloc[np.sort(rows)][cols].astype(object)
+        frame = frame.where(frame.notna(), "")
+        subj = self.kg.src[np.sort(rows)]
+        obj = self.kg.dst[np.sort(rows)]
+        frame = frame.assign(s_code=subj, o_code=obj)
+        frame["statement"] = [s if s else f"edge {e}" for s, e in zip(frame["statement"], frame["id"], strict=True)]
+        total = frame["statement"].nunique()
+        out = []
+        for sid, group in frame.groupby("statement", sort=True):
+            if len(out) >= STATEMENTS_SHOWN:
+                break
+            refs = sorted({r for cell in group["publications"] for r in split_list(cell)})
+            species = sorted({r for cell in group["species"] for r in split_list(cell)})
+            conf = [float(c) for c in group["confidence"] if c != ""]
+            rec = {
+                "statement": str(sid), "curated": not str(sid).startswith("edge "),
+                "edges": [{"id": str(r.id), "subject": self._node_brief(int(r.s_code)), "predicate": str(r.predicate),
+                           "object": self._node_brief(int(r.o_code)), "direction": str(r.direction)}
+                          for r in group.itertuples(index=False)],
+                "references": [link(r) for r in refs], "species": species,
+                "knowledge_level": sorted({str(x) for x in group["knowledge_level"] if x}),
+                "source": sorted({str(x) for x in group["primary_knowledge_source"] if x}),
+                "evidence": sorted({str(x) for x in group["evidence"] if x}),
+                "confidence": max(conf) if conf else None,
+            }
+            for col in self.tier_columns:
+                rec[col] = sorted({str(x) for x in group[col] if x != ""})
+            rec["quality"] = {col: sorted({str(x) for x in group[col] if str(x) not in ("", "nan", "None")})
+                              for col in self.quality_columns}
+            rec["quality"] = {k: v for k, v in rec["quality"].items() if v}
+            out.append(rec)
+        return out, int(total)
+
+    def nodes(self, curies: list[str]) -> list[dict[str, Any]]:
+        """Batch: brief records (id, label, class, degree) or an error per requested id."""
+        out = []
+        for c in curies:
+            try:
+                code = self.kg.index_of(self.resolve(c))
+            except NotFoundError as exc:
+                out.append({"query": c, "error": str(exc)})
+                continue
+            out.append({"query": c, **self._node_brief(code), "degree": int(self.index.degree[code])})
+        return out
+
+    # ------------------------------------------------------------------ connectivity
+    @staticmethod
+    def connectivity_function() -> Callable[..., Any] | None:
+        """``evgraph.analytics.connectivity`` when the installed analytics provide it."""
+        try:
+            mod = importlib.import_module("evgraph.analytics")
+        except ImportError:  # pragma: no cover - analytics ships with evgraph
+            return None
+        fn = getattr(mod, "connectivity", None)
+        return fn if callable(fn) else None
+
+    def connectivity(self, source: str, target: str) -> dict[str, Any]:
+        """Metapaths between two nodes with DWPC, path counts and (when computed) p and q values."""
+        s, t = self.resolve(source), self.resolve(target)
+        if s == t:
+            raise EvgraphError("source and target are the same node")
+        return self._cache.get(("connectivity", s, t), lambda: self._connectivity(s, t))
+
+    def _connectivity(self, s: str, t: str) -> dict[str, Any]:
+        fn = self.connectivity_function()
+        base = {"source": self._node_brief(self.kg.index_of(s)), "target": self._node_brief(self.kg.index_of(t))}
+        if fn is not None:
+            result = fn(self.kg, s, t)
+            table = getattr(result, "table", result)
+            if isinstance(table, pd.DataFrame):
+                rows = records(table.drop(columns=[c for c in ("paths", "top_paths") if c in table.columns]))
+            else:
+                rows = jsonable(list(table))
+            return {**base, "metapaths": rows, "statistics": True, "method": "evgraph.analytics.connectivity",
+                    "note": str(getattr(result, "note", "") or "")}
+        return {**base, "metapaths": self._dwpc_only(s, t), "statistics": False, "method": "DWPC per metapath",
+                "note": ("p and q values are not computed: this evgraph has no evgraph.analytics.connectivity "
+                         "(permutation null); DWPC alone is not a significance test.")}
+
+    def _dwpc_only(self, s: str, t: str) -> list[dict[str, Any]]:
+        from ..analytics import default_metapaths, hetmat, metapaths_between
+
+        a, b = self.kg.index_of(s), self.kg.index_of(t)
+        sc, tc = str(self.kg.node_class[a]), str(self.kg.node_class[b])
+        chosen = []
+        for m in [*default_metapaths(), *metapaths_between(sc, tc, 3)]:
+            for cand in (m, m.inverse()):
+                if sc in cand.sets[0] and tc in cand.sets[-1] and cand not in chosen:
+                    chosen.append(cand)
+        hm = hetmat(self.kg)
+        rows = []
+        for mp in chosen:
+            value = float(hm.dwpc(mp, rows=np.array([a]), cols=np.array([b])).toarray()[0, 0])
+            if value > 0:
+                rows.append({"metapath": mp.abbrev, "metapath_long": str(mp), "length": len(mp), "dwpc": value,
+                             "p_value": None, "q_value": None})
+        return sorted(rows, key=lambda r: (-r["dwpc"], r["metapath"]))
+
+    def paths(self, source: str, target: str, metapath: str | None = None, k: int = 10) -> dict[str, Any]:
+        """The top ``k`` paths between two nodes (of one metapath, or of the default ones)."""
+        s, t = self.resolve(source), self.resolve(target)
+        key = ("paths", s, t, metapath, k)
+        return self._cache.get(key, lambda: self._paths(s, t, metapath, k))
+
+    def _paths(self, s: str, t: str, metapath: str | None, k: int) -> dict[str, Any]:
+        from ..analytics import paths
+
+        df = paths(self.kg, s, t, [metapath] if metapath else None, k=k)
+        rows = records(df)
+        missing = [c for c in ("sign", "coherence", "statements") if c not in df.columns]
+        return {"source": self._node_brief(self.kg.index_of(s)), "target": self._node_brief(self.kg.index_of(t)),
+                "metapath": metapath, "paths": rows, "skipped_metapaths": list(df.attrs.get("skipped_metapaths", [])),
+                "not_computed": missing}
+
+    # ------------------------------------------------------------------ named queries
+    def queries(self) -> list[dict[str, Any]]:
+        """The named query library: name, description, parameters and columns of each query."""
+        from ..query import library
+
+        return [self.query_info(q) for q in library().values()]
+
+    @staticmethod
+    def query_info(q: Any) -> dict[str, Any]:
+        return {"name": q.name, "description": q.description, "columns": list(q.columns),
+                "params": [{"name": p.name, "type": p.type, "default": jsonable(p.default), "doc": p.doc}
+                           for p in q.params]}
+
+    def engine(self) -> Any:
+        """The engine that runs named queries (opened once, shared)."""
+        with self._engine_lock:
+            if self._engine is None:
+                if self.engine_name == "neo4j":
+                    from ..query.neo4j import Neo4jEngine
+
+                    self._engine = Neo4jEngine.from_env(uri=self.neo4j_uri)
+                else:
+                    from ..query import embedded_engine
+
+                    self._engine = embedded_engine(self.kg, self.graph_dir)
+            return self._engine
+
+    def run_query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run a library query (only library queries: no free Cypher) with validated parameters."""
+        from ..query import get_query, run_query
+        from ..query.library import library
+
+        if name not in library():
+            raise NotFoundError(f"no named query '{name}' (see /api/v1/queries)")
+        return run_query(self.kg, get_query(name), params, engine=self.engine())

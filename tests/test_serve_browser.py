@@ -1,0 +1,221 @@
+"""``evgraph serve`` in a real headless Chromium: the user's walk, and hostile labels and parameters.
+
+The browser lets through only requests to the test server (every other request is failed and
+recorded), records console errors, exceptions and JavaScript dialogs. Needs ``chromium`` and
+``websocket-client``; outside CI the tests skip when either is missing, with ``CI=true`` that
+is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import urllib.parse
+
+import networkx as nx
+import pytest
+from serve_server import running
+
+from evgraph.model import KnowledgeGraph
+from evgraph.serve import create_app
+
+pytestmark = pytest.mark.browser
+READY = "document.readyState === 'complete' && document.body && document.body.getAttribute('data-ready') === '1'"
+DRAWN = "window.evgraphDrawnAt !== undefined"
+
+
+def _browser_or_skip(allow: tuple[str, ...]):
+    from browser import Chromium, find_chromium
+
+    problem = None
+    try:
+        import websocket  # noqa: F401
+    except ImportError:
+        problem = "websocket-client is not installed (pip install evgraph[test])"
+    if find_chromium() is None:
+        problem = "Chromium not found (apt-get install chromium, or set EVGRAPH_CHROMIUM)"
+    if problem:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return Chromium(allow=allow)
+
+
+@pytest.fixture(scope="module")
+def site(kg):
+    with running(create_app(kg)) as base, _browser_or_skip((base + "/",)) as browser:
+        yield base, browser
+
+
+def clean(browser, base, result=None):
+    result = result or browser.current
+    browser.pump(0.3)
+    assert result.errors == [], result.errors
+    assert result.blocked == [], f"requests left the server: {result.blocked}"
+    assert result.dialogs == []
+    assert all(u.startswith((base + "/", "data:", "blob:", "about:")) for u in result.requests), result.requests
+
+
+def type_into(browser, selector, text):
+    browser.evaluate(f"""(function () {{ var i = document.querySelector({json.dumps(selector)});
+        i.focus(); i.value = {json.dumps(text)}; i.dispatchEvent(new Event('input')); }}())""")
+
+
+def click(browser, selector):
+    browser.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+
+
+def test_walk_search_node_connectivity_paths_download(site, tmp_path):
+    base, browser = site
+    browser._call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path),
+                                                  "eventsEnabled": True})
+    result = browser.open(base + "/", wait=READY)
+    # search with autocomplete: typing shows suggestions, picking one opens the node page
+    type_into(browser, "header input[name=q]", "alzh")
+    browser.wait("document.querySelectorAll('header ul.ac li').length > 0")
+    first = browser.evaluate("document.querySelector('header ul.ac li').getAttribute('data-id')")
+    assert first == "MONDO:0004975"
+    browser.evaluate("document.querySelector('header ul.ac li').dispatchEvent(new MouseEvent('mousedown'))")
+    browser.wait("location.pathname.indexOf('/nodes/') === 0 && " + READY)
+    assert browser.evaluate("document.getElementById('node-label').textContent") == "Alzheimer disease"
+    assert browser.evaluate("document.querySelectorAll('#neighbourhood section').length") > 0
+    assert browser.evaluate("document.querySelectorAll('#statements tbody tr').length") > 0
+    links = browser.evaluate("Array.from(document.querySelectorAll('#statements a')).map(a => a.href)")
+    assert links and all(u.startswith(("https://pubmed.ncbi.nlm.nih.gov/", "https://doi.org/")) for u in links)
+    # sortable statements table
+    click(browser, "#statements th")
+    assert browser.evaluate("document.querySelector('#statements th').getAttribute('aria-sort')") == "ascending"
+    # connectivity: from this node to obesity, the target picked by autocomplete
+    click(browser, "a[href^='/connectivity?source=']")
+    browser.wait("location.pathname === '/connectivity' && " + READY)
+    type_into(browser, "#connectivity-form input[name=target]", "obesity dis")
+    browser.wait("document.querySelectorAll('#connectivity-form ul.ac li').length > 0")
+    browser.evaluate("document.querySelector('#connectivity-form ul.ac li').dispatchEvent(new MouseEvent('mousedown'))")
+    assert browser.evaluate("document.querySelector('#connectivity-form input[name=target]').value") == "MONDO:0011122"
+    browser.evaluate("document.getElementById('connectivity-form').submit()")
+    browser.wait("document.getElementById('metapaths') !== null && " + READY)
+    n_metapaths = browser.evaluate("document.querySelectorAll('#metapaths tbody tr').length")
+    assert n_metapaths > 0
+    click(browser, "#metapaths th:nth-child(3)")  # sort by DWPC
+    dwpc = browser.evaluate("Array.from(document.querySelectorAll('#metapaths tbody tr td:nth-child(3)'))"
+                            ".map(td => Number(td.textContent))")
+    assert dwpc == sorted(dwpc)
+    # paths of the first metapath
+    click(browser, "#metapaths a.paths-link")
+    browser.wait("location.pathname === '/paths' && " + READY)
+    assert browser.evaluate("document.querySelectorAll('#paths tbody tr').length") > 0
+    # download the subgraph of these paths: a real browser download
+    click(browser, "#downloads a[href*='format=graphml']")
+    deadline = time.monotonic() + 30
+    while not [p for p in tmp_path.iterdir() if p.suffix == ".graphml"]:
+        assert time.monotonic() < deadline, "the GraphML download did not arrive"
+        browser.pump(0.1)  # answers the paused download request
+    graph = nx.read_graphml(next(p for p in tmp_path.iterdir() if p.suffix == ".graphml"))
+    assert "MONDO:0004975" in graph and "MONDO:0011122" in graph and graph.number_of_edges() > 0
+    clean(browser, base, result)
+    # the interactive view of the paths draws, offline, under its own strict CSP
+    href = browser.evaluate("document.querySelector(\"#downloads a[href^='/views/paths']\").getAttribute('href')")
+    view = browser.open(base + href, wait=DRAWN)
+    assert browser.evaluate("window.evgraphNodes.length") > 2
+    clean(browser, base, view)
+
+
+def test_query_form_runs_sorts_and_downloads(site):
+    base, browser = site
+    result = browser.open(base + "/queries/organs_sending_evs_to", wait=READY)
+    type_into(browser, "#query-form input[name=target]", "hear")
+    browser.wait("document.querySelectorAll('#query-form ul.ac li').length > 0")
+    browser.evaluate("document.querySelector('#query-form ul.ac li').dispatchEvent(new MouseEvent('mousedown'))")
+    browser.evaluate("document.getElementById('query-form').submit()")
+    browser.wait("document.getElementById('results') !== null && " + READY)
+    rows = browser.evaluate("document.querySelectorAll('#results tbody tr').length")
+    assert rows > 0
+    click(browser, "#results th:nth-child(2)")
+    labels = browser.evaluate("Array.from(document.querySelectorAll('#results tbody td:nth-child(2)'))"
+                              ".map(td => td.textContent.toLowerCase())")
+    assert labels == sorted(labels, key=lambda s: s)  # localeCompare order on plain ASCII labels
+    csv_text = browser.evaluate("fetch(document.querySelector(\"a[href*='format=csv']\").href).then(r => r.text())")
+    assert csv_text.splitlines()[0].startswith("organ_id,organ_label") and len(csv_text.splitlines()) == rows + 1
+    clean(browser, base, result)
+
+
+# ---------------------------------------------------------------------- hostile input
+PAYLOADS = (
+    '<img src=x onerror="window.__pwned=1;alert(1)">',
+    '"><script>window.__pwned=2;alert(2)</script>',
+    "</script><svg onload=\"window.__pwned=3;alert(3)\">",
+    "javascript:alert(4)",
+)
+
+
+def hostile_graph(kg: KnowledgeGraph) -> KnowledgeGraph:
+    nodes = kg.nodes.copy()
+    i = kg.index_of("CL:0000235")  # macrophage
+    nodes.loc[i, "label"] = PAYLOADS[0]
+    nodes.loc[i, "synonyms"] = PAYLOADS[1]
+    nodes.loc[i, "description"] = PAYLOADS[2]
+    nodes.loc[i, "xrefs"] = PAYLOADS[3]
+    j = kg.index_of("UBERON:0000948")  # heart
+    nodes.loc[j, "label"] = PAYLOADS[2]
+    return KnowledgeGraph(nodes, kg.edges, kg.schema, kg.metadata)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(kg):
+    with running(create_app(hostile_graph(kg))) as base, _browser_or_skip((base + "/",)) as browser:
+        yield base, browser
+
+
+def inert(browser, base, result):
+    """Nothing ran: no dialog, no marker, no injected element, only the app's own script."""
+    if browser.evaluate("document.title.indexOf('Error 4') === 0"):  # the server's own 4xx page for bad input
+        main = [e for e in result.errors if "responded with a status of 4" in e]
+        assert len(main) <= 1, result.errors
+        result.errors[:] = [e for e in result.errors if e not in main]
+    clean(browser, base, result)
+    assert browser.evaluate("window.__pwned === undefined")
+    assert browser.evaluate("document.querySelectorAll('img[src=x], svg[onload], [onerror]').length") == 0
+    scripts = browser.evaluate("Array.from(document.scripts).map(s => s.src ? new URL(s.src).pathname : 'inline')")
+    assert scripts in (["/static/app.js"], []), scripts
+
+
+Q = urllib.parse.quote
+
+
+@pytest.mark.parametrize("path", [
+    "/nodes/CL:0000235",
+    "/nodes/UBERON:0000948",
+    "/search?q=" + Q(PAYLOADS[0]),
+    "/search?q=" + Q("<img"),
+    "/nodes/" + Q(PAYLOADS[1]),
+    "/connectivity?source=" + Q(PAYLOADS[1]) + "&target=" + Q(PAYLOADS[0]),
+    "/queries/organs_sending_evs_to?run=1&target=" + Q(PAYLOADS[2]),
+    "/queries/top_cargo?run=1&" + Q(PAYLOADS[0]) + "=1",
+    "/paths?source=CL:0000235&target=" + Q(PAYLOADS[3]),
+])
+def test_hostile_labels_and_parameters_stay_text(hostile_site, path):
+    base, browser = hostile_site
+    result = browser.open(base + path, wait="document.readyState === 'complete'")
+    inert(browser, base, result)
+    text = browser.evaluate("document.body.textContent")
+    if path.startswith("/nodes/CL:"):
+        assert PAYLOADS[0] in text and PAYLOADS[1] in text and PAYLOADS[2] in text
+        assert browser.evaluate("Array.from(document.querySelectorAll('a')).filter(a => "
+                                "a.href.startsWith('javascript')).length") == 0
+
+
+def test_hostile_autocomplete_and_view(hostile_site):
+    base, browser = hostile_site
+    result = browser.open(base + "/", wait=READY)
+    type_into(browser, "header input[name=q]", "<img")
+    browser.wait("document.querySelectorAll('header ul.ac li').length > 0")
+    assert PAYLOADS[0] in browser.evaluate("document.querySelector('header ul.ac').textContent")
+    inert(browser, base, result)
+    view = browser.open(base + "/views/ego?node=CL:0000235", wait=DRAWN)
+    assert browser.evaluate("window.evgraphNodes.get('CL:0000235').label") == PAYLOADS[0]
+    browser.evaluate("window.evgraphNetwork.selectNodes(['CL:0000235']);"
+                     "window.evgraphNetwork.body.emitter.emit('click', {nodes: ['CL:0000235'], edges: []}); true")
+    assert PAYLOADS[0] in browser.evaluate("document.getElementById('evgraph-details').textContent")
+    clean(browser, base, view)
+    assert browser.evaluate("window.__pwned === undefined")
