@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import click
 
+from ..viz.views import VIEWS
 from .app import graph_option, main, open_graph
 
 
 @main.command()
-@click.argument("view", type=click.Choice(["overview", "graph", "ego", "paths", "crosstalk"]), default="overview")
+@click.argument("view", type=click.Choice(VIEWS), default="overview")
 @graph_option
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="HTML file to write (bodymap and sankey: .svg for the figure alone, or .html).")
 @click.option("--node", help="ego: the centre node (CURIE or label).")
 @click.option("--radius", type=click.IntRange(1, 6), default=1, show_default=True, help="ego: hops from the centre.")
 @click.option("--from", "source", help="paths: source node (CURIE or label).")
@@ -33,6 +35,8 @@ def viz(view: str, graph_dir: str, out: str, node: str | None, radius: int, sour
       ego        the neighbourhood of --node to --radius hops
       paths      the top -k propagation paths --from a node --to another
       crosstalk  condition categories and the cargo and pathways between them
+      bodymap    organ-to-organ EV traffic on a human body outline (SVG; sign and evidence)
+      sankey     organ-to-organ EV flows as a Sankey diagram (SVG)
     \b
     Examples:
       evgraph viz --out traffic.html
@@ -47,6 +51,10 @@ def viz(view: str, graph_dir: str, out: str, node: str | None, radius: int, sour
     if view == "paths" and not (source and target):
         raise EvgraphError("the paths view needs --from and --to (CURIEs or labels)")
     kg = open_graph(graph_dir)
+    if view in ("bodymap", "sankey"):
+        figure = visualize(kg, view)
+        click.echo(f"wrote {figure.write(out)} ({len(figure.flows)} organ-to-organ flows)", err=True)
+        return
     options = {"size_by": size_by, "cap": cap}
     if view == "ego":
         options.update(node=node, radius=radius)
