@@ -16,7 +16,16 @@
 from __future__ import annotations
 
 from . import (  # noqa: F401  (each registers its commands)
-    analytics, build, data, export, network, predict, query, serve, sparql, viz,
+    analytics,
+    build,
+    data,
+    export,
+    network,
+    predict,
+    query,
+    serve,
+    sparql,
+    viz,
 )
 from .app import main
 
