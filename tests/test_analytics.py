@@ -26,7 +26,8 @@ from evgraph.analytics import (
 )
 from evgraph.analytics._common import view
 from evgraph.analytics.centrality import betweenness_vector, bridging_vector, degree_frame
-from evgraph.analytics.crosstalk import _attribution, permute_edges
+from evgraph.analytics.crosstalk import _attribution
+from evgraph.analytics.permutation import permute_edges
 from evgraph.cli import main
 from evgraph.errors import EvgraphError
 

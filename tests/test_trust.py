@@ -146,3 +146,124 @@ def test_bad_input_is_one_line(kg):
     assert len(errors) == 1 and "no such node" in errors[0], res.output
     res = r.invoke(main, ["paths", "obesity disorder", "Alzheimer disease", "--metapath", "OrEV"], obj={})
     assert res.exit_code != 0 and "metapath" in res.output
+
+
+# ---------------------------------------------------------------------- permutation null and statistics
+def test_permutations_preserve_every_degree_and_are_seeded_and_cached(kg, tmp_path):
+    import numpy as np
+
+    from evgraph.analytics.permutation import permutations
+
+    a = permutations(kg, 20, seed=5, cache_dir=tmp_path)
+    assert (tmp_path / "permutations-seed5.npy").is_file() and (tmp_path / "permutations-seed5.json").is_file()
+    pred = kg.edges["predicate"].cat.codes.to_numpy().astype(np.int64)
+    n = kg.num_nodes
+    size = int(pred.max() + 1) * n
+    ref = np.bincount(pred * n + kg.dst, minlength=size)
+    for row in a.dst:
+        assert np.array_equal(np.bincount(pred * n + row, minlength=size), ref)  # degree per relationship
+    assert np.mean(a.dst[0] != kg.dst) > 0.3
+    kg2 = type(kg).__new__(type(kg))
+    kg2.__dict__.update(kg.__dict__)
+    kg2._cache = {}
+    b = permutations(kg2, 20, seed=5, cache_dir=tmp_path)  # read back from the cache
+    assert isinstance(b.dst, np.memmap) and np.array_equal(np.asarray(a.dst), np.asarray(b.dst))
+    c = permutations(kg2, 25, seed=5, cache_dir=tmp_path)  # extended, first 20 unchanged
+    assert len(c) == 25 and np.array_equal(np.asarray(c.dst[:20]), np.asarray(a.dst))
+
+
+def test_gamma_hurdle_and_corrections():
+    import numpy as np
+
+    from evgraph.analytics.connectivity import MIN_TAIL, benjamini_hochberg, bonferroni_by_length, gamma_hurdle_p
+
+    rng = np.random.default_rng(1)
+    null = np.r_[np.zeros(500), rng.gamma(2.0, 0.5, 500)]
+    p, how = gamma_hurdle_p(0.5, null)  # thick tail: empirical
+    assert how == "empirical" and p == pytest.approx((1 + (null >= 0.5).sum()) / (1 + len(null)))
+    p, how = gamma_hurdle_p(20.0, null)  # beyond the null: gamma-hurdle, below 1/(N+1)
+    assert how == "gamma-hurdle" and 0 < p < 1 / 1001
+    assert (null >= 20).sum() < MIN_TAIL
+    assert gamma_hurdle_p(0.0, null) == (1.0, "no paths")
+    p, how = gamma_hurdle_p(1.0, np.zeros(200))  # nothing to fit: conservative empirical
+    assert p == pytest.approx(1 / 201) and how.startswith("empirical")
+    ps = rng.random(50) ** 3
+    q = benjamini_hochberg(ps)
+    order = np.argsort(ps)
+    manual = np.minimum.accumulate((ps[order] * len(ps) / np.arange(1, 51))[::-1])[::-1]
+    assert np.allclose(q[order], np.minimum(manual, 1))
+    adj = bonferroni_by_length(np.array([0.01, 0.2, 0.01]), np.array([2, 2, 3]), {2: 10, 3: 100})
+    assert np.allclose(adj, [0.1, 1.0, 1.0])
+
+
+def test_connectivity_on_curated(kg):
+    import numpy as np
+
+    from evgraph.analytics import connectivity
+
+    df = connectivity(kg, "obesity disorder", "Alzheimer disease", permutations=200)
+    assert df.attrs["permutations"] >= 200 and df.attrs["tests"] == sum(df.attrs["tests_per_length"].values())
+    assert len(df) > 0 and (df["path_count"] > 0).all()
+    for col in ("dwpc", "p_value", "adjusted_p", "q_value", "path_score"):
+        assert np.isfinite(df[col].to_numpy(dtype=float)).all(), col  # never NaN
+    assert ((df["p_value"] > 0) & (df["p_value"] <= 1)).all()
+    assert (df["adjusted_p"] >= df["p_value"] - 1e-15).all() and (df["q_value"] >= df["p_value"] - 1e-15).all()
+    assert list(df["adjusted_p"]) == sorted(df["adjusted_p"])
+    assert (df["null_size"] >= 200).all()  # at least one null value per permuted graph
+    assert df["p_method"].isin(["empirical", "gamma-hurdle",
+                                "empirical (too few non-zero null values for a fit)"]).all()
+    sig = df[df["significant"]]
+    assert (sig["q_value"] < 0.05).all()
+    for recs in sig["top_paths"]:
+        assert recs and all({"sign", "coherence", "statements", "references", "path_score"} <= set(r) for r in recs)
+        assert all(r["path"].startswith("HYPOTHESIS") == r["hypothesis"] for r in recs)
+    again = connectivity(kg, "obesity disorder", "Alzheimer disease", permutations=200)
+    assert again.drop(columns=["top_paths"]).equals(df.drop(columns=["top_paths"]))  # seeded
+    if not len(sig):
+        assert "not more than expected from node degrees" in df.attrs["summary"]
+
+
+def test_connectivity_bad_input(kg):
+    from evgraph.analytics import connectivity
+    from evgraph.errors import EvgraphError
+
+    with pytest.raises(EvgraphError, match="no metapath joins"):
+        connectivity(kg, "obesity disorder", "REACT:R-HSA-74752", max_length=1, permutations=5)
+    with pytest.raises(EvgraphError, match="no node"):
+        connectivity(kg, "obesity disorder", "not a node", permutations=5)
+    with pytest.raises(EvgraphError, match="runs from"):
+        connectivity(kg, "obesity disorder", "Alzheimer disease", metapaths=["OrEV"], permutations=5)
+    r = CliRunner()
+    res = r.invoke(main, ["connectivity", "obesity disorder", "REACT:R-HSA-74752", "--max-length", "1"], obj={})
+    assert res.exit_code != 0
+    assert len([x for x in res.output.splitlines() if "error" in x]) == 1
+
+
+def test_cli_connectivity_json(kg):
+    r = CliRunner()
+    res = r.invoke(main, ["connectivity", "obesity disorder", "atherosclerosis", "--max-length", "3",
+                          "--format", "json"], obj={})
+    assert res.exit_code == 0, res.output
+    recs = json.loads(res.stdout)
+    assert recs and all({"p_value", "adjusted_p", "q_value", "dwpc", "path_count"} <= set(x) for x in recs)
+
+
+def test_crosstalk_on_the_same_footing(kg):
+    import numpy as np
+
+    from evgraph.analytics import crosstalk
+    from evgraph.analytics.connectivity import NOT_MORE_THAN_EXPECTED
+
+    res = crosstalk(kg, permutations=200)
+    t = res.table
+    assert {"p_value", "q_value", "routes_increases", "routes_decreases", "note"} <= set(t.columns)
+    assert np.isfinite(t["p_value"]).all() and np.isfinite(t["q_value"]).all()
+    assert (t["q_value"] < 0.05).any(), "with 200 permutations q < 0.05 must be reachable"
+    weak = t[(t["score"] > 0) & (t["q_value"] >= 0.05)]
+    assert (weak["note"] == NOT_MORE_THAN_EXPECTED).all()
+    assert all("EVPopulation" in __import__("evgraph").analytics.Metapath.parse(m).classes
+               for m in res.info["metapaths"])
+    c = res.conditions
+    assert np.isfinite(c["p_value"]).all() and np.isfinite(c["q_value"]).all()
+    listed = c.dropna(subset=["routes_increases"])
+    assert len(listed) > 0

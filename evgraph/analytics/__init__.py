@@ -8,7 +8,9 @@ networkx-style, one module per family:
 * :class:`HetMat`, :func:`dwpc` (:mod:`.hetmat`): metaedge matrices and degree-weighted path counts;
 * :func:`paths` (:mod:`.paths`): typed propagation paths between two nodes, hop by hop;
 * :mod:`.traffic`: the organ/cell EV traffic (transfers, neighbourhoods, crosstalk links);
-* :func:`crosstalk` (:mod:`.crosstalk`): condition and category crosstalk with permutation tests;
+* :func:`connectivity` (:mod:`.connectivity`): Hetionet-style connectivity search with a
+  degree-preserving permutation null (:mod:`.permutation`), p, adjusted p and q per metapath;
+* :func:`crosstalk` (:mod:`.crosstalk`): condition and category crosstalk on the same null;
 * :func:`propagate` (:mod:`.diffusion`): random walk with restart from seed nodes;
 * :func:`robustness` (:mod:`.robustness`): connectivity after removing hubs vs random nodes.
 
@@ -22,6 +24,7 @@ networkx-style, one module per family:
 from __future__ import annotations
 
 from .centrality import hubs, pagerank_vector
+from .connectivity import connectivity
 from .crosstalk import CrosstalkResult, crosstalk
 from .diffusion import propagate
 from .hetmat import HetMat, dwpc, hetmat
@@ -35,6 +38,7 @@ __all__ = [
     "CrosstalkResult",
     "HetMat",
     "Metapath",
+    "connectivity",
     "crosstalk",
     "default_metapaths",
     "dwpc",

@@ -1,27 +1,28 @@
-"""Crosstalk between conditions and condition categories, with permutation significance.
+"""Crosstalk between conditions and condition categories, on the same footing as connectivity.
 
 For every ordered pair of conditions (s, t), s != t, the crosstalk score is the sum over the
-condition-to-condition metapaths (:data:`~evgraph.analytics.metagraph.CROSSTALK_METAPATHS`:
-EV populations released in s that contribute to t, directly, through their cargo, or through
-pathways) of the DWPC. A pair of categories (A, B) scores the mean over its condition pairs.
-Each score is compared with the same score on degree-preserving permutations of the graph:
-within every (relationship, subject class, object class) stratum the objects of the edges are
-shuffled, so every node keeps its degree per relationship and partner class, then duplicate
-edges are re-drawn (a vectorised stand-in for Hetionet's XSwap); only the relationships the
-metapaths use are permuted, from one seeded generator (deterministic). ``p = (1 + #{perm >=
-obs}) / (1 + permutations)``. A permutation never forms a condition x condition matrix: each
-metapath's chain is split where it has fewest nodes (:class:`~.hetmat.Halves`), category
-sums come from the two halves and only the ``pair_tests`` listed condition pairs are scored.
-The cargo, pathways and EV populations that carry most of a category
-pair's DWPC are listed with it.
+condition-to-condition metapaths (by default :func:`crosstalk_metapaths`: every one up to
+``max_length`` hops through an EV population with walks between conditions, vocabulary classes
+left out, drawn from the set :func:`~.connectivity.connectivity` uses) of the DWPC. A pair of
+categories (A, B) scores the mean over its condition pairs. Each score is compared with the same
+score on the same cached degree-preserving permuted graphs as connectivity (:mod:`.permutation`): the p-value is
+empirical where enough null scores reach the observed one and a gamma-hurdle fit where the tail
+is thin (:func:`~.connectivity.gamma_hurdle_p`); ``q_value`` is Benjamini-Hochberg over all
+category pairs (and, separately, over all listed condition pairs). A permutation never forms a
+condition x condition matrix: each metapath's chain is split where it has fewest nodes
+(:class:`~.hetmat.Halves`), category sums come from the two halves, the permuted graphs are
+stacked as disjoint copies so one product scores many of them, and only the ``pair_tests``
+listed condition pairs are scored. The cargo, pathways and EV populations that carry most of a
+category pair's DWPC are listed with it; routes of the best condition pairs are counted by sign
+(harmful ``increases`` vs protective ``decreases``).
 
 >>> import evgraph
 >>> from evgraph.analytics import crosstalk
 >>> kg = evgraph.load()
->>> res = crosstalk(kg, permutations=5, seed=0)
+>>> res = crosstalk(kg, permutations=5, seed=0, max_length=2)
 >>> res.matrix.shape[0] == res.matrix.shape[1]
 True
->>> {"category_a", "category_b", "score", "p_value", "top_cargo"} <= set(res.table.columns)
+>>> {"category_a", "category_b", "score", "p_value", "q_value", "top_cargo"} <= set(res.table.columns)
 True
 """
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,8 +38,15 @@ import scipy.sparse as sp
 
 from ..model import KnowledgeGraph
 from ._common import progress
+from .connectivity import NOT_MORE_THAN_EXPECTED, STACK_EDGES, benjamini_hochberg, gamma_hurdle_p
+from .grouping import VOCABULARY_CLASSES
 from .hetmat import HetMat, hetmat, zero_diagonal
-from .metagraph import CROSSTALK_METAPATHS, DAMPING, Metapath, as_metapath
+from .metagraph import DAMPING, Metapath, as_metapath, metapaths_between
+from .permutation import DEFAULT_PERMUTATIONS, stacked_hetmat
+from .permutation import permutations as draw_permutations
+
+#: Longest condition-to-condition metapath crosstalk follows by default.
+DEFAULT_MAX_LENGTH = 3
 
 
 @dataclass
@@ -51,46 +60,6 @@ class CrosstalkResult:
     table: pd.DataFrame
     conditions: pd.DataFrame
     info: dict = field(default_factory=dict)
-
-
-def permute_edges(hm: HetMat, relations: Sequence[str], rng: np.random.Generator, rounds: int = 10) -> np.ndarray:
-    """Object codes of every edge of ``hm.kg`` after a degree-preserving shuffle of ``relations``."""
-    kg = hm.kg
-    dst = kg.dst.copy()
-    pred = kg.edges["predicate"].cat.codes.to_numpy()
-    codes = [hm.pred_names.index(r) for r in relations]
-    sel = np.flatnonzero(np.isin(pred, codes))
-    if len(sel) == 0:
-        return dst
-    ncls = len(hm.class_names) + 1
-    s, o = kg.src[sel], dst[sel]
-    group = (pred[sel].astype(np.int64) * ncls + hm.class_code[s]) * ncls + hm.class_code[o]
-    a = np.argsort(group, kind="stable")
-    b = np.lexsort((rng.random(len(sel)), group))
-    o_new = np.empty_like(o)
-    o_new[a] = o[b]
-    n = kg.num_nodes
-    # re-draw duplicates and self-loops by swapping with random edges of the same stratum
-    gs = group[a]
-    starts = np.searchsorted(gs, gs, side="left")
-    ends = np.searchsorted(gs, gs, side="right")
-    pos_in_sorted = np.empty(len(sel), dtype=np.int64)
-    pos_in_sorted[a] = np.arange(len(sel))
-    for _ in range(rounds):
-        key = (pred[sel].astype(np.int64) * n + s) * n + o_new
-        order = np.argsort(key, kind="stable")
-        dup = np.zeros(len(sel), dtype=bool)
-        dup[order[1:]] = key[order[1:]] == key[order[:-1]]
-        dup |= s == o_new
-        bad = np.flatnonzero(dup)
-        if len(bad) == 0:
-            break
-        p = pos_in_sorted[bad]
-        partner_sorted = starts[p] + (rng.random(len(bad)) * (ends[p] - starts[p])).astype(np.int64)
-        partner = a[partner_sorted]
-        o_new[bad], o_new[partner] = o_new[partner], o_new[bad].copy()
-    dst[sel] = o_new
-    return dst
 
 
 def _cond_scores(hm: HetMat, mps: list[Metapath], cond: np.ndarray, damping: float) -> sp.csr_matrix:
@@ -185,20 +154,68 @@ def _attribution(hm: HetMat, mp: Metapath, a: np.ndarray, b: np.ndarray, damping
     return out
 
 
-def crosstalk(kg: KnowledgeGraph, metapaths: Sequence[Metapath | str] = CROSSTALK_METAPATHS, *,
-              permutations: int = 100, seed: int = 0, damping: float = DAMPING, top: int = 5,
-              species: str | Sequence[str] | None = None, min_knowledge_level: str | None = None,
-              pair_tests: int = 10_000, show_progress: bool | None = None) -> CrosstalkResult:
-    """Crosstalk scores, p-values and connecting nodes for every pair of condition categories and conditions.
+def crosstalk_metapaths(kg: KnowledgeGraph, max_length: int = DEFAULT_MAX_LENGTH, species=None,
+                        min_knowledge_level: str | None = None) -> list[Metapath]:
+    """The condition-to-condition metapaths of :func:`~.connectivity.connectivity` (same set, same
+    exclusions) up to ``max_length`` that pass through an EV population (crosstalk is EV-mediated:
+    a route through the disease ontology or a shared gene alone is not EV traffic) and along
+    which one condition reaches another by walks."""
+    hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level)
+    mps = [m for m in metapaths_between("Condition", "Condition", max_length, schema=kg.schema,
+                                        exclude=VOCABULARY_CLASSES) if "EVPopulation" in m.classes]
+    cond = np.flatnonzero(kg.node_class.astype(str) == "Condition")
+    is_cond = np.zeros(kg.num_nodes, dtype=bool)
+    is_cond[cond] = True
+    memo: dict[tuple, np.ndarray] = {}
+    out = []
+    for mp in mps:
+        reach = cond
+        key: tuple = ()
+        for i in range(len(mp)):
+            key = (*key, (mp.relations[i], mp.sets[i + 1], mp.reverse[i]))
+            if key not in memo:
+                B = hm.metaedge(mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i])[0]
+                memo[key] = np.unique(B[reach].indices) if len(reach) else reach
+            reach = memo[key]
+            if len(reach) == 0:
+                break
+        if len(reach) and is_cond[reach].any():
+            out.append(mp)
+    return out
 
-    ``permutations`` degree-preserving permutations drawn from ``seed`` (0 = no test). ``top``
-    connecting cargo, pathways and EV populations are listed per category pair. Condition
-    pairs: the ``pair_tests`` highest-scoring pairs (ties by ids) are listed, each with a
-    permutation p-value (``info["condition_pairs_nonzero"]`` counts all non-zero pairs), so
-    that a permutation never has to form the full condition x condition matrix (category scores are summed from the two
-    halves of each metapath's matrix chain, see :class:`~.hetmat.Halves`).
+
+def _stacked_inputs(cond: np.ndarray, It: sp.csr_matrix, pi: np.ndarray, pj: np.ndarray, n: int, P: int):
+    base = np.arange(P, dtype=np.int64)
+    cond_st = (base[:, None] * n + cond[None, :]).ravel()
+    It_st = sp.kron(sp.identity(P, format="csr"), It, format="csr")
+    pi_st = (base[:, None] * len(cond) + pi[None, :]).ravel()
+    pj_st = (base[:, None] * len(cond) + pj[None, :]).ravel()
+    return cond_st, It_st, pi_st, pj_st
+
+
+def crosstalk(kg: KnowledgeGraph, metapaths: Sequence[Metapath | str] | None = None, *,
+              permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0, damping: float = DAMPING, top: int = 5,
+              species: str | Sequence[str] | None = None, min_knowledge_level: str | None = None,
+              pair_tests: int = 10_000, max_length: int = DEFAULT_MAX_LENGTH, alpha: float = 0.05,
+              signed_pairs: int = 30, cache_dir: str | Path | None = None,
+              show_progress: bool | None = None) -> CrosstalkResult:
+    """Crosstalk scores, p-values, q-values and connecting nodes for every pair of condition categories
+    and the highest-scoring condition pairs.
+
+    ``metapaths``: default every condition-to-condition metapath up to ``max_length`` with
+    walks between conditions (:func:`crosstalk_metapaths`, the set connectivity uses).
+    ``permutations`` degree-preserving permuted graphs drawn from ``seed`` (the same cached ones
+    as :func:`~.connectivity.connectivity`; 0 = no test). p-values: empirical where the tail
+    holds :data:`~.connectivity.MIN_TAIL` null values, else gamma-hurdle
+    (:func:`~.connectivity.gamma_hurdle_p`); ``q_value``: Benjamini-Hochberg over all category
+    pairs, and separately over all listed condition pairs. For the ``signed_pairs`` best
+    condition pairs the routes are enumerated (:func:`~.paths.paths`) and counted by sign:
+    ``routes_increases`` (harmful: the source condition's EVs raise the target), ``routes_decreases``
+    (protective) and ``routes_unknown``. A pair with routes but ``q >= alpha`` gets the note
+    :data:`~.connectivity.NOT_MORE_THAN_EXPECTED`.
     """
-    mps = [as_metapath(m) for m in metapaths]
+    mps = ([as_metapath(m) for m in metapaths] if metapaths else
+           crosstalk_metapaths(kg, max_length, species=species, min_knowledge_level=min_knowledge_level))
     hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level)
     cls = kg.node_class.astype(str)
     cond = np.flatnonzero(cls == "Condition")
@@ -206,49 +223,92 @@ def crosstalk(kg: KnowledgeGraph, metapaths: Sequence[Metapath | str] = CROSSTAL
     cats = cats_all[cond]
     categories = sorted(set(cats) - {""})
     ncat = len(categories)
-    I = sp.csr_matrix((np.ones(len(cond)), (np.arange(len(cond)), [categories.index(c) for c in cats])),
-                      shape=(len(cond), ncat)) if len(cond) else sp.csr_matrix((0, ncat))
+    cat_index = {c: i for i, c in enumerate(categories)}
+    keep_c = np.array([c in cat_index for c in cats], dtype=bool)
+    I = sp.csr_matrix((np.ones(int(keep_c.sum())), (np.flatnonzero(keep_c), [cat_index[c] for c in cats[keep_c]])),
+                      shape=(len(cond), ncat))
     sizes = np.asarray(I.sum(axis=0)).ravel()
     npairs = np.outer(sizes, sizes) - np.diag(sizes)
 
-    S = _cond_scores(hm, mps, cond, damping)
+    if mps:
+        S = _cond_scores(hm, mps, cond, damping)
+    else:
+        S = sp.csr_matrix((len(cond), len(cond)))
     Sc = S.tocoo()
     r, c, sval = Sc.row, Sc.col, Sc.data
     ids = kg.nodes["id"].to_numpy(dtype=object)
-    # condition pairs tested by permutation: the ``pair_tests`` highest-scoring ones
     order = np.lexsort((ids[cond[c]], ids[cond[r]], -sval))
     tested = order[:pair_tests]
     It = I.T.tocsr()
-    tot, _ = _fast_scores(hm, mps, cond, It, damping, r[tested], c[tested])
+    if mps:
+        tot, _ = _fast_scores(hm, mps, cond, It, damping, r[tested], c[tested])
+    else:
+        tot = np.zeros((ncat, ncat))
     obs = np.divide(tot, npairs, out=np.zeros_like(tot), where=npairs > 0)
-    ge_cat = np.zeros_like(obs)
-    ge_cond = np.zeros(len(tested))
-    perm_sum = np.zeros_like(obs)
-    perm_sq = np.zeros_like(obs)
-    rels = sorted({rel for mp in mps for rel in mp.relations})
-    rng = np.random.default_rng(seed)
-    mask = None if len(hm.edge_ids) == kg.num_edges else np.isin(np.arange(kg.num_edges), hm.edge_ids)
-    for _ in progress(range(permutations), total=permutations, desc="crosstalk permutations",
-                      enabled=show_progress):
-        dst = permute_edges(hm, rels, rng)
-        hp = HetMat(kg, mask, dst=dst)
-        tp, vp = _fast_scores(hp, mps, cond, It, damping, r[tested], c[tested])
-        sc = np.divide(tp, npairs, out=np.zeros_like(tp), where=npairs > 0)
-        ge_cat += sc >= obs - 1e-12
-        perm_sum += sc
-        perm_sq += sc * sc
-        ge_cond += vp >= sval[tested] - 1e-12
-    P = max(permutations, 1)
-    pcat = (1 + ge_cat) / (1 + permutations) if permutations else np.full_like(obs, np.nan)
-    mean = perm_sum / P
-    std = np.sqrt(np.maximum(perm_sq / P - mean**2, 0.0))
+    null_cat = np.zeros((0, ncat, ncat))
+    null_pair = np.zeros((0, len(tested)))
+    if permutations and mps and len(cond):
+        mask = None if len(hm.edge_ids) == kg.num_edges else np.isin(np.arange(kg.num_edges), hm.edge_ids)
+        perms = draw_permutations(kg, permutations, seed=seed, cache_dir=cache_dir, show_progress=show_progress)
+        chunk = max(1, min(len(perms), STACK_EDGES // max(kg.num_edges, 1)))
+        cats_null, pairs_null = [], []
+        for i in progress(range(0, len(perms), chunk), total=-(-len(perms) // chunk),
+                          desc="crosstalk null", enabled=show_progress):
+            P = min(chunk, len(perms) - i)
+            hp = stacked_hetmat(kg, np.asarray(perms.dst[i:i + P]), mask)
+            cond_st, It_st, pi_st, pj_st = _stacked_inputs(cond, It, r[tested], c[tested], kg.num_nodes, P)
+            tp, vp = _fast_scores(hp, mps, cond_st, It_st, damping, pi_st, pj_st)
+            for p in range(P):
+                blk = tp[p * ncat:(p + 1) * ncat, p * ncat:(p + 1) * ncat]
+                cats_null.append(np.divide(blk, npairs, out=np.zeros_like(blk), where=npairs > 0))
+            pairs_null.append(vp.reshape(P, len(tested)))
+        null_cat = np.stack(cats_null)
+        null_pair = np.concatenate(pairs_null)
+    tested_perm = len(null_cat) > 0
+    pcat = np.ones_like(obs)
+    pmethod = np.full(obs.shape, "no paths", dtype=object)
+    if tested_perm:
+        for i in range(ncat):
+            for j in range(ncat):
+                pcat[i, j], pmethod[i, j] = gamma_hurdle_p(obs[i, j], null_cat[:, i, j])
+    mean = null_cat.mean(axis=0) if tested_perm else np.full_like(obs, np.nan)
+    std = null_cat.std(axis=0) if tested_perm else np.full_like(obs, np.nan)
+    qcat = benjamini_hochberg(pcat.ravel()).reshape(pcat.shape) if tested_perm else np.full_like(obs, np.nan)
     labels = kg.nodes["label"].to_numpy(dtype=object)
 
-    # connecting nodes per category pair
-    groups = {"EV": np.isin(cls, ["EVPopulation"]), "cargo": np.zeros(kg.num_nodes, dtype=bool),
-              "pathway": cls == "Pathway"}
+    groups = {"EV": np.isin(cls, ["EVPopulation"]), "pathway": cls == "Pathway"}
     cargo_classes = [c for c, info in kg.schema.classes.items() if "Cargo" in info.parents]
     groups["cargo"] = np.isin(cls, cargo_classes)
+    # condition pairs: p, q and routes by sign for the best ones
+    if tested_perm:
+        pp = [gamma_hurdle_p(float(v), null_pair[:, x]) for x, v in enumerate(sval[tested])]
+        pcond = np.array([x[0] for x in pp])
+        pcond_method = [x[1] for x in pp]
+        qcond = benjamini_hochberg(pcond)
+    else:
+        pcond = np.full(len(tested), np.nan)
+        pcond_method = ["not tested"] * len(tested)
+        qcond = np.full(len(tested), np.nan)
+    rr, cc = r[tested], c[tested]
+    conditions = pd.DataFrame({
+        "condition_a": ids[cond[rr]], "label_a": labels[cond[rr]], "category_a": cats[rr],
+        "condition_b": ids[cond[cc]], "label_b": labels[cond[cc]], "category_b": cats[cc],
+        "score": sval[tested], "p_value": pcond, "p_method": pcond_method, "q_value": qcond,
+    })
+    for col in ("routes_increases", "routes_decreases", "routes_unknown"):
+        conditions[col] = pd.array([pd.NA] * len(conditions), dtype="Int64")
+    from .paths import paths as find_paths
+
+    by_cat: dict[tuple[str, str], list[int]] = {}
+    for x in range(min(signed_pairs, len(conditions))):
+        found = find_paths(kg, conditions.at[x, "condition_a"], conditions.at[x, "condition_b"], mps, k=50,
+                           closure=False, species=species, min_knowledge_level=min_knowledge_level)
+        counts = found["sign"].value_counts() if len(found) else pd.Series(dtype=int)
+        for sgn in ("increases", "decreases", "unknown"):
+            conditions.at[x, f"routes_{sgn}"] = int(counts.get(sgn, 0))
+        by_cat.setdefault((conditions.at[x, "category_a"], conditions.at[x, "category_b"]), []).append(x)
+    conditions["note"] = [NOT_MORE_THAN_EXPECTED if tested_perm and s_ > 0 and q_ >= alpha else ""
+                          for s_, q_ in zip(conditions["score"], conditions["q_value"], strict=True)]
     rows = []
     for i, A in enumerate(categories):
         for j, B in enumerate(categories):
@@ -261,11 +321,16 @@ def crosstalk(kg: KnowledgeGraph, metapaths: Sequence[Metapath | str] = CROSSTAL
                 for mp in mps:
                     for _pos, vec in _attribution(hm, mp, a, b, damping).items():
                         contrib += vec
+            listed = conditions.iloc[by_cat.get((A, B), [])]
             rec = {"category_a": A, "category_b": B, "score": obs[i, j], "n_condition_pairs": int(npairs[i, j]),
-                   "perm_mean": mean[i, j] if permutations else np.nan,
-                   "perm_std": std[i, j] if permutations else np.nan,
-                   "z": (obs[i, j] - mean[i, j]) / std[i, j] if permutations and std[i, j] > 0 else np.nan,
-                   "p_value": pcat[i, j]}
+                   "perm_mean": mean[i, j], "perm_std": std[i, j],
+                   "z": (obs[i, j] - mean[i, j]) / std[i, j] if tested_perm and std[i, j] > 0 else np.nan,
+                   "p_value": pcat[i, j] if tested_perm else np.nan, "p_method": pmethod[i, j],
+                   "q_value": qcat[i, j],
+                   "routes_increases": int(listed["routes_increases"].fillna(0).sum()),
+                   "routes_decreases": int(listed["routes_decreases"].fillna(0).sum()),
+                   "note": (NOT_MORE_THAN_EXPECTED if tested_perm and obs[i, j] > 0 and qcat[i, j] >= alpha
+                            else "")}
             for name, gm in groups.items():
                 cand = np.flatnonzero(gm & (contrib > 1e-15))
                 best = cand[np.lexsort((ids[cand], -contrib[cand]))][:top]
@@ -273,16 +338,8 @@ def crosstalk(kg: KnowledgeGraph, metapaths: Sequence[Metapath | str] = CROSSTAL
             rows.append(rec)
     table = pd.DataFrame(rows)
     matrix = pd.DataFrame(obs, index=categories, columns=categories)
-    pvalues = pd.DataFrame(pcat, index=categories, columns=categories)
-    cg = cond
-    pcond = (1 + ge_cond) / (1 + permutations) if permutations else np.full(len(tested), np.nan)
-    r, c = r[tested], c[tested]  # already in (score desc, condition_a, condition_b) order
-    conditions = pd.DataFrame({
-        "condition_a": ids[cg[r]], "label_a": labels[cg[r]], "category_a": cats[r],
-        "condition_b": ids[cg[c]], "label_b": labels[cg[c]], "category_b": cats[c],
-        "score": sval[tested],
-        "p_value": pcond,
-    })
-    info = {"metapaths": [m.abbrev for m in mps], "permutations": permutations, "seed": seed, "damping": damping,
-            "condition_pairs_nonzero": len(sval), "condition_pairs_listed": len(tested)}
+    pvalues = pd.DataFrame(pcat if tested_perm else np.full_like(obs, np.nan), index=categories, columns=categories)
+    info = {"metapaths": [m.abbrev for m in mps], "permutations": permutations if tested_perm else 0, "seed": seed,
+            "damping": damping, "max_length": max_length, "condition_pairs_nonzero": len(sval),
+            "condition_pairs_listed": len(tested), "alpha": alpha}
     return CrosstalkResult(matrix, pvalues, table, conditions, info)

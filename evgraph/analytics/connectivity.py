@@ -1,0 +1,276 @@
+"""Connectivity search (after Hetionet's): which metapaths join two nodes more than their degrees predict.
+
+For a source and a target, every metapath between their classes up to ``max_length`` hops
+(vocabulary classes left out, :mod:`.grouping`) is scored on the observed graph: ``path_count``
+and ``dwpc`` (damping 0.4, :mod:`.hetmat`). Metapaths with no path get ``p = 1`` without further
+work (reachability along the metapath is checked first).
+
+**The null.** For each metapath with paths, the DWPC of the source-target pair is compared with
+the DWPCs of *degree-matched* pairs in degree-preserving permuted graphs (:mod:`.permutation`,
+``permutations`` graphs, seeded, cached beside the built graph): sources with the same degree on
+the metapath's first metaedge as the source, targets with the same degree on its last metaedge
+(the ``group_size`` nodes of each end whose degree is closest to the query node's, exact matches
+first, ties drawn with the seed, the query nodes always included). This
+asks: *do these two nodes share more paths of this type than nodes of the same degrees do in a
+graph wired at random?*
+
+**p-value.** Empirical, ``(1 + #{null >= observed}) / (1 + N)``, when at least
+:data:`MIN_TAIL` null values reach the observed DWPC; otherwise (a thin tail, where the
+empirical p would only say "< 1/N") a gamma-hurdle fit as in hetmatpy: ``p = P(null > 0) *
+GammaSF(observed)`` with the gamma's shape and scale from the mean and variance of the non-zero
+null values (method of moments). Fewer than :data:`MIN_NONZERO` non-zero null values: the
+empirical p is kept (conservative). ``p_method`` says which.
+
+**Multiple testing.** ``adjusted_p`` is Bonferroni within each length (p times the number of
+metapaths of that length between the two classes, capped at 1, as Hetionet does);
+``q_value`` is Benjamini-Hochberg over every metapath tested for the pair (those without paths
+count, with p = 1). A metapath is ``significant`` when ``q_value < alpha``.
+
+**Path score.** For each listed path, ``path_score = (pdp / dwpc) * -log10(adjusted_p)`` (the
+path's share of its metapath's DWPC times the metapath's surprise), with the path's ``sign``,
+``coherence``, ``statements``, ``evidence`` and references (:func:`~.paths.paths`).
+
+>>> import evgraph
+>>> kg = evgraph.load()
+>>> res = connectivity(kg, "obesity disorder", "atherosclerosis", permutations=20, max_length=2)
+>>> {"metapath", "dwpc", "path_count", "p_value", "adjusted_p", "q_value"} <= set(res.columns)
+True
+>>> bool(((res["q_value"] >= 0) & (res["q_value"] <= 1)).all())
+True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy import stats
+
+from ..errors import EvgraphError
+from ..model import KnowledgeGraph
+from ._common import edge_filter
+from .grouping import VOCABULARY_CLASSES
+from .hetmat import HetMat, hetmat
+from .metagraph import DAMPING, Metapath, as_metapath, metapaths_between
+from .permutation import DEFAULT_PERMUTATIONS, stacked_hetmat
+from .permutation import permutations as draw_permutations
+
+#: Null values at or above the observed DWPC needed to trust the empirical p.
+MIN_TAIL = 10
+#: Non-zero null values needed to fit the gamma of the hurdle.
+MIN_NONZERO = 5
+#: Edges per stacked hetmat of permuted graphs (bounds memory: ~100 bytes per edge).
+STACK_EDGES = 8_000_000
+#: The sentence said whenever routes exist but none is significant.
+NOT_MORE_THAN_EXPECTED = "routes exist but are not more than expected from node degrees"
+
+COLUMNS = ["metapath", "length", "path_count", "dwpc", "null_mean", "null_nonzero", "null_size", "p_value",
+           "p_method", "adjusted_p", "q_value", "significant", "path_score", "top_paths"]
+
+
+def gamma_hurdle_p(observed: float, null: np.ndarray) -> tuple[float, str]:
+    """p-value of ``observed`` against ``null`` values (see the module docstring): ``(p, method)``.
+
+    >>> null = np.r_[np.zeros(900), np.random.default_rng(0).gamma(2.0, 1.0, 100)]
+    >>> p, how = gamma_hurdle_p(12.0, null)
+    >>> how, bool(0 < p < 1 / 1001)
+    ('gamma-hurdle', True)
+    >>> gamma_hurdle_p(0.0, null)
+    (1.0, 'no paths')
+    """
+    if observed <= 0:
+        return 1.0, "no paths"
+    null = np.asarray(null, dtype=np.float64)
+    n = len(null)
+    ge = int((null >= observed * (1 - 1e-12)).sum())
+    empirical = (1.0 + ge) / (1.0 + n)
+    if ge >= MIN_TAIL:
+        return empirical, "empirical"
+    nz = null[null > 0]
+    if len(nz) < MIN_NONZERO or float(nz.var()) <= 0:
+        return empirical, "empirical (too few non-zero null values for a fit)"
+    mean, var = float(nz.mean()), float(nz.var(ddof=1))
+    shape, scale = mean * mean / var, var / mean
+    p = (len(nz) / n) * float(stats.gamma.sf(observed, shape, scale=scale))
+    return max(p, np.finfo(float).tiny), "gamma-hurdle"
+
+
+def benjamini_hochberg(p: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values (``scipy.stats.false_discovery_control``, method ``bh``)."""
+    p = np.asarray(p, dtype=np.float64)
+    if len(p) == 0:
+        return p
+    return np.asarray(stats.false_discovery_control(np.clip(p, 0.0, 1.0), method="bh"))
+
+
+def bonferroni_by_length(p: np.ndarray, lengths: np.ndarray, tests_per_length: dict[int, int]) -> np.ndarray:
+    """``min(1, p * m_L)``, ``m_L`` the number of metapaths of the same length tested."""
+    m = np.array([tests_per_length[int(k)] for k in lengths], dtype=np.float64)
+    return np.minimum(1.0, np.asarray(p, dtype=np.float64) * m)
+
+
+def reachable(hm: HetMat, mps: Sequence[Metapath], s: int, t: int) -> list[Metapath]:
+    """The metapaths along which ``t`` can be reached from ``s`` by walks (a superset of those with paths)."""
+    memo: dict[tuple, np.ndarray] = {}
+    out = []
+    for mp in mps:
+        reach = np.array([s], dtype=np.int64)
+        key: tuple = ()
+        for i in range(len(mp)):
+            key = (*key, (mp.relations[i], mp.sets[i + 1], mp.reverse[i]))
+            if key not in memo:
+                B = hm.metaedge(mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i])[0]
+                memo[key] = np.unique(B[reach].indices) if len(reach) else reach
+            reach = memo[key]
+            if len(reach) == 0:
+                break
+        if len(reach) and np.isin(t, reach):
+            out.append(mp)
+    return out
+
+
+def degree_group(hm: HetMat, mp: Metapath, node: int, end: str, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``node`` and the ``size - 1`` nodes of its position whose degree on the end metaedge is closest
+    to its own (exact matches first, ties drawn with ``rng``)."""
+    if end == "source":
+        B = hm.metaedge(mp.relations[0], mp.sets[0], mp.sets[1], mp.reverse[0])[0]
+        deg = np.asarray(B.sum(axis=1)).ravel()
+        pool = np.flatnonzero(hm.class_mask(mp.sets[0]))
+    else:
+        k = len(mp) - 1
+        B = hm.metaedge(mp.relations[k], mp.sets[k], mp.sets[k + 1], mp.reverse[k])[0]
+        deg = np.asarray(B.sum(axis=0)).ravel()
+        pool = np.flatnonzero(hm.class_mask(mp.sets[-1]))
+    pool = pool[(pool != node) & (deg[pool] > 0)]
+    gap = np.abs(np.log1p(deg[pool]) - np.log1p(deg[node]))
+    order = np.lexsort((rng.random(len(pool)), gap))[:max(size - 1, 0)]
+    return np.concatenate([[node], np.sort(pool[order])]).astype(np.int64)
+
+
+def _null_values(stacks: Sequence[tuple[HetMat, int]], n: int, mp: Metapath, rows: np.ndarray, cols: np.ndarray,
+                 damping: float) -> np.ndarray:
+    """DWPC of every (row, col) pair, row != col, in every permuted graph (stacked copies)."""
+    off = rows[:, None] != cols[None, :]
+    vals = []
+    for hp, P in stacks:
+        base = np.arange(P, dtype=np.int64) * n
+        R = (base[:, None] + rows[None, :]).ravel()
+        C = (base[:, None] + cols[None, :]).ravel()
+        D = hp.dwpc(mp, damping, rows=R, cols=C)
+        D = D.toarray() if sp.issparse(D) else np.asarray(D)
+        for p in range(P):
+            vals.append(D[p * len(rows):(p + 1) * len(rows), p * len(cols):(p + 1) * len(cols)][off])
+    return np.concatenate(vals) if vals else np.zeros(0)
+
+
+def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: int = 4,
+                 metapaths: Sequence[Metapath | str] | None = None, permutations: int = DEFAULT_PERMUTATIONS,
+                 seed: int = 0, cache_dir: str | Path | None = None, group_size: int = 10, top_paths: int = 3,
+                 alpha: float = 0.05, species: str | Sequence[str] | None = None,
+                 min_knowledge_level: str | None = None, damping: float = DAMPING, all_metapaths: bool = False,
+                 show_progress: bool | None = None) -> pd.DataFrame:
+    """Every metapath from ``source`` to ``target`` with its DWPC, path count, p, adjusted p and q.
+
+    One row per metapath that has at least one path (``all_metapaths=True``: every metapath
+    tested), sorted by ``adjusted_p`` then ``dwpc``; columns :data:`COLUMNS`. ``top_paths``
+    (records with ``path``, ``sign``, ``coherence``, ``statements``, ``evidence``,
+    ``references``, ``path_score``) is filled for significant metapaths (``q_value < alpha``).
+    ``df.attrs``: ``source``, ``target``, ``tests`` (metapaths tested), ``tests_per_length``,
+    ``permutations``, ``seed``, ``summary`` (one sentence, e.g. :data:`NOT_MORE_THAN_EXPECTED`).
+    See the module docstring for the null and the corrections.
+    """
+    if max_length < 1:
+        raise EvgraphError(f"max_length must be at least 1, not {max_length}")
+    s_id, t_id = kg.resolve(source), kg.resolve(target)
+    s, t = kg.index_of(s_id), kg.index_of(t_id)
+    if s == t:
+        raise EvgraphError(f"source and target are the same node ({s_id})")
+    s_cls, t_cls = str(kg.node_class[s]), str(kg.node_class[t])
+    if metapaths:
+        mps = [as_metapath(m) for m in metapaths]
+        for m in mps:
+            if s_cls not in m.sets[0] or t_cls not in m.sets[-1]:
+                raise EvgraphError(f"metapath {m.abbrev} runs from {m.classes[0]} to {m.classes[-1]}, "
+                                   f"but {s_id} is a {s_cls} and {t_id} is a {t_cls}")
+    else:
+        mps = metapaths_between(s_cls, t_cls, max_length, schema=kg.schema, exclude=VOCABULARY_CLASSES)
+    if not mps:
+        raise EvgraphError(f"no metapath joins a {s_cls} to a {t_cls} in at most {max_length} hops")
+    tests_per_length = dict(sorted(Counter(len(m) for m in mps).items()))
+    mask = None
+    if species or min_knowledge_level:
+        mask = edge_filter(kg, species=species, min_knowledge_level=min_knowledge_level)
+    hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level)
+    cand = reachable(hm, mps, s, t)
+    rows = []
+    for mp in cand:
+        nodes, pdp, _ = hm.paths_between(mp, s, t, damping)
+        if len(nodes):
+            rows.append({"mp": mp, "path_count": len(nodes), "dwpc": float(pdp.sum())})
+    if rows:
+        perms = draw_permutations(kg, permutations, seed=seed, cache_dir=cache_dir, show_progress=show_progress)
+        chunk = max(1, min(len(perms), STACK_EDGES // max(kg.num_edges, 1)))
+        stacks = [(stacked_hetmat(kg, np.asarray(perms.dst[i:i + chunk]), mask), min(chunk, len(perms) - i))
+                  for i in range(0, len(perms), chunk)]
+        for r in rows:
+            mp = r["mp"]
+            rng = np.random.default_rng([seed, len(mp), s, t])
+            gs = degree_group(hm, mp, s, "source", group_size, rng)
+            gt = degree_group(hm, mp, t, "target", group_size, rng)
+            null = _null_values(stacks, kg.num_nodes, mp, gs, gt, damping)
+            r["null_mean"] = float(null.mean()) if len(null) else 0.0
+            r["null_nonzero"] = float((null > 0).mean()) if len(null) else 0.0
+            r["null_size"] = len(null)
+            r["p_value"], r["p_method"] = gamma_hurdle_p(r["dwpc"], null)
+    # every metapath tested enters the corrections (no path: p = 1)
+    found = {r["mp"]: r for r in rows}
+    allp = np.array([found[m]["p_value"] if m in found else 1.0 for m in mps])
+    q = benjamini_hochberg(allp)
+    adj = bonferroni_by_length(allp, np.array([len(m) for m in mps]), tests_per_length)
+    out = []
+    for i, m in enumerate(mps):
+        r = found.get(m)
+        if r is None and not all_metapaths:
+            continue
+        rec = {"metapath": m.abbrev, "length": len(m), "path_count": 0, "dwpc": 0.0, "null_mean": 0.0,
+               "null_nonzero": 0.0, "null_size": 0, "p_value": 1.0, "p_method": "no paths"}
+        if r is not None:
+            rec.update({k: v for k, v in r.items() if k != "mp"})
+        rec.update({"adjusted_p": float(adj[i]), "q_value": float(q[i]), "significant": bool(q[i] < alpha),
+                    "path_score": 0.0, "top_paths": []})
+        out.append(rec)
+    df = pd.DataFrame(out, columns=COLUMNS)
+    if len(df):
+        df = df.sort_values(["adjusted_p", "dwpc", "metapath"], ascending=[True, False, True],
+                            kind="stable").reset_index(drop=True)
+        from .paths import paths as find_paths
+
+        surprise = -np.log10(np.clip(df["adjusted_p"].to_numpy(dtype=float), 1e-300, 1.0))
+        for i in np.flatnonzero(df["significant"].to_numpy()):
+            found_paths = find_paths(kg, s_id, t_id, [df.at[i, "metapath"]], k=top_paths, rank_by="pdp",
+                                     closure=False, species=species, min_knowledge_level=min_knowledge_level)
+            recs = []
+            for p in found_paths.to_dict("records"):
+                score = float(p["pdp"] / df.at[i, "dwpc"] * surprise[i]) if df.at[i, "dwpc"] > 0 else 0.0
+                recs.append({"path": p["path"], "sign": p["sign"], "coherence": p["coherence"],
+                             "hypothesis": p["hypothesis"], "statements": p["statements"],
+                             "evidence": p["evidence"], "pdp": p["pdp"], "path_score": score,
+                             "references": p["references"]})
+            df.at[i, "top_paths"] = recs
+            df.at[i, "path_score"] = max((x["path_score"] for x in recs), default=0.0)
+    n_sig = int(df["significant"].sum()) if len(df) else 0
+    n_with = int((df["path_count"] > 0).sum()) if len(df) else 0
+    if n_with == 0:
+        summary = f"no path joins {s_id} to {t_id} along any of the {len(mps)} metapaths tested"
+    elif n_sig == 0:
+        summary = (f"{n_with} metapath(s) have paths from {s_id} to {t_id}, but none has q < {alpha}: "
+                   f"{NOT_MORE_THAN_EXPECTED}")
+    else:
+        summary = f"{n_sig} of {n_with} metapath(s) with paths have q < {alpha} ({len(mps)} tested)"
+    df.attrs.update({"source": s_id, "target": t_id, "tests": len(mps), "tests_per_length": tests_per_length,
+                     "permutations": permutations, "seed": seed, "alpha": alpha, "summary": summary})
+    return df
