@@ -182,3 +182,30 @@ def test_view_is_escaped_static_and_labelled(predictions):
     assert "<img src=x" not in page and "&lt;img src=x" in page
     assert "<script" not in page and "default-src 'none'" in page
     assert page.count("hypothesis</span>") == len(df)
+
+
+def test_cli_predict_json_evaluate_and_errors(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "evgraph.cli", *args], cwd=tmp_path, capture_output=True,
+                              text=True)
+
+    assert cli("build").returncode == 0
+    proc = cli("predict", "--source-class", "CellType,Organ", "--target-class", "Condition", "--top", "3",
+               "--format", "json", "--view", "p.html")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert rows and all(set(FIELDS) <= set(r) for r in rows)
+    assert {r["source_class"] for r in rows} == {"CellType", "Organ"}
+    assert "hypothesis" in proc.stderr and (tmp_path / "p.html").is_file()
+    proc = cli("predict", "--source-class", "CellType", "--evaluate", "--folds", "3", "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].startswith("source_class,target_class,evaluation,model,auroc,auprc")
+    proc = cli("predict", "--source-class", "Pathway")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "evgraph: error: no observed-link definition for Pathway -> Condition (known: CellType -> Condition, "
+        "Organ -> Condition, Gene -> Condition, MicroRNA -> Condition, Organ -> Organ, CellType -> CellType)"]

@@ -8,6 +8,7 @@
 * :mod:`~evgraph.cli.sparql`: ``sparql``;
 * :mod:`~evgraph.cli.analytics`: ``hubs``, ``paths``, ``crosstalk``, ``propagate``, ``robustness``;
 * :mod:`~evgraph.cli.predict`: ``predict`` (hypothesis engine);
+* :mod:`~evgraph.cli.overlay`: ``overlay``, ``origin`` (a user's own EV cargo);
 * :mod:`~evgraph.cli.viz`: ``viz``, ``atlas``;
 * :mod:`~evgraph.cli.data`: ``fetch``, ``sources``;
 * :mod:`~evgraph.cli.serve`: ``serve`` (the web app and JSON API).
@@ -21,6 +22,7 @@ from . import (  # noqa: F401  (each registers its commands)
     data,
     export,
     network,
+    overlay,
     predict,
     query,
     serve,
