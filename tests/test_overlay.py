@@ -66,7 +66,7 @@ def test_activity_is_background_corrected_aupr(mti_graph):
     recv = _targets(kg, mirna)[:10]
     df = overlay(kg, [mirna], recv)
     code = kg.index_of(mirna)
-    R = regulatory_potential(net, net.position(np.array([code])))
+    R = regulatory_potential(net, net.position(np.array([code])))  # default restart and hub correction
     genes = np.flatnonzero(kg.node_class.astype(str)[net.nodes] == "Gene")
     labels = np.isin(genes, net.position(np.array([kg.index_of(g) for g in recv])))
     expected = average_precision_score(labels, R[0, genes]) - labels.mean()

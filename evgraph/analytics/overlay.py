@@ -9,6 +9,9 @@ cargo to the curated literature and its evidence tier.
   NicheNet/OmniPath gene regulation when those sources are built) and ``interacts_with`` edge
   (both ways; protein interactions, ligand-receptor pairs, signalling) between genes and
   miRNAs. Parallel edges count once.
+* **Hub correction**: a step into node ``v`` is weighted ``deg(v) ** -hub`` (``hub`` = 0.5),
+  as NicheNet corrects its networks for hubs, so that a ubiquitous interactor (UBC, a
+  ubiquitin hub detected in almost every proteome) does not collect every walk.
 * **Regulatory potential**: personalised PageRank (random walk with restart, restart
   probability ``restart`` = 0.5) from each cargo over the row-normalised prior network,
   computed for all cargo at once with sparse matrix products; the cargo's own entry is
@@ -52,6 +55,8 @@ PRIOR_RELATIONS: dict[str, bool] = {"regulates": False, "interacts_with": True}
 PRIOR_CLASSES: tuple[str, ...] = ("Gene", "MicroRNA")
 #: Restart probability of the personalised PageRank (NicheNet uses a damping of 0.5).
 RESTART = 0.5
+#: Hub correction exponent: a step into node v weighs deg(v) ** -HUB before row normalisation.
+HUB = 0.5
 _SIGN = {"upregulated": 1, "increased": 1, "downregulated": -1, "decreased": -1}
 
 
@@ -77,9 +82,9 @@ class PriorNetwork:
         return out
 
 
-def prior_network(kg: KnowledgeGraph) -> PriorNetwork:
+def prior_network(kg: KnowledgeGraph, hub: float = HUB) -> PriorNetwork:
     """The prior network of ``kg`` (see the module docstring), cached on the graph."""
-    key = ("overlay", "prior_network")
+    key = ("overlay", "prior_network", hub)
     if key in kg._cache:
         return kg._cache[key]
     cls = kg.node_class.astype(str)
@@ -106,7 +111,8 @@ def prior_network(kg: KnowledgeGraph) -> PriorNetwork:
     first = np.ones(len(key_uv), dtype=bool)
     first[1:] = key_uv[1:] != key_uv[:-1]
     px, py, e = px[first], py[first], e[first]
-    A = sp.csr_matrix((np.ones(len(px)), (px, py)), shape=(len(nodes), len(nodes)))
+    node_deg = np.bincount(np.concatenate([px, py]), minlength=len(nodes)).astype(float)
+    A = sp.csr_matrix((node_deg[py] ** -hub, (px, py)), shape=(len(nodes), len(nodes)))
     deg = np.asarray(A.sum(axis=1)).ravel()
     with np.errstate(divide="ignore"):
         inv = np.where(deg > 0, 1.0 / deg, 0.0)
@@ -149,8 +155,8 @@ def _auprc_auroc(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
 
 
 def overlay(kg: KnowledgeGraph, cargo: Sequence[str] | pd.DataFrame, receiver: Sequence[str] | pd.DataFrame | str,
-            *, background: Sequence[str] | None = None, restart: float = RESTART, n_targets: int = 10,
-            top: int | None = None) -> pd.DataFrame:
+            *, background: Sequence[str] | None = None, restart: float = RESTART, hub: float = HUB,
+            n_targets: int = 10, top: int | None = None) -> pd.DataFrame:
     """Rank ``cargo`` (graph node ids) by their regulatory activity on ``receiver`` genes.
 
     ``cargo``: node ids, or a frame with an ``id`` column (other columns, e.g. ``log2fc``, are
@@ -164,7 +170,7 @@ def overlay(kg: KnowledgeGraph, cargo: Sequence[str] | pd.DataFrame, receiver: S
     table = cargo.copy() if isinstance(cargo, pd.DataFrame) else pd.DataFrame({"id": list(cargo)})
     if "id" not in table.columns:
         raise EvgraphError("cargo table needs an 'id' column of graph node ids")
-    net = prior_network(kg)
+    net = prior_network(kg, hub)
     if net.n == 0:
         raise EvgraphError("the graph has no prior network (build it with mirtarbase, ppi, ligand_receptor, "
                            "nichenet or omnipath)")
@@ -213,7 +219,8 @@ def overlay(kg: KnowledgeGraph, cargo: Sequence[str] | pd.DataFrame, receiver: S
     if top:
         out = out.head(top)
     out.attrs.update({"receiver_size": len(recv), "background_size": len(bg),
-                      "not_in_network": table.loc[~in_net, "id"].tolist(), "restart": restart})
+                      "not_in_network": table.loc[~in_net, "id"].tolist(), "restart": restart,
+                      "hub": hub})
     return out
 
 

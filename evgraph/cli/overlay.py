@@ -37,7 +37,23 @@ def _flat(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _readable(df: pd.DataFrame) -> pd.DataFrame:
+    """Mechanism and literature as short text for table/csv output."""
+    df = df.copy()
+    if "mechanism" in df.columns:
+        df["mechanism"] = df["mechanism"].map(lambda hops: " ".join(
+            [hops[0]["from_label"]] + [f"-{h['relationship']}-> {h['to_label']} [{h['source_database']}]"
+                                       for h in hops]) if hops else "")
+    if "literature" in df.columns:
+        df["literature"] = df["literature"].map(lambda lit: ", ".join(s["statement"] for s in lit.get(
+            "statements", [])) + (f"; {lit['public_detections']} public EV detections"
+                                  if lit.get("public_detections") else "") if lit else "")
+    return df
+
+
 def _write(df: pd.DataFrame, fmt: str, out: str | None) -> None:
+    if fmt != "json":
+        df = _readable(df)
     if fmt == "json":
         text = json.dumps(df.to_dict("records"), indent=2, ensure_ascii=False, default=str) + "\n"
         if out:

@@ -71,7 +71,7 @@ vertical-align:top} svg text{font:12px system-ui,sans-serif} code{font-size:.85r
 <td>{% for h in row.mechanism %}{{ h.from_label }} -{{ h.relationship }}
 {%- if h.direction %} ({{ h.direction }}){% endif %}->
 {{ h.to_label }} <small>[{{ h.source_database }}]</small><br>{% endfor %}</td>
-<td>{% for s in row.statements %}{{ s.statement }}{% if s.evidence_tier %} (tier {{ s.evidence_tier }}){% endif %}:
+<td>{% for s in row.statements %}{{ s.statement }}{% if s.evidence_tier %} ({{ s.evidence_tier }}){% endif %}:
 {% for ref in s.refs %}<a href="{{ ref.url }}" rel="noreferrer noopener">{{ ref.id }}</a> {% endfor %}<br>{% endfor %}
 {% if row.public %}{{ row.public }} public EV detections{% endif %}</td></tr>
 {% endfor %}</table>
@@ -90,23 +90,23 @@ def _flow(df: pd.DataFrame, origin: pd.DataFrame | None, receiver: str, k: int =
     top = df.head(k)
     senders = origin.head(6) if origin is not None and len(origin) else pd.DataFrame(columns=["label", "drivers"])
     height = 40 + 26 * max(len(top), len(senders), 1)
-    width = 820
+    width = 980
     nodes, links = [], []
     cy = {str(c): 30 + 26 * i for i, c in enumerate(top["label"])}
     for i, row in enumerate(senders.itertuples()):
         y = 30 + 26 * i
-        nodes.append({"x": 180, "y": y, "tx": 170, "anchor": "end", "label": str(row.label), "colour": "#4d9221"})
+        nodes.append({"x": 300, "y": y, "tx": 290, "anchor": "end", "label": str(row.label), "colour": "#4d9221"})
         for d in row.drivers:
             if str(d) in cy:
-                links.append({"x1": 186, "y1": y, "x2": 404, "y2": cy[str(d)], "colour": "#4d9221", "width": 1.5})
+                links.append({"x1": 306, "y1": y, "x2": 524, "y2": cy[str(d)], "colour": "#4d9221", "width": 1.5})
     ry = height / 2
     for row in top.itertuples():
         y = cy[str(row.label)]
         colour = SIGN_COLOUR.get(str(row.sign), "#777777")
-        nodes.append({"x": 410, "y": y, "tx": 420, "anchor": "start", "label": str(row.label), "colour": colour})
-        links.append({"x1": 416, "y1": y, "x2": 634, "y2": ry, "colour": colour,
+        nodes.append({"x": 530, "y": y, "tx": 540, "anchor": "start", "label": str(row.label), "colour": colour})
+        links.append({"x1": 536, "y1": y, "x2": 754, "y2": ry, "colour": colour,
                       "width": round(1 + 6 * max(float(row.activity), 0.0), 2)})
-    nodes.append({"x": 640, "y": ry, "tx": 652, "anchor": "start", "label": receiver, "colour": "#222"})
+    nodes.append({"x": 760, "y": ry, "tx": 772, "anchor": "start", "label": receiver, "colour": "#222"})
     return {"width": width, "height": height, "nodes": nodes, "links": links}
 
 
