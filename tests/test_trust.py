@@ -267,3 +267,50 @@ def test_crosstalk_on_the_same_footing(kg):
     assert np.isfinite(c["p_value"]).all() and np.isfinite(c["q_value"]).all()
     listed = c.dropna(subset=["routes_increases"])
     assert len(listed) > 0
+
+
+# ---------------------------------------------------------------------- informative hubs
+def test_default_hubs_have_no_vocabulary_and_explain_themselves(kg):
+    import numpy as np
+
+    from evgraph.analytics import hubs
+    from evgraph.analytics.grouping import VOCABULARY_CLASSES, grouping_terms
+
+    df = hubs(kg)
+    top = df.head(20)
+    assert not set(top["class"]) & set(VOCABULARY_CLASSES)
+    assert not set(df["id"]) & set(grouping_terms()["id"])  # grouping terms left out entirely
+    assert "GO:0070062" not in set(df["id"]) and "CL:0001064" not in set(df["id"])
+    for col in ("pagerank_z", "pagerank_pct", "pagerank_excess"):
+        assert np.isfinite(df[col].to_numpy(dtype=float)).all()
+    assert df.attrs["null"]["permutations"] == 20
+    assert list(df["rank"]) == sorted(df["rank"])
+    ranked_by = df["pagerank_excess"].to_numpy()
+    assert (np.diff(ranked_by) <= 1e-15).all()
+    for _, r in top.iterrows():
+        assert isinstance(r["explanation"], str) and r["label"] in r["explanation"]
+        assert isinstance(r["statements"], list) and isinstance(r["condition_families"], list)
+        if r["statements"]:
+            assert r["statements"][0] in r["explanation"]
+    # the null mean tracks degree: a node's expected PageRank comes from its degree
+    assert np.corrcoef(df["degree"], df["pagerank_null_mean"])[0, 1] > 0.8
+    # the option brings vocabulary back
+    full = hubs(kg, ["degree"], exclude_classes=(), exclude_grouping=False, null=0)
+    assert "VesicleType" in set(full["class"]) and "GO:0070062" in set(full["id"])
+
+
+def test_hub_roles_on_the_traffic_graph(kg):
+    from evgraph.analytics.traffic import hub_roles
+
+    roles = hub_roles(kg)
+    assert len(roles) > 5 and set(roles["class"]) <= {"Organ", "CellType"}
+    assert set(roles["role"]) <= {"sender", "receiver", "relay"} and len(set(roles["role"])) >= 2
+    for col in ("sends", "receives", "relay"):
+        assert ((roles[col] >= 0) & (roles[col] <= 1)).all() and roles[col].max() == 1
+    assert "CL:0001064" not in set(roles["id"])  # catch-all grouping term
+    brain = roles[roles["id"] == "UBERON:0000955"].iloc[0]
+    assert brain["role"] == "receiver" and brain["statements"]
+    assert all(isinstance(x, str) and " is mainly a " in x for x in roles["explanation"])
+    r = CliRunner().invoke(main, ["hubs", "--roles", "--format", "json"], obj={})
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)[0]["role"] in ("sender", "receiver", "relay")

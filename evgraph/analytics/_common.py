@@ -102,7 +102,8 @@ class View:
     ``A`` is the binary symmetric CSR adjacency without self-loops.
     """
 
-    def __init__(self, kg: KnowledgeGraph, keep: np.ndarray, edge_mask: np.ndarray | None = None):
+    def __init__(self, kg: KnowledgeGraph, keep: np.ndarray, edge_mask: np.ndarray | None = None,
+                 dst: np.ndarray | None = None):
         self.kg = kg
         self.keep = keep
         self.codes = np.flatnonzero(keep)
@@ -110,7 +111,7 @@ class View:
         local = np.full(kg.num_nodes, -1, dtype=np.int64)
         local[self.codes] = np.arange(n)
         self.local = local
-        s, o = kg.src, kg.dst
+        s, o = kg.src, (kg.dst if dst is None else np.asarray(dst, dtype=np.int64))
         ok = keep[s] & keep[o] & (s != o)
         if edge_mask is not None:
             ok &= edge_mask
@@ -146,15 +147,23 @@ class View:
 
 
 def view(kg: KnowledgeGraph, exclude_classes: Sequence[str] = DEFAULT_EXCLUDE_CLASSES,
-         edge_mask: np.ndarray | None = None) -> View:
-    """The cached :class:`View` of ``kg`` without ``exclude_classes`` (``edge_mask`` is not cached)."""
-    key = ("analytics-view", tuple(sorted(exclude_classes)))
-    if edge_mask is None and key in kg._cache:
+         edge_mask: np.ndarray | None = None, exclude_nodes: np.ndarray | None = None,
+         dst: np.ndarray | None = None, cache_key: Any = None) -> View:
+    """The :class:`View` of ``kg`` without ``exclude_classes`` and the ``exclude_nodes`` mask.
+
+    Cached under ``cache_key`` (with the class list) when given, or when nothing but classes is
+    excluded; ``dst`` replaces the edges' objects (a permuted graph, never cached).
+    """
+    key = ("analytics-view", tuple(sorted(exclude_classes)), cache_key)
+    cacheable = edge_mask is None and dst is None and (exclude_nodes is None or cache_key is not None)
+    if cacheable and key in kg._cache:
         return kg._cache[key]
     keep = ~np.isin(kg.node_class.astype(str), list(exclude_classes)) if exclude_classes else \
         np.ones(kg.num_nodes, dtype=bool)
-    v = View(kg, keep, edge_mask)
-    if edge_mask is None:
+    if exclude_nodes is not None:
+        keep &= ~exclude_nodes
+    v = View(kg, keep, edge_mask, dst=dst)
+    if cacheable:
         kg._cache[key] = v
     return v
 

@@ -1,7 +1,7 @@
 """Hubs: degree, PageRank, betweenness and a cross-category bridging score per node.
 
 Measures run on the undirected simple "biology" view of the graph (parallel edges collapsed,
-publications left out, see :func:`evgraph.analytics._common.view`); degrees count the edges of
+vocabulary classes and grouping terms left out, see :mod:`evgraph.analytics.grouping`); degrees count the edges of
 the full graph, in and out, and per relationship type.
 
 Kernels: PageRank is a scipy.sparse power iteration over a column-stochastic CSR matrix built
@@ -32,7 +32,8 @@ import scipy.sparse as sp
 
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
-from ._common import DEFAULT_EXCLUDE_CLASSES, View, class_groups, node_frame, progress, ranked, view
+from ._common import View, cached, class_groups, node_frame, progress, ranked, view
+from .grouping import VOCABULARY_CLASSES, excluded_nodes
 
 MEASURES: tuple[str, ...] = ("degree", "pagerank", "betweenness", "bridging")
 #: graphs with at most this many nodes get exact betweenness and bridging
@@ -176,36 +177,105 @@ def degree_frame(kg: KnowledgeGraph) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def node_statements(kg: KnowledgeGraph) -> tuple[list[list[str]], list[list[str]]]:
+    """Per node code: the curated statements among its edges, and the condition categories those
+    statements reach (sorted lists)."""
+    def build():
+        st = kg.edges["statement"].astype(str).to_numpy() if "statement" in kg.edges else \
+            np.full(kg.num_edges, "", dtype=object)
+        has = st != ""
+        ends = pd.DataFrame({"node": np.concatenate([kg.src[has], kg.dst[has]]),
+                             "statement": np.concatenate([st[has], st[has]])}).drop_duplicates()
+        cats = kg.nodes["condition_category"].astype(str).to_numpy() if "condition_category" in kg.nodes else \
+            np.full(kg.num_nodes, "", dtype=object)
+        is_cond = kg.node_class.astype(str) == "Condition"
+        st_cat = ends[is_cond[ends["node"].to_numpy()]].assign(category=lambda d: cats[d["node"].to_numpy()])
+        st_cat = st_cat[st_cat["category"] != ""][["statement", "category"]].drop_duplicates()
+        node_cat = ends.merge(st_cat, on="statement")[["node", "category"]].drop_duplicates()
+        statements: list[list[str]] = [[] for _ in range(kg.num_nodes)]
+        families: list[list[str]] = [[] for _ in range(kg.num_nodes)]
+        for node, group in ends.sort_values(["node", "statement"]).groupby("node", sort=False)["statement"]:
+            statements[int(node)] = group.tolist()
+        for node, group in node_cat.sort_values(["node", "category"]).groupby("node", sort=False)["category"]:
+            families[int(node)] = group.tolist()
+        return statements, families
+
+    return cached(kg, "analytics-node-statements", build)
+
+
+def _explain(row: pd.Series, measure: str, families: list[str], statements: list[str]) -> str:
+    parts = [f"{row['label']} ({row['class']})"]
+    if "degree" in row:
+        parts.append(f"{int(row['degree'])} edges")
+    z = row.get(f"{measure}_z")
+    if z is not None and z == z:
+        pct = row.get(f"{measure}_pct", float("nan"))
+        parts.append(f"{measure} {z:+.1f} SD vs degree-preserving null (above {pct:.0%} of null draws)")
+    if statements:
+        shown = ", ".join(statements[:3]) + (f" +{len(statements) - 3}" if len(statements) > 3 else "")
+        parts.append(f"in {len(statements)} statement(s) ({shown})")
+    else:
+        parts.append("in no curated statement (database edges only)")
+    if families:
+        parts.append("reaches " + ", ".join(families))
+    return "; ".join(parts)
+
+
 def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str | None = None,
-         classes: Sequence[str] | None = None, exclude_classes: Sequence[str] = DEFAULT_EXCLUDE_CLASSES,
-         k: int | None = None, seed: int = 0, exact_threshold: int = EXACT_THRESHOLD, alpha: float = 0.85,
-         tol: float = 1e-8, show_progress: bool | None = None) -> pd.DataFrame:
+         classes: Sequence[str] | None = None, exclude_classes: Sequence[str] = VOCABULARY_CLASSES,
+         exclude_grouping: bool = True, null: int = 20, null_measures: Sequence[str] = ("pagerank",),
+         null_seed: int = 0, cache_dir: str | None = None, k: int | None = None, seed: int = 0,
+         exact_threshold: int = EXACT_THRESHOLD, alpha: float = 0.85, tol: float = 1e-8,
+         explain: bool = True, show_progress: bool | None = None) -> pd.DataFrame:
     """Hub table: one row per node with the measures asked for, ranked overall and within its class.
+
+    Vocabulary classes (:data:`~.grouping.VOCABULARY_CLASSES`: vesicle types, uptake mechanisms,
+    publications) and grouping terms (Reactome top-level pathways, ontology roots, see
+    :mod:`.grouping`) are left out by default (``exclude_classes=()``,
+    ``exclude_grouping=False`` bring them back).
+
+    ``null`` > 0 (default 20): each measure in ``null_measures`` (``pagerank``, ``degree``) is
+    also computed on ``null`` degree-preserving permuted graphs (:mod:`.permutation`, cached
+    with ``cache_dir``) and each node gets ``<measure>_null_mean``, ``<measure>_excess``
+    (observed minus null mean), ``<measure>_z`` (excess over null SD) and ``<measure>_pct``
+    (share of null values below the observed one). The default ranking is then by the first
+    ``<measure>_excess``: a node is a hub because it is more central than its degree predicts
+    (in the measure's own units, so a barely connected node with a tiny null spread does not
+    top the list on its z alone), which corrects study bias: a cargo detected in every
+    proteome keeps its degree in the null, so its expected PageRank is as high as its observed.
 
     Columns: ``id``, ``label``, ``class``, ``group`` (``Cargo`` for every cargo class, else the
     class), the measures (``degree`` adds ``in_degree``, ``out_degree`` and ``degree_<rel>``;
-    ``betweenness`` adds ``betweenness_stderr`` when sampled), ``rank`` (overall, by
-    ``rank_by``, default the first measure) and ``class_rank`` (within ``group``). How
-    betweenness and bridging were computed (exact or sampled, pivots, seed, error) is in
-    ``df.attrs``. ``classes`` keeps only some classes in the output (``Cargo`` expands).
+    ``betweenness`` adds ``betweenness_stderr`` when sampled), null columns, ``statements``
+    (curated statement ids on the node's edges), ``condition_families`` (categories of the
+    conditions those statements reach), ``explanation`` (one line), ``rank`` and ``class_rank``.
+    How betweenness and bridging were computed is in ``df.attrs``.
 
     >>> import evgraph
     >>> kg = evgraph.load()
     >>> top = hubs(kg, ["pagerank"], classes=["Cargo"]).head(3)
     >>> set(top["group"]) == {"Cargo"} and list(top["class_rank"]) == [1, 2, 3]
     True
+    >>> "VesicleType" in set(hubs(kg, ["degree"])["class"])
+    False
     """
     measures = list(dict.fromkeys(measures))
     bad = [m for m in measures if m not in MEASURES]
     if bad or not measures:
         raise EvgraphError(f"unknown measure(s) {', '.join(bad) or '(none)'} (known: {', '.join(MEASURES)})")
-    rank_by = rank_by or measures[0]
-    if rank_by not in measures:
+    null_measures = [m for m in null_measures if m in measures] if null else []
+    bad_null = [m for m in null_measures if m not in ("pagerank", "degree")]
+    if bad_null:
+        raise EvgraphError(f"no null for {', '.join(bad_null)} (null measures: pagerank, degree)")
+    rank_by = rank_by or (f"{null_measures[0]}_excess" if null_measures else measures[0])
+    known = set(measures) | {f"{m}_{x}" for m in null_measures for x in ("z", "pct", "excess", "null_mean")}
+    if rank_by not in known:
         raise EvgraphError(f"cannot rank by '{rank_by}': it is not among the measures computed")
-    v = view(kg, exclude_classes)
+    skip = excluded_nodes(kg, vocabulary=False, grouping=True) if exclude_grouping else None
+    v = view(kg, tuple(exclude_classes), exclude_nodes=skip, cache_key=("grouping", exclude_grouping))
     df = node_frame(kg, v.codes)
     df.insert(3, "group", class_groups(kg)[v.codes])
-    attrs: dict = {}
+    attrs: dict = {"excluded_classes": list(exclude_classes), "excluded_grouping_terms": bool(exclude_grouping)}
     for m in measures:
         if m == "degree":
             deg = degree_frame(kg).iloc[v.codes].reset_index(drop=True)
@@ -226,11 +296,39 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
                                          show_progress=show_progress)
             df["bridging"] = vals
             attrs["bridging"] = info
+    if null_measures:
+        from .permutation import permutations
+
+        perms = permutations(kg, null, seed=null_seed, cache_dir=cache_dir, show_progress=show_progress)
+        draws = {m: np.empty((len(perms), v.n)) for m in null_measures}
+        for i in progress(range(len(perms)), total=len(perms), desc="hub null", enabled=show_progress):
+            pv = view(kg, tuple(exclude_classes), exclude_nodes=skip, dst=perms.dst[i])
+            for m in null_measures:
+                draws[m][i] = (pagerank_vector(pv.A, alpha=alpha, tol=tol) if m == "pagerank"
+                               else np.asarray(pv.A.sum(axis=1)).ravel())
+        for m in null_measures:
+            obs = df[m].to_numpy(dtype=float) if m != "degree" else np.asarray(v.A.sum(axis=1)).ravel()
+            mu, sd = draws[m].mean(axis=0), draws[m].std(axis=0, ddof=1) if len(perms) > 1 else np.zeros(v.n)
+            z = np.divide(obs - mu, sd, out=np.zeros(v.n), where=sd > 0)
+            df[f"{m}_null_mean"] = mu
+            df[f"{m}_excess"] = obs - mu
+            df[f"{m}_z"] = z
+            df[f"{m}_pct"] = (draws[m] < obs[None, :] - 1e-15).mean(axis=0)
+        attrs["null"] = {"permutations": len(perms), "seed": null_seed, "measures": null_measures,
+                         "what": "degree-preserving permutations of every relationship (same graph view)"}
+    if explain:
+        statements, families = node_statements(kg)
+        df["statements"] = [statements[c] for c in v.codes]
+        df["condition_families"] = [families[c] for c in v.codes]
     df = ranked(df, rank_by, df["group"])
     if classes:
         from ._common import expand_classes
 
         wanted = expand_classes(kg, classes) | {c for c in classes if c == "Cargo"}
         df = df[df["class"].isin(wanted) | df["group"].isin(wanted)].reset_index(drop=True)
+    if explain:
+        lead = null_measures[0] if null_measures else rank_by.split("_")[0]
+        df["explanation"] = [_explain(row, lead, fam, st) for (_, row), fam, st in
+                             zip(df.iterrows(), df["condition_families"], df["statements"], strict=True)]
     df.attrs = attrs
     return df

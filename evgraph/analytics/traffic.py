@@ -142,3 +142,88 @@ def crosstalk_pairs(kg: KnowledgeGraph, links: pd.DataFrame | None = None) -> pd
             rows.append({"category_a": a, "category_b": b, "shared_cargo": len(shared) - n_path,
                          "shared_pathways": n_path, "examples": ", ".join(kg.label(x) for x in shared[:6])})
     return pd.DataFrame(rows, columns=["category_a", "category_b", "shared_cargo", "shared_pathways", "examples"])
+
+
+def hub_roles(kg: KnowledgeGraph, exclude_grouping: bool = True) -> pd.DataFrame:
+    """Sender, receiver and relay roles of organs and cell types on the EV traffic graph.
+
+    The traffic graph has an arrow releaser -> target for every supported transfer (an EV
+    population one releases and the other takes up or is homed to; weight = number of EV
+    populations). As CellChat does for cell-cell communication: ``sends`` is a node's weighted
+    out-degree, ``receives`` its weighted in-degree, ``relay`` its betweenness on the directed
+    traffic graph (shortest routes, unweighted; a node that receives and passes EV signals on);
+    each as a share of the largest value, and ``role`` names the largest of the three
+    (``sender``, ``receiver``, ``relay``). ``statements`` lists the curated statements behind
+    the node's transfers, ``condition_families`` the condition categories those statements
+    reach, ``explanation`` says it in one line. Grouping terms (e.g. ``malignant cell`` used as a
+    catch-all, :mod:`.grouping`) are left out unless ``exclude_grouping=False``.
+
+    >>> import evgraph
+    >>> roles = hub_roles(evgraph.load())
+    >>> {"sends", "receives", "relay", "role", "explanation", "statements"} <= set(roles.columns)
+    True
+    >>> set(roles["role"]) <= {"sender", "receiver", "relay"}
+    True
+    """
+    import igraph as ig
+
+    from .centrality import node_statements
+
+    tr = transfer_rows(kg)
+    cols = ["id", "label", "class", "sends", "receives", "relay", "role", "senders_to", "receivers_from",
+            "statements", "condition_families", "explanation"]
+    if tr.empty:
+        return pd.DataFrame(columns=cols)
+    pairs = (tr[["releaser", "target", "population"]].drop_duplicates()
+             .groupby(["releaser", "target"], sort=True).size().rename("weight").reset_index())
+    pairs = pairs[pairs["releaser"] != pairs["target"]]
+    if exclude_grouping:
+        from .grouping import excluded_nodes
+
+        skip = excluded_nodes(kg)
+        pairs = pairs[~skip[pairs["releaser"].to_numpy()] & ~skip[pairs["target"].to_numpy()]]
+        if pairs.empty:
+            return pd.DataFrame(columns=cols)
+    codes = np.unique(np.concatenate([pairs["releaser"].to_numpy(), pairs["target"].to_numpy()]))
+    pos = {int(c): i for i, c in enumerate(codes)}
+    src = np.array([pos[int(x)] for x in pairs["releaser"]], dtype=np.int64)
+    dst = np.array([pos[int(x)] for x in pairs["target"]], dtype=np.int64)
+    w = pairs["weight"].to_numpy(dtype=float)
+    n = len(codes)
+    sends = np.bincount(src, weights=w, minlength=n)
+    receives = np.bincount(dst, weights=w, minlength=n)
+    g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist(), directed=True)
+    relay = np.asarray(g.betweenness(directed=True), dtype=float)
+    out_partners = np.bincount(src, minlength=n)
+    in_partners = np.bincount(dst, minlength=n)
+
+    def share(x: np.ndarray) -> np.ndarray:
+        top = float(x.max()) if len(x) else 0.0
+        return x / top if top > 0 else np.zeros_like(x)
+
+    S, R, B = share(sends), share(receives), share(relay)
+    role = np.array(["sender", "receiver", "relay"], dtype=object)[np.argmax(np.column_stack([S, R, B]), axis=1)]
+    # statements behind each node's transfers
+    st = kg.edges["statement"].astype(str).to_numpy() if "statement" in kg.edges else np.full(kg.num_edges, "")
+    links = pd.DataFrame({"node": np.concatenate([tr["releaser"].to_numpy(), tr["target"].to_numpy()]),
+                          "statement": np.concatenate([st[tr["row_r"].to_numpy()], st[tr["row_t"].to_numpy()]])})
+    links = links[links["statement"] != ""].drop_duplicates()
+    by_node = {int(k): sorted(v) for k, v in links.groupby("node")["statement"]}
+    _, families_all = node_statements(kg)
+    ids, labels = kg.nodes["id"].to_numpy(dtype=object), kg.nodes["label"].to_numpy(dtype=object)
+    cls = kg.node_class.astype(str)
+    rows = []
+    for i, c in enumerate(codes):
+        stmts = by_node.get(int(c), [])
+        fam = families_all[int(c)]
+        text = (f"{labels[c]} ({cls[c]}) is mainly a {role[i]}: sends EVs in {int(sends[i])} transfer(s) to "
+                f"{int(out_partners[i])} target(s), receives {int(receives[i])} from {int(in_partners[i])} "
+                f"releaser(s), relay betweenness {relay[i]:.3g}; {len(stmts)} statement(s)"
+                + (f"; reaches {', '.join(fam)}" if fam else ""))
+        rows.append({"id": ids[c], "label": labels[c], "class": cls[c], "sends": S[i], "receives": R[i],
+                     "relay": B[i], "role": role[i], "senders_to": int(out_partners[i]),
+                     "receivers_from": int(in_partners[i]), "statements": stmts, "condition_families": fam,
+                     "explanation": text})
+    out = pd.DataFrame(rows, columns=cols)
+    out["_top"] = out[["sends", "receives", "relay"]].max(axis=1)
+    return out.sort_values(["_top", "id"], ascending=[False, True]).drop(columns="_top").reset_index(drop=True)

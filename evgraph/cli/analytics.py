@@ -33,36 +33,73 @@ def _note(text: str) -> None:
     click.echo(f"evgraph: {text}", err=True)
 
 
+def _cache_dir(graph_dir: str) -> str | None:
+    """Where permuted graphs are cached: ``<graph>/permutations`` for a built graph, else in memory."""
+    from pathlib import Path
+
+    from ..store import is_built_graph
+
+    return str(Path(graph_dir) / "permutations") if is_built_graph(graph_dir) else None
+
+
 @main.command("hubs")
 @graph_option
 @click.option("--measure", "measures", default="degree,pagerank,betweenness,bridging", show_default=True,
               help="Comma-separated measures to compute: degree, pagerank, betweenness, bridging.")
-@click.option("--rank-by", default=None, help="Measure to rank by (default: the first one).")
+@click.option("--rank-by", default=None,
+              help="Column to rank by (default: pagerank_excess with the null, else the first measure).")
 @click.option("--class", "classes", default=None,
               help="Comma-separated classes to list (Cargo = every cargo class), e.g. Cargo,Pathway,CellType,Organ.")
 @click.option("--top", type=int, default=20, show_default=True, help="Rows to show (0 = all).")
+@click.option("--null", "null", type=click.IntRange(0, None), default=20, show_default=True,
+              help="Degree-preserving permuted graphs for PageRank z-scores (0 = none).")
+@click.option("--include-vocabulary", is_flag=True,
+              help="Keep vocabulary classes (vesicle types, uptake mechanisms, publications) and grouping terms.")
+@click.option("--roles", is_flag=True,
+              help="Sender / receiver / relay roles of organs and cell types on the EV traffic graph instead.")
 @click.option("--pivots", type=int, default=None,
               help="Sampled betweenness/bridging with this many pivots (default: exact on graphs up to "
                    "5000 nodes, else 64).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the pivot sample.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the pivot sample and the null.")
 @_out_option
 @format_option
-def hubs_cmd(graph_dir: str, measures: str, rank_by: str | None, classes: str | None, top: int,
-             pivots: int | None, seed: int, out: str | None, fmt: str) -> None:
-    """Hub nodes: degree, PageRank, betweenness and cross-category bridging, ranked overall and per class.
+def hubs_cmd(graph_dir: str, measures: str, rank_by: str | None, classes: str | None, top: int, null: int,
+             include_vocabulary: bool, roles: bool, pivots: int | None, seed: int, out: str | None,
+             fmt: str) -> None:
+    """Hub nodes, ranked by how much more central they are than their degree predicts.
+
+    Degree, PageRank, betweenness and cross-category bridging on the graph without vocabulary
+    nodes and grouping terms; PageRank is compared with degree-preserving permuted graphs
+    (pagerank_z, pagerank_pct, pagerank_excess). Every row says why (explanation), which
+    statements support it and which condition families it reaches.
 
     \b
     Examples:
       evgraph hubs --measure pagerank,betweenness --class Cargo --top 10
-      evgraph hubs --measure bridging --format csv --out hubs.csv
+      evgraph hubs --roles
+      evgraph hubs --measure bridging --null 0 --format csv --out hubs.csv
     """
     from ..analytics import hubs
+    from ..analytics.grouping import VOCABULARY_CLASSES
+    from ..analytics.traffic import hub_roles
 
     kg = open_graph(graph_dir)
-    df = hubs(kg, _csv(measures), rank_by=rank_by, classes=_csv(classes) or None, k=pivots, seed=seed)
-    for name, info in df.attrs.items():
-        _note(f"{name}: " + ", ".join(f"{k}={v}" for k, v in info.items()))
-    emit(df.head(top) if top else df, fmt, out)
+    if roles:
+        df = hub_roles(kg, exclude_grouping=not include_vocabulary)
+    else:
+        df = hubs(kg, _csv(measures), rank_by=rank_by, classes=_csv(classes) or None, k=pivots, seed=seed,
+                  null=null, null_seed=seed, exclude_classes=() if include_vocabulary else VOCABULARY_CLASSES,
+                  exclude_grouping=not include_vocabulary, cache_dir=_cache_dir(graph_dir))
+        for name, info in df.attrs.items():
+            if isinstance(info, dict):
+                _note(f"{name}: " + ", ".join(f"{k}={v}" for k, v in info.items()))
+    df = df.head(top) if top else df
+    if fmt == "table" and not roles:
+        df = df[[c for c in ("rank", "id", "label", "class", "degree", "pagerank", "pagerank_z", "pagerank_pct",
+                             "betweenness", "bridging", "condition_families", "explanation") if c in df.columns]]
+    elif fmt == "table":
+        df = df[["id", "label", "class", "role", "sends", "receives", "relay", "explanation"]]
+    emit(_flat(df) if fmt != "json" else df, fmt, out)
 
 
 @main.command("paths")
@@ -139,15 +176,6 @@ def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ..
         table = table[["rank", "metapath", "sign", "coherence", "evidence", "statements", "dwpc", "path",
                        "references"]]
     emit(_flat(table), fmt, out)
-
-
-def _cache_dir(graph_dir: str) -> str | None:
-    """Where permuted graphs are cached: ``<graph>/permutations`` for a built graph, else in memory."""
-    from pathlib import Path
-
-    from ..store import is_built_graph
-
-    return str(Path(graph_dir) / "permutations") if is_built_graph(graph_dir) else None
 
 
 @main.command("connectivity")

@@ -54,7 +54,7 @@ def hub_scores(kg: KnowledgeGraph, measure: str = "degree") -> np.ndarray:
     if measure == "degree":
         scores = degree(kg)
     else:
-        scores = _align(kg, analytics.hubs(kg, measures=[measure]), measure)
+        scores = _align(kg, analytics.hubs(kg, measures=[measure], null=0, explain=False), measure)
     kg._cache[key] = scores
     return scores
 
