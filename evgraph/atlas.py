@@ -92,7 +92,9 @@ def condition_pairs(kg: KnowledgeGraph, limit: int = 8) -> list[tuple[str, str]]
         codes = np.array([kg.index_of(x) for x in group["id"]])
         order = np.lexsort((group["id"].to_numpy(), -deg[codes]))
         best[str(cat)] = str(group["id"].iat[order[0]])
-    cats = [c for c in CATEGORY_ORDER if c in best] + sorted(c for c in best if c not in CATEGORY_ORDER)
+    # 'other' is a catch-all, not a condition family: no headline pair is drawn from it
+    cats = [c for c in CATEGORY_ORDER if c in best and c != "other"] + sorted(
+        c for c in best if c not in CATEGORY_ORDER)
     pairs = [(best[a], best[b]) for i, a in enumerate(cats) for b in cats[i + 1:]]
     return pairs[:limit]
 
@@ -191,16 +193,19 @@ def _analysis(st: _State, name: str, run: Callable[[], Any]) -> Any:
 
 
 def _hubs(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, top: int) -> None:
-    intro = ("The most connected nodes (evgraph.analytics.hubs: degree, PageRank, betweenness on the graph "
-             "without publication nodes), ranked by PageRank; each row opens the node's neighbourhood.")
+    intro = ("Hubs (evgraph.analytics.hubs): nodes more central than their degree predicts, ranked by PageRank "
+             "above its mean over 20 degree-preserving permuted graphs, on the graph without vocabulary nodes "
+             "(vesicle types, uptake mechanisms, publications) and grouping terms; each row says why, and opens "
+             "the node's neighbourhood.")
     measures = ["pagerank", "degree", "betweenness"]
-    table = _analysis(st, "hubs", lambda: analyses.analysis("hubs")(kg, measures=measures, rank_by="pagerank"))
+    table = _analysis(st, "hubs", lambda: analyses.analysis("hubs")(kg, measures=measures))
     if table is None:
         st.sections.append(Section("hubs", "Hubs", intro, note="evgraph.analytics.hubs is not available; "
                                    "the views are sized by degree."))
         return
     table = table.sort_values("rank").head(top).reset_index(drop=True)
-    cols = [c for c in ("rank", "label", "id", "class", "pagerank", "degree", "betweenness") if c in table.columns]
+    cols = [c for c in ("rank", "label", "id", "class", "pagerank", "pagerank_z", "degree", "betweenness",
+                        "explanation") if c in table.columns]
     table = table[cols].copy()
     links = []
     for curie in table["id"]:
@@ -214,9 +219,10 @@ def _hubs(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, top: int) ->
 
 
 def _paths(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, k: int, n_pairs: int) -> None:
-    intro = ("Top propagation paths (evgraph.analytics.paths: typed metapaths ranked by evidence) between the "
-             "best-connected conditions of different condition categories; each row opens the pair's paths view "
-             "with every hop's references.")
+    intro = ("Top propagation paths (evgraph.analytics.paths: typed metapaths ranked by evidence, each statement "
+             "counted once) between the best-connected conditions of different condition categories, with their "
+             "sign (net effect on the target) and coherence; a path marked HYPOTHESIS splices two studies at a "
+             "generic node. Each row opens the pair's paths view with every hop's references.")
     if not analyses.has_analysis("paths"):
         st.sections.append(Section("paths", "Propagation paths", intro,
                                    note="evgraph.analytics.paths is not available; section skipped."))
@@ -236,7 +242,8 @@ def _paths(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, k: int, n_p
                      lambda s=source, t=target, p=plist: paths_view(kg, s, t, k=k, size_by=size_by, paths=p))
         for rank, rec in enumerate(found.to_dict("records") if isinstance(found, pd.DataFrame) else [], start=1):
             rows.append({"source": kg.label(source), "target": kg.label(target), "rank": rec.get("rank", rank),
-                         "metapath": rec.get("metapath", ""), "evidence": rec.get("evidence", np.nan),
+                         "metapath": rec.get("metapath", ""), "sign": rec.get("sign", ""),
+                         "coherence": rec.get("coherence", ""), "evidence": rec.get("evidence", np.nan),
                          "path": rec.get("path", ""), "link": href or ""})
     if not rows:
         st.sections.append(Section("paths", "Propagation paths", intro,
@@ -249,8 +256,9 @@ def _paths(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, k: int, n_p
 
 def _crosstalk(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, permutations: int) -> None:
     intro = (f"Crosstalk between condition categories (evgraph.analytics.crosstalk: DWPC over condition-to-condition "
-             f"metapaths, p-value from {permutations} degree-preserving permutations); each row opens the "
-             "crosstalk view at the pair's source category.")
+             f"metapaths through EV populations, p-value against {permutations} degree-preserving permuted graphs, "
+             "Benjamini-Hochberg q), sorted by q; the 'other' category is left out of this table (see "
+             "tables/crosstalk.csv). Each row opens the crosstalk view at the pair's source category.")
     result = _analysis(st, "crosstalk", lambda: analyses.analysis("crosstalk")(kg, permutations=permutations, seed=0))
     href = _view(st, root, "crosstalk.html", "Crosstalk between condition categories",
                  lambda: crosstalk_view(kg, size_by=size_by, result=result))
@@ -258,13 +266,16 @@ def _crosstalk(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, permuta
         st.sections.append(Section("crosstalk", "Crosstalk", intro,
                                    note="evgraph.analytics.crosstalk failed; see the warnings above."))
         return
-    table = result.table[result.table["score"] > 0].sort_values(["score", "category_a", "category_b"],
-                                                                  ascending=[False, True, True])
-    cols = [c for c in ("category_a", "category_b", "score", "p_value", "n_condition_pairs", "top_EV", "top_cargo",
-                        "top_pathway") if c in table.columns]
-    table = table[cols].reset_index(drop=True)
+    order = [c for c in ("q_value", "score", "category_a", "category_b") if c in result.table.columns]
+    full = result.table[result.table["score"] > 0].sort_values(order, ascending=[c != "score" for c in order],
+                                                                 kind="stable")
+    cols = [c for c in ("category_a", "category_b", "score", "p_value", "q_value", "routes_increases",
+                        "routes_decreases", "note", "n_condition_pairs", "top_EV", "top_cargo", "top_pathway")
+            if c in full.columns]
+    full = full[cols].reset_index(drop=True)
+    full.to_csv(root / "tables" / "crosstalk.csv", index=False)
+    table = full[(full["category_a"] != "other") & (full["category_b"] != "other")].reset_index(drop=True)
     table["link"] = [f"{href}#node=category:{a}" if href else "" for a in table["category_a"]]
-    table.to_csv(root / "tables" / "crosstalk.csv", index=False)
     st.sections.append(Section("crosstalk", "Crosstalk", intro, table))
 
 

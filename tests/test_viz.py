@@ -203,6 +203,13 @@ def test_atlas(kg, tmp_path):
         assert (out / view).is_file()
     assert (out / "exports" / "kgx" / "nodes.tsv").is_file()
     assert "views/overview.html" in manifest["views"] and "views/graph.html" in manifest["views"]
+    # analytics tables: crosstalk sorted by q, hubs explained, paths with sign and coherence
+    import pandas as pd
+
+    ct = pd.read_csv(out / "tables" / "crosstalk.csv")
+    assert list(ct["q_value"]) == sorted(ct["q_value"])
+    assert "explanation" in pd.read_csv(out / "tables" / "hubs.csv").columns
+    assert {"sign", "coherence"} <= set(pd.read_csv(out / "tables" / "paths.csv").columns)
     # rerun replaces the atlas in place, leaving no temporary folders behind
     write_atlas(kg, out, permutations=0, top_hubs=2, exports=False, progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas"]
