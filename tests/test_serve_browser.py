@@ -213,7 +213,8 @@ def test_hostile_autocomplete_and_view(hostile_site):
     assert PAYLOADS[0] in browser.evaluate("document.querySelector('header ul.ac').textContent")
     inert(browser, base, result)
     view = browser.open(base + "/views/ego?node=CL:0000235", wait=DRAWN)
-    assert browser.evaluate("window.evgraphNodes.get('CL:0000235').label") == PAYLOADS[0]
+    assert browser.evaluate("window.evgraphData.nodes.filter(n => n.id === 'CL:0000235')[0].label") == PAYLOADS[0]
+    assert "onerror" in browser.evaluate("window.evgraphNodes.get('CL:0000235').label")  # drawn as text on the canvas
     browser.evaluate("window.evgraphNetwork.selectNodes(['CL:0000235']);"
                      "window.evgraphNetwork.body.emitter.emit('click', {nodes: ['CL:0000235'], edges: []}); true")
     assert PAYLOADS[0] in browser.evaluate("document.getElementById('evgraph-details').textContent")

@@ -64,11 +64,12 @@
   var byId = {};
   var nodeItems = data.nodes.map(function (n) {
     byId[n.id] = n;
-    var item = { id: n.id, label: n.label, x: n.x, y: n.y, shape: n.shape, size: n.size,
+    // n.shown: the label as drawn (wrapped; "" when it would overlap another; the full name stays in n.label)
+    var item = { id: n.id, label: (typeof n.shown === 'string') ? n.shown : n.label, x: n.x, y: n.y, shape: n.shape, size: n.size,
                  color: { background: n.color, border: n.mark ? '#111111' : '#444444',
                           highlight: { background: n.color, border: '#000000' } },
                  borderWidth: n.mark ? 4 : 1, title: describe(n, false) };
-    if (n.shape === 'box') { item.font = { color: '#ffffff', strokeWidth: 0, size: 16 }; }
+    if (n.shape === 'box') { item.font = { color: '#ffffff', strokeWidth: 0, size: 40 }; item.margin = 12; }
     return item;
   });
   var edgeById = {};
@@ -77,6 +78,7 @@
     var item = { id: e.id, from: e.from, to: e.to, width: e.width, color: { color: e.color, opacity: 0.75 },
                  dashes: !!e.dashes, title: describe(e, true) };
     if (!e.arrow) { item.arrows = { to: { enabled: false } }; }
+    else if (e.arrowhead === 'bar') { item.arrows = { to: { enabled: true, type: 'bar', scaleFactor: 0.6 } }; }
     if (e.label) { item.label = e.label; }
     return item;
   });
@@ -138,6 +140,79 @@
     legend.appendChild(row);
   });
   document.getElementById('evgraph-sizing').textContent = data.sizing || '';
+
+  // ---- edge legend: what each edge colour, dash and arrowhead means in this view
+  var edgeLegend = document.getElementById('evgraph-edge-legend');
+  (data.legend || []).forEach(function (entry) {
+    var row = el('div', null, 'legend-row');
+    var line = el('span', null, 'edge-swatch' + (entry.dashes ? ' dashed' : '') + (entry.arrowhead === 'bar' ? ' bar' : '')
+                  + (entry.arrow === false ? ' plain' : ''));
+    line.style.borderTopColor = entry.color;
+    line.style.color = entry.color;
+    row.appendChild(line);
+    row.appendChild(el('span', entry.label));
+    edgeLegend.appendChild(row);
+  });
+
+  // ---- export: PNG of the canvas, SVG rebuilt from the drawn positions
+  function download(name, href) {
+    var a = document.createElement('a');
+    a.download = name; a.href = href;
+    document.body.appendChild(a); a.click(); a.remove();
+  }
+  function fileName(ext) { return (data.view || 'view') + '.' + ext; }
+  function xml(t) { return String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'); }
+  function toSvg() {
+    var pos = network.getPositions(), box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    var parts = [];
+    Object.keys(pos).forEach(function (id) {
+      var n = byId[id], p = pos[id], s = n.size || 10;
+      box.x0 = Math.min(box.x0, p.x - s - 120); box.x1 = Math.max(box.x1, p.x + s + 120);
+      box.y0 = Math.min(box.y0, p.y - s - 10); box.y1 = Math.max(box.y1, p.y + s + 60);
+    });
+    parts.push('<defs><marker id="a" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto">'
+      + '<path d="M0 0 L10 5 L0 10 z" fill="context-stroke"/></marker></defs>');
+    edges.get().forEach(function (e) {
+      var a = pos[e.from], b = pos[e.to];
+      if (!a || !b) { return; }
+      var src = edgeById[e.id];
+      parts.push('<line x1="' + a.x + '" y1="' + a.y + '" x2="' + b.x + '" y2="' + b.y + '" stroke="' + xml(src.color)
+        + '" stroke-opacity="0.75" stroke-width="' + (src.width || 1) + '"' + (src.dashes ? ' stroke-dasharray="6 4"' : '')
+        + (src.arrow !== false ? ' marker-end="url(#a)"' : '') + '/>');
+    });
+    nodes.get().forEach(function (item) {
+      if (item.hidden) { return; }
+      var n = byId[item.id], p = pos[item.id], s = n.size || 10;
+      if (n.shape === 'box') {
+        parts.push('<rect x="' + (p.x - s * 2) + '" y="' + (p.y - 12) + '" width="' + (s * 4) + '" height="24" fill="' + xml(n.color) + '"/>');
+      } else {
+        parts.push('<circle cx="' + p.x + '" cy="' + p.y + '" r="' + s + '" fill="' + xml(n.color) + '" stroke="#444"/>');
+      }
+      var lines = String(item.label || '').split('\n'), y0 = n.shape === 'box' ? p.y + 4 - (lines.length - 1) * 7 : p.y + s + 22;
+      lines.forEach(function (line, i) {
+        if (!line) { return; }
+        parts.push('<text x="' + p.x + '" y="' + (y0 + i * 14) + '" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="14"'
+          + ' stroke="#fff" stroke-width="3" paint-order="stroke">' + xml(line) + '</text>');
+      });
+    });
+    var w = box.x1 - box.x0, h = box.y1 - box.y0;
+    return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="' + [box.x0, box.y0, w, h].join(' ') + '" width="' + Math.round(w)
+      + '" height="' + Math.round(h) + '"><rect x="' + box.x0 + '" y="' + box.y0 + '" width="' + w + '" height="' + h
+      + '" fill="#fff"/>' + parts.join('') + '</svg>';
+  }
+  window.evgraphSvg = toSvg;
+  document.getElementById('evgraph-png').addEventListener('click', function () {
+    var canvas = container.querySelector('canvas');
+    canvas.toBlob(function (blob) {
+      document.body.setAttribute('data-png', String(blob.size));
+      download(fileName('png'), URL.createObjectURL(blob));
+    });
+  });
+  document.getElementById('evgraph-svg').addEventListener('click', function () {
+    var blob = new Blob([toSvg()], { type: 'image/svg+xml' });
+    document.body.setAttribute('data-svg', String(blob.size));
+    download(fileName('svg'), URL.createObjectURL(blob));
+  });
 
   // ---- search
   var search = document.getElementById('evgraph-search');

@@ -70,3 +70,22 @@ def class_label(node_class: str) -> str:
     if cls is not None and cls.label:
         return cls.label
     return "condition category" if node_class == "ConditionCategory" else node_class
+
+
+#: Edge colours by relationship (the ontology's order), for views that colour edges by relationship.
+_RELATION_PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
+                     "#9C755F", "#8CD17D", "#499894", "#D37295", "#86BCB6", "#B6992D", "#79706E", "#D4A6C8",
+                     "#F1CE63", "#A0CBE8", "#FFBE7D", "#BAB0AC")
+
+
+@cache
+def relation_color(relation: str) -> str:
+    """The colour of a relationship's edges (a grey for one the ontology does not know).
+
+    >>> relation_color("releases") != relation_color("carries")
+    True
+    """
+    names = list(get_schema().relations)
+    if relation not in names:
+        return "#999999"
+    return _RELATION_PALETTE[names.index(relation) % len(_RELATION_PALETTE)]

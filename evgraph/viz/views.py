@@ -39,9 +39,9 @@ from ..errors import EvgraphError
 from ..identifiers import resolver_url
 from ..model import KnowledgeGraph, split_list
 from . import analyses
-from .layout import spring_layout
+from .layout import declutter, spring_layout, wrap_label
 from .render import iframe, render_page
-from .style import class_label, style_for
+from .style import class_label, relation_color, style_for
 
 #: Views by name (``evgraph viz VIEW`` / ``kg.visualize(view)``).
 VIEWS = ("overview", "graph", "ego", "paths", "crosstalk", "bodymap", "sankey")
@@ -50,6 +50,8 @@ DEFAULT_CAP = 2000
 #: Nodes of these classes are left out of the big views (their facts are in the tooltips).
 DEFAULT_EXCLUDE = ("Publication",)
 REFS_SHOWN = 8
+DECREASES = frozenset({"decreased", "downregulated"})
+INCREASES = frozenset({"increased", "upregulated"})
 PATH_COLORS = ("#D62728", "#1F77B4", "#2CA02C", "#9467BD", "#FF7F0E", "#8C564B", "#E377C2", "#17BECF")
 
 
@@ -67,6 +69,7 @@ class View:
     meta: dict[str, Any] = field(default_factory=dict)
     physics: bool = False
     back_link: str | None = None
+    legend: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def num_nodes(self) -> int:
@@ -79,7 +82,7 @@ class View:
     def data(self) -> dict[str, Any]:
         """The JSON the page is built from (nodes, edges, classes, options), packed by :func:`pack`."""
         return pack({"nodes": self.network.nodes, "edges": self.network.edges, "classes": self.classes,
-                     "sizing": self.sizing, "physics": self.physics, "view": self.name})
+                     "sizing": self.sizing, "physics": self.physics, "view": self.name, "legend": self.legend})
 
     def html(self) -> str:
         """The complete, self-contained HTML page."""
@@ -232,6 +235,8 @@ class _Edge:
     arrow: bool = True
     label: str | None = None
     width: float | None = None
+    kind: str | None = None  # what the edge's look means, for the legend
+    arrowhead: str = "arrow"  # "arrow", or "bar" for a decrease (inhibition)
 
 
 @dataclass
@@ -281,8 +286,9 @@ def _sizes(values: np.ndarray, lo: float = 8.0, hi: float = 42.0) -> np.ndarray:
 
 def _assemble(name: str, title: str, nodes: list[_Node], edges: list[_Edge], scores: np.ndarray, measure: str, *,
               positions: np.ndarray | None = None, description: str = "", center: str | None = None,
-              meta: dict[str, Any] | None = None, physics: bool = False, seed: int = 7) -> View:
-    """Lay out, style and pack nodes and edges into a pyvis ``Network``."""
+              meta: dict[str, Any] | None = None, physics: bool = False, seed: int = 7,
+              legend: list[dict[str, Any]] | None = None) -> View:
+    """Lay out, style and pack nodes and edges into a pyvis ``Network`` (labels decluttered, edge legend built)."""
     from pyvis.network import Network
 
     index = {n.id: i for i, n in enumerate(nodes)}
@@ -293,6 +299,12 @@ def _assemble(name: str, title: str, nodes: list[_Node], edges: list[_Edge], sco
     if positions is None:
         positions = spring_layout(len(nodes), src, dst, np.array([e.weight for e in edges], dtype=float), seed=seed)
     sizes = _sizes(scores)
+    shapes = [style_for(n.cls).shape for n in nodes]
+    shown_labels = [wrap_label(n.label) for n in nodes]
+    # collision-aware labels: small views are nudged apart, then labels that still collide are hidden
+    positions, show = declutter(np.asarray(positions, dtype=float), shown_labels, sizes, shapes,
+                                np.asarray(scores, dtype=float) + np.array([1e9 if n.mark else 0.0 for n in nodes]),
+                                move=len(nodes) <= 400)
     node_refs: dict[str, set[str]] = defaultdict(set)
     for e in edges:
         node_refs[e.source].update(e.refs)
@@ -305,7 +317,7 @@ def _assemble(name: str, title: str, nodes: list[_Node], edges: list[_Edge], sco
         net.add_node(n.id, label=n.label, shape=style.shape, color=style.color, x=float(positions[i, 0]),
                      y=float(positions[i, 1]), size=round(float(sizes[i]), 1), physics=physics, cls=n.cls,
                      curie=n.curie, url=_link(n.curie) if n.curie else None, info=info, refs=refs,
-                     more_refs=more, mark=n.mark)
+                     more_refs=more, mark=n.mark, shown=shown_labels[i] if show[i] else "")
     max_w = max((e.weight for e in edges), default=1.0) or 1.0
     for j, e in enumerate(edges):
         refs, more = _ref_items(e.refs)
@@ -313,12 +325,33 @@ def _assemble(name: str, title: str, nodes: list[_Node], edges: list[_Edge], sco
         color = e.color or style_for(nodes[index[e.source]].cls).color
         net.edges.append({"id": j, "from": e.source, "to": e.target, "width": round(float(width), 2),
                           "color": color, "dashes": e.dashes, "arrow": e.arrow, "label": e.label,
+                          **({"arrowhead": e.arrowhead} if e.arrowhead != "arrow" else {}),
                           "headline": e.headline, "info": e.info, "refs": refs, "more_refs": more})
     counts = pd.Series([n.cls for n in nodes], dtype=object).value_counts()
     classes = [{"name": c, "label": class_label(c), "color": style_for(c).color, "shape": style_for(c).shape,
                 "count": int(counts[c])} for c in sorted(counts.index, key=lambda c: (-counts[c], c))]
     sizing = f"Node size: hub score ({measure})." if measure else ""
-    return View(name, title, net, classes, sizing, description, center, dict(meta or {}), physics)
+    hidden = int((~show).sum())
+    if hidden:
+        sizing += f" {hidden} label(s) hidden where they would overlap (hover or search to see them)."
+    view = View(name, title, net, classes, sizing, description, center, dict(meta or {}), physics)
+    view.legend = legend if legend is not None else edge_legend(edges)
+    return view
+
+
+def edge_legend(edges: Sequence[_Edge]) -> list[dict[str, Any]]:
+    """The edge legend of a view: one entry per distinct (colour, dashes, arrowhead) with its meaning.
+
+    Each edge's meaning is its ``kind`` (set by the view: a relationship, a path, a sign); edges
+    without one are described by their colour alone.
+    """
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for e in edges:
+        key = (e.kind or "", e.color or "", e.dashes, e.arrow, e.arrowhead)
+        if key not in seen and e.kind:
+            seen[key] = {"label": e.kind, "color": e.color or "#888888", "dashes": e.dashes, "arrow": e.arrow,
+                         "arrowhead": e.arrowhead}
+    return sorted(seen.values(), key=lambda d: (d["label"], d["color"]))
 
 
 def _top(scores: np.ndarray, eligible: np.ndarray, cap: int) -> np.ndarray:
@@ -365,8 +398,12 @@ def _collapse(kg: KnowledgeGraph, mask: np.ndarray, scores: np.ndarray, max_edge
             info.append(["direction", ", ".join(dirs)])
         if n_rows > 1:
             info.append(["statements", str(n_rows)])
+        down = bool(dirs) and set(dirs) <= DECREASES
+        up = bool(dirs) and set(dirs) <= INCREASES
+        kind = p + (" (decreased)" if down else " (increased)" if up else "")
         out.append(_Edge(str(ids[s]), str(ids[o]), f"{labels[s]} {p} {labels[o]}", float(n_rows),
-                         _refs(pubs[rows]), info, color=None, width=1.0 + np.log2(n_rows)))
+                         _refs(pubs[rows]), info, color=relation_color(p), width=1.0 + np.log2(n_rows), kind=kind,
+                         arrowhead="bar" if down else "arrow"))
     return out
 
 
@@ -432,14 +469,17 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
         info = [["supported transfers (EV populations)", str(weight)]]
         if names_j:
             info.append(["cargo", Listing(names_j, 8)])
+        releaser_cls = str(kg.node_class[ends[r]])
         edges.append(_Edge(str(ids[r]), str(ids[t]), f"{labels[r]} \u2192 {labels[t]}", float(weight), refs_of[j],
-                           info, label=str(weight) if weight > 1 else None))
+                           info, label=str(weight) if weight > 1 else None,
+                           color=style_for(releaser_cls).color,
+                           kind=f"EVs released by {_article(class_label(releaser_cls))} (width: EV populations)"))
     for s, o in zip(part_src[keep_part].tolist(), part_dst[keep_part].tolist(), strict=True):
         if in_view[s] and in_view[o]:
             s, o = pos[s], pos[o]
             edges.append(_Edge(str(ids[s]), str(ids[o]), f"{labels[s]} part of {labels[o]}", 1.0,
                                info=[["relationship", "part_of"]], color="#BBBBBB", dashes=True, arrow=False,
-                               width=1.0))
+                               width=1.0, kind="cell type part of organ"))
     nodes = _kg_nodes(kg, codes)
     return _assemble("overview", "EV traffic map", nodes, edges, scores[codes], size_by,
                      description=("Organs and cell types; an arrow from the releasing organ or cell type to the "
@@ -617,7 +657,9 @@ def paths_view(kg: KnowledgeGraph, source: str | None = None, target: str | None
                 refs = _refs(pubs.iloc[rows])
             edge = _Edge(str(ids[x]), str(ids[y]), f"hop {hop_no + 1} of path {rank + 1}: {labels[x]} \u2192 "
                          f"{labels[y]}", 1.0, refs, info, color=color, width=6.0 if rank == 0 else 3.0,
-                         dashes=closure_hop)
+                         dashes=closure_hop, kind=_path_kind(rank, found[rank], closure_hop),
+                         arrowhead="bar" if hops and hop_no < len(hops) and set(
+                             str(hops[hop_no].get("direction") or "").split("|")) <= DECREASES else "arrow")
             seen[key] = edge
             edges.append(edge)
     nodes = [_kg_node(kg, c, [["on paths", ", ".join(map(str, sorted(set(ranks[c]))))]], mark=c in (
@@ -629,6 +671,23 @@ def paths_view(kg: KnowledgeGraph, source: str | None = None, target: str | None
                                   "Dashed: ontology roll-up. A path marked HYPOTHESIS bridges two studies at a "
                                   "generic node."),
                      meta={"paths": found, "source": s, "target": t})
+
+
+def _article(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _path_kind(rank: int, path: dict[str, Any], closure_hop: bool) -> str:
+    """Legend text of a path's edges: rank, sign, coherence, HYPOTHESIS when bridged, roll-up hops."""
+    parts = [f"path {rank + 1}"]
+    details = [str(path[k]) for k in ("sign", "coherence") if path.get(k)]
+    if details:
+        parts.append(": " + ", ".join(details))
+    if path.get("coherence") == "bridged" or path.get("bridged_at"):
+        parts.append(" (HYPOTHESIS)")
+    if closure_hop:
+        parts.append("; dashed: ontology roll-up")
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------------- crosstalk
@@ -697,13 +756,15 @@ def _crosstalk_from_table(kg: KnowledgeGraph, table: pd.DataFrame, categories: S
         if carried:
             info.append(["carried by", ", ".join(kg.label(x) for x in carried)])
         edges.append(_Edge(a, b, f"{r.category_a} \u2192 {r.category_b}", float(r.score), info=info, color=purple,
-                           width=1.5 + 8.0 * float(r.score) / max_score))
+                           width=1.5 + 8.0 * float(r.score) / max_score,
+                           kind="crosstalk between categories (width: score)"))
         for x in carried:
             items[x].add(f"{r.category_a} \u2192 {r.category_b}")
             for end, head in ((a, f"{r.category_a} \u2192 {kg.label(x)}"), (b, f"{kg.label(x)} \u2192 {r.category_b}")):
                 pair = (end, x) if end == a else (x, end)
                 edges.append(_Edge(pair[0], pair[1], head, float(r.score), refs=[], info=[["pair", f"{r.category_a} "
-                                   f"\u2192 {r.category_b}"]], color="#BBBBBB", dashes=True, width=1.0))
+                                   f"\u2192 {r.category_b}"]], color="#BBBBBB", dashes=True, width=1.0,
+                                   kind="carried by (EV population, cargo or pathway)"))
     # merge duplicate item edges
     seen: dict[tuple[str, str], _Edge] = {}
     merged = []
