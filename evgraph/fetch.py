@@ -1,27 +1,50 @@
-"""Download the official releases of the public sources into a cache folder.
+"""Download the official releases of the public sources into a cache folder, safely.
 
 evgraph ships importers, never the data. ``evgraph fetch NAME...`` downloads each named
 dataset's files from :data:`DATASETS` into ``--cache`` (default ``~/.cache/evgraph``, or
-``$EVGRAPH_CACHE``), verifies the SHA-256 checksum when the registry pins one (files at a
-fixed release or commit), writes atomically (a failed or corrupt download leaves nothing
-behind) and prints where each file went, ready for ``evgraph build --source NAME=PATH``.
-Files already in the cache with the right checksum are not downloaded again; a ``.zip``
-(Reactome's GMT) is unpacked next to itself.
+``$EVGRAPH_CACHE``) and prints where each file went, ready for ``evgraph build --source NAME=PATH``.
+
+What it guarantees:
+
+* **integrity**: a file with a pinned SHA-256 (a fixed release or commit) is saved only when it
+  matches. A dataset without a pin (an official "current" release that changes) is refused
+  unless you pass ``trust=True`` (``--trust``): then its SHA-256 is recorded in the cache's
+  ``SHA256SUMS`` and checked every time the cached copy is reused, so a file that changed on
+  disk is never used silently;
+* **transport**: ``https://`` only (no ``http://``, no ``file://``, for ``--base-url`` too);
+  a redirect may only go to another ``https://`` address on the same host;
+* **size**: a download larger than ``max_bytes`` (``--max-size``, default 2 GiB) is stopped,
+  and so is a ``.zip`` member that unpacks to more than ``max_bytes`` or more than
+  :data:`MAX_RATIO` times its compressed size;
+* **bookkeeping**: an archive member is written only under its own plain file name, never over
+  ``SHA256SUMS``, a file of the dataset, or a hidden or path-like name;
+* **atomicity**: every file is written beside its target and renamed into place, so a failed,
+  corrupt or interrupted download leaves nothing under the final name.
+
+``pooch`` was considered: it downloads with ``requests`` following any redirect and has no
+size limits, so the checks above would be needed around it anyway; the standard library's
+``urllib`` does the job without a new dependency.
 
 ``base_url`` (``--base-url``) fetches the same file names from a mirror instead of the
-official addresses, e.g. an institute's copy or a local test server.
+official addresses, e.g. an institute's copy.
 
 >>> sorted(DATASETS)[:4]
 ['cl', 'diseases', 'disgenet', 'doid']
+>>> check_url("http://example.org/x.txt")
+Traceback (most recent call last):
+...
+evgraph.errors.EvgraphError: http://example.org/x.txt: only https:// downloads are allowed
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import ssl
 import urllib.error
+import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +54,11 @@ from .errors import EvgraphError
 
 USER_AGENT = "evgraph-fetch (https://w3id.org/evgraph)"
 CHUNK = 1 << 16
+#: Default largest file (download or unpacked archive member), in bytes.
+MAX_BYTES = 2 << 30
+#: Largest expansion of a zip member over its compressed size.
+MAX_RATIO = 100
+SUMS = "SHA256SUMS"
 
 
 @dataclass(frozen=True)
@@ -53,18 +81,17 @@ class Dataset:
 
 
 _GH = "https://raw.githubusercontent.com"
-#: The datasets ``evgraph fetch`` knows. Official "current" releases change, so their checksum
-#: is not pinned (the computed SHA-256 is printed and stored in the cache's ``SHA256SUMS``);
-#: files at a fixed commit are pinned.
+#: The datasets ``evgraph fetch`` knows. Files at a fixed release or commit are pinned; official
+#: "current" releases change, so they cannot be pinned and need ``--trust`` (see the module doc).
 DATASETS: dict[str, Dataset] = {d.name: d for d in (
     Dataset("exocarta", "exocarta", "ExoCarta v5 protein/mRNA details", "free (exocarta.org)", (
-        RemoteFile("http://exocarta.org/Archive/EXOCARTA_PROTEIN_MRNA_DETAILS_5.txt",
+        RemoteFile("https://exocarta.org/Archive/EXOCARTA_PROTEIN_MRNA_DETAILS_5.txt",
                    "EXOCARTA_PROTEIN_MRNA_DETAILS_5.txt",
                    "a1e8249dbd53e9652fb1cbb8f3a05cb29a4a4fa9f5ed663d5434d6004b201300"),
     ), folder=True),
     Dataset("vesiclepedia", "vesiclepedia", "Vesiclepedia experiment, miRNA, lipid, PTM and RNA GPAD files",
             "free (microvesicles.org)", tuple(
-                RemoteFile(f"http://microvesicles.org/Archive/{n}", n) for n in (
+                RemoteFile(f"https://microvesicles.org/Archive/{n}", n) for n in (
                     "Vesiclepedia_experiment_details.txt", "Vesiclepedia_miRNA_details.txt",
                     "Vesiclepedia_lipid_details.txt", "Vesiclepedia_PTM_details.txt",
                     "Vesiclepedia_RNAs_GPAD.txt", "Vesiclepedia_protein_mRNA_details.txt")), folder=True),
@@ -91,16 +118,16 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
                    "e8bdeae04b35d56032836c85a94747dfab287a60787866213e68c10e3248e469"),
     )),
     Dataset("cl", "ontologies", "Cell Ontology (basic OBO)", "CC BY 4.0", (
-        RemoteFile("http://purl.obolibrary.org/obo/cl/cl-basic.obo", "cl-basic.obo"),
+        RemoteFile("https://purl.obolibrary.org/obo/cl/cl-basic.obo", "cl-basic.obo"),
     ), folder=True),
     Dataset("doid", "ontologies", "Human Disease Ontology (OBO, with UMLS xrefs)", "CC0", (
-        RemoteFile("http://purl.obolibrary.org/obo/doid.obo", "doid.obo"),
+        RemoteFile("https://purl.obolibrary.org/obo/doid.obo", "doid.obo"),
     ), folder=True),
     Dataset("mondo", "ontologies", "Mondo disease ontology (OBO, with DOID xrefs)", "CC BY 4.0", (
-        RemoteFile("http://purl.obolibrary.org/obo/mondo.obo", "mondo.obo"),
+        RemoteFile("https://purl.obolibrary.org/obo/mondo.obo", "mondo.obo"),
     ), folder=True),
     Dataset("uberon", "ontologies", "Uberon anatomy ontology (OBO)", "CC BY 3.0", (
-        RemoteFile("http://purl.obolibrary.org/obo/uberon.obo", "uberon.obo"),
+        RemoteFile("https://purl.obolibrary.org/obo/uberon.obo", "uberon.obo"),
     ), folder=True),
     Dataset("goslim", "ontologies", "GO slim generic", "CC BY 4.0", (
         RemoteFile("https://current.geneontology.org/ontology/subsets/goslim_generic.obo", "goslim_generic.obo"),
@@ -130,19 +157,56 @@ class Fetched:
     downloaded: bool
 
 
+def check_url(url: str) -> str:
+    """``url`` if it is an ``https://`` address with a host; else a clear error."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() != "https":
+        raise EvgraphError(f"{url}: only https:// downloads are allowed")
+    if not parts.hostname:
+        raise EvgraphError(f"{url}: no host in the address")
+    return url
+
+
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to ``https://`` on the same host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        new = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
+        old = urllib.parse.urlsplit(req.full_url)
+        if new.scheme.lower() != "https" or (new.hostname or "").lower() != (old.hostname or "").lower():
+            raise EvgraphError(f"{req.full_url}: refused a redirect to {urllib.parse.urlunsplit(new)} "
+                               "(only https:// on the same host is followed)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener(context: ssl.SSLContext | None) -> urllib.request.OpenerDirector:
+    ctx = context if context is not None else ssl.create_default_context()
+    # no build_opener: it would add the http://, ftp:// and file:// handlers; this one speaks https only
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.HTTPSHandler(context=ctx), _SameHostRedirects(),
+                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
 def _download(url: str, target: Path, expected: str | None, timeout: float,
-              progress: Callable[[str, int | None], Callable[[int], None]] | None) -> str:
+              progress: Callable[[str, int | None], Callable[[int], None]] | None, *,
+              max_bytes: int = MAX_BYTES, context: ssl.SSLContext | None = None) -> str:
+    check_url(url)
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        resp = urllib.request.urlopen(req, timeout=timeout)
+        resp = _opener(context).open(req, timeout=timeout)
     except urllib.error.HTTPError as exc:
         raise EvgraphError(f"{url}: download failed: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise EvgraphError(f"{url}: download failed: {reason}") from None
+    check_url(resp.geturl())
     h = hashlib.sha256()
     with resp, atomic_path(target) as tmp:
         size = resp.headers.get("Content-Length")
+        if size and size.isdigit() and int(size) > max_bytes:
+            raise EvgraphError(f"{url}: {size} bytes is over the size limit of {max_bytes} bytes (--max-size)")
         tick = progress(target.name, int(size) if size and size.isdigit() else None) if progress else None
         got = 0
         with open(tmp, "wb") as out:
@@ -154,6 +218,8 @@ def _download(url: str, target: Path, expected: str | None, timeout: float,
                 if not block:
                     break
                 got += len(block)
+                if got > max_bytes:
+                    raise EvgraphError(f"{url}: stopped at the size limit of {max_bytes} bytes (--max-size)")
                 h.update(block)
                 out.write(block)
                 if tick:
@@ -167,52 +233,119 @@ def _download(url: str, target: Path, expected: str | None, timeout: float,
     return digest
 
 
+def read_sums(folder: Path) -> dict[str, str]:
+    """The cache's recorded ``{file name: sha256}`` (empty when there is none or it is unreadable)."""
+    sums: dict[str, str] = {}
+    try:
+        text = (folder / SUMS).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return sums
+    for line in text.splitlines():
+        digest, sep, name = line.partition("  ")
+        if sep and len(digest) == 64:
+            sums[name] = digest
+    return sums
+
+
 def fetch(names: Iterable[str], cache: str | Path | None = None, *, base_url: str | None = None,
           registry: dict[str, Dataset] | None = None, force: bool = False, timeout: float = 60.0,
-          progress: Callable[[str, int | None], Callable[[int], None]] | None = None) -> list[Fetched]:
-    """Download datasets ``names`` into ``cache/NAME/``; return what was fetched (see module doc)."""
+          progress: Callable[[str, int | None], Callable[[int], None]] | None = None, trust: bool = False,
+          max_bytes: int = MAX_BYTES, context: ssl.SSLContext | None = None) -> list[Fetched]:
+    """Download datasets ``names`` into ``cache/NAME/``; return what was fetched (see the module doc).
+
+    ``trust`` accepts files without a pinned checksum; ``context`` is the TLS context (default:
+    the system's trusted certificates).
+    """
     reg = registry if registry is not None else DATASETS
     names = list(names)
     unknown = [n for n in names if n not in reg]
     if unknown:
         raise EvgraphError(f"unknown dataset '{unknown[0]}' (known: {', '.join(sorted(reg))})")
+    if base_url is not None:
+        check_url(base_url)
+    if max_bytes <= 0:
+        raise EvgraphError(f"the size limit must be positive, got {max_bytes}")
+    for name in names:
+        for rf in reg[name].files:
+            if rf.sha256 is None and not trust:
+                raise EvgraphError(f"dataset '{name}': {rf.filename} has no pinned checksum (an official "
+                                   "'current' release); pass --trust to accept what the server sends (its "
+                                   "sha256 is recorded and checked whenever the cached copy is reused)")
+            _check_name(rf.filename, f"dataset '{name}'")
+            check_url(f"{base_url.rstrip('/')}/{rf.filename}" if base_url else rf.url)
     root = Path(cache) if cache else default_cache()
     results: list[Fetched] = []
     for name in names:
         ds = reg[name]
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
+        recorded = read_sums(folder)
         sums: dict[str, str] = {}
+        reserved = {SUMS, *(f.filename for f in ds.files)}
         for rf in ds.files:
             url = f"{base_url.rstrip('/')}/{rf.filename}" if base_url else rf.url
             target = folder / rf.filename
             if target.exists() and not force:
                 digest = sha256_of(target)
-                if rf.sha256 is None or digest == rf.sha256:
+                want = rf.sha256 or recorded.get(rf.filename)
+                if want is not None and digest == want:
                     sums[rf.filename] = digest
                     if target.suffix == ".zip":
-                        target = unpack_zip(target)
+                        target = unpack_zip(target, reserved=reserved, max_bytes=max_bytes)
                     results.append(Fetched(name, target, digest, rf.sha256 is not None, False))
                     continue
-            digest = _download(url, target, rf.sha256, timeout, progress)
+            digest = _download(url, target, rf.sha256, timeout, progress, max_bytes=max_bytes, context=context)
             sums[rf.filename] = digest
             if target.suffix == ".zip":
-                target = unpack_zip(target)
+                target = unpack_zip(target, reserved=reserved, max_bytes=max_bytes)
             results.append(Fetched(name, target, digest, rf.sha256 is not None, True))
-        with atomic_path(folder / "SHA256SUMS") as tmp:
+        with atomic_path(folder / SUMS) as tmp:
             tmp.write_text("".join(f"{d}  {f}\n" for f, d in sorted(sums.items())), encoding="utf-8")
     return results
 
 
-def unpack_zip(path: Path) -> Path:
-    """Extract a one-file ``.zip`` (Reactome's GMT) next to it; return the extracted file."""
+def _check_name(name: str, where: str) -> str:
+    """A plain, visible file name (no folder part, not hidden, not the cache's own files)."""
+    if not name or name != Path(name).name or "\\" in name or name.startswith(".") or name == SUMS \
+            or any(ord(c) < 32 for c in name):
+        raise EvgraphError(f"{where}: refused file name {name!r} (must be a plain file name, not {SUMS})")
+    return name
+
+
+def unpack_zip(path: Path, *, reserved: Iterable[str] = (), max_bytes: int = MAX_BYTES) -> Path:
+    """Extract a one-file ``.zip`` (Reactome's GMT) next to it; return the extracted file.
+
+    The member must have a plain file name that is none of ``reserved`` (the cache's own
+    files), and may unpack to at most ``max_bytes`` and :data:`MAX_RATIO` times its compressed size.
+    """
     import zipfile
 
-    with zipfile.ZipFile(path) as zf:
-        members = [m for m in zf.namelist() if not m.endswith("/")]
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise EvgraphError(f"{path}: not a valid zip archive ({exc})") from None
+    with zf:
+        members = [m for m in zf.infolist() if not m.is_dir()]
         if len(members) != 1:
             raise EvgraphError(f"{path}: expected one file in the archive, found {len(members)}")
-        target = path.parent / Path(members[0]).name
-        with zf.open(members[0]) as src, atomic_path(target) as tmp, open(tmp, "wb") as out:
-            shutil.copyfileobj(src, out)
+        member = members[0]
+        name = _check_name(member.filename, f"{path}: archive member")
+        if name in set(reserved) | {path.name}:
+            raise EvgraphError(f"{path}: archive member {name!r} would overwrite a file of the cache")
+        limit = min(max_bytes, max(member.compress_size, 1) * MAX_RATIO)
+        if member.file_size > limit:
+            raise EvgraphError(f"{path}: member {name} unpacks to {member.file_size} bytes, over the limit of "
+                               f"{limit} bytes ({MAX_RATIO}x its compressed size, at most --max-size)")
+        target = path.parent / name
+        try:
+            with zf.open(member) as src, atomic_path(target) as tmp, open(tmp, "wb") as out:
+                written = 0
+                for block in iter(lambda: src.read(CHUNK), b""):
+                    written += len(block)
+                    if written > limit:  # the header lied
+                        raise EvgraphError(f"{path}: member {name} unpacks to more than {limit} bytes")
+                    out.write(block)
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            raise EvgraphError(f"{path}: damaged archive member {name}: {exc}") from None
     return target
+

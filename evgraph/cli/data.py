@@ -15,14 +15,20 @@ from .app import emit, format_option, main
 @click.option("--base-url", default=None, metavar="URL",
               help="Fetch the same file names from this mirror instead of the official addresses.")
 @click.option("--force", is_flag=True, help="Download again even when the cached file is good.")
+@click.option("--trust", is_flag=True,
+              help="Accept files without a pinned checksum (official 'current' releases); their SHA-256 is "
+                   "recorded and checked whenever the cached copy is reused.")
+@click.option("--max-size", "max_mib", type=click.IntRange(min=1), default=2048, show_default=True, metavar="MiB",
+              help="Largest download or unpacked archive member, in MiB.")
 @click.option("--list", "list_", is_flag=True, help="List the datasets that can be fetched.")
 @format_option
-def fetch(names: tuple[str, ...], cache: str | None, base_url: str | None, force: bool, list_: bool,
-          fmt: str) -> None:
+def fetch(names: tuple[str, ...], cache: str | None, base_url: str | None, force: bool, trust: bool,
+          max_mib: int, list_: bool, fmt: str) -> None:
     """Download official releases of public sources into a cache folder.
 
-    Verifies pinned SHA-256 checksums, writes atomically and prints where each file went
-    and the --source option to build from it.
+    https only, no redirect to another host, size-limited; pinned SHA-256 checksums are
+    verified and unpinned files refused unless --trust. Writes atomically and prints where
+    each file went and the --source option to build from it.
 
     \b
     Examples:
@@ -38,7 +44,7 @@ def fetch(names: tuple[str, ...], cache: str | None, base_url: str | None, force
         if not list_:
             raise EvgraphError("name at least one dataset to fetch (see 'evgraph fetch --list')")
         rows = [{"dataset": d.name, "source": d.source, "files": len(d.files),
-                 "checksum": "pinned" if all(f.sha256 for f in d.files) else "recorded",
+                 "checksum": "pinned" if all(f.sha256 for f in d.files) else "needs --trust",
                  "licence": d.licence, "description": d.description} for d in DATASETS.values()]
         emit(pd.DataFrame(rows), fmt)
         return
@@ -53,7 +59,8 @@ def fetch(names: tuple[str, ...], cache: str | None, base_url: str | None, force
         return bar.update
 
     try:
-        results = do_fetch(names, cache, base_url=base_url, force=force, progress=progress)
+        results = do_fetch(names, cache, base_url=base_url, force=force, progress=progress, trust=trust,
+                           max_bytes=max_mib << 20)
     finally:
         for bar in bars:
             bar.close()
@@ -62,7 +69,7 @@ def fetch(names: tuple[str, ...], cache: str | None, base_url: str | None, force
         ds = DATASETS.get(r.dataset)
         target = r.path.parent if ds is None or ds.folder else r.path
         rows.append({"dataset": r.dataset, "path": str(r.path), "sha256": r.sha256,
-                     "checksum": "verified" if r.verified else "not pinned",
+                     "checksum": "verified" if r.verified else "trusted (recorded)",
                      "status": "downloaded" if r.downloaded else "cached",
                      "build with": f"--source {ds.source if ds else r.dataset}={target}"})
     emit(pd.DataFrame(rows), fmt)
