@@ -35,6 +35,7 @@ evgraph.query.library.QueryError: query demo: unknown parameter 'limit' (known: 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,6 +50,11 @@ _HEADER = re.compile(r"^\s*//\s?(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[a-z]+(?:\[\])?)\s*=\s*(?P<default>.+?)"
                     r"(?:\s+--\s*(?P<doc>.*))?$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Every engine stores integers in 64 bits: larger values are refused before they reach one.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+#: Parameters that count rows (a negative value would mean "all but the last n" to some engines).
+COUNT_PARAMS = frozenset({"limit", "skip", "offset"})
+_COUNT_USE = re.compile(r"\b(?:LIMIT|SKIP|OFFSET)\s+\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 
 
 class QueryError(EvgraphError):
@@ -72,13 +78,21 @@ class Param:
                     raise ValueError("expected a string")
                 return value
             if self.type == "int":
-                if isinstance(value, bool):
+                if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                     raise ValueError("expected an integer")
-                return int(value)
+                number = int(value)
+                if not INT_MIN <= number <= INT_MAX:
+                    raise ValueError("out of range (a 64-bit integer)")
+                if self.name in COUNT_PARAMS and number < 0:
+                    raise ValueError("must be 0 or more")
+                return number
             if self.type == "float":
                 if isinstance(value, bool):
                     raise ValueError("expected a number")
-                return float(value)
+                real = float(value)
+                if not math.isfinite(real):
+                    raise ValueError("must be a finite number")
+                return real
             if self.type == "bool":
                 if isinstance(value, bool):
                     return value
@@ -98,7 +112,7 @@ class Param:
                     raise ValueError("expected a list")
                 return [str(v) for v in parsed]
             return [v.strip() for v in text.split(",") if v.strip()]
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise QueryError(f"query {query}: parameter '{self.name}' ({self.type}): invalid value "
                              f"{value!r}: {exc}") from None
 
@@ -137,8 +151,12 @@ class Query:
             raise QueryError(f"query {self.display}: unknown parameter '{unknown[0]}' "
                              f"(known: {', '.join(known) or 'none'})")
         out = {}
+        counted = {m["name"] for m in _COUNT_USE.finditer(self.text)}
         for p in self.params:
             out[p.name] = p.coerce(values[p.name], self.name) if p.name in values else p.default
+            if p.name in counted and isinstance(out[p.name], int) and out[p.name] < 0:
+                raise QueryError(f"query {self.display}: parameter '{p.name}' ({p.type}): invalid value "
+                                 f"{values.get(p.name, p.default)!r}: must be 0 or more")
         return out
 
 
