@@ -48,6 +48,7 @@ def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
     finalize(builder)
     kg = builder.build(metadata={"evgraph_version": __version__, "sources": builder.sources})
     if report is not None:
+        report.count_merges(builder.merges)
         report.graph = {"num_nodes": kg.num_nodes, "num_edges": kg.num_edges, "counts": kg.counts()}
     return kg
 

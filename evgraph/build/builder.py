@@ -22,7 +22,9 @@ and field.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -41,6 +43,23 @@ _EDGE_DEFAULTS = {
     "agent_type": "manual_agent",
     "primary_knowledge_source": CURATED_SOURCE,
 }
+
+
+@dataclass(frozen=True)
+class EdgeMerge:
+    """An edge record dropped because an earlier record is the same fact (every field equal)."""
+
+    file: str
+    line: int
+    kept_file: str
+    kept_line: int
+    id: str
+
+
+#: Characters an edge id may not contain: controls (tab, newline, NUL...) break every tabular format.
+#: Spaces and IRI-reserved characters are allowed: the RDF writer percent-encodes them.
+_BAD_ID = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+MAX_ID_LENGTH = 512
 
 
 class _Frame:
@@ -72,6 +91,8 @@ class GraphBuilder:
         self._nodes: list[pd.DataFrame] = []
         self._edges: list[pd.DataFrame] = []
         self.sources: list[str] = []
+        #: Edge records merged into an identical earlier one by the last :meth:`build`.
+        self.merges: list[EdgeMerge] = []
 
     def add_nodes(self, df: pd.DataFrame, file: str) -> None:
         """Add node records (columns from :data:`~evgraph.model.NODE_COLUMNS`, ``_line``)."""
@@ -93,6 +114,8 @@ class GraphBuilder:
         nodes = self._merge_nodes(nodes, problems)
         if not problems:
             self._check_edges(edges, nodes, problems)
+        if not problems:
+            edges = self._identify(edges, problems)
         if problems:
             raise ValidationError(problems[:MAX_PROBLEMS])
         return self._assemble(nodes, edges, metadata or {})
@@ -264,6 +287,59 @@ class GraphBuilder:
                "a curated edge (primary_knowledge_source infores:evgraph) needs at least one reference "
                "(PMID or DOI)")
 
+    # ------------------------------------------------------------------ identity
+    def _identify(self, edges: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+        """Give every edge an id, merge exact duplicates, report conflicting ids.
+
+        A generated id hashes every field of the record (subject, predicate, object, species,
+        evidence, confidence, direction, publications, statement, source, evidence-quality
+        fields): two records that differ in anything are two edges. Records whose fields are
+        all equal are one fact stated twice: the first is kept and the others are recorded in
+        :attr:`merges` (the QC report counts them). An explicit id (KGX, RDF) given to two
+        records that differ is an error naming both places.
+        """
+        self.merges = []
+        content = [c for c in EDGE_COLUMNS if c != "id"]
+        key = pd.DataFrame({c: edges[c].to_numpy(dtype=np.float64) if c == "confidence"
+                            else edges[c].astype(str).to_numpy(dtype=object) for c in content})
+        signature = pd.util.hash_pandas_object(key, index=False).to_numpy(dtype=np.uint64)
+        given = edges["id"] != ""
+        bad = given & (edges["id"].str.contains(_BAD_ID) | (edges["id"].str.len() > MAX_ID_LENGTH))
+        for idx in edges.index[bad.to_numpy()][:MAX_PROBLEMS]:
+            problems.append(Problem(edges.at[idx, "_file"], int(edges.at[idx, "_line"]), "id",
+                                    f"edge id {edges.at[idx, 'id'][:80]!r} contains a control character "
+                                    f"(tab, newline, NUL, ...) or is over {MAX_ID_LENGTH} characters"))
+        if bad.any():
+            return edges
+        edges = edges.copy()
+        if not given.all():
+            missing = (~given).to_numpy()
+            edges.loc[missing, "id"] = ["evgraph:E" + format(int(h), "016x") for h in signature[missing]]
+        ids = edges["id"]
+        dup = ids.duplicated(keep=False).to_numpy()
+        if not dup.any():
+            return edges
+        sub = pd.DataFrame({"id": ids[dup].to_numpy(), "sig": signature[dup], "pos": np.flatnonzero(dup)})
+        first = sub.groupby("id", sort=False)["pos"].transform("min").to_numpy()
+        first_sig = signature[first]
+        files, lines = edges["_file"].to_numpy(dtype=object), edges["_line"].to_numpy()
+        drop = np.zeros(len(edges), dtype=bool)
+        for pos, kept, sig, ksig in zip(sub["pos"].to_numpy(), first, sub["sig"].to_numpy(), first_sig, strict=True):
+            if pos == kept:
+                continue
+            where = f"{files[kept]}:{int(lines[kept])}"
+            if sig != ksig:
+                if len(problems) < MAX_PROBLEMS:
+                    explicit = bool(given.iat[pos])
+                    problems.append(Problem(files[pos], int(lines[pos]), "id",
+                                            f"edge id {ids.iat[pos]!r} is already used at {where} by a different "
+                                            + ("edge" if explicit else "edge (generated id collision)")))
+                continue
+            drop[pos] = True
+            self.merges.append(EdgeMerge(str(files[pos]), int(lines[pos]), str(files[kept]), int(lines[kept]),
+                                         str(ids.iat[pos])))
+        return edges[~drop]
+
     # ------------------------------------------------------------------ assemble
     def _assemble(self, nodes: pd.DataFrame, edges: pd.DataFrame, metadata: dict) -> KnowledgeGraph:
         nodes = nodes.sort_values("id", kind="stable").reset_index(drop=True)
@@ -271,15 +347,6 @@ class GraphBuilder:
         node_frame["category"] = pd.Categorical(node_frame["category"], categories=list(self.schema.classes))
         ids = node_frame["id"].to_numpy(dtype=object)
 
-        if (edges["id"] == "").any():
-            missing = edges["id"] == ""
-            key = edges.loc[missing, ["subject", "predicate", "object", "primary_knowledge_source",
-                                      "publications", "statement", "direction"]]
-            hashed = pd.util.hash_pandas_object(key, index=False).to_numpy(dtype=np.uint64)
-            edges.loc[missing, "id"] = ["evgraph:E" + format(int(h), "016x") for h in hashed]
-        dup = edges["id"].duplicated(keep="first").to_numpy()
-        if dup.any():
-            edges = edges[~dup]
         # plain object columns reorder several times faster than Arrow-backed strings
         edge_frame = pd.DataFrame({c: edges[c].to_numpy(dtype=object) if c != "confidence" else edges[c].to_numpy()
                                    for c in EDGE_COLUMNS})

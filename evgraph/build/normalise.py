@@ -128,6 +128,7 @@ def finalize(builder: GraphBuilder) -> None:
             builder.add_nodes(n.drop(columns="_src"), file=f"{rep.name}:{rep.path}")
         if len(e):
             builder.add_edges(e.drop(columns="_src"), file=f"{rep.name}:{rep.path}")
+            rep.builder_files.add(f"{rep.name}:{rep.path}")
     if len(extra):
         rep = ctx.report.source("ontology roll-up")
         e = edges[edges["_src"] == -1]
@@ -137,6 +138,7 @@ def finalize(builder: GraphBuilder) -> None:
         if len(n):
             builder.add_nodes(n.drop(columns="_src"), file="ontology roll-up")
         builder.add_edges(e.drop(columns="_src"), file="ontology roll-up")
+        rep.builder_files.add("ontology roll-up")
     ctx.pending.clear()
 
 
@@ -381,6 +383,7 @@ class track_source:
 
         self.n_reports = len(context_for(self.builder).report.sources)
         self.before = self._sizes()
+        self.n_frames = len(self.builder._nodes), len(self.builder._edges)
         self.t0 = time.perf_counter()
         return self
 
@@ -392,6 +395,7 @@ class track_source:
             return
         nodes, edges = self._sizes()
         rep = report.source(self.name, self.path)
+        rep.builder_files = {str(f["_file"].iat[0]) for f in self.builder._edges[self.n_frames[1]:] if len(f)}
         rep.nodes, rep.edges = nodes - self.before[0], edges - self.before[1]
         rep.rows_read = rep.imported = rep.nodes + rep.edges
         rep.seconds = time.perf_counter() - self.t0

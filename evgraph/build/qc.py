@@ -49,6 +49,11 @@ class SourceReport:
     nodes: int = 0
     edges: int = 0
     seconds: float = 0.0
+    #: edge records merged into an identical earlier record (the same fact stated twice)
+    edges_merged: int = 0
+    merge_examples: list[str] = field(default_factory=list)
+    #: the ``file`` labels this source's records carry in the builder (to attribute merges)
+    builder_files: set[str] = field(default_factory=set, repr=False)
 
     @property
     def skipped(self) -> dict[str, int]:
@@ -74,7 +79,7 @@ class SourceReport:
             "records_imported": self.imported, "records_skipped": sum(self.skipped_counts.values()),
             "skipped": self.skipped, "skip_examples": {k: self.examples[k] for k in sorted(self.examples)},
             "mappings": self.mappings, "notes": self.notes, "nodes_added": self.nodes,
-            "edges_added": self.edges,
+            "edges_added": self.edges, "edges_merged": self.edges_merged, "merge_examples": self.merge_examples,
         }  # no timings: the report is part of the (deterministic) build output
 
 
@@ -93,6 +98,26 @@ class BuildReport:
     def to_dict(self) -> dict[str, Any]:
         return {"sources": [s.to_dict() for s in self.sources], "graph": self.graph}
 
+    def count_merges(self, merges: list[Any]) -> None:
+        """Attribute the builder's merged edge records (:class:`~evgraph.build.builder.EdgeMerge`) to sources.
+
+        A merged record was identical to an earlier one in every field; ``edges_added`` of its
+        source drops by one and ``edges_merged`` rises by one, with ``file:line`` examples.
+        """
+        owner: dict[str, SourceReport] = {}
+        for s in self.sources:
+            owner.setdefault(f"{s.name}:{s.path}", s)
+            for f in s.builder_files:
+                owner.setdefault(f, s)
+        for m in merges:
+            rep = owner.get(m.file)
+            if rep is None:
+                rep = owner.setdefault(m.file, self.source(m.file))
+            rep.edges_merged += 1
+            rep.edges = max(rep.edges - 1, 0)
+            if len(rep.merge_examples) < MAX_EXAMPLES:
+                rep.merge_examples.append(f"{m.file}:{m.line}: same as {m.kept_file}:{m.kept_line}")
+
     def summary(self) -> str:
         """A readable multi-line summary."""
         lines = ["evgraph build report", "===================="]
@@ -101,6 +126,9 @@ class BuildReport:
             lines.append(f"{s.name}: {s.rows_read} rows read, {s.imported} records imported, {skipped} skipped")
             if s.path:
                 lines.append(f"  path: {s.path}")
+            if s.edges_merged:
+                ex = "; ".join(s.merge_examples[:2])
+                lines.append(f"  merged {s.edges_merged} edge records identical to an earlier record (e.g. {ex})")
             for reason, n in s.skipped.items():
                 ex = "; ".join(s.examples.get(reason, [])[:2])
                 lines.append(f"  skipped {n}: {reason}" + (f" (e.g. {ex})" if ex else ""))
