@@ -107,8 +107,8 @@ class BuildReport:
         owner: dict[str, SourceReport] = {}
         for s in self.sources:
             owner.setdefault(f"{s.name}:{s.path}", s)
-            for f in s.builder_files:
-                owner.setdefault(f, s)
+            for f in (*s.builder_files, *s.files):
+                owner.setdefault(str(f), s)
         for m in merges:
             rep = owner.get(m.file)
             if rep is None:

@@ -525,14 +525,28 @@ def _map_edges(edges: pd.DataFrame, nodes: pd.DataFrame, others: dict[str, str],
     for col in ("subject", "object"):
         out[col] = _respell_ids(out[col].str.strip(), schema)
     out["publications"] = _respell(out["publications"], schema.prefix_aliases, lists=True)
-    # rows of one edge written once per species (same id) are merged back
+    # rows of one edge written once per species (same id, every other field equal) are merged back;
+    # rows sharing an id but differing elsewhere stay apart (the builder reports the conflict), and
+    # rows equal in every field are counted as merged in the report
     if (out["id"] != "").any():
-        dup = (out["id"] != "") & out["id"].duplicated(keep=False)
+        rest = [c for c in out.columns if c not in ("species", "_line")]
+        sig = pd.util.hash_pandas_object(out[rest].astype(str), index=False).to_numpy()
+        key = out["id"] + "\x00" + pd.Series(sig, index=out.index).astype(str)
+        dup = (out["id"] != "") & key.duplicated(keep=False)
         if dup.any():
-            species = out[dup].groupby("id", sort=False)["species"].agg(
+            full = dup & pd.Series(pd.util.hash_pandas_object(out[[*rest, "species"]].astype(str),
+                                                              index=False).to_numpy(), index=out.index).duplicated()
+            if full.any():
+                firsts = out[dup].assign(_k=key[dup]).groupby("_k", sort=False)["_line"].first()
+                imp.report.edges_merged += int(full.sum())
+                for idx in out.index[full.to_numpy()][:5]:
+                    imp.report.merge_examples.append(f"{file}:{int(out.at[idx, '_line'])}: same as "
+                                                     f"{file}:{int(firsts[key[idx]])}")
+            species = out[dup].assign(_k=key[dup]).groupby("_k", sort=False)["species"].agg(
                 lambda s: LIST_SEP.join(dict.fromkeys(x for v in s for x in v.split(LIST_SEP) if x)))
-            out = out[~(dup & out["id"].duplicated(keep="first"))].copy()
-            out.loc[out["id"].isin(species.index), "species"] = out["id"].map(species)
+            out = out[~(dup & key.duplicated(keep="first"))].copy()
+            merged = key[out.index].isin(species.index)
+            out.loc[merged, "species"] = key[out.index][merged].map(species)
     cls_of = dict(others)
     cls_of.update(zip(nodes["id"], nodes["category"], strict=True))
     keep = pd.Series(True, index=out.index)
