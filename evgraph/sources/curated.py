@@ -142,6 +142,10 @@ def _compile_statement(row: dict[str, str], file: str, line: int,
     for col in ("vesicle_type", "species", "references"):
         if not row[col]:
             raise DataError(Problem(file, line, col, f"statement {sid} needs a value"))
+    if len(_split(row["species"])) > 1:
+        raise DataError(Problem(file, line, "species",
+                                f"statement {sid} has several species ({row['species']}): give one organism per "
+                                "statement and split the others off (species policy, curated README)"))
     if not values["source_cell"] and not values["source_organ"] and not values["biofluid"]:
         raise DataError(Problem(file, line, "source_cell",
                                 f"statement {sid} needs a source cell, organ or (for circulating EVs) biofluid"))
