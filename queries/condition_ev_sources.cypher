@@ -1,6 +1,6 @@
 // name: condition_ev_sources
 // description: EV populations that contribute to a condition, with where they come from, what they carry, whether they worsen (increased) or protect (decreased), and how confident the evidence is.
-// param: condition: node = "MONDO:0005148" -- condition (id or label; default type 2 diabetes mellitus)
+// param: condition: node = "MONDO:0001076" -- condition (id or label; default glucose intolerance)
 // param: min_confidence: float = 0.0 -- lowest confidence of the contribution edge
 // columns: ev_population, source_ids, source_labels, direction, confidence, cargo, publications
 MATCH (ev:EVPopulation)-[c:CONTRIBUTES_TO]->(:Condition {id: $condition})

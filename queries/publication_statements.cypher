@@ -6,4 +6,4 @@ MATCH (s)-[r]->(o)
 WHERE $publication IN r.publications
 RETURN s.id AS subject_id, s.label AS subject_label, r.predicate AS predicate, o.id AS object_id,
        o.label AS object_label, r.confidence AS confidence
-ORDER BY subject_id, predicate, object_id
+ORDER BY subject_id, predicate, object_id, confidence

@@ -26,7 +26,7 @@ def test_no_curated_edge_has_more_than_one_species(kg):
 def test_a_statement_with_two_species_is_rejected(tmp_path):
     import shutil
 
-    from evgraph.builder import GraphBuilder
+    from evgraph.build.builder import GraphBuilder
     from evgraph.errors import DataError
     from evgraph.sources.curated import read_curated
 
