@@ -9,7 +9,8 @@ them.
   PURLs, ``UBERON:0001013`` -> ``http://purl.obolibrary.org/obo/UBERON_0001013``; NCBIGene,
   miRBase, Reactome, PubMed, DOI as their standard IRIs; evgraph's own nodes, e.g. EV
   populations, in ``https://w3id.org/evgraph/``), typed with the evgraph class
-  (``a evgraph:Organ``), ``dcterms:identifier`` the CURIE, ``rdfs:label``, ``skos:altLabel``
+  (``a evgraph:Organ``) and with its Biolink class (``a biolink:GrossAnatomicalStructure``),
+  ``dcterms:identifier`` the CURIE, ``rdfs:label``, ``skos:altLabel``
   (synonyms), ``oboInOwl:hasDbXref`` (xrefs), ``dcterms:description``, ``evgraph:category``.
 * **Edges**, twice: a direct triple ``<subject> evgraph:releases <object>`` for easy SPARQL,
   and a reified statement ``<edge> a rdf:Statement, biolink:Association`` with
@@ -21,8 +22,9 @@ them.
   ``prov:wasDerivedFrom`` the curated statement it comes from.
 * **Dataset**: ``<https://w3id.org/evgraph/dataset/kg> a void:Dataset, owl:Ontology`` with
   ``owl:imports`` / ``dcterms:conformsTo`` the ontology, ``dcterms:license``,
-  ``owl:versionInfo``, ``void:triples``. Quad formats (nq, trig) put the data in that named
-  graph and the ontology itself in ``<https://w3id.org/evgraph/ontology>``.
+  ``owl:versionInfo``, ``void:triples``. Quad formats (nq, trig) put the data in the default
+  graph (so a store queries it with or without "default graph as union") and the ontology itself
+  in the named graph ``<https://w3id.org/evgraph/ontology>``.
 """
 
 from __future__ import annotations
@@ -139,6 +141,20 @@ EDGE_SLOTS: tuple[Slot, ...] = (
     Slot("statement", PROV + "wasDerivedFrom", "statement"),
     *(_evidence_slot(f) for f in EVIDENCE_FIELDS),
 )
+
+def biolink_iri(category: str) -> str:
+    """IRI of a Biolink category CURIE (``biolink:Cell`` -> ``https://w3id.org/biolink/vocab/Cell``).
+
+    >>> biolink_iri("biolink:Cell")
+    'https://w3id.org/biolink/vocab/Cell'
+    """
+    return BIOLINK + category.split(":", 1)[1] if category.startswith("biolink:") else category
+
+
+def biolink_class_iris(schema: Schema) -> frozenset[str]:
+    """The Biolink class IRIs evgraph nodes are typed with (besides their evgraph class)."""
+    return frozenset(biolink_iri(c.biolink_category) for c in schema.classes.values())
+
 
 #: Predicates of a reified edge besides its slots.
 REIFICATION = (RDF + "subject", RDF + "predicate", RDF + "object")

@@ -30,6 +30,7 @@ from .mapping import (
     STATEMENT_TYPES,
     VOID,
     Slot,
+    biolink_class_iris,
     iri_to_curie,
     ox_format,
 )
@@ -57,7 +58,7 @@ class _Reader:
         self.rel_by_iri = {r.iri: r.name for r in schema.relations.values()}
         self.node_slot = {s.predicate: s for s in NODE_SLOTS}
         self.edge_slot = {s.predicate: s for s in EDGE_SLOTS}
-        self.other_types = {*STATEMENT_TYPES, VOID + "Dataset", OWL + "Ontology"}
+        self.other_types = {*STATEMENT_TYPES, VOID + "Dataset", OWL + "Ontology", *biolink_class_iris(schema)}
 
     def fail(self, line: int | None, field: str | None, message: str) -> None:
         self.problems.append(Problem(self.file, line, field, message))

@@ -154,8 +154,12 @@ def generate_shapes(schema: Schema | None = None) -> str:
     ]
     node_slots = [s for s in NODE_SLOTS if s.kind != "category"]
     category = next(s for s in NODE_SLOTS if s.kind == "category")
+    all_classes = " ".join(_q(c.iri) for c in schema.classes.values())
     for cls in schema.classes.values():
-        props = [["sh:path rdf:type", "sh:maxCount 1",
+        # rdf:type holds the evgraph class, the Biolink class and, under RDFS inference, the
+        # superclasses: exactly one of the values is a (concrete) evgraph class
+        props = [["sh:path rdf:type", f"sh:qualifiedValueShape [ sh:in ( {all_classes} ) ]",
+                  "sh:qualifiedMinCount 1", "sh:qualifiedMaxCount 1",
                   f"sh:message {_s('a node has exactly one evgraph class')}"],
                  ["sh:path dcterms:identifier", "sh:name \"id\"", "sh:minCount 1", "sh:maxCount 1",
                   "sh:datatype xsd:string", f"sh:pattern {_s(_curie_pattern(schema, cls.prefixes))}"]]
@@ -185,7 +189,8 @@ def generate_shapes(schema: Schema | None = None) -> str:
                 "a sh:NodeShape",
                 f"{target} {_q(rel.iri)}",
                 "sh:nodeKind sh:IRI",
-            ], [["sh:path rdf:type", "sh:minCount 1", f"sh:in ( {classes_in} )", f"sh:message {_s(msg)}"]]))
+            ], [["sh:path rdf:type", f"sh:qualifiedValueShape [ sh:in ( {classes_in} ) ]", "sh:qualifiedMinCount 1",
+                 f"sh:message {_s(msg)}"]]))
 
     out.append("# ---- every subject with an identifier is a node of a known class or a statement")
     typed = " ".join(_q(schema.classes[c].iri) for c in schema.classes)
@@ -193,7 +198,7 @@ def generate_shapes(schema: Schema | None = None) -> str:
     out.append(_block("shapes:Identified", [
         "a sh:NodeShape",
         f"sh:targetSubjectsOf {_q(DCT_IDENTIFIER)}",
-    ], [["sh:path rdf:type", "sh:minCount 1", f"sh:in ( {typed} )",
+    ], [["sh:path rdf:type", f"sh:qualifiedValueShape [ sh:in ( {typed} ) ]", "sh:qualifiedMinCount 1",
          f"sh:message {_s('not a node of a known evgraph class (unknown class or missing rdf:type)')}"]]))
 
     out.append("# ---- reified edges: rdf:Statement + biolink:Association with their provenance")

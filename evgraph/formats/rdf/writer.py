@@ -51,6 +51,7 @@ from .mapping import (
     VOID,
     XSD,
     Slot,
+    biolink_iri,
     check_iris,
     curie_iris,
     edge_iris,
@@ -227,6 +228,10 @@ class NTriplesWriter:
         class_rest = np.array([syntax.pred(RDF_TYPE) + syntax.term(schema.classes[c].iri) + syntax.end
                                for c in cats], dtype=object)
         self.class_rest = class_rest[codes] if len(codes) else np.empty(0, dtype=object)
+        # every node is also typed with its Biolink class (biolink:Cell, biolink:Gene, ...)
+        biolink_rest = np.array([syntax.pred(RDF_TYPE) + syntax.term(biolink_iri(schema.classes[c].biolink_category))
+                                 + syntax.end for c in cats], dtype=object)
+        self.biolink_rest = biolink_rest[codes] if len(codes) else np.empty(0, dtype=object)
         self.id_rest = (syntax.pred(DCT_IDENTIFIER) + lit(ids) + syntax.end) if len(ids) \
             else np.empty(0, dtype=object)
         self.rel_tok = np.array([syntax.term(r.iri) for r in schema.relations.values()], dtype=object)
@@ -333,7 +338,8 @@ class NTriplesWriter:
     # -------------------------------------------------------------- nodes
     def node_chunk(self, idx: np.ndarray, full: bool = True) -> str:
         """Triples of the nodes at positions ``idx`` (``full=False``: only type and identifier)."""
-        groups: list[Any] = [(None, [self.class_rest[idx]]), (None, [self.id_rest[idx]])]
+        groups: list[Any] = [(None, [self.class_rest[idx]]), (None, [self.biolink_rest[idx]]),
+                             (None, [self.id_rest[idx]])]
         if full:
             groups += [self._slot_group("nodes", slot, idx) for slot in NODE_SLOTS]
         return self._render(len(idx), groups, self.node_tok[idx])
@@ -460,15 +466,11 @@ def iter_rdf_chunks(kg: KnowledgeGraph, fmt: str, include_ontology: bool | None 
     if fmt in ("ttl", "trig"):
         syntax = Syntax(prefixes=turtle_prefixes(kg.schema))
         yield syntax.prefix_lines()
-        if quads:
-            yield f"<{DATASET_IRI}> {{\n"
         yield from NTriplesWriter(kg, chunk_size=chunk_size, syntax=syntax).chunks(progress=progress)
-        if quads:
-            yield "}\n"
         if with_ontology:
             yield (f"<{ONTOLOGY_IRI}> {{\n" + ontology_lines() + "}\n") if quads else ontology_lines()
         return
-    writer = NTriplesWriter(kg, graph=DATASET_IRI if quads else None, chunk_size=chunk_size)
+    writer = NTriplesWriter(kg, chunk_size=chunk_size)  # data in the default graph, also in quad formats
     yield from writer.chunks(progress=progress)
     if with_ontology:
         yield ontology_lines(ONTOLOGY_IRI if quads else None)
