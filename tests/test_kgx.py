@@ -139,3 +139,15 @@ def test_wrong_delimiter(tmp_path):
     write(tmp_path / "nodes.tsv", "id,category,name\nCL:0000235,biolink:Cell,macrophage\n")
     with pytest.raises(DataError, match=r"nodes.tsv:1: field 'id': missing column \(header has: id,category,name\)"):
         read_kgx(GraphBuilder(), tmp_path)
+
+
+def test_bar_in_single_valued_text_survives_and_is_not_a_kgx_list(mini_kg, tmp_path):
+    nodes = mini_kg.nodes.copy()
+    nodes["description"] = nodes["description"].astype(object)
+    nodes.loc[0, "description"] = "isolation: Differential centrifugation|Ultracentrifugation"
+    kg = evgraph.KnowledgeGraph(nodes, mini_kg.edges, mini_kg.schema, mini_kg.metadata)
+    write_kgx(kg, tmp_path)
+    text = (tmp_path / "nodes.tsv").read_text(encoding="utf-8")
+    assert "centrifugation\u00a6Ultracentrifugation" in text and "centrifugation|Ultra" not in text
+    again = evgraph.build([f"kgx={tmp_path}"])
+    assert again.node(str(nodes.loc[0, "id"]))["description"] == nodes.loc[0, "description"]

@@ -12,7 +12,9 @@ Writing follows the Biolink Model (``prefix_map.json`` beside the two files is t
 map of every CURIE prefix used, with evgraph's local ones registered): prefixes are spelled as in
 Biolink's prefix map (``doi``, not ``DOI``; the ontology's ``evgraph:biolinkPrefix``), the single-valued
 ``species_context_qualifier`` holds one taxon (an edge seen in several species is written as one
-row per species, all with the same ``id``; reading merges them back), and
+row per species, all with the same ``id``; reading merges them back), a ``|`` inside single-valued
+text (``name``, ``description``, ``supporting_text``), which KGX would split into a list, is
+written as ``¦`` (U+00A6) and read back as ``|``, and
 ``original_predicate`` names the evgraph relationship (``evgraph:homes_to``), so a file stripped of
 the ``evgraph_*`` columns still reads back to the same graph.
 
@@ -111,6 +113,10 @@ EDGE_HEADER = ["id", "subject", "predicate", "object", "evgraph_predicate", "obj
 CONSUMED = {"category", "predicate", "edge_label", "original_predicate", "_line"}
 LIPID = "CHEBI:18059"
 TRUE = {"1", "true", "yes", "on"}
+#: single-valued free-text KGX columns, where "|" (KGX's list separator) is written as BAR
+SINGLE_TEXT_NODES = ("name", "description")
+SINGLE_TEXT_EDGES = ("supporting_text",)
+BAR = "\u00a6"
 #: file name of the JSON-LD prefix map written beside nodes.tsv / edges.tsv
 PREFIX_MAP = "prefix_map.json"
 
@@ -159,6 +165,10 @@ def write_kgx(kg: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
         lambda p: schema.relations[p].biolink_predicate).astype(str)
     edges["original_predicate"] = "evgraph:" + edges["evgraph_predicate"]
     edges["has_confidence_score"] = kg.edges["confidence"].map(repr)
+    # KGX splits every TSV cell on "|": a "|" inside single-valued text is written as "¦" (U+00A6)
+    for frame, cols in ((nodes, SINGLE_TEXT_NODES), (edges, SINGLE_TEXT_EDGES)):
+        for col in cols:
+            frame[col] = frame[col].str.replace(LIST_SEP, BAR, regex=False)
     for col in ("subject", "object"):
         edges[col] = _respell(edges[col], spell)
     edges["publications"] = _respell(edges["publications"], spell, lists=True)
@@ -449,6 +459,8 @@ def _choose_class(cats: tuple[str, ...], cid: str, prefix: str, schema: Schema, 
 def _map_nodes(nodes: pd.DataFrame, edges: pd.DataFrame, schema: Schema, file: str, imp: _Import) -> pd.DataFrame:
     out = pd.DataFrame({col: nodes[kgx] if kgx in nodes.columns else "" for col, kgx in NODE_MAP.items()})
     out["_line"] = nodes["_line"]
+    for col in ("label", "description"):
+        out[col] = out[col].str.replace(BAR, LIST_SEP, regex=False)
     out["id"] = _respell_ids(out["id"].str.strip(), schema)
     out["xrefs"] = _respell(out["xrefs"], schema.prefix_aliases, lists=True)
     # 1. ids must be CURIEs: anything else is unrecoverable
@@ -522,6 +534,7 @@ def _map_edges(edges: pd.DataFrame, nodes: pd.DataFrame, others: dict[str, str],
                file: str, imp: _Import) -> pd.DataFrame:
     out = pd.DataFrame({col: edges[kgx] if kgx in edges.columns else "" for col, kgx in EDGE_MAP.items()})
     out["_line"] = edges["_line"]
+    out["evidence"] = out["evidence"].str.replace(BAR, LIST_SEP, regex=False)
     for col in ("subject", "object"):
         out[col] = _respell_ids(out[col].str.strip(), schema)
     out["publications"] = _respell(out["publications"], schema.prefix_aliases, lists=True)
