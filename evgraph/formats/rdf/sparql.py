@@ -4,16 +4,19 @@
 (``# name:``, ``# description:``, ``# param: NAME: TYPE = DEFAULT -- text``, ``# columns:``)
 with ``#`` instead of ``//``. Conventions of the SPARQL text:
 
-* a parameter ``NAME`` is the variable ``?NAME``, pre-bound before the query runs: a ``node``
-  parameter (CURIE or label) is bound to the node's IRI (``''``, no node, to the empty literal:
-  test it with ``isLiteral(?NAME)``), ``string`` to a plain literal,
-  ``int``/``float``/``bool`` to typed literals; a parameter named ``limit`` keeps the first
-  rows (SPARQL cannot take a variable in ``LIMIT``);
+* the files are **standard SPARQL 1.1** and run unchanged on any store (Oxigraph, Jena/Fuseki,
+  GraphDB, ...) loaded with the RDF export: a parameter ``NAME`` is the variable ``?NAME``,
+  bound by a one-row ``VALUES (?a ?b) { (default-a default-b) }`` block that holds the
+  header's defaults (a ``node`` default as its IRI, ``''`` = no node as the empty literal: test
+  it with ``isLiteral(?NAME)``). ``evgraph sparql`` / :func:`run_sparql` bind other values by
+  rewriting the row of every such block (a query may repeat the block inside a subquery that
+  needs the parameter), not by substituting text; a parameter named ``limit`` rewrites the
+  final ``LIMIT n``;
+* no extension functions: CURIEs of provenance IRIs (publications, species, sources, markers)
+  are computed with ``REPLACE(STR(?iri), "^namespace", "PREFIX:")``;
 * result columns are the projected variables in order, renamed to the header's ``columns``;
 * ``# lists: a, b`` names columns built with ``GROUP_CONCAT(...; separator="|")``: they are
-  returned as sorted lists, like Cypher's ``collect``;
-* ``evgraph:curie(?iri)`` (``https://w3id.org/evgraph/curie``) is an extension function that
-  turns an IRI back into its CURIE (publications, species, sources).
+  returned as sorted lists, like Cypher's ``collect``.
 
 >>> import evgraph
 >>> kg = evgraph.load()
@@ -37,7 +40,6 @@ from ...query.library import Query, QueryError, parse_query, queries_dir
 from .mapping import EVGRAPH, XSD, curie_to_iri, iri_to_curie
 from .writer import guess_format, iter_rdf_chunks
 
-CURIE_FUNCTION = EVGRAPH + "curie"
 _TOKENS = re.compile(r"""(<[^<>"{}|^`\\\s]*>"""              # IRIs
                      r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'"""  # strings
                      r"""|#[^\n]*|[?$][A-Za-z_][A-Za-z0-9_]*)""")      # comments, variables
@@ -58,6 +60,42 @@ def substitute(text: str, values: dict[str, str]) -> str:
         return tok
 
     return _TOKENS.sub(repl, text)
+
+
+_VALUES = re.compile(r"VALUES\s*\(\s*((?:[?$][A-Za-z_][A-Za-z0-9_]*\s*)+)\)\s*\{\s*\(")
+_TERM = re.compile(r"""\s*(<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"(?:\^\^<[^>\s]*>|@[A-Za-z0-9-]+)?|[^\s()]+)""")
+_LIMIT = re.compile(r"\bLIMIT\s+\d+\s*$", re.IGNORECASE)
+
+
+def bind_values(text: str, values: dict[str, str]) -> tuple[str, set[str]]:
+    """Rewrite the row of every one-row ``VALUES (?a ?b) { (x y) }`` block with the SPARQL terms
+    in ``values`` (variables not in ``values`` keep their default); return the text and the names
+    of the variables found in such blocks.
+
+    >>> bind_values('SELECT * WHERE { VALUES (?x ?n) { (<http://a> 1) } ?x ?p ?o }', {"n": "2"})
+    ('SELECT * WHERE { VALUES (?x ?n) { (<http://a> 2) } ?x ?p ?o }', {'n', 'x'})
+    """
+    out, pos, seen = [], 0, set()
+    for m in _VALUES.finditer(text):
+        if m.start() < pos:
+            continue
+        names = [v[1:] for v in m.group(1).split()]
+        terms, end = [], m.end()
+        for _ in names:
+            t = _TERM.match(text, end)
+            if t is None:
+                break
+            terms.append(t.group(1))
+            end = t.end()
+        close = re.compile(r"\s*\)\s*\}").match(text, end)
+        if len(terms) != len(names) or close is None:
+            continue  # not a one-row block: left alone
+        seen.update(names)
+        row = " ".join(values.get(n, t) for n, t in zip(names, terms, strict=True))
+        out.append(text[pos:m.start()] + f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}")
+        pos = close.end()
+    out.append(text[pos:])
+    return "".join(out), seen
 
 
 _HASH_HEADER = re.compile(r"^\s*#\s?(?=[A-Za-z_]+\s*:)")
@@ -122,15 +160,6 @@ def get_sparql(name_or_file: str) -> Query:
 
 
 # ---------------------------------------------------------------------- engine
-def _curie_fn(term):
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        curie = iri_to_curie(term.value)
-        return ox.Literal(curie) if curie is not None else None
-    return None
-
-
 class SparqlEngine:
     """An in-memory pyoxigraph store holding one RDF export."""
 
@@ -205,34 +234,48 @@ class SparqlEngine:
             else:
                 term = ox.Literal(str(value))
             subst[name] = str(term)
+        text, bound = bind_values(query.text, subst)
+        rest = {k: v for k, v in subst.items() if k not in bound}
+        if rest:  # a query file without VALUES blocks (written for evgraph 0.1): pre-bind by substitution
+            text = substitute(text, rest)
+        if limit is not None:
+            text = _LIMIT.sub(f"LIMIT {int(limit)}", text.rstrip())
         try:
-            result = self.store.query(substitute(query.text, subst), use_default_graph_as_union=True,
-                                      custom_functions={ox.NamedNode(CURIE_FUNCTION): _curie_fn})
+            result = self.store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"query {query.name}: SPARQL syntax error: {exc}") from None
         except OSError as exc:
             raise QueryError(f"query {query.name}: {exc}") from None
-        if isinstance(result, ox.QueryBoolean):
-            return pd.DataFrame({"result": [bool(result)]})
-        if not isinstance(result, ox.QuerySolutions):
-            rows = [{"subject": str(t.subject), "predicate": str(t.predicate), "object": str(t.object)}
-                    for t in result]
-            return pd.DataFrame(rows, columns=["subject", "predicate", "object"])
-        variables = [v.value for v in result.variables]
-        rows = [[_python(sol[v]) for v in variables] for sol in result]
-        columns = list(query.columns) if query.columns and len(query.columns) == len(variables) else variables
-        if query.columns and len(query.columns) != len(variables):
-            raise QueryError(f"query {query.name}: the header lists {len(query.columns)} columns but the SPARQL "
-                             f"projects {len(variables)}")
-        df = pd.DataFrame(rows, columns=columns)
-        lists = [c.strip() for c in query.notes.get("lists", "").split(",") if c.strip()]
-        for col in lists:
-            if col not in df.columns:
-                raise QueryError(f"query {query.name}: '# lists:' names unknown column '{col}'")
-            df[col] = [sorted(v for v in x.split("|") if v) if isinstance(x, str) else [] for x in df[col]]
+        df = solutions_frame(query, result)
         if limit is not None:
             df = df.head(int(limit))
         return df
+
+
+def solutions_frame(query: Query, result) -> pd.DataFrame:
+    """A pyoxigraph query result as evgraph returns it: IRIs as CURIEs, typed literals as Python
+    values, columns renamed to the header's ``columns``, ``# lists:`` columns as sorted lists."""
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryBoolean):
+        return pd.DataFrame({"result": [bool(result)]})
+    if not isinstance(result, ox.QuerySolutions):
+        rows = [{"subject": str(t.subject), "predicate": str(t.predicate), "object": str(t.object)}
+                for t in result]
+        return pd.DataFrame(rows, columns=["subject", "predicate", "object"])
+    variables = [v.value for v in result.variables]
+    rows = [[_python(sol[v]) for v in variables] for sol in result]
+    columns = list(query.columns) if query.columns and len(query.columns) == len(variables) else variables
+    if query.columns and len(query.columns) != len(variables):
+        raise QueryError(f"query {query.name}: the header lists {len(query.columns)} columns but the SPARQL "
+                         f"projects {len(variables)}")
+    df = pd.DataFrame(rows, columns=columns)
+    lists = [c.strip() for c in query.notes.get("lists", "").split(",") if c.strip()]
+    for col in lists:
+        if col not in df.columns:
+            raise QueryError(f"query {query.name}: '# lists:' names unknown column '{col}'")
+        df[col] = [sorted(v for v in x.split("|") if v) if isinstance(x, str) else [] for x in df[col]]
+    return df
 
 
 def _python(term) -> Any:
