@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..arrays import unique
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 
@@ -117,7 +118,7 @@ class View:
             ok &= edge_mask
         r, c = local[s[ok]], local[o[ok]]
         lo, hi = np.minimum(r, c), np.maximum(r, c)
-        key = np.unique(lo * n + hi)
+        key = unique(lo * n + hi)
         self.u, self.v = key // n, key % n
         data = np.ones(2 * len(key), dtype=np.float64)
         self.A = sp.csr_matrix((data, (np.concatenate([self.u, self.v]), np.concatenate([self.v, self.u]))),

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..arrays import unique
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 
@@ -104,7 +105,7 @@ def prior_network(kg: KnowledgeGraph, hub: float = HUB) -> PriorNetwork:
             ys.append(kg.src[sel])
             eidx.append(sel)
     x, y, e = np.concatenate(xs), np.concatenate(ys), np.concatenate(eidx)
-    nodes = np.unique(np.concatenate([x, y]))
+    nodes = unique(np.concatenate([x, y]))
     pos = np.full(kg.num_nodes, -1, dtype=np.int64)
     pos[nodes] = np.arange(len(nodes))
     px, py = pos[x], pos[y]

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..arrays import unique
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph, split_list
 from .closure import CLOSURE_RELATIONS, chain_edges, related
@@ -228,7 +229,7 @@ def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Meta
             continue
         # DWPC and path count per (start, end) pair of this metapath
         pair = nodes[:, 0] * kg.num_nodes + nodes[:, -1]
-        _, inv = np.unique(pair, return_inverse=True)
+        _, inv = unique(pair, return_inverse=True)
         pair_dwpc = np.bincount(inv, weights=pdp)
         pair_n = np.bincount(inv)
         order = np.lexsort((-pdp, -ev))[:per_mp] if rank_by == "evidence" else np.lexsort((-ev, -pdp))[:per_mp]

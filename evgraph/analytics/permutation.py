@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..arrays import unique
 from ..model import KnowledgeGraph
 from ._common import cached, progress
 from .hetmat import HetMat, hetmat
@@ -80,7 +81,7 @@ def permute_edges(hm: HetMat, relations: Sequence[str], rng: np.random.Generator
         # break the degree sequence); the rest is retried in the next round
         ok = ~np.isin(partner, bad)
         bad, partner = bad[ok], partner[ok]
-        _, first = np.unique(partner, return_index=True)
+        _, first = unique(partner, return_index=True)
         bad, partner = bad[first], partner[first]
         tmp = o_new[bad].copy()
         o_new[bad] = o_new[partner]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..arrays import unique
 from ..model import KnowledgeGraph
 
 
@@ -84,9 +85,9 @@ def neighbourhood(kg: KnowledgeGraph, code: int, radius: int) -> dict[int, int]:
         if len(frontier) == 0:
             break
         if adj is not None:
-            nxt = np.unique(adj[frontier].indices)
+            nxt = unique(adj[frontier].indices)
         else:
-            nxt = np.unique(np.concatenate([kg.dst[np.isin(kg.src, frontier)], kg.src[np.isin(kg.dst, frontier)]]))
+            nxt = unique(np.concatenate([kg.dst[np.isin(kg.src, frontier)], kg.src[np.isin(kg.dst, frontier)]]))
         nxt = nxt[[n not in dist for n in nxt]] if len(nxt) else nxt
         for n in nxt:
             dist[int(n)] = hop

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...arrays import unique
 from ...errors import Problem, ValidationError
 from ...model import KnowledgeGraph
 from ...schema import EVGRAPH, ONTOLOGY_IRI, Schema, get_schema, ontology_dir
@@ -333,7 +334,7 @@ def iter_shards(kg: KnowledgeGraph, shard_edges: int = SHARD_EDGES) -> Iterator[
         yield w.node_chunk(np.arange(lo, min(lo + shard_edges, kg.num_nodes)))
     for lo in range(0, kg.num_edges, shard_edges):
         hi = min(lo + shard_edges, kg.num_edges)
-        refs = np.unique(np.concatenate([kg.src[lo:hi], kg.dst[lo:hi]]))
+        refs = unique(np.concatenate([kg.src[lo:hi], kg.dst[lo:hi]]))
         yield w.node_chunk(refs, full=False) + w.edge_chunk(lo, hi)
     yield w.header()
 
