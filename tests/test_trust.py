@@ -46,8 +46,11 @@ def test_coherence_and_evidence_rules():
     linked = [hop(["A"], "MicroRNA", to="mirbase:1"), hop(["B"], "Condition", 0.6)]  # same cargo
     assert coherence(linked)["coherence"] == "linked"
     assert path_evidence(linked) == pytest.approx(0.48)
-    via_db = [hop(["A"], "Gene"), hop([], "Pathway", 0.9), hop(["B"], "Condition", 0.6)]
-    assert coherence(via_db)["coherence"] == "linked"  # joined by an explicit database edge
+    via_db = [hop(["A"], "Gene", to="G:1"), hop([], "Pathway", 0.9), hop(["B"], "Condition", 0.6)]
+    assert coherence(via_db)["bridged_at"] == ["G:1"]  # spliced through a database association
+    via_onto = [hop(["A"], "Condition", to="C:1"), dict(hop([], "Condition", 1.0), relationship="subclass_of"),
+                hop(["B"], "Condition", 0.6)]
+    assert coherence(via_onto)["coherence"] == "linked"  # joined by the ontology hierarchy only
     assert coherence(bridged, grouping={"CL:1"})["coherence"] == "bridged"
 
 

@@ -16,10 +16,11 @@ walked in reverse keeps its sign (the path then reads as co-variation, not causa
 **Coherence.** Consecutive hops backed by a common curated statement form one segment; hops
 without a statement (ontology and database edges) are segments of their own. Where two
 *statement* segments meet, the junction is *linked* when it is an entity the two statements
-share explicitly (the same cargo or the same EV population), and *bridged* otherwise (two
-studies spliced at a generic node such as a cell type, an organ, a pathway or a condition);
-a junction next to an explicit database or ontology edge is linked; a junction at a grouping
-term is always bridged. The path is ``single_statement`` when one statement backs all its
+share explicitly (the same cargo or the same EV population) or when only ontology-hierarchy
+hops (``subclass_of``, ``part_of``, roll-ups) lie between them, and *bridged* otherwise: two
+studies spliced at a generic node (a cell type, an organ, a pathway, a condition) or through a
+database association (pathway membership, an interaction, a gene-disease link); a junction at
+a grouping term is always bridged. The path is ``single_statement`` when one statement backs all its
 statement hops and nothing is bridged, ``bridged`` when any junction is (a *hypothesis*),
 ``linked`` otherwise.
 
@@ -39,7 +40,6 @@ applied to a narrower node, else 1).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -115,22 +115,43 @@ def segments(hops: Sequence[dict[str, Any]]) -> list[tuple[int, int, frozenset[s
     return out
 
 
+#: Relationships of the ontology hierarchy: a gap made of these between two statements is a roll-up.
+HIERARCHY: frozenset[str] = frozenset({"subclass_of", "part_of"})
+
+
 def coherence(hops: Sequence[dict[str, Any]], grouping: Iterable[str] = ()) -> dict[str, Any]:
     """``coherence``, ``bridged_at`` (junction node ids) and ``statements`` of a path.
 
     Hop dicts need ``relationship``, ``statements``, ``to`` (node id) and ``to_class``;
     ``grouping`` lists node ids that are grouping terms (a junction there is always bridged).
+    Two consecutive statement segments are *linked* when they meet directly at an entity both
+    name (a cargo or an EV population) or through ontology-hierarchy hops only (``subclass_of``,
+    ``part_of``, roll-up hops); they are *bridged* when they meet at any other node, or through
+    database associations (pathway membership, interactions, gene-disease links), at the first
+    node of the gap.
     """
     group = set(grouping)
     segs = segments(hops)
     bridged: list[str] = []
-    for (_, end, left), (_, _, right) in itertools.pairwise(segs):
-        junction = hops[end - 1]
-        node, cls = junction.get("to"), junction.get("to_class", "")
-        if node in group:
-            bridged.append(str(node))
-        elif left and right and cls not in SHARED_ENTITY_CLASSES:
-            bridged.append(str(node))
+    last_end: int | None = None
+    for lo, hi, st in segs:
+        if not st:
+            continue
+        if last_end is not None:
+            gap = hops[last_end:lo]
+            junction = hops[last_end - 1]
+            node, cls = junction.get("to"), junction.get("to_class", "")
+            if node in group:
+                bridged.append(str(node))
+            elif not gap:
+                if cls not in SHARED_ENTITY_CLASSES:
+                    bridged.append(str(node))
+            elif not all(h.get("via_closure") or h.get("relationship") in HIERARCHY for h in gap):
+                bridged.append(str(node))
+        last_end = hi
+    for h in hops[:-1]:  # any junction at a grouping term, wherever it is
+        if h.get("to") in group and str(h["to"]) not in bridged:
+            bridged.append(str(h["to"]))
     statements = sorted({s for h in hops if not h.get("via_closure") for s in (h.get("statements") or ())})
     if bridged:
         kind = "bridged"

@@ -97,7 +97,8 @@ def _hop_records(kg: KnowledgeGraph, hm: HetMat, mp: Metapath, nodes: np.ndarray
             "sign": HOP_SIGN_NAMES[hop_sign(rel, direction)],
             "knowledge_level": "|".join(sorted({str(x) for x in sub["knowledge_level"].astype(str)})),
             "species": species, "publications": refs, "statements": statements,
-            "edges": [str(x) for x in sub["id"]], "to_class": classes[b], "via_closure": False,
+            "edges": [str(x) for x in sub["id"]], "to_class": classes[b], "from_class": classes[a],
+            "via_closure": False,
         })
     return hops
 
@@ -116,6 +117,7 @@ def _closure_hop(kg: KnowledgeGraph, a: int, b: int, direction: str, steps: int,
             "to_label": labels[b], "subject": ids[a], "object": ids[b], "confidence": 1.0, "direction": "",
             "sign": "neutral", "knowledge_level": "logical_entailment", "species": [], "publications": [],
             "statements": [], "edges": [str(x) for x in sub["id"]], "knowledge_sources": sources, "to_class": cls,
+            "from_class": str(kg.node_class[a]),
             "via_closure": True, "closure": direction,
             "closure_steps": steps, "closure_forward": forward}
 
@@ -134,6 +136,25 @@ def path_text(hops: list[dict]) -> str:
 
 
 # ====================================================================== paths()
+def _mark_end_hierarchy(hops: list[dict]) -> None:
+    """Explicit ontology-hierarchy hops before the first or after the last statement hop relate the
+    query node to the evidence node: they are roll-ups (``via_closure``) and cost what a roll-up
+    costs (a broader term's evidence applied to a narrower node: the specialisation penalty)."""
+    stmt = [i for i, h in enumerate(hops) if h.get("statements")]
+    if not stmt:
+        return
+    first, last = stmt[0], stmt[-1]
+    for i, h in enumerate(hops):
+        cls = h.get("to_class")
+        if h.get("via_closure") or h.get("from_class") != cls or CLOSURE_RELATIONS.get(cls) != h["relationship"]:
+            continue
+        up = not h["reverse"]  # walked from the narrower to the broader term
+        if i < first:  # query source -> evidence: walking up means the evidence is about a broader term
+            h.update(via_closure=True, closure="broader" if up else "narrower", closure_forward=up)
+        elif i > last:  # evidence -> query target: walking up means the evidence is about a narrower term
+            h.update(via_closure=True, closure="narrower" if up else "broader", closure_forward=up)
+
+
 def _endpoints(kg: KnowledgeGraph, code: int, closure: bool, exclude_grouping: bool) -> dict[int, tuple[str, int]]:
     """Node code -> (closure direction, steps) for a query node and its roll-up relatives."""
     out: dict[int, tuple[str, int]] = {code: ("", 0)}
@@ -242,6 +263,10 @@ def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Meta
             if b != t:
                 d, steps = T[b]
                 hops.append(_closure_hop(kg, b, t, d, steps, forward=d == "narrower"))
+            names = [str(h["from"]) for h in hops] + [str(hops[-1]["to"])]
+            if len(set(names)) < len(names):  # a roll-up that walks back onto the path
+                continue
+            _mark_end_hierarchy(hops)
             coh = coherence(hops, group_ids)
             bridges = len(coh["bridged_at"])
             evidence = path_evidence(hops, bridges)
