@@ -136,16 +136,19 @@ def regulatory_potential(net: PriorNetwork, seeds: np.ndarray, restart: float = 
     [[0.0, 0.25, 0.125]]
     """
     k = len(seeds)
-    E = np.zeros((k, net.n))
-    E[np.arange(k), seeds] = 1.0
-    R = E.copy()
-    PT = net.P.T.tocsr()
-    for _ in range(max_iter):
-        nxt = restart * E + (1.0 - restart) * (PT @ R.T).T
-        if np.abs(nxt - R).max() < tol:
-            R = nxt
+    # iterate on X = R^T (nodes x seeds), so each step is one sparse-times-dense product
+    cols = np.arange(k)
+    PT = ((1.0 - restart) * net.P.T).tocsr()
+    X = np.zeros((net.n, k))
+    X[seeds, cols] = restart
+    for it in range(max_iter):
+        nxt = PT @ X
+        nxt[seeds, cols] += restart
+        if it % 4 == 3 and float(np.abs(nxt - X).max()) < tol:
+            X = nxt
             break
-        R = nxt
+        X = nxt
+    R = np.ascontiguousarray(X.T)
     R[np.arange(k), seeds] = 0.0
     return R
 
@@ -158,20 +161,20 @@ def _auprc_auroc(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     (0.8333333333333333, 0.875)
     """
     npos = int(labels.sum())
-    if npos == 0 or npos == len(labels):
+    n = len(labels)
+    if npos == 0 or npos == n:
         return float("nan"), float("nan")
     order = np.argsort(-scores, kind="stable")
     s, y = scores[order], labels[order]
-    last = np.flatnonzero(np.r_[s[1:] != s[:-1], True])   # end of each tied group
+    last = np.flatnonzero(np.r_[s[1:] != s[:-1], True])   # end of each tied group (descending order)
+    first = np.r_[0, last[:-1] + 1]
     tp = np.cumsum(y)[last]
-    precision = tp / (last + 1)
-    recall_step = np.diff(np.r_[0, tp]) / npos
-    ap = float(np.sum(recall_step * precision))
-    from scipy.stats import rankdata
-
-    ranks = rankdata(scores)
-    auroc = float((ranks[labels].sum() - npos * (npos + 1) / 2) / (npos * (len(labels) - npos)))
-    return ap, auroc
+    group_pos = np.diff(np.r_[0, tp])
+    ap = float(np.sum(group_pos / npos * (tp / (last + 1))))
+    # mid-rank AUROC from the same sort: a tied group [first, last] has ascending mid-rank n - (first + last) / 2
+    rank_sum = float(np.sum(group_pos * (n - (first + last) / 2.0)))
+    auroc = (rank_sum - npos * (npos + 1) / 2.0) / (npos * (n - npos))
+    return ap, float(auroc)
 
 
 def overlay(kg: KnowledgeGraph, cargo: Sequence[str] | pd.DataFrame, receiver: Sequence[str] | pd.DataFrame | str,
@@ -221,6 +224,7 @@ def overlay(kg: KnowledgeGraph, cargo: Sequence[str] | pd.DataFrame, receiver: S
     rows = []
     lit = literature(kg, table.loc[in_net, "id"].tolist())
     labels_of = kg.nodes["label"].to_numpy(dtype=object)
+    user = {k: table[k].to_numpy(dtype=object) for k in table.columns}
     for r, (i, c) in enumerate(zip(np.flatnonzero(in_net), cpos[in_net], strict=True)):
         pot = R[r, bg]
         aupr, auroc = _auprc_auroc(pot, labels)
@@ -229,10 +233,11 @@ def overlay(kg: KnowledgeGraph, cargo: Sequence[str] | pd.DataFrame, receiver: S
         best = recv[np.lexsort((recv, -recv_pot))][:n_targets]
         best = best[R[r, best] > 0]
         mech, sign = _mechanism(kg, net, int(c), int(best[0])) if len(best) else ([], "unknown")
-        rows.append({"cargo": table["id"].iloc[i], "label": labels_of[cargo_codes[i]], "activity": activity,
+        cid = str(user["id"][i])
+        rows.append({"cargo": cid, "label": labels_of[cargo_codes[i]], "activity": activity,
                      "auroc": auroc, "targets": [str(labels_of[net.nodes[t]]) for t in best],
-                     "mechanism": mech, "sign": sign, "literature": lit.get(table["id"].iloc[i], {}),
-                     **{k: table[k].iloc[i] for k in table.columns if k != "id"}})
+                     "mechanism": mech, "sign": sign, "literature": lit.get(cid, {}),
+                     **{k: v[i] for k, v in user.items() if k != "id"}})
     out = pd.DataFrame(rows)
     out = out.sort_values(["activity", "cargo"], ascending=[False, True], kind="stable").reset_index(drop=True)
     out.insert(4, "rank", np.arange(1, len(out) + 1))
@@ -293,17 +298,16 @@ def _mechanism(kg: KnowledgeGraph, net: PriorNetwork, source: int, target: int) 
         return [], "unknown"
     ids = kg.nodes["id"].to_numpy(dtype=object)
     labels = kg.nodes["label"].to_numpy(dtype=object)
+    cols = _edge_columns(kg)
     hops, sign = [], 1
     for u, v in pairwise(chain):
         e = net.edge_of[(u, v)]
-        row = kg.edges.iloc[e]
-        rel = str(row["predicate"])
-        direction = "" if pd.isna(row["direction"]) else str(row["direction"])
+        rel, direction = cols["predicate"][e], cols["direction"][e]
         forward = int(kg.src[e]) == int(net.nodes[u])
         hops.append({"from": ids[net.nodes[u]], "from_label": labels[net.nodes[u]], "relationship": rel,
                      "reverse": not forward, "to": ids[net.nodes[v]], "to_label": labels[net.nodes[v]],
-                     "direction": direction, "source_database": str(row["primary_knowledge_source"]),
-                     "publications": [p for p in str(row["publications"] or "").split("|") if p and p != "nan"]})
+                     "direction": direction, "source_database": cols["primary_knowledge_source"][e],
+                     "publications": [p for p in cols["publications"][e].split("|") if p]})
         if rel == "regulates":
             if direction not in _SIGN:
                 sign = 0
@@ -312,17 +316,30 @@ def _mechanism(kg: KnowledgeGraph, net: PriorNetwork, source: int, target: int) 
     return hops, ("unknown" if sign == 0 else "increases" if sign > 0 else "decreases")
 
 
+def _edge_columns(kg: KnowledgeGraph) -> dict[str, np.ndarray]:
+    """Text columns of the edges as plain string arrays (missing = ""), cached on the graph."""
+    key = ("overlay", "edge_columns")
+    if key not in kg._cache:
+        out = {}
+        for col in ("predicate", "direction", "primary_knowledge_source", "publications", "statement",
+                    "evidence_tier"):
+            if col in kg.edges.columns:
+                c = kg.edges[col]
+                out[col] = c.astype(object).where(c.notna(), "").astype(str).to_numpy()
+            else:
+                out[col] = np.full(kg.num_edges, "", dtype=object)
+        kg._cache[key] = out
+    return kg._cache[key]
+
+
 def literature(kg: KnowledgeGraph, cargo_ids: Sequence[str]) -> dict[str, dict]:
     """Per cargo: curated statements of EV populations carrying it (with references and tier) and public detections."""
     index = {v: i for i, v in enumerate(kg.nodes["id"].to_numpy(dtype=object))}
     want = np.array([index[c] for c in cargo_ids if c in index], dtype=np.int64)
-    pred = kg.edges["predicate"].astype(str).to_numpy()
+    cols = _edge_columns(kg)
+    pred, src_db, stmt, pubs, tier = (cols[c] for c in ("predicate", "primary_knowledge_source", "statement",
+                                                         "publications", "evidence_tier"))
     sel = np.flatnonzero((pred == "carries") & np.isin(kg.dst, want))
-    src_db = kg.edges["primary_knowledge_source"].astype(str).to_numpy()
-    stmt = kg.edges["statement"].astype(object).where(kg.edges["statement"].notna(), "").astype(str).to_numpy()
-    pubs = kg.edges["publications"].astype(object).where(kg.edges["publications"].notna(), "").astype(str).to_numpy()
-    tier = (kg.edges["evidence_tier"].astype(object).where(kg.edges["evidence_tier"].notna(), "").astype(str)
-            .to_numpy() if "evidence_tier" in kg.edges.columns else np.full(kg.num_edges, "", dtype=object))
     ids = kg.nodes["id"].to_numpy(dtype=object)
     out: dict[str, dict] = {}
     for e in sel:
