@@ -97,7 +97,7 @@ def router(service: GraphService, limits: Any) -> APIRouter:
 
     @r.get("/", summary="Graph summary")
     async def summary() -> dict[str, Any]:
-        """Node and edge counts, the query engine, and whether connectivity statistics are available."""
+        """Node and edge counts per class and relationship, and the engine that runs the named queries."""
         return await work(service.summary)
 
     @r.get("/search", summary="Autocomplete search")

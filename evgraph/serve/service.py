@@ -5,9 +5,8 @@ answers the app's questions; the HTML pages and the JSON API both use it, so the
 disagree. Edge look-ups use edge rows sorted by subject and by object (built once), so a node
 page reads only that node's edges.
 
-Connectivity uses ``evgraph.analytics.connectivity`` when the installed analytics provide it
-(metapaths with DWPC, p and q values); otherwise each metapath's DWPC is computed here and p and
-q are reported as not computed (``null``, with a note), never invented.
+Connectivity is :func:`evgraph.analytics.connectivity` (metapaths with DWPC, p, adjusted p and
+q values from a degree-grouped permutation null, cached beside a built graph).
 
 >>> import evgraph
 >>> svc = GraphService(evgraph.load())
@@ -20,7 +19,6 @@ True
 
 from __future__ import annotations
 
-import importlib
 import math
 import threading
 from collections import OrderedDict
@@ -127,6 +125,7 @@ class GraphService:
         self._cache = _LRU(64)
         self._engine: Any = None
         self._engine_lock = threading.Lock()
+        self._stats_lock = threading.Lock()  # one permutation null at a time (it is cached after the first)
 
     # ------------------------------------------------------------------ basics
     def resolve(self, term: str) -> str:
@@ -136,7 +135,7 @@ class GraphService:
     def summary(self) -> dict[str, Any]:
         """Graph size, counts per class and relationship, and what the app can compute."""
         return {"num_nodes": self.kg.num_nodes, "num_edges": self.kg.num_edges, **self.kg.counts(),
-                "engine": self.engine_name, "connectivity_statistics": self.connectivity_function() is not None,
+                "engine": self.engine_name,
                 "metadata": jsonable({k: v for k, v in self.kg.metadata.items() if isinstance(v, (str, int, float))})}
 
     def _node_brief(self, code: int) -> dict[str, Any]:
@@ -238,57 +237,31 @@ class GraphService:
         return out
 
     # ------------------------------------------------------------------ connectivity
-    @staticmethod
-    def connectivity_function() -> Callable[..., Any] | None:
-        """``evgraph.analytics.connectivity`` when the installed analytics provide it."""
-        try:
-            mod = importlib.import_module("evgraph.analytics")
-        except ImportError:  # pragma: no cover - analytics ships with evgraph
-            return None
-        fn = getattr(mod, "connectivity", None)
-        return fn if callable(fn) else None
-
     def connectivity(self, source: str, target: str) -> dict[str, Any]:
-        """Metapaths between two nodes with DWPC, path counts and (when computed) p and q values."""
+        """Metapaths between two nodes: DWPC, path count, p (degree-grouped permutation null), adjusted p, q.
+
+        From :func:`evgraph.analytics.connectivity`; its permuted graphs are cached beside a built
+        graph (``graph_dir``), so a second pair costs seconds. ``top_paths`` are left to
+        :meth:`paths` (the paths page of a metapath).
+        """
         s, t = self.resolve(source), self.resolve(target)
         if s == t:
             raise EvgraphError("source and target are the same node")
         return self._cache.get(("connectivity", s, t), lambda: self._connectivity(s, t))
 
     def _connectivity(self, s: str, t: str) -> dict[str, Any]:
-        fn = self.connectivity_function()
-        base = {"source": self._node_brief(self.kg.index_of(s)), "target": self._node_brief(self.kg.index_of(t))}
-        if fn is not None:
-            result = fn(self.kg, s, t)
-            table = getattr(result, "table", result)
-            if isinstance(table, pd.DataFrame):
-                rows = records(table.drop(columns=[c for c in ("paths", "top_paths") if c in table.columns]))
-            else:
-                rows = jsonable(list(table))
-            return {**base, "metapaths": rows, "statistics": True, "method": "evgraph.analytics.connectivity",
-                    "note": str(getattr(result, "note", "") or "")}
-        return {**base, "metapaths": self._dwpc_only(s, t), "statistics": False, "method": "DWPC per metapath",
-                "note": ("p and q values are not computed: this evgraph has no evgraph.analytics.connectivity "
-                         "(permutation null); DWPC alone is not a significance test.")}
+        from ..analytics import Metapath, connectivity
 
-    def _dwpc_only(self, s: str, t: str) -> list[dict[str, Any]]:
-        from ..analytics import default_metapaths, hetmat, metapaths_between
-
-        a, b = self.kg.index_of(s), self.kg.index_of(t)
-        sc, tc = str(self.kg.node_class[a]), str(self.kg.node_class[b])
-        chosen = []
-        for m in [*default_metapaths(), *metapaths_between(sc, tc, 3)]:
-            for cand in (m, m.inverse()):
-                if sc in cand.sets[0] and tc in cand.sets[-1] and cand not in chosen:
-                    chosen.append(cand)
-        hm = hetmat(self.kg)
-        rows = []
-        for mp in chosen:
-            value = float(hm.dwpc(mp, rows=np.array([a]), cols=np.array([b])).toarray()[0, 0])
-            if value > 0:
-                rows.append({"metapath": mp.abbrev, "metapath_long": str(mp), "length": len(mp), "dwpc": value,
-                             "p_value": None, "q_value": None})
-        return sorted(rows, key=lambda r: (-r["dwpc"], r["metapath"]))
+        with self._stats_lock:
+            table = connectivity(self.kg, s, t, cache_dir=self.graph_dir, show_progress=False)
+        rows = records(table.drop(columns=[c for c in ("top_paths",) if c in table.columns]))
+        for row in rows:
+            row["metapath_long"] = str(Metapath.parse(row["metapath"]))
+        return {"source": self._node_brief(self.kg.index_of(s)), "target": self._node_brief(self.kg.index_of(t)),
+                "metapaths": rows, "method": "evgraph.analytics.connectivity",
+                "note": ("p: degree-grouped permutation null (empirical, or a gamma-hurdle fit in the thin tail); "
+                         "adjusted_p: Bonferroni; q: Benjamini-Hochberg over the metapaths tested. DWPC alone "
+                         "measures connectivity, not significance.")}
 
     def paths(self, source: str, target: str, metapath: str | None = None, k: int = 10) -> dict[str, Any]:
         """The top ``k`` paths between two nodes (of one metapath, or of the default ones)."""
