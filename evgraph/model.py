@@ -10,6 +10,14 @@ A :class:`KnowledgeGraph` holds two pandas DataFrames:
 Everything else (sparse adjacency matrices, a networkx view) is derived from these arrays and
 cached, so analyses at millions of edges pay no per-call conversion.
 
+**One list convention.** A list-valued column (:data:`NODE_LIST_COLUMNS`,
+:data:`EDGE_LIST_COLUMNS`: xrefs, synonyms, provided_by; species, publications and the
+multi-valued evidence fields) holds, in the tables, *one string per cell* with the items joined
+by :data:`LIST_SEP` (``|``; an item never contains ``|``) and ``""`` for the empty list, never a
+Python list or a missing value. Record views (:meth:`KnowledgeGraph.edge_records`,
+``to_networkx()``) give every such column as a Python list (:func:`split_list`); the writers
+map it to the format's own list form (KGX ``|``, RDF one triple per item, Neo4j ``string[]``).
+
 >>> import evgraph
 >>> kg = evgraph.load()                       # the curated knowledge base
 >>> kg.num_nodes > 100 and kg.num_edges > 300
@@ -32,6 +40,7 @@ import pandas as pd
 
 from .errors import NotFoundError
 from .evidence import EVIDENCE_COLUMNS
+from .evidence import FIELDS as EVIDENCE_FIELDS
 from .schema import Schema, get_schema
 
 if TYPE_CHECKING:
@@ -82,6 +91,11 @@ EDGE_CATEGORICAL: tuple[str, ...] = (
 )
 
 LIST_SEP = "|"
+#: list-valued node columns (``|``-joined strings in the table; see the module docstring)
+NODE_LIST_COLUMNS: tuple[str, ...] = ("xrefs", "synonyms", "provided_by")
+#: list-valued edge columns (``|``-joined strings in the table)
+EDGE_LIST_COLUMNS: tuple[str, ...] = ("species", "publications",
+                                      *(f.name for f in EVIDENCE_FIELDS if f.multi))
 
 
 def split_list(value: Any) -> list[str]:
@@ -199,11 +213,13 @@ class KnowledgeGraph:
         }
 
     def edge_records(self, mask: np.ndarray | None = None) -> list[dict[str, Any]]:
-        """Edges as plain dicts (lists split), optionally only where ``mask`` is true."""
+        """Edges as plain dicts (every list column of :data:`EDGE_LIST_COLUMNS` split into a
+        Python list), optionally only where ``mask`` is true."""
         frame = self.edges if mask is None else self.edges[mask]
+        lists = [c for c in EDGE_LIST_COLUMNS if c in frame.columns]
         out = []
         for rec in frame.astype(object).to_dict("records"):
-            for key in ("species", "publications"):
+            for key in lists:
                 rec[key] = split_list(rec[key])
             out.append(rec)
         return out

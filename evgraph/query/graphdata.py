@@ -85,18 +85,20 @@ def _column(frame: pd.DataFrame, prop: Prop) -> list[Any]:
     if prop.type == "int":
         values = pd.to_numeric(col.astype(object).where(col.notna(), ""), errors="coerce").to_numpy(dtype=np.float64)
         return [None if np.isnan(v) else int(v) for v in values]
-    values = col.astype(object).to_numpy()
+    # missing values of every pandas flavour (None, NaN of object/str columns, pd.NA of nullable
+    # and Arrow strings, NaT) become None, so no writer ever prints "nan", "None" or "<NA>"
+    values = col.astype(object).where(col.notna(), None).to_numpy()
     out: list[Any] = []
     if prop.type == "string[]":
         for v in values:
-            if v is None or (isinstance(v, float) and np.isnan(v)):
+            if v is None:
                 out.append(None)
             else:
                 items = [s for s in str(v).split(LIST_SEP) if s]
                 out.append(items or None)
         return out
     for v in values:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
+        if v is None:
             out.append(None)
         else:
             s = str(v)
