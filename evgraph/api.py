@@ -23,12 +23,14 @@ DEFAULT_GRAPH_DIR = "evgraph-out"
 
 
 def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
-          report: BuildReport | None = None) -> KnowledgeGraph:
+          report: BuildReport | None = None, strict: bool = False) -> KnowledgeGraph:
     """Build and validate a graph from sources (default: the curated knowledge base).
 
     Each source is ``"NAME=PATH"``, ``"NAME"``, a ``(name, path)`` tuple or a ``sources.toml``
     file naming several, e.g. ``evgraph.build(["curated", "kgx=exports/kgx"])``. Pass a
     :class:`~evgraph.build.qc.BuildReport` as ``report`` to receive the per-source QC counts.
+    ``strict=True`` makes readers that skip unimportable records (KGX) stop at the first one.
+    A progress bar (one step per source) shows on a terminal (see :mod:`evgraph.progress`).
     """
     from .build.config import expand_specs
     from .build.normalise import attach_report, finalize, track_source
@@ -36,17 +38,27 @@ def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
     specs = expand_specs(list(sources)) if sources is not None else ["curated"]
     if not specs:
         specs = ["curated"]
+    from .progress import bar
+
     builder = GraphBuilder()
+    builder.strict = strict
     if report is not None:
         attach_report(builder, report)
-    for spec in specs:
-        name, path = parse_source(spec) if isinstance(spec, str) else spec
-        if name not in READERS:
-            raise EvgraphError(f"unknown source '{name}'")
-        with track_source(builder, name, path):
-            READERS[name](builder, path)
-    finalize(builder)
-    kg = builder.build(metadata={"evgraph_version": __version__, "sources": builder.sources})
+    with bar(total=len(specs) + 2, desc="build", unit="step") as steps:
+        for spec in specs:
+            name, path = parse_source(spec) if isinstance(spec, str) else spec
+            if name not in READERS:
+                raise EvgraphError(f"unknown source '{name}'")
+            steps.set_postfix_str(name)
+            with track_source(builder, name, path):
+                READERS[name](builder, path)
+            steps.update()
+        steps.set_postfix_str("normalise")
+        finalize(builder)
+        steps.update()
+        steps.set_postfix_str("validate")
+        kg = builder.build(metadata={"evgraph_version": __version__, "sources": builder.sources})
+        steps.update()
     if report is not None:
         report.count_merges(builder.merges)
         report.graph = {"num_nodes": kg.num_nodes, "num_edges": kg.num_edges, "counts": kg.counts()}

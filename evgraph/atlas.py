@@ -100,10 +100,12 @@ def condition_pairs(kg: KnowledgeGraph, limit: int = 8) -> list[tuple[str, str]]
 
 
 def _progress(total: int, enabled: bool | None):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
+
+    from .progress import bar
 
     if enabled is None:
-        enabled = sys.stderr.isatty()
+        return bar(total=total, desc="atlas", unit="step", leave=True, delay=0)
     return tqdm(total=total, desc="atlas", unit="step", file=sys.stderr, disable=not enabled)
 
 

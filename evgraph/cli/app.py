@@ -49,8 +49,10 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="evgraph")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress bars (they are shown only on a terminal anyway; EVGRAPH_PROGRESS=0/1 forces).")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, quiet: bool = False) -> None:
     """evgraph: a knowledge graph of systemic extracellular-vesicle (EV) traffic.
 
     \b
@@ -62,6 +64,10 @@ def main(ctx: click.Context, debug: bool) -> None:
       evgraph paths "obesity disorder" "Alzheimer disease"   ranked, referenced propagation paths
       evgraph query --list           the Cypher query library (no server needed)
     """
+    if quiet:
+        from ..progress import quiet as no_progress
+
+        no_progress()
     ctx.ensure_object(dict)["debug"] = debug
 
 

@@ -16,8 +16,11 @@ from .app import counts_frame, emit, format_option, graph_option, main, open_gra
                    "or a sources.toml naming several. Default: curated.")
 @click.option("--out", default=DEFAULT_GRAPH_DIR, show_default=True, type=click.Path(file_okay=False),
               help="Folder to write the built graph (and build-report.json/.txt) to.")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first record a source cannot import (KGX: unknown class or prefix, no evgraph "
+                   "relationship, ...) instead of skipping it and counting it in the build report.")
 @format_option
-def build(sources: tuple[str, ...], out: str, fmt: str) -> None:
+def build(sources: tuple[str, ...], out: str, fmt: str, strict: bool = False) -> None:
     """Build, validate and save a graph (default: the curated knowledge base).
 
     \b
@@ -32,11 +35,10 @@ def build(sources: tuple[str, ...], out: str, fmt: str) -> None:
     from ..build.qc import BuildReport
 
     report = BuildReport()
-    kg = build_graph(list(sources) or None, report=report)
+    kg = build_graph(list(sources) or None, report=report, strict=strict)
     kg.save(out)
-    if any(s.name not in ("curated", "kgx", "rdf") for s in report.sources):  # a public-data import
-        for path in report.write(out):
-            click.echo(f"wrote {path}", err=True)
+    for path in report.write(out):  # every build writes its report (what each source gave and skipped)
+        click.echo(f"wrote {path}", err=True)
     click.echo(f"built {kg.num_nodes} nodes and {kg.num_edges} edges into {out}/", err=True)
     emit(counts_frame(kg.counts()), fmt)
 

@@ -54,7 +54,9 @@ def fetch(names: tuple[str, ...], cache: str | None, base_url: str | None, force
     bars: list[tqdm] = []
 
     def progress(name: str, total: int | None):
-        bar = tqdm(total=total, unit="B", unit_scale=True, desc=name, leave=False)
+        from ..progress import bar as progress_bar
+
+        bar = progress_bar(total=total, unit="B", unit_scale=True, desc=name)
         bars.append(bar)
         return bar.update
 

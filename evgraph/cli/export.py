@@ -47,7 +47,7 @@ def export_rdf(graph_dir: str, rdf_format: str | None, out: str, include_ontolog
 
     kg = open_graph(graph_dir)
     fmt = rdf_format or guess_format(out, default="ttl")
-    path = write_rdf(kg, out, fmt, include_ontology=include_ontology, progress=kg.num_edges > 200_000)
+    path = write_rdf(kg, out, fmt, include_ontology=include_ontology, progress=True)
     click.echo(f"wrote {path}", err=True)
 
 

@@ -279,7 +279,9 @@ def load_graph(kg: KnowledgeGraph, engine: Neo4jEngine, *, batch_size: int = DEF
     def work(tx, cypher: str, rows: list[dict[str, Any]]):
         return tx.run(cypher, rows=rows).consume().counters
 
-    bar = tqdm(total=total, unit="row", desc="neo4j load", disable=not progress, leave=False)
+    from ..progress import enabled
+
+    bar = tqdm(total=total, unit="row", desc="neo4j load", disable=not (progress and enabled()), leave=False)
     try:
         with engine.driver.session(database=engine.settings.database) as session:
             for i, batch in enumerate(load_plan(kg, batch_size)):

@@ -220,13 +220,10 @@ class Table:
 
 
 def progress(iterable, desc: str):
-    """Wrap ``iterable`` in a tqdm progress bar on stderr (``EVGRAPH_PROGRESS=0`` turns it off)."""
-    import os
+    """Wrap ``iterable`` in a progress bar (policy of :mod:`evgraph.progress`: terminals only)."""
+    from ..progress import bar
 
-    from tqdm import tqdm
-
-    off = os.environ.get("EVGRAPH_PROGRESS", "1") == "0"
-    return tqdm(iterable, desc=desc, unit=" rows", mininterval=0.5, disable=off, leave=False, delay=0.5)
+    return bar(iterable, desc=desc, unit=" rows")
 
 
 def split_options(path: str | Path | None) -> tuple[str | None, dict[str, str]]:

@@ -348,10 +348,10 @@ def validate_kg(kg: KnowledgeGraph, shard_edges: int | None = None, progress: bo
         return validate_ntriples("".join(iter_rdf_chunks(kg, "nt", include_ontology=False)), shapes)
     shards = iter_shards(kg, shard_edges or SHARD_EDGES)
     if progress:
-        from tqdm import tqdm
+        from ...progress import bar
 
         n = -(-kg.num_nodes // (shard_edges or SHARD_EDGES)) - (-kg.num_edges // (shard_edges or SHARD_EDGES)) + 1
-        shards = tqdm(shards, total=n, desc="shacl shards", unit="shard", leave=False)
+        shards = bar(shards, total=n, desc="shacl shards", unit="shard")
     out: set[Violation] = set()
     for text in shards:
         out.update(validate_ntriples(text, shapes))

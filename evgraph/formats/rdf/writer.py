@@ -418,9 +418,9 @@ class NTriplesWriter:
         step = self.chunk_size
         bar = None
         if progress:
-            from tqdm import tqdm
+            from ...progress import bar as progress_bar
 
-            bar = tqdm(total=kg.num_nodes + kg.num_edges, unit="rec", desc="rdf", leave=False)
+            bar = progress_bar(total=kg.num_nodes + kg.num_edges, unit="rec", desc="rdf")
         for lo in range(0, kg.num_nodes, step):
             hi = min(lo + step, kg.num_nodes)
             yield self.node_chunk(np.arange(lo, hi))
