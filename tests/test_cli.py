@@ -26,7 +26,8 @@ def test_build_default_writes_graph_and_counts(tmp_path, kg):
     edges = {r["type"]: r["count"] for r in rows if r["kind"] == "edge"}
     assert nodes == kg.counts()["nodes"] and edges == kg.counts()["edges"]
     out = tmp_path / "evgraph-out"
-    assert {p.name for p in out.iterdir()} == {"nodes.parquet", "edges.parquet", "graph.json"}
+    assert {p.name for p in out.iterdir()} == {"nodes.parquet", "edges.parquet", "graph.json",
+                                              "build-report.json", "build-report.txt"}  # every build reports
     manifest = json.loads((out / "graph.json").read_text())
     assert manifest["num_edges"] == kg.num_edges and manifest["ontology_version"] == kg.schema.version
 
