@@ -172,7 +172,7 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
                  seed: int = 0, cache_dir: str | Path | None = None, group_size: int = 10, top_paths: int = 3,
                  alpha: float = 0.05, species: str | Sequence[str] | None = None,
                  min_knowledge_level: str | None = None, damping: float = DAMPING, all_metapaths: bool = False,
-                 show_progress: bool | None = None) -> pd.DataFrame:
+                 max_paths: int = 200_000, show_progress: bool | None = None) -> pd.DataFrame:
     """Every metapath from ``source`` to ``target`` with its DWPC, path count, p, adjusted p and q.
 
     One row per metapath that has at least one path (``all_metapaths=True``: every metapath
@@ -208,9 +208,15 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
     cand = reachable(hm, mps, s, t)
     rows = []
     for mp in cand:
-        nodes, pdp, _ = hm.paths_between(mp, s, t, damping)
-        if len(nodes):
-            rows.append({"mp": mp, "path_count": len(nodes), "dwpc": float(pdp.sum())})
+        try:
+            nodes, pdp, _ = hm.paths_between(mp, s, t, damping, max_paths=max_paths)
+            count, value = len(nodes), float(pdp.sum())
+        except EvgraphError:  # too many paths to list: the matrix kernels count them (damping 0) and weigh them
+            one, other = np.array([s]), np.array([t])
+            count = round(float(hm.dwpc(mp, 0.0, rows=one, cols=other).sum()))
+            value = float(hm.dwpc(mp, damping, rows=one, cols=other).sum())
+        if count:
+            rows.append({"mp": mp, "path_count": count, "dwpc": value})
     if rows:
         perms = draw_permutations(kg, permutations, seed=seed, cache_dir=cache_dir, show_progress=show_progress)
         chunk = max(1, min(len(perms), STACK_EDGES // max(kg.num_edges, 1)))

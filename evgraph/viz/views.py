@@ -748,9 +748,11 @@ def _crosstalk_from_table(kg: KnowledgeGraph, table: pd.DataFrame, categories: S
         strength[a] += r.score
         strength[b] += r.score
         info = [["crosstalk score", _fmt(r.score)]]
-        for key in ("p_value", "z", "n_condition_pairs"):
+        for key in ("p_value", "q_value", "z", "n_condition_pairs"):
             if hasattr(r, key):
                 info.append([key.replace("_", " "), _fmt(getattr(r, key))])
+        if getattr(r, "note", ""):
+            info.append(["note", str(r.note)])
         carried = [x for col in ("top_EV", "top_cargo", "top_pathway") for x in _listed_ids(getattr(r, col, ""))
                    if kg.has_node(x)]
         if carried:
