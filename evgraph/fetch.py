@@ -81,6 +81,33 @@ class Dataset:
 
 
 _GH = "https://raw.githubusercontent.com"
+
+
+def _issue14_datasets() -> tuple[Dataset, ...]:
+    """Downloads of the issue-14 readers (importers engineer): EVmiRNA 2.0, HomoloGene, Bgee."""
+    from importlib import resources
+
+    sums = (resources.files("evgraph") / "data" / "downloads" / "evmirna2.sha256").read_text(encoding="utf-8")
+    evdx = f"{_GH}/liuyongyan/EVDx/5b7be1b138c13013014cb0a4dc5ab64410a60851/evmirna_data"
+    evm = tuple(RemoteFile(f"{evdx}/{name}", name, digest) for digest, name in
+                (ln.split() for ln in sums.splitlines() if ln.strip() and not ln.startswith("#")))
+    return (
+        Dataset("evmirna2", "evmirna2", "EVmiRNA 2.0 small-RNA-seq projects (43: TPM, read counts, run metadata; "
+                "designs are inferred from the run metadata without the shared-data project index)",
+                "no licence stated (EVmiRNA 2.0, Guo lab)", evm, folder=True),
+        Dataset("homologene", "orthologs", "NCBI HomoloGene build 68 (homologene.data: human, mouse, rat groups)",
+                "US government public data", (
+                    RemoteFile("https://ftp.ncbi.nih.gov/pub/HomoloGene/build68/homologene.data", "homologene.data"),
+                ), folder=True),
+        Dataset("bgee", "tissue_expression", "Bgee v13.1 adult over/under-expression (dhimmel/bgee diffex.tsv.gz; "
+                "build with tissue_expression=FOLDER#bgee=yes)", "CC0", (
+                    RemoteFile(f"{_GH}/dhimmel/bgee/08ba54e83ee8e28dec22b4351d29e23f1d034d30/data/diffex.tsv.gz",
+                               "bgee_diffex.tsv.gz",
+                               "2cd9a80db737307270c874b11b8fd5a08aa054196f9138df446a90e203727c68"),
+                ), folder=True),
+    )
+
+
 #: The datasets ``evgraph fetch`` knows. Files at a fixed release or commit are pinned; official
 #: "current" releases change, so they cannot be pinned and need ``--trust`` (see the module doc).
 DATASETS: dict[str, Dataset] = {d.name: d for d in (
@@ -132,6 +159,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
     Dataset("goslim", "ontologies", "GO slim generic", "CC BY 4.0", (
         RemoteFile("https://current.geneontology.org/ontology/subsets/goslim_generic.obo", "goslim_generic.obo"),
     ), folder=True),
+    *_issue14_datasets(),
 )}
 
 

@@ -35,7 +35,8 @@ from ..model import EDGE_CATEGORICAL, EDGE_COLUMNS, LIST_SEP, NODE_COLUMNS, Know
 from ..schema import Schema, get_schema
 
 CURATED_SOURCE = "infores:evgraph"
-PUBLICATION_PREFIXES = ("PMID", "DOI", "PMC")
+# BioProject: the data set a statistical association was computed from (issue 14)
+PUBLICATION_PREFIXES = ("PMID", "DOI", "PMC", "BioProject")
 MAX_PROBLEMS = 1000
 
 _EDGE_DEFAULTS = {

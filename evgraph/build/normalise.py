@@ -92,6 +92,9 @@ def finalize(builder: GraphBuilder) -> None:
     _mapping_rates(ctx, edges, mapping)
     edges = _apply_mapping(ctx, edges, mapping)
     nodes = _map_nodes(nodes, mapping)
+    from ..sources.orthologs import apply_orthologs  # mouse/rat genes -> human orthologs (issue 14)
+
+    edges, nodes = apply_orthologs(ctx, edges, nodes)
 
     # ontology roll-up edges between nodes of the graph
     nodes, extra = _ontology_enrichment(ctx, nodes, edges, existing)

@@ -16,6 +16,7 @@ from ..formats.rdf import read_rdf
 from .curated import read_curated
 from .diseases import read_diseases
 from .disgenet import read_disgenet
+from .evmirna2 import read_evmirna2
 from .exocarta import read_exocarta
 from .genes import read_genes
 from .gmt import read_msigdb, read_reactome, read_wikipathways
@@ -23,7 +24,9 @@ from .hetio_pathways import read_hetio_pathways
 from .ligand_receptor import read_ligand_receptor
 from .mirtarbase import read_mirtarbase
 from .ontologies import read_ontologies
+from .orthologs import read_orthologs
 from .ppi import read_ppi
+from .tissue_expression import read_tissue_expression
 from .vesiclepedia import read_vesiclepedia
 
 Reader = Callable[[GraphBuilder, "str | Path | None"], None]
@@ -46,6 +49,10 @@ READERS: dict[str, Reader] = {
     "diseases": read_diseases,
     "ppi": read_ppi,
     "ligand_receptor": read_ligand_receptor,
+    # issue 14: new shared data (importers)
+    "orthologs": read_orthologs,
+    "evmirna2": read_evmirna2,
+    "tissue_expression": read_tissue_expression,
 }
 
 
