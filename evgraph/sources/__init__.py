@@ -13,6 +13,7 @@ from ..build.builder import GraphBuilder
 from ..errors import EvgraphError
 from ..formats.kgx import read_kgx
 from ..formats.rdf import read_rdf
+from .cell_markers import read_cell_markers
 from .curated import read_curated
 from .diseases import read_diseases
 from .disgenet import read_disgenet
@@ -20,12 +21,14 @@ from .evmirna2 import read_evmirna2
 from .exocarta import read_exocarta
 from .genes import read_genes
 from .gmt import read_msigdb, read_reactome, read_wikipathways
+from .go_annotations import read_go_annotations
 from .hetio_pathways import read_hetio_pathways
 from .ligand_receptor import read_ligand_receptor
 from .mirtarbase import read_mirtarbase
 from .ontologies import read_ontologies
 from .orthologs import read_orthologs
 from .ppi import read_ppi
+from .priors import read_nichenet, read_omnipath
 from .tissue_expression import read_tissue_expression
 from .vesiclepedia import read_vesiclepedia
 
@@ -53,6 +56,10 @@ READERS: dict[str, Reader] = {
     "orthologs": read_orthologs,
     "evmirna2": read_evmirna2,
     "tissue_expression": read_tissue_expression,
+    "cell_markers": read_cell_markers,
+    "go_annotations": read_go_annotations,
+    "nichenet": read_nichenet,
+    "omnipath": read_omnipath,
 }
 
 
