@@ -8,6 +8,8 @@ import gzip
 import http.server
 import io
 import shutil
+import ssl
+import subprocess
 import threading
 
 import pytest
@@ -28,16 +30,29 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture()
-def mirror(tmp_path, shared_data):
+def tls(tmp_path):
+    key, crt = tmp_path / "key.pem", tmp_path / "cert.pem"
+    res = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                          "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                          "-out", str(crt)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    return key, crt
+
+
+@pytest.fixture()
+def mirror(tmp_path, shared_data, tls):
     root = tmp_path / "www"
     root.mkdir()
     for f in (shared_data / "ev_expression" / "evmirna2").iterdir():
         (root / f.name).symlink_to(f)
     shutil.copy(shared_data / "tissue_expression" / "bgee_dhimmel_diffex.tsv.gz", root / "bgee_diffex.tsv.gz")
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tls[1], tls[0])
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield f"https://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -54,8 +69,9 @@ def test_list_names_the_new_datasets():
     assert DATASETS["homologene"].files[0].url.startswith("https://ftp.ncbi.nih.gov/pub/HomoloGene/build68/")
 
 
-def test_fetch_verifies_and_the_readers_read_the_download(mirror, tmp_path):
-    got = fetch(["evmirna2", "bgee"], tmp_path / "cache", base_url=mirror)
+def test_fetch_verifies_and_the_readers_read_the_download(mirror, tls, tmp_path):
+    got = fetch(["evmirna2", "bgee"], tmp_path / "cache", base_url=mirror,
+                context=ssl.create_default_context(cafile=str(tls[1])))
     assert len(got) == 124 and all(f.verified for f in got)
     folder = tmp_path / "cache" / "evmirna2"
     # one project from the fetched folder (no project index there: the design is read from the metadata)

@@ -48,7 +48,8 @@ def test_header_is_complete_and_matches_the_cypher(name):
 def test_every_query_runs_embedded_with_declared_columns(kg, name):
     df = run_query(kg, name)
     assert tuple(df.columns) == LIB[name].columns
-    assert len(df) > 0, f"{name} returns no rows with its defaults on the curated graph"
+    if "sources" not in LIB[name].notes:  # queries over public sources are tested in tests/test_queries_issue14.py
+        assert len(df) > 0, f"{name} returns no rows with its defaults on the curated graph"
 
 
 @pytest.mark.parametrize("name", sorted(LIB))
