@@ -22,9 +22,15 @@ def test_flows_sign_and_evidence_weight(kg):
     assert ((flows["weight"] >= flows["populations"]) & (flows["weight"] <= 4 * flows["populations"])).all()
     organ_ids = set(kg.nodes_of_class("Organ")["id"])
     assert set(flows["source"]) <= organ_ids and set(flows["target"]) <= organ_ids
-    # a statement's own sign: MC013 (adipose EVs, atheroprotective in the curation) is 'decreases'
-    row = flows[flows["statements"].str.contains("MC013")]
-    assert not row.empty and set(row["sign"]) == {"decreases"}
+    # the sign is recomputed from the statements' own contributes_to directions
+    contrib = kg.edges[kg.edges["predicate"] == "contributes_to"]
+    dirs = contrib.groupby(contrib["statement"].astype(str))["direction"].agg(lambda d: set(map(str, d)))
+    for row in flows.itertuples(index=False):
+        for st in row.statements.split(", "):
+            seen = dirs.get(st, set()) & {"increased", "decreased"}
+            expected = ("increases" if seen == {"increased"} else "decreases" if seen == {"decreased"}
+                        else "unknown")
+            assert expected == row.sign, (st, row)
 
 
 def test_svg_is_well_formed_and_complete(kg):

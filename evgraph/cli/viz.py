@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..viz.views import VIEWS
+from ..viz.names import VIEWS
 from .app import graph_option, main, open_graph
 
 

@@ -119,6 +119,8 @@ class GraphService:
         self._pred_names = [str(p) for p in kg.edges["predicate"].cat.categories]
         self._ids = kg.nodes["id"].to_numpy(dtype=object)
         self._labels = kg.nodes["label"].fillna("").astype(str).to_numpy(dtype=object)
+        self._statement_of = kg.edges["statement"].fillna("").astype(str).to_numpy(dtype=object)
+        self._edge_ids = kg.edges["id"].astype(str).to_numpy(dtype=object)
         self.tier_columns = [c for c in TIER_COLUMNS if c in kg.edges.columns]
         #: evidence-quality columns beyond the core provenance (MISEV/EV-TRACK fields when present)
         self.quality_columns = [c for c in kg.edges.columns if c not in EDGE_COLUMNS and c not in self.tier_columns]
@@ -138,6 +140,10 @@ class GraphService:
                 "engine": self.engine_name,
                 "metadata": jsonable({k: v for k, v in self.kg.metadata.items() if isinstance(v, (str, int, float))})}
 
+    def _class_label(self, cls: str) -> str:
+        info = self.kg.schema.classes.get(cls)
+        return info.label if info is not None and info.label else cls
+
     def _node_brief(self, code: int) -> dict[str, Any]:
         return {"id": str(self._ids[code]), "label": str(self._labels[code]), "class": str(self.kg.node_class[code])}
 
@@ -148,8 +154,6 @@ class GraphService:
     # ------------------------------------------------------------------ node page
     def node(self, curie: str) -> dict[str, Any]:
         """Everything the node page shows: class, identifiers, neighbourhood, statements."""
-        from ..viz.style import class_label
-
         code = self.kg.index_of(curie)
         row = self.kg.nodes.iloc[code]
         cls = str(row["category"])
@@ -157,7 +161,7 @@ class GraphService:
         identifiers = [{**link(str(row["id"])), "kind": "id"}]
         identifiers += [{**link(x), "kind": "xref"} for x in split_list(row.get("xrefs"))]
         page: dict[str, Any] = {
-            "id": str(row["id"]), "label": str(row["label"]), "class": cls, "class_label": class_label(cls),
+            "id": str(row["id"]), "label": str(row["label"]), "class": cls, "class_label": self._class_label(cls),
             "condition_category": str(row.get("condition_category") or ""),
             "description": str(row.get("description") or ""), "synonyms": split_list(row.get("synonyms")),
             "provided_by": split_list(row.get("provided_by")), "identifiers": identifiers,
@@ -189,38 +193,44 @@ class GraphService:
         """The statements (curated or imported evidence) behind the node's edges, edges grouped per statement."""
         if not len(rows):
             return [], 0
+        # the statement of each edge (an edge without one stands alone), then only the rows of the first
+        # STATEMENTS_SHOWN statements are read: a hub's page costs what its shown statements cost
+        stmt = self._statement_of[rows]
+        keys = np.where(stmt != "", stmt, "edge " + self._edge_ids[rows].astype(str))
+        uniq = np.unique(keys)
+        total = len(uniq)
+        rows = np.sort(rows[np.isin(keys, uniq[:STATEMENTS_SHOWN])])
         cols = ["id", "predicate", "direction", "species", "publications", "knowledge_level", "evidence",
                 "confidence", "statement", "primary_knowledge_source", *self.tier_columns, *self.quality_columns]
-        frame = self.kg.edges.iloc[np.sort(rows)][cols].astype(object)
+        frame = self.kg.edges.iloc[rows][cols].astype(object)
         frame = frame.where(frame.notna(), "")
-        subj = self.kg.src[np.sort(rows)]
-        obj = self.kg.dst[np.sort(rows)]
-        frame = frame.assign(s_code=subj, o_code=obj)
+        frame = frame.assign(s_code=self.kg.src[rows], o_code=self.kg.dst[rows])
         frame["statement"] = [s if s else f"edge {e}" for s, e in zip(frame["statement"], frame["id"], strict=True)]
-        total = frame["statement"].nunique()
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for rec in frame.to_dict("records"):  # plain dicts: no per-group pandas overhead
+            groups.setdefault(str(rec["statement"]), []).append(rec)
         out = []
-        for sid, group in frame.groupby("statement", sort=True):
-            if len(out) >= STATEMENTS_SHOWN:
-                break
-            refs = sorted({r for cell in group["publications"] for r in split_list(cell)})
-            species = sorted({r for cell in group["species"] for r in split_list(cell)})
-            conf = [float(c) for c in group["confidence"] if c != ""]
+        for sid in sorted(groups):
+            group = groups[sid]
+
+            def values(col: str, group: list[dict[str, Any]] = group) -> list[str]:
+                return sorted({str(r[col]) for r in group if str(r[col]) not in ("", "nan", "None")})
+
+            refs = sorted({x for r in group for x in split_list(r["publications"])})
+            species = sorted({x for r in group for x in split_list(r["species"])})
+            conf = [float(r["confidence"]) for r in group if r["confidence"] != ""]
             rec = {
-                "statement": str(sid), "curated": not str(sid).startswith("edge "),
-                "edges": [{"id": str(r.id), "subject": self._node_brief(int(r.s_code)), "predicate": str(r.predicate),
-                           "object": self._node_brief(int(r.o_code)), "direction": str(r.direction)}
-                          for r in group.itertuples(index=False)],
+                "statement": sid, "curated": not sid.startswith("edge "),
+                "edges": [{"id": str(r["id"]), "subject": self._node_brief(int(r["s_code"])),
+                           "predicate": str(r["predicate"]), "object": self._node_brief(int(r["o_code"])),
+                           "direction": str(r["direction"])} for r in group],
                 "references": [link(r) for r in refs], "species": species,
-                "knowledge_level": sorted({str(x) for x in group["knowledge_level"] if x}),
-                "source": sorted({str(x) for x in group["primary_knowledge_source"] if x}),
-                "evidence": sorted({str(x) for x in group["evidence"] if x}),
-                "confidence": max(conf) if conf else None,
+                "knowledge_level": values("knowledge_level"), "source": values("primary_knowledge_source"),
+                "evidence": values("evidence"), "confidence": max(conf) if conf else None,
             }
             for col in self.tier_columns:
-                rec[col] = sorted({str(x) for x in group[col] if x != ""})
-            rec["quality"] = {col: sorted({str(x) for x in group[col] if str(x) not in ("", "nan", "None")})
-                              for col in self.quality_columns}
-            rec["quality"] = {k: v for k, v in rec["quality"].items() if v}
+                rec[col] = values(col)
+            rec["quality"] = {col: v for col in self.quality_columns if (v := values(col))}
             out.append(rec)
         return out, int(total)
 

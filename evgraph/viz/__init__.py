@@ -16,19 +16,18 @@ False
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from ..model import KnowledgeGraph
-from .views import (
-    VIEWS,
-    View,
-    crosstalk_view,
-    ego,
-    make_view,
-    paths_view,
-    traffic_map,
-    whole_graph,
-)
+from .names import VIEWS
+
+if TYPE_CHECKING:
+    from ..model import KnowledgeGraph
+    from .views import View
+
+#: Names re-exported from :mod:`evgraph.viz.views`, imported on first use (the command line and
+#: the web server start without loading the view machinery and the analytics behind it).
+_LAZY = ("View", "crosstalk_view", "ego", "paths_view", "traffic_map", "whole_graph", "make_view")
 
 __all__ = [
     "VIEWS",
@@ -42,11 +41,19 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(".views", __name__), name)
+    raise AttributeError(f"module 'evgraph.viz' has no attribute '{name}'")
+
+
 def visualize(kg: KnowledgeGraph, view: str = "overview", **options: Any) -> View:
-    """Build an interactive view of ``kg``: ``overview``, ``graph``, ``ego``, ``paths`` or ``crosstalk``.
+    """Build a view of ``kg``: ``overview``, ``graph``, ``ego``, ``paths``, ``crosstalk``, ``bodymap`` or ``sankey``.
 
     Options: ``size_by`` (hub measure), ``cap`` (node limit), ``node``/``radius`` (ego),
     ``source``/``target``/``k`` (paths), ``categories`` (crosstalk). Call ``.write(path)`` on
     the result, or let Jupyter display it.
     """
+    from .views import make_view
+
     return make_view(kg, view, **options)

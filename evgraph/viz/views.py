@@ -40,11 +40,9 @@ from ..identifiers import resolver_url
 from ..model import KnowledgeGraph, split_list
 from . import analyses
 from .layout import declutter, spring_layout, wrap_label
+from .names import VIEWS
 from .render import iframe, render_page
 from .style import class_label, relation_color, style_for
-
-#: Views by name (``evgraph viz VIEW`` / ``kg.visualize(view)``).
-VIEWS = ("overview", "graph", "ego", "paths", "crosstalk", "bodymap", "sankey")
 
 DEFAULT_CAP = 2000
 #: Nodes of these classes are left out of the big views (their facts are in the tooltips).
