@@ -91,3 +91,20 @@ def test_homologene_real_data_and_exocarta(shared_data):
     assert set().union(*(human_of[g] for g in exo_mouse & mouse)) <= gene_objs
     m = next(s for s in rep.sources if s.name == "exocarta").mappings["mouse gene -> human ortholog (HomoloGene)"]
     assert m["mapped"] == len(exo_mouse & mouse) and m["total"] == len(exo_mouse)
+
+
+def test_mouse_vesiclepedia_and_mirtarbase_genes_land_on_human_nodes():
+    rep = BuildReport()
+    kg = evgraph.build([f"orthologs={SRC / 'homologene_pairs.tsv'}",
+                        f"vesiclepedia={SRC / 'Vesiclepedia_protein_mRNA_details_test.txt'}",
+                        f"mirtarbase={SRC / 'mmu_MTI_test.tsv'}"], report=rep)
+    e = kg.edges
+    ves = e[(e["primary_knowledge_source"] == "infores:vesiclepedia") & (e["predicate"] == "carries")]
+    assert set(ves["object"].astype(str)) == {"NCBIGene:967", "NCBIGene:10015"}  # CD63, PDCD6IP (human)
+    mouse_cd63 = ves[(ves["object"] == "NCBIGene:967") & (ves["species"].astype(str) == "NCBITaxon:10090")]
+    assert "ortholog: NCBIGene:12512 (Cd63, mouse) -> human, HomoloGene:37526 (1:1)" in mouse_cd63["evidence"].iloc[0]
+    mti = e[e["primary_knowledge_source"] == "infores:mirtarbase"]
+    assert mti["object"].astype(str).tolist() == ["NCBIGene:1072"]  # mouse Cfl1 -> human CFL1
+    assert "ortholog: NCBIGene:12631 (Cfl1, mouse)" in mti["evidence"].iloc[0]
+    ves_rep = next(s for s in rep.sources if s.name == "vesiclepedia")
+    assert ves_rep.mappings["mouse gene -> human ortholog (HomoloGene)"] == {"mapped": 2, "total": 2, "rate": 1.0}
