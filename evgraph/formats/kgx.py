@@ -153,7 +153,13 @@ def write_kgx(kg: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     Prefixes take their Biolink spelling; an edge with several species becomes one row per
     species (same ``id``).
     """
-    out = Path(out_dir)
+    from ..progress import bar
+
+    with bar(total=3, desc="kgx export", unit="file") as steps:
+        return _write_kgx(kg, Path(out_dir), steps)
+
+
+def _write_kgx(kg: KnowledgeGraph, out: Path, steps) -> list[Path]:
     schema = kg.schema
     spell = _biolink_curie(schema)
     nodes = pd.DataFrame({kgx: _text(kg.nodes[col]) for col, kgx in NODE_MAP.items()})
@@ -183,10 +189,12 @@ def write_kgx(kg: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
             frame[header].to_csv(tmp, sep="\t", index=False, lineterminator="\n",
                                  quoting=csv.QUOTE_NONE, escapechar="\\")
         paths.append(target)
+        steps.update()
     target = out / PREFIX_MAP
     with atomic_path(target) as tmp:
         Path(tmp).write_text(json.dumps({"@context": prefix_map(schema)}, indent=2) + "\n", encoding="utf-8")
     paths.append(target)
+    steps.update()
     return paths
 
 

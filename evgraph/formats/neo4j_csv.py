@@ -59,8 +59,15 @@ def _cell(value: Any) -> Any:
 
 def write_neo4j_csv(kg: KnowledgeGraph, out_dir: str | Path, database: str = "neo4j") -> list[Path]:
     """Write the neo4j-admin import files for ``kg`` into ``out_dir``; the paths written, in order."""
+    from ..progress import bar
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    with bar(total=kg.num_nodes + kg.num_edges, desc="neo4j-csv export", unit="rec") as progress:
+        return _write(kg, out, database, progress)
+
+
+def _write(kg: KnowledgeGraph, out: Path, database: str, progress) -> list[Path]:
     written: list[Path] = []
     multiline = False
     node_files: list[str] = []
@@ -73,6 +80,7 @@ def write_neo4j_csv(kg: KnowledgeGraph, out_dir: str | Path, database: str = "ne
                 cells = [_cell(v) for v in rec]
                 multiline = multiline or any(isinstance(c, str) and "\n" in c for c in cells)
                 w.writerow([cells[0], cls, *cells[1:]])
+        progress.update(len(frame))
         written.append(path)
         node_files.append(path.name)
     rel_files: dict[str, Path] = {}
@@ -93,6 +101,7 @@ def write_neo4j_csv(kg: KnowledgeGraph, out_dir: str | Path, database: str = "ne
                 cells = [_cell(v) for v in rec]
                 multiline = multiline or any(isinstance(c, str) and "\n" in c for c in cells)
                 w.writerow([cells[0], cells[1], group.rel_type, *cells[2:]])
+            progress.update(len(group.frame))
     except BaseException as exc:
         for cm in reversed(handles):
             cm.__exit__(type(exc), exc, exc.__traceback__)
