@@ -47,8 +47,11 @@ def file_checksum(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def save(kg: KnowledgeGraph, out_dir: str | Path, extra: dict[str, Any] | None = None) -> Path:
-    """Write ``kg`` into ``out_dir`` (replacing the folder as a whole, atomically); return the manifest path."""
+def save(kg: KnowledgeGraph, out_dir: str | Path, extra: dict[str, Any] | None = None, report: Any = None) -> Path:
+    """Write ``kg`` into ``out_dir`` (replacing the folder as a whole, atomically); return the manifest path.
+
+    ``report`` (a :class:`~evgraph.build.qc.BuildReport`) is written into the same folder, inside
+    the same atomic swap (``build-report.json`` / ``.txt``)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -84,6 +87,8 @@ def save(kg: KnowledgeGraph, out_dir: str | Path, extra: dict[str, Any] | None =
         with open(staging / MANIFEST, "w", encoding="utf-8", newline="") as fh:
             json.dump(manifest, fh, indent=2, sort_keys=True)
             fh.write("\n")
+        if report is not None:
+            report.write(staging)
     return out / MANIFEST
 
 

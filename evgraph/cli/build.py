@@ -36,9 +36,8 @@ def build(sources: tuple[str, ...], out: str, fmt: str, strict: bool = False) ->
 
     report = BuildReport()
     kg = build_graph(list(sources) or None, report=report, strict=strict)
-    kg.save(out)
-    for path in report.write(out):  # every build writes its report (what each source gave and skipped)
-        click.echo(f"wrote {path}", err=True)
+    kg.save(out, report=report)  # every build writes its report (what each source gave and skipped)
+    click.echo(f"wrote {out}/build-report.txt", err=True)
     click.echo(f"built {kg.num_nodes} nodes and {kg.num_edges} edges into {out}/", err=True)
     emit(counts_frame(kg.counts()), fmt)
 
