@@ -196,3 +196,28 @@ def test_cli_overlay_and_origin(mti_graph, tmp_path):
     proc = _cli("overlay", "--graph", str(graph), "--cargo", "cargo.tsv", "--receiver", "empty.txt", cwd=tmp_path)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) >= 1 and "empty.txt:1: header only" in proc.stderr
+
+
+#: Plasma proteins secreted by hepatocytes, and adipokines / adipocyte markers (textbook sets, not tuned).
+LIVER_SECRETED = ["ALB", "APOA1", "APOA2", "APOB", "APOC3", "APOH", "FGA", "FGB", "FGG", "AHSG", "TF", "HP", "HPX",
+                  "SERPINC1", "F2", "PLG", "CP", "ITIH1", "AMBP", "RBP4"]
+ADIPOKINES = ["ADIPOQ", "LEP", "CFD", "PLIN1", "PLIN4", "FABP4", "CIDEC", "CIDEA", "LIPE", "GPD1", "PPARG", "AQP7",
+              "PCK1", "SAA1", "LPL", "CD36", "RETN", "TIMP4"]
+
+
+@pytest.fixture(scope="module")
+def tissue_graph(shared_data):
+    """Hetionet genes + the real HPA v18 tissue-specific gene table (tissue_expression reader)."""
+    hpa = shared_data / "tissue_expression" / "tissueenrich_hpa_v18_tissue_specific_genes.tsv"
+    return evgraph.build([f"genes={shared_data / 'hetionet' / 'hetionet-v1.0-nodes.tsv'}", f"tissue_expression={hpa}"])
+
+
+@pytest.mark.parametrize("symbols, organ", [(LIVER_SECRETED, "UBERON:0002107"), (ADIPOKINES, "UBERON:0001013")])
+def test_tissue_of_origin_ranks_the_secreting_organ_first(tissue_graph, symbols, organ):
+    m = NameMapper(tissue_graph, ("Gene",))
+    ids = [m.map(s)[0] for s in symbols]
+    assert sum(i is not None for i in ids) >= 0.8 * len(symbols)
+    df = tissue_of_origin(tissue_graph, [i for i in ids if i], classes=["Organ"])
+    assert df["node"].iloc[0] == organ, df.head()
+    assert df["q_expression"].iloc[0] < 1e-6 and df["q_expression"].iloc[0] < df["q_expression"].iloc[1]
+    assert len(df["drivers"].iloc[0]) >= 5
