@@ -84,10 +84,11 @@ _GH = "https://raw.githubusercontent.com"
 
 
 def _issue14_datasets() -> tuple[Dataset, ...]:
-    """Downloads of the issue-14 readers (importers engineer): EVmiRNA 2.0, HomoloGene, Bgee."""
+    """Downloads of the issue-14 readers (importers engineer). CellMarker 2.0 is published as .xlsx only: not listed."""
     from importlib import resources
 
     sums = (resources.files("evgraph") / "data" / "downloads" / "evmirna2.sha256").read_text(encoding="utf-8")
+    nnr = f"{_GH}/saeyslab/nichenetr/9b9b126f060d8c8fdfcf8617769cb08c0fa923be/data"
     evdx = f"{_GH}/liuyongyan/EVDx/5b7be1b138c13013014cb0a4dc5ab64410a60851/evmirna_data"
     evm = tuple(RemoteFile(f"{evdx}/{name}", name, digest) for digest, name in
                 (ln.split() for ln in sums.splitlines() if ln.strip() and not ln.startswith("#")))
@@ -104,6 +105,31 @@ def _issue14_datasets() -> tuple[Dataset, ...]:
                     RemoteFile(f"{_GH}/dhimmel/bgee/08ba54e83ee8e28dec22b4351d29e23f1d034d30/data/diffex.tsv.gz",
                                "bgee_diffex.tsv.gz",
                                "2cd9a80db737307270c874b11b8fd5a08aa054196f9138df446a90e203727c68"),
+                ), folder=True),
+        Dataset("go_annotations", "go_annotations", "Human GO annotations with experimental evidence "
+                "(dhimmel/gene-ontology, NCBI gene2go 2018)", "CC BY 4.0", (
+                    RemoteFile(f"{_GH}/dhimmel/gene-ontology/d57fd938f90c79152449f5cd23d3c438a19ac2f5/annotations/"
+                               "taxid_9606/GO_annotations-9606-direct-expev.tsv",
+                               "GO_annotations-9606-direct-expev.tsv",
+                               "1f0da3d65e707071df7c60af07c1030e8375f7c5273d3d0a4921f57c2322fb5d"),
+                ), folder=True),
+        Dataset("nichenet", "nichenet", "NicheNet v1 signalling and gene-regulatory networks (nichenetr data/*.rda, "
+                "Feb 2018; about 2.1 M edges each)",
+                "GPL-3 package; mixed source licences (check before commercial use)", (
+                    RemoteFile(f"{nnr}/sig_network.rda", "sig_network.rda",
+                               "3477c9d06bb8d67748676a8897509371a50bf2a3c9048e86ddd2c7acdc4f9139"),
+                    RemoteFile(f"{nnr}/gr_network.rda", "gr_network.rda",
+                               "9b68809e42fde054d20ac1b009f1b8c67688279e55d4233f0c4b01bbaf1d1f62"),
+                ), folder=True),
+        Dataset("omnipath", "omnipath", "OmniPath signed directed interactions (saezlab/transcriptutorial "
+                "CARNIVAL prior knowledge network, 2023)", "GPL-3 repo; OmniPath resources carry their own licences", (
+                    RemoteFile(f"{_GH}/saezlab/transcriptutorial/f97a5eac940b735a9ff2afa4686b74ef08ec9e32/support/"
+                               "omnipath_carnival.tsv", "omnipath_carnival.tsv",
+                               "d41ec9b8ad208c19ab15d6aa4c73c22673452ac0c57cc32f8428602952e3f7e9"),
+                ), folder=True),
+        Dataset("panglaodb", "cell_markers", "PanglaoDB cell-type markers (27 Mar 2020)", "not stated by the source", (
+                    RemoteFile("https://panglaodb.se/markers/PanglaoDB_markers_27_Mar_2020.tsv.gz",
+                               "PanglaoDB_markers_27_Mar_2020.tsv.gz"),
                 ), folder=True),
     )
 

@@ -19,6 +19,8 @@ from evgraph.cli import main
 from evgraph.fetch import DATASETS, fetch
 from evgraph.sources import READERS
 from evgraph.sources.evmirna2 import parse_evmirna2
+from evgraph.sources.go_annotations import parse_go_annotations
+from evgraph.sources.priors import parse_omnipath
 from evgraph.sources.tissue_expression import parse_tissue_expression
 
 pytestmark = pytest.mark.shared_data
@@ -46,6 +48,11 @@ def mirror(tmp_path, shared_data, tls):
     for f in (shared_data / "ev_expression" / "evmirna2").iterdir():
         (root / f.name).symlink_to(f)
     shutil.copy(shared_data / "tissue_expression" / "bgee_dhimmel_diffex.tsv.gz", root / "bgee_diffex.tsv.gz")
+    for src, name in (("go/GO_annotations-9606-direct-expev.tsv", "GO_annotations-9606-direct-expev.tsv"),
+                      ("priors/omnipath_carnival_signed_directed.tsv", "omnipath_carnival.tsv"),
+                      ("priors/nichenet_sig_network_2018-02.rda", "sig_network.rda"),
+                      ("priors/nichenet_gr_network_2018-02.rda", "gr_network.rda")):
+        (root / name).symlink_to(shared_data / src)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(tls[1], tls[0])
@@ -64,15 +71,23 @@ def test_list_names_the_new_datasets():
     rows = {r["dataset"]: r for r in csv.DictReader(io.StringIO(res.output))}
     assert rows["evmirna2"]["checksum"] == "pinned" and rows["evmirna2"]["files"] == "123"
     assert rows["bgee"]["checksum"] == "pinned" and rows["homologene"]["source"] == "orthologs"
-    for ds in ("evmirna2", "bgee", "homologene"):
+    for ds in ("go_annotations", "nichenet", "omnipath"):
+        assert rows[ds]["checksum"] == "pinned"
+    for ds in ("evmirna2", "bgee", "homologene", "go_annotations", "nichenet", "omnipath", "panglaodb"):
         assert DATASETS[ds].source in READERS
     assert DATASETS["homologene"].files[0].url.startswith("https://ftp.ncbi.nih.gov/pub/HomoloGene/build68/")
 
 
 def test_fetch_verifies_and_the_readers_read_the_download(mirror, tls, tmp_path):
-    got = fetch(["evmirna2", "bgee"], tmp_path / "cache", base_url=mirror,
+    got = fetch(["evmirna2", "bgee", "go_annotations", "omnipath", "nichenet"], tmp_path / "cache", base_url=mirror,
                 context=ssl.create_default_context(cafile=str(tls[1])))
-    assert len(got) == 124 and all(f.verified for f in got)
+    assert len(got) == 128 and all(f.verified for f in got)
+    om = parse_omnipath(tmp_path / "cache" / "omnipath", {})
+    assert len(om.edges) > 10000
+    go = parse_go_annotations(tmp_path / "cache" / "go_annotations", {})
+    assert len(go.edges) > 30000
+    files = sorted(p.name for p in (tmp_path / "cache" / "nichenet").iterdir())
+    assert files == ["SHA256SUMS", "gr_network.rda", "sig_network.rda"]  # what the nichenet reader picks up
     folder = tmp_path / "cache" / "evmirna2"
     # one project from the fetched folder (no project index there: the design is read from the metadata)
     parsed = parse_evmirna2(folder / "PRJNA472881_expression.csv", {})
