@@ -67,15 +67,15 @@ def _cellmarker(file: Path, rep: SourceReport, cancer: bool) -> pd.DataFrame:
             rep.skip("species other than human or mouse", str(file), line, repr(t.get(f, "species")))
             continue
         if not cancer and t.get(f, "cancer") not in ("", "Normal"):
-            rep.skip("cancer cell marker (option cancer=yes)", None, None, count=1)
+            rep.skip("cancer cell marker (option cancer=yes)", str(file), line)
             continue
         m = _CL.match(t.get(f, "cl"))
         if not m:
-            rep.skip("no Cell Ontology id", None, None, count=1)
+            rep.skip("no Cell Ontology id", str(file), line)
             continue
         gene = t.get(f, "gene")
         if not gene.isdigit():
-            rep.skip("no Entrez gene id", None, None, count=1)
+            rep.skip("no Entrez gene id", str(file), line)
             continue
         rep.imported += 1
         key = (f"NCBIGene:{gene}", f"CL:{m.group(1)}", sp)
@@ -112,7 +112,7 @@ def _panglao(file: Path, rep: SourceReport) -> pd.DataFrame:
     for line, f in t:
         species = t.get(f, "species").split()
         if "Hs" not in species:
-            rep.skip("not a human marker (PanglaoDB species)", None, None, count=1)
+            rep.skip("not a human marker (PanglaoDB species)", str(file), line)
             continue
         cell = t.get(f, "cell")
         hit = table.get(cell.lower())

@@ -114,14 +114,14 @@ def _specific(file: Path, tpm_file: Path | None, rep: SourceReport, classes: set
         grp = t.get(f, "group").lower()
         tissue = t.get(f, "tissue")
         if grp in NOT_SPECIFIC or tissue.lower() == "all":
-            rep.skip("not tissue-specific (expressed in all, mixed or not expressed)", None, None, count=1)
+            rep.skip("not tissue-specific (expressed in all, mixed or not expressed)", str(file), line)
             continue
         spec = CLASSES.get(grp)
         if spec is None:
             rep.skip("unknown specificity group", str(file), line, repr(t.get(f, "group")))
             continue
         if spec[0] not in classes:
-            rep.skip(f"specificity class not selected ({spec[1]})", None, None, count=1)
+            rep.skip(f"specificity class not selected ({spec[1]})", str(file), line)
             continue
         place = tissues.get(tissue.lower())
         if place is None:
