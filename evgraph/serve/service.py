@@ -128,6 +128,7 @@ class GraphService:
         self._engine: Any = None
         self._engine_lock = threading.Lock()
         self._stats_lock = threading.Lock()  # one permutation null at a time (it is cached after the first)
+        self._summary: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ basics
     def resolve(self, term: str) -> str:
@@ -135,10 +136,13 @@ class GraphService:
         return self.kg.resolve(term)
 
     def summary(self) -> dict[str, Any]:
-        """Graph size, counts per class and relationship, and what the app can compute."""
-        return {"num_nodes": self.kg.num_nodes, "num_edges": self.kg.num_edges, **self.kg.counts(),
+        """Graph size, counts per class and relationship, and the query engine (computed once: every page shows it)."""
+        if self._summary is None:
+            self._summary = {
+                "num_nodes": self.kg.num_nodes, "num_edges": self.kg.num_edges, **self.kg.counts(),
                 "engine": self.engine_name,
                 "metadata": jsonable({k: v for k, v in self.kg.metadata.items() if isinstance(v, (str, int, float))})}
+        return self._summary
 
     def _class_label(self, cls: str) -> str:
         info = self.kg.schema.classes.get(cls)
