@@ -90,6 +90,10 @@ def run_case(case: str, graph: str, cache: str, n: int, source: str | None, targ
         res["significant"] = int(df["significant"].sum())
         res["summary"] = df.attrs["summary"]
     res["peak_rss_mb"] = _rss_mb()
+    res["cpu_s"] = time.process_time()  # this process's CPU time (load + case): readable on a busy machine
+    import os
+
+    res["loadavg_1min"] = os.getloadavg()[0]
     return res
 
 
@@ -161,6 +165,10 @@ def main() -> int:
 
     p = R["permute"]
     print(f"\nRESULTS ({args.size}: {p.get('nodes')} nodes, {p.get('edges')} edges; 2-core machine shared)")
+    print("CPU seconds per case (load included): " + ", ".join(f"{k} {v.get('cpu_s', float('nan')):.1f}"
+                                                               for k, v in R.items()))
+    print("1-minute load average at the end of each case: "
+          + ", ".join(f"{k} {v.get('loadavg_1min', float('nan')):.1f}" for k, v in R.items()))
     line(f"{args.permutations} permuted graphs (draw + write cache)", f"{fig('permute'):.1f} s, "
          f"{fig('permute', 'peak_rss_mb'):.0f} MB peak, cache {fig('permute', 'cache_mb'):.0f} MB",
          "<= 300 s, 4 GB", fig("permute") <= 300 and fig("permute", "peak_rss_mb") <= 4096)

@@ -220,14 +220,20 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
     if rows:
         perms = draw_permutations(kg, permutations, seed=seed, cache_dir=cache_dir, show_progress=show_progress)
         chunk = max(1, min(len(perms), STACK_EDGES // max(kg.num_edges, 1)))
-        stacks = [(stacked_hetmat(kg, np.asarray(perms.dst[i:i + chunk]), mask), min(chunk, len(perms) - i))
-                  for i in range(0, len(perms), chunk)]
+        groups = []
         for r in rows:
             mp = r["mp"]
             rng = np.random.default_rng([seed, len(mp), s, t])
-            gs = degree_group(hm, mp, s, "source", group_size, rng)
-            gt = degree_group(hm, mp, t, "target", group_size, rng)
-            null = _null_values(stacks, kg.num_nodes, mp, gs, gt, damping)
+            groups.append((degree_group(hm, mp, s, "source", group_size, rng),
+                           degree_group(hm, mp, t, "target", group_size, rng)))
+        nulls: list[list[np.ndarray]] = [[] for _ in rows]
+        for i in range(0, len(perms), chunk):  # one stack of permuted graphs in memory at a time
+            stack = [(stacked_hetmat(kg, np.asarray(perms.dst[i:i + chunk]), mask), min(chunk, len(perms) - i))]
+            for j, r in enumerate(rows):
+                nulls[j].append(_null_values(stack, kg.num_nodes, r["mp"], *groups[j], damping))
+            del stack
+        for j, r in enumerate(rows):
+            null = np.concatenate(nulls[j])
             r["null_mean"] = float(null.mean()) if len(null) else 0.0
             r["null_nonzero"] = float((null > 0).mean()) if len(null) else 0.0
             r["null_size"] = len(null)
