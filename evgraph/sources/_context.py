@@ -68,6 +68,23 @@ def vesicle_type_table() -> dict[str, tuple[str, str]]:
     return {r["name"].lower(): (r["id"], r["label"]) for r in _read_mapping("vesicle_types.tsv")}
 
 
+@cache
+def separation_method_table() -> dict[str, str]:
+    """Isolation-method text (normalised) -> evgraph ``separation_method`` ('' = not a separation method).
+
+    >>> separation_method_table()["exoquick kit"]
+    'precipitation'
+    """
+    return {norm_name(r["isolation_method"]): r["separation_method"] for r in _read_mapping("separation_methods.tsv")}
+
+
+@cache
+def sample_source_table() -> dict[str, tuple[str, str]]:
+    """Vesiclepedia/ExoCarta sample-source code -> (model_system for human, for other organisms)."""
+    return {r["sample_source"].strip().lower(): (r["human"], r["other_organism"])
+            for r in _read_mapping("sample_sources.tsv")}
+
+
 def norm_name(value: str) -> str:
     """Normalise a free-text name for table lookup (case, spaces).
 

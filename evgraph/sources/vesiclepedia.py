@@ -14,6 +14,11 @@ Graph records:
   CL cell type (``releases``), a UBERON organ (``releases``) or a UBERON biofluid
   (``sampled_from``) by the curated table ``evgraph/data/mappings/samples.tsv``; its VESICLE
   TYPE to GO (``has_vesicle_type``); its PubMed ID to a Publication (``described_in``);
+* its ISOLATION METHOD, SAMPLE SOURCE and YEAR -> the evidence fields ``separation_method``,
+  ``model_system`` and ``publication_year`` (:mod:`evgraph.evidence`) on every edge of the
+  experiment, through the reviewed tables ``mappings/separation_methods.tsv`` and
+  ``mappings/sample_sources.tsv`` (unmapped text stays in the evidence; the QC report gives the
+  mapping rates); imported edges keep their source confidence and get no evidence tier;
 * every cargo row -> ``EVPopulation carries cargo`` with the row's species (NCBITaxon), the
   experiment's PubMed ID, the detection methods as evidence, knowledge level ``observation``
   and primary knowledge source ``infores:vesiclepedia`` / ``infores:exocarta``.
@@ -38,7 +43,9 @@ from ._context import (
     ImportContext,
     context_for,
     norm_name,
+    sample_source_table,
     sample_table,
+    separation_method_table,
     species_table,
     taxon_curie,
     vesicle_type_table,
@@ -202,7 +209,7 @@ class EVDatabase:
         return f"evgraph:{self.name}-exp-{_SAFE.sub('_', exp)}"
 
     def edge(self, s: str, p: str, o: str, line: int, file: str, species: str = "", pubs: str = "",
-             evidence: str = "", level: str = "observation") -> None:
+             evidence: str = "", level: str = "observation", fields: dict[str, str] | None = None) -> None:
         key = (s, p, o, species)
         prev = self.seen_edges.get(key)
         if prev is not None:  # same cargo reported again (protein and mRNA, another method): merge evidence
@@ -214,7 +221,7 @@ class EVDatabase:
         self.edges.append({"subject": s, "predicate": p, "object": o, "species": species,
                            "publications": pubs, "knowledge_level": level, "agent_type": "manual_agent",
                            "primary_knowledge_source": self.infores, "evidence": evidence,
-                           "confidence": CONFIDENCE, "_line": line})
+                           "confidence": CONFIDENCE, "_line": line, **(fields or {})})
 
     def node(self, cid: str, category: str, label: str, line: int, **extra: str) -> None:
         self.nodes.append({"id": cid, "category": category, "label": label, "_line": line, **extra})
@@ -222,6 +229,7 @@ class EVDatabase:
     # ------------------------------------------------------------------ experiments
     def read_experiments(self, file: Path, rep: SourceReport) -> None:
         t = Table(file, rep, EXPERIMENT_COLUMNS, required=("experiment",))
+        self._iso, self._src = [0, 0], [0, 0]  # mapped / total isolation-method parts and sample sources
         samples = sample_table()
         vtypes = vesicle_type_table()
         species = species_table()
@@ -251,6 +259,7 @@ class EVDatabase:
                     types.append(vtypes.get(norm_name(part), GENERIC_EV))
             types = sorted(set(types)) or [self.default_type]
             iso = t.get(f, "isolation")
+            fields = self.evidence_fields(t, f, iso, sp)
             desc = "; ".join(x for x in (
                 t.get(f, "description"), f"sample: {sample}" if sample else "",
                 f"sample name: {t.get(f, 'sample_name')}" if t.get(f, "sample_name") else "",
@@ -259,30 +268,63 @@ class EVDatabase:
             origin = sample or t.get(f, "sample_name") or "unknown sample"
             self.node(evp, "EVPopulation", f"{origin} {vt_raw or 'EVs'} ({self.title} experiment {exp})",
                       line, description=desc)
-            self.experiments[exp] = {"evp": evp, "pub": pub, "taxon": taxon}
+            self.experiments[exp] = {"evp": evp, "pub": pub, "taxon": taxon, "fields": fields}
             self.created.add(exp)
             ev = f"{self.title} experiment {exp}" + (f"; isolation: {iso}" if iso and iso != "-" else "")
             for gid, label in types:
                 self.node(gid, "VesicleType", label, line)
-                self.edge(evp, "has_vesicle_type", gid, line, str(file), taxon, pub, ev)
+                self.edge(evp, "has_vesicle_type", gid, line, str(file), taxon, pub, ev, fields=fields)
             if pub:
                 self.node(pub, "Publication", pub, line)
-                self.edge(evp, "described_in", pub, line, str(file), taxon, pub, ev)
+                self.edge(evp, "described_in", pub, line, str(file), taxon, pub, ev, fields=fields)
             if hit:
                 mapped += 1
                 cid, label, cat = hit
                 self.node(cid, cat, label, line)
                 if cat == "Biofluid":
-                    self.edge(evp, "sampled_from", cid, line, str(file), taxon, pub, ev)
+                    self.edge(evp, "sampled_from", cid, line, str(file), taxon, pub, ev, fields=fields)
                 else:
-                    self.edge(cid, "releases", evp, line, str(file), taxon, pub, ev)
+                    self.edge(cid, "releases", evp, line, str(file), taxon, pub, ev, fields=fields)
             elif sample:
                 rep.skip("unmapped sample (EV population kept without its source)", str(file), line,
                          repr(sample))
+        for label, (hit, total) in (("isolation method -> separation_method", self._iso),
+                                    ("sample source -> model_system", self._src)):
+            rep.mapping(label, hit, total)
         prev = rep.mappings.get("experiment sample -> CL/UBERON")
         if prev:
             mapped, n = mapped + prev["mapped"], n + prev["total"]
         rep.mapping("experiment sample -> CL/UBERON", mapped, n)
+
+    def evidence_fields(self, t: Table, f: Any, iso: str, sp: Any) -> dict[str, str]:
+        """The experiment's structured evidence fields (evgraph.evidence) from its free text, through
+        the reviewed tables ``mappings/separation_methods.tsv`` and ``mappings/sample_sources.tsv``.
+
+        Imported records keep their source confidence; the curated rubric's tier is not computed
+        for them (no perturbation or marker data), so ``evidence_tier`` stays empty.
+        """
+        seps = separation_method_table()
+        parts = [norm_name(x) for x in iso.split("|") if x.strip() and x.strip() != "-"]
+        methods = []
+        for part in parts:
+            value = seps.get(part)
+            if value:  # unmapped parts stay in the evidence text; the mapping rate counts them
+                methods.append(value)
+        self._iso[0] += sum(1 for p in parts if seps.get(p))
+        self._iso[1] += len(parts)
+        human = bool(sp) and sp[0] == "9606"
+        systems = []
+        codes = [c.strip().lower() for c in t.get(f, "sample_source").split("|") if c.strip()]
+        for code in codes:
+            hit = sample_source_table().get(code)
+            if hit and sp:
+                systems.append(hit[0] if human else hit[1])
+        self._src[0] += 1 if systems else 0
+        self._src[1] += 1 if codes else 0
+        year = t.get(f, "year")
+        return {"separation_method": "|".join(sorted(set(methods))),
+                "model_system": "|".join(sorted(set(systems))),
+                "publication_year": year if re.fullmatch(r"(19|20)\d\d", year) else ""}
 
     def experiment(self, exp: str, taxon: str, line: int, file: str) -> dict[str, str]:
         info = self.experiments.get(exp)
@@ -362,7 +404,8 @@ class EVDatabase:
                     ctype = t.get(f, "content_type") or "protein"
                     evidence = f"{ctype}; {methods}" if methods else ctype
             rep.imported += 1
-            self.edge(info["evp"], "carries", cid, line, fname, taxon_curie(taxon), info["pub"], evidence)
+            self.edge(info["evp"], "carries", cid, line, fname, taxon_curie(taxon), info["pub"], evidence,
+                      fields=info.get("fields"))
         if have_experiments:
             rep.mapping(f"{file.name}: experiment id found in experiment file", found, total)
 
