@@ -120,12 +120,48 @@ BAR = "\u00a6"
 #: file name of the JSON-LD prefix map written beside nodes.tsv / edges.tsv
 PREFIX_MAP = "prefix_map.json"
 
-_CLEAN = re.compile(r"[\t\r\n]+")
+#: Text escaping of the TSV files, both ways (the only special characters of the format):
+#: backslash, tab, newline and carriage return are written as ``\\``, ``\t``, ``\n`` and ``\r``;
+#: quotes are plain characters (no CSV quoting). Any other backslash is read as itself.
+ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_UNESCAPES = {v[1]: k for k, v in ESCAPES.items()}
+_ESCAPE = re.compile(r"[\\\t\n\r]")
+_UNESCAPE = re.compile(r"\\([\\tnr])")
+
+
+def escape(value: str) -> str:
+    r"""One value as written in a KGX TSV cell.
+
+    >>> escape('say "hi"\tthen\\leave\n')
+    'say "hi"\\tthen\\\\leave\\n'
+    >>> unescape(escape('a\\tb\tc')) == 'a\\tb\tc'
+    True
+    """
+    return _ESCAPE.sub(lambda m: ESCAPES[m.group(0)], value)
+
+
+def unescape(value: str) -> str:
+    """The inverse of :func:`escape`."""
+    return _UNESCAPE.sub(lambda m: _UNESCAPES[m.group(1)], value)
 
 
 def _text(series: pd.Series) -> pd.Series:
     s = series.astype(object).where(series.notna(), "").astype(str)
-    return s.str.replace(_CLEAN, " ", regex=True)
+    if not s.str.contains(_ESCAPE).any():
+        return s
+    return s.map(escape)
+
+
+def _write_tsv(frame: pd.DataFrame, header: list[str], path: Path) -> None:
+    """Cells joined with tabs, one row per line (cells are already escaped: no quoting needed)."""
+    cols = [frame[c].astype(str) for c in header]
+    lines = cols[0].str.cat(cols[1:], sep="\t") if len(cols) > 1 else cols[0]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\t".join(header) + "\n")
+        for start in range(0, len(lines), 100_000):
+            chunk = lines.iloc[start:start + 100_000]
+            if len(chunk):
+                fh.write("\n".join(chunk) + "\n")
 
 
 def _biolink_curie(schema: Schema) -> dict[str, str]:
@@ -186,8 +222,7 @@ def _write_kgx(kg: KnowledgeGraph, out: Path, steps) -> list[Path]:
     for name, frame, header in (("nodes.tsv", nodes, NODE_HEADER), ("edges.tsv", edges, EDGE_HEADER)):
         target = out / name
         with atomic_path(target) as tmp:
-            frame[header].to_csv(tmp, sep="\t", index=False, lineterminator="\n",
-                                 quoting=csv.QUOTE_NONE, escapechar="\\")
+            _write_tsv(frame, header, tmp)
         paths.append(target)
         steps.update()
     target = out / PREFIX_MAP
@@ -280,6 +315,9 @@ def _read(path: Path, required: tuple[str, ...],
     except (OSError, EOFError) as exc:  # truncated gzip and the like
         raise DataError(Problem(str(path), None, None, f"cannot read: {exc}")) from None
     df = df.fillna("")
+    for col in df.columns:  # the writer's escaping, undone (see ESCAPES)
+        if df[col].str.contains("\\", regex=False).any():
+            df[col] = df[col].map(unescape)
     df["_line"] = np.arange(2, len(df) + 2)
     return df, short
 
