@@ -19,11 +19,8 @@ Layout::
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +38,8 @@ from .viz.render import _sha256
 from .viz.views import crosstalk_view, ego, paths_view, traffic_map, whole_graph
 
 MARKER = "atlas.json"
+#: step timings of the run that wrote the atlas (kept out of atlas.json, which is deterministic)
+TIMINGS = "timings.json"
 #: Category order used to pick source -> target pairs for propagation paths.
 CATEGORY_ORDER = ("metabolic", "cardiovascular", "hepatic", "renal", "inflammatory", "neurodegenerative",
                   "oncologic", "other")
@@ -118,22 +117,12 @@ def write_atlas(kg: KnowledgeGraph, out: str | Path, *, size_by: str = "degree",
         raise EvgraphError(f"{out}: exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise EvgraphError(f"{out}: folder exists and is not an evgraph atlas; choose another --out or remove it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
+    from .atomic import atomic_dir
+
+    # staged beside ``out`` and swapped in whole; temporaries of killed runs are removed first
+    with atomic_dir(out) as tmp:
         _build(kg, tmp, size_by=size_by, cap=cap, top_hubs=top_hubs, k=k, path_pairs=path_pairs,
                permutations=permutations, exports=exports, progress=progress)
-        os.chmod(tmp, 0o755)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out / "index.html"
 
 
@@ -370,7 +359,10 @@ def _index(st: _State, root: Path, kg: KnowledgeGraph) -> None:
     manifest = {"format": "evgraph-atlas", "evgraph_version": __version__, "ontology_version": kg.schema.version,
                 "num_nodes": kg.num_nodes, "num_edges": kg.num_edges, "views": [v[1] for v in st.views],
                 "sections": {s.key: (s.note or f"{len(s.table)} rows") for s in st.sections},
-                "exports": [e[1] for e in st.exports], "notes": st.notes, "seconds": st.timings}
-    with atomic_open(root / MARKER) as fh:
+                "exports": [e[1] for e in st.exports], "notes": st.notes}
+    with atomic_open(root / MARKER) as fh:  # no timings here: atlas.json is deterministic
         json.dump(manifest, fh, indent=2, sort_keys=True)
+        fh.write("\n")
+    with atomic_open(root / TIMINGS) as fh:  # the one file that differs between identical runs
+        json.dump({"seconds": st.timings}, fh, indent=2, sort_keys=True)
         fh.write("\n")

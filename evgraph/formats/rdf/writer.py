@@ -21,7 +21,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -506,9 +506,12 @@ def write_rdf(kg: KnowledgeGraph, path: str | Path, fmt: str | None = None, incl
     """Write ``kg`` as RDF to ``path`` atomically (format from ``fmt`` or the extension)."""
     path = Path(path)
     fmt = _check_format(fmt or guess_format(path, default="ttl"))
-    opener: Callable[..., Any] = gzip.open if path.suffix == ".gz" else open
-    with atomic_path(path) as tmp, opener(tmp, "wb") as fh:
-        write_rdf_stream(kg, fh, fmt, include_ontology, chunk_size, progress)
+    with atomic_path(path) as tmp, open(tmp, "wb") as raw:
+        if path.suffix == ".gz":  # deterministic: no file name, mtime 0 in the gzip header
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
+                write_rdf_stream(kg, fh, fmt, include_ontology, chunk_size, progress)
+        else:
+            write_rdf_stream(kg, raw, fmt, include_ontology, chunk_size, progress)
     return path
 
 
