@@ -32,6 +32,7 @@ import pandas as pd
 
 from ._version import __version__
 from .errors import EvgraphError
+from .formats.csvsafe import safe_frame
 from .model import KnowledgeGraph
 from .viz import analyses
 from .viz.render import _sha256
@@ -205,7 +206,7 @@ def _hubs(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, top: int) ->
                      lambda c=curie: ego(kg, c, radius=1, size_by=size_by), listed=False)
         links.append(href or "")
     table["link"] = links
-    table.to_csv(root / "tables" / "hubs.csv", index=False)
+    safe_frame(table).to_csv(root / "tables" / "hubs.csv", index=False)
     st.sections.append(Section("hubs", "Hubs", intro, table))
 
 
@@ -241,7 +242,7 @@ def _paths(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, k: int, n_p
                                    note="no propagation path was found between the condition categories."))
         return
     table = pd.DataFrame(rows)
-    table.to_csv(root / "tables" / "paths.csv", index=False)
+    safe_frame(table).to_csv(root / "tables" / "paths.csv", index=False)
     st.sections.append(Section("paths", "Propagation paths", intro, table))
 
 
@@ -264,7 +265,7 @@ def _crosstalk(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, permuta
                         "routes_decreases", "note", "n_condition_pairs", "top_EV", "top_cargo", "top_pathway")
             if c in full.columns]
     full = full[cols].reset_index(drop=True)
-    full.to_csv(root / "tables" / "crosstalk.csv", index=False)
+    safe_frame(full).to_csv(root / "tables" / "crosstalk.csv", index=False)
     table = full[(full["category_a"] != "other") & (full["category_b"] != "other")].reset_index(drop=True)
     table["link"] = [f"{href}#node=category:{a}" if href else "" for a in table["category_a"]]
     st.sections.append(Section("crosstalk", "Crosstalk", intro, table))

@@ -102,8 +102,10 @@ def render(df: pd.DataFrame, fmt: str) -> str:
         return json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), indent=2,
                           ensure_ascii=False) + "\n"
     if fmt == "csv":
+        from ..formats.csvsafe import safe_frame
+
         buf = io.StringIO()
-        df.to_csv(buf, index=False, lineterminator="\n")
+        safe_frame(df).to_csv(buf, index=False, lineterminator="\n")  # no formula reaches a spreadsheet
         return buf.getvalue()
     if df.empty:
         return "(no rows)\n"
