@@ -20,7 +20,8 @@ from evgraph.build.builder import GraphBuilder
 from evgraph.formats.kgx import escape, unescape, write_kgx
 
 #: text that survives the builder's normalisation (it strips outer whitespace; '|' separates lists)
-ALPHABET = st.characters(blacklist_categories=("Cs",), blacklist_characters="|\x00")
+#: U+00A6 is excluded: the writer stands it in for '|' inside single-valued text (so it reads back as '|')
+ALPHABET = st.characters(blacklist_categories=("Cs",), blacklist_characters="|\x00\u00a6")
 TEXT = st.text(ALPHABET, min_size=1, max_size=40).map(str.strip).filter(bool)
 NASTY = st.sampled_from(['"', "\\", "\t", "\n", "\r", "\\t", "\\\\n", '""', "'", "\\\"", "\r\n", "\u2028", "é"])
 VALUE = st.lists(st.one_of(TEXT, NASTY), min_size=1, max_size=6).map("".join).map(str.strip).filter(bool)
