@@ -248,7 +248,8 @@ def test_cli_fetch_with_mirror(server, cert, tmp_path, monkeypatch):
     path = Path(rows[0]["path"])
     assert path.read_bytes() == (root / "human_disease_knowledge_filtered.tsv").read_bytes()
     assert rows[0]["checksum"] == "trusted (recorded)" and rows[0]["sha256"] == sha(path)
-    assert rows[0]["build with"] == f"--source diseases={path}"
+    # CSV for people: a cell starting with "-" is neutralised (a spreadsheet would run it as a formula)
+    assert rows[0]["build with"] == f"'--source diseases={path}"
     res = runner.invoke(main, ["fetch", "diseases", "--cache", str(cache), "--base-url", "file:///tmp"])
     assert res.exit_code == 1 and "only https://" in res.output
     listing = runner.invoke(main, ["fetch", "--list", "--format", "csv"])
