@@ -21,7 +21,7 @@ CURIE_GRAPHS = {
     "kgx-chebi_kgx_tsv": (9, 0),
     "kgx-cm_test2": (9, 0),
     "kgx-complex_graph": (9, 0),
-    "kgx-graph": (392, 2),
+    "kgx-graph": (392, 22),  # 20 biolink:expressed_in Gene -> Organ edges map to evgraph's expressed_in
     "kgx-graph_multi_category": (6, 0),
     "kgx-graph_tiny": (5, 0),
     "kgx-test_infores_coercion": (2, 0),
