@@ -51,3 +51,27 @@ def test_runs_unchanged_on_a_plain_store(kg, nquads_store, name, union):
     assert list(plain.columns) == list(ours.columns)
     assert _norm(plain) == _norm(ours)
     # (queries over public-data relationships return no rows on the curated graph: compared as empty)
+
+
+def test_values_rows_hold_the_header_defaults():
+    """A VALUES row that drifts from its header default would make the file answer a different
+    question on a plain store than evgraph sparql does by default."""
+    from evgraph.formats.rdf.mapping import curie_to_iri
+    from evgraph.formats.rdf.sparql import _TERM, _VALUES
+
+    for name, q in LIBRARY.items():
+        expected = {}
+        for p in q.params:
+            if p.type == "node":
+                expected[p.name] = f"<{curie_to_iri(p.default)}>" if p.default else '""'
+            elif p.type == "string":
+                expected[p.name] = str(ox.Literal(str(p.default)))
+        for m in _VALUES.finditer(q.text):
+            names = [v[1:] for v in m.group(1).split()]
+            end = m.end()
+            for n in names:
+                t = _TERM.match(q.text, end)
+                assert t is not None, name
+                end = t.end()
+                if n in expected:
+                    assert t.group(1) == expected[n], f"{name}: VALUES ?{n} = {t.group(1)}, default {expected[n]}"
