@@ -56,7 +56,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = args.save or Path(tmp) / "g"
         t1 = time.perf_counter()
-        kg.save(str(out))
+        evgraph.save(kg, str(out))
         rep.write(out)
         t_save = time.perf_counter() - t1
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # KiB -> GiB

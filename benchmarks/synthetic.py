@@ -328,7 +328,6 @@ def generate(n_edges: int, seed: int = 0) -> KnowledgeGraph:
     builder = GraphBuilder(schema)
     builder.add_nodes(nodes, file=f"synthetic(n_edges={n_edges}, seed={seed})")
     builder.add_edges(edges, file=f"synthetic(n_edges={n_edges}, seed={seed})")
-    builder.sources.append("synthetic")
     return builder.build(metadata={"evgraph_version": evgraph.__version__, "sources": ["synthetic"],
                                    "synthetic": {"n_edges": n_edges, "seed": seed}})
 
@@ -341,7 +340,7 @@ def write(kg: KnowledgeGraph, out: str | Path) -> tuple[Path, Path]:
     kgx_dir, graph_dir = out / "kgx", out / "graph"
     kgx_dir.mkdir(parents=True, exist_ok=True)
     write_kgx(kg, kgx_dir)
-    kg.save(graph_dir)
+    evgraph.save(kg, graph_dir)
     return kgx_dir, graph_dir
 
 

@@ -1,4 +1,4 @@
-"""The Python entry points: :func:`build`, :func:`load`, :func:`export`.
+"""The package face: :func:`build`, :func:`load`, :func:`save`, :func:`export`, :func:`cypher`, :func:`visualize`.
 
 >>> import evgraph
 >>> kg = evgraph.build()                       # the curated knowledge base
@@ -10,16 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .build.builder import GraphBuilder
-from .build.qc import BuildReport
+from .build.builder import assemble
+from .build.config import expand_specs
+from .build.normalise import normalise
+from .build.qc import BuildReport, count
 from .errors import EvgraphError
 from .model import KnowledgeGraph
-from .sources import READERS, parse_source
+from .sources import read
 from .store import is_built_graph, load_built
 
-DEFAULT_GRAPH_DIR = "evgraph-out"
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+
+
+#: The named stages of :func:`build`, in order (each a plain function of the stage's module).
+STAGES = (
+    ("read", "evgraph.sources.read: each source spec -> SourceRecords (pure readers)"),
+    ("normalise", "evgraph.build.normalise.normalise: identifiers mapped across sources, roll-up"),
+    ("count", "evgraph.build.qc.count: one QC count per source"),
+    ("assemble", "evgraph.build.builder.assemble: validate against the ontology -> KnowledgeGraph"),
+)
 
 
 def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
@@ -31,37 +45,27 @@ def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
     :class:`~evgraph.build.qc.BuildReport` as ``report`` to receive the per-source QC counts.
     ``strict=True`` makes readers that skip unimportable records (KGX) stop at the first one.
     A progress bar (one step per source) shows on a terminal (see :mod:`evgraph.progress`).
+    The stages are :data:`STAGES`.
     """
-    from .build.config import expand_specs
-    from .build.normalise import attach_report, finalize, track_source
-
     specs = expand_specs(list(sources)) if sources is not None else ["curated"]
-    if not specs:
-        specs = ["curated"]
+    specs = specs or ["curated"]
     from .progress import bar
 
-    builder = GraphBuilder()
-    builder.strict = strict
-    if report is not None:
-        attach_report(builder, report)
     with bar(total=len(specs) + 2, desc="build", unit="step") as steps:
-        for spec in specs:
-            name, path = parse_source(spec) if isinstance(spec, str) else spec
-            if name not in READERS:
-                raise EvgraphError(f"unknown source '{name}'")
-            steps.set_postfix_str(name)
-            with track_source(builder, name, path):
-                READERS[name](builder, path)
+        records = []
+        for spec in specs:                                             # read
+            steps.set_postfix_str(str(spec).partition("=")[0])
+            records.append(read(spec, strict=strict))
             steps.update()
         steps.set_postfix_str("normalise")
-        finalize(builder)
+        assembled = normalise(records)                                 # normalise
         steps.update()
+        report = count(assembled, report, order=records)               # count
         steps.set_postfix_str("validate")
-        kg = builder.build(metadata={"evgraph_version": __version__, "sources": builder.sources})
+        kg = assemble(assembled, metadata={"evgraph_version": __version__,  # assemble
+                                           "sources": [r.provenance for r in records]}, report=report)
         steps.update()
-    if report is not None:
-        report.count_merges(builder.merges)
-        report.graph = {"num_nodes": kg.num_nodes, "num_edges": kg.num_edges, "counts": kg.counts()}
+    report.graph = {"num_nodes": kg.num_nodes, "num_edges": kg.num_edges, "counts": kg.counts()}
     return kg
 
 
@@ -74,20 +78,52 @@ def load(path: str | Path | None = None) -> KnowledgeGraph:
     return load_built(path)
 
 
-def export(kg: KnowledgeGraph, fmt: str, out: str | Path) -> list[Path]:
+def export(kg: KnowledgeGraph, fmt: str, out: str | Path, **options: Any) -> list[Path]:
     """Write ``kg`` in an interchange format to ``out``; return the files written.
 
-    Formats: ``kgx`` (folder with nodes.tsv/edges.tsv), ``rdf`` (one file; the RDF syntax
-    follows the extension: .ttl, .nt, .nq, .trig, .jsonld), ``neo4j-csv`` (folder for
-    ``neo4j-admin database import``).
-    """
-    from .formats import kgx, neo4j_csv, rdf
+    ``fmt`` is a name of :data:`evgraph.formats.WRITERS` (``kgx``, ``rdf``, ``neo4j-csv``, ...);
+    ``options`` are that writer's options, e.g. ``export(kg, "rdf", "kg.nq", format="nq")``.
 
-    writers = {
-        "kgx": kgx.write_kgx,
-        "rdf": lambda g, path: [rdf.write_rdf(g, path)],
-        "neo4j-csv": neo4j_csv.write_neo4j_csv,
-    }
-    if fmt not in writers:
-        raise EvgraphError(f"unknown export format '{fmt}' (known: {', '.join(sorted(writers))})")
-    return list(writers[fmt](kg, out))
+    >>> import evgraph, tempfile
+    >>> paths = evgraph.export(evgraph.load(), "kgx", tempfile.mkdtemp())
+    >>> {"nodes.tsv", "edges.tsv"} <= {p.name for p in paths}
+    True
+    """
+    from .formats import WRITERS
+
+    if fmt not in WRITERS:
+        raise EvgraphError(f"unknown export format '{fmt}' (known: {', '.join(sorted(WRITERS))})")
+    return WRITERS[fmt].write(kg, out, **options)
+
+
+def save(kg: KnowledgeGraph, out_dir: str | Path, **kwargs: Any) -> Path:
+    """Write ``kg`` as a built-graph folder (read it back with :func:`load`); see :mod:`evgraph.store`."""
+    from .store import save as save_graph
+
+    return save_graph(kg, out_dir, **kwargs)
+
+
+def visualize(kg: KnowledgeGraph, view: str = "overview", **options: Any) -> Any:
+    """An interactive view (``overview``, ``graph``, ``ego``, ``paths``, ``crosstalk``); see :mod:`evgraph.viz`.
+
+    Displays itself in Jupyter; ``.write("view.html")`` saves a self-contained offline page.
+    """
+    from .viz import visualize as make_view
+
+    return make_view(kg, view, **options)
+
+
+def cypher(kg: KnowledgeGraph, query: str, engine: Any = None, **params: Any) -> pd.DataFrame:
+    """Run Cypher (text, a library query name or a ``.cypher`` file) on ``kg``; a DataFrame.
+
+    ``engine``: ``None`` = embedded (no server), ``"neo4j"`` = server from ``NEO4J_*``, or an
+    engine object. See :mod:`evgraph.query`.
+
+    >>> import evgraph
+    >>> evgraph.cypher(evgraph.load(), "MATCH (o:Organ {id: $id}) RETURN o.label AS label", id="UBERON:0000948")
+       label
+    0  heart
+    """
+    from .query import run_query
+
+    return run_query(kg, query, params, engine=engine)

@@ -3,8 +3,8 @@
 ``evgraph atlas --out DIR`` (or :func:`write_atlas`) runs the analyses that exist in
 :mod:`evgraph.analytics` (hubs, propagation paths between condition categories, crosstalk),
 writes the views and ``index.html`` (sortable tables, every row linked to its view) and the
-KGX, RDF and Neo4j exports where those exporters exist. A missing or failing analysis or
-exporter leaves a note in the index instead of its section. The folder is built in a temporary
+graph in every format of :data:`evgraph.formats.WRITERS` (KGX, RDF, Neo4j CSV, ...). A failing
+analysis or writer leaves a note in the index instead of its section. The folder is built in a temporary
 sibling and renamed into place, so ``DIR`` is never half-written.
 
 Layout::
@@ -12,7 +12,7 @@ Layout::
     DIR/index.html            start here
     DIR/views/*.html          overview, graph, crosstalk, paths-*, ego/*
     DIR/tables/*.csv          the tables of the index
-    DIR/exports/kgx/ rdf/ neo4j/
+    DIR/exports/...           one entry per writer (kgx/, rdf/evgraph.ttl, neo4j/, ...)
     DIR/atlas.json            what was run, counts and notes
 """
 
@@ -32,10 +32,11 @@ import pandas as pd
 
 from ._version import __version__
 from .errors import EvgraphError
+from .formats import WRITERS, Writer
 from .formats.csvsafe import safe_frame
 from .model import KnowledgeGraph
 from .viz import analyses
-from .viz.render import _sha256
+from .viz.render import csp_hash
 from .viz.views import crosstalk_view, ego, paths_view, traffic_map, whole_graph
 
 MARKER = "atlas.json"
@@ -142,9 +143,7 @@ def _build(kg: KnowledgeGraph, root: Path, *, size_by: str, cap: int, top_hubs: 
         ("crosstalk", lambda: _crosstalk(st, root, kg, size_by, permutations)),
     ]
     if exports:
-        steps += [("KGX export", lambda: _export_kgx(st, root, kg)),
-                  ("RDF export", lambda: _export_rdf(st, root, kg)),
-                  ("Neo4j export", lambda: _export_neo4j(st, root, kg))]
+        steps += [(f"{w.name} export", lambda w=w: _export(st, root, kg, w)) for w in WRITERS.values()]
     steps.append(("index", lambda: _index(st, root, kg)))
     with _progress(len(steps), progress) as bar:
         for name, step in steps:
@@ -271,43 +270,15 @@ def _crosstalk(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, permuta
     st.sections.append(Section("crosstalk", "Crosstalk", intro, table))
 
 
-def _export(st: _State, name: str, run: Callable[[], Any], href: str) -> None:
+def _export(st: _State, root: Path, kg: KnowledgeGraph, writer: Writer) -> None:
+    """Write one format of :data:`evgraph.formats.WRITERS` into ``exports/``; a failure becomes a note."""
+    href = f"exports/{writer.default_name}" + ("/" if writer.target == "folder" else "")
     try:
-        run()
-    except ImportError:
-        _warn(st, f"{name} export skipped: its exporter is not installed")
-        return
+        writer.write(kg, root / "exports" / writer.default_name)
     except Exception as exc:  # an exporter bug must not cost the user the rest of the atlas
-        _warn(st, f"{name} export failed ({type(exc).__name__}: {exc})")
+        _warn(st, f"{writer.title} export failed ({type(exc).__name__}: {exc})")
         return
-    st.exports.append((name, href))
-
-
-def _export_kgx(st: _State, root: Path, kg: KnowledgeGraph) -> None:
-    def run() -> None:
-        from .formats.kgx import write_kgx
-
-        write_kgx(kg, root / "exports" / "kgx")
-
-    _export(st, "KGX TSV", run, "exports/kgx/")
-
-
-def _export_rdf(st: _State, root: Path, kg: KnowledgeGraph) -> None:
-    def run() -> None:
-        from .formats.rdf import write_rdf
-
-        write_rdf(kg, root / "exports" / "rdf" / "evgraph.ttl")
-
-    _export(st, "RDF (Turtle)", run, "exports/rdf/evgraph.ttl")
-
-
-def _export_neo4j(st: _State, root: Path, kg: KnowledgeGraph) -> None:
-    def run() -> None:
-        from .formats.neo4j_csv import write_neo4j_csv
-
-        write_neo4j_csv(kg, root / "exports" / "neo4j")
-
-    _export(st, "Neo4j import CSV", run, "exports/neo4j/")
+    st.exports.append((writer.title, href))
 
 
 # ---------------------------------------------------------------------- index page
@@ -347,7 +318,7 @@ def _index(st: _State, root: Path, kg: KnowledgeGraph) -> None:
         sections.append({"key": s.key, "title": s.title, "intro": s.intro, "note": s.note, "columns": cols,
                          "rows": rows})
     sort_js = _asset("atlas-sort.js")
-    csp = (f"default-src 'none'; script-src {_sha256(sort_js)}; style-src 'unsafe-inline'; img-src data:; "
+    csp = (f"default-src 'none'; script-src {csp_hash(sort_js)}; style-src 'unsafe-inline'; img-src data:; "
            "base-uri 'none'; form-action 'none'")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     summary = (f"{kg.num_nodes} nodes and {kg.num_edges} edges from "

@@ -31,9 +31,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,8 @@ from .errors import NotFoundError
 from .evidence import EVIDENCE_COLUMNS
 from .evidence import FIELDS as EVIDENCE_FIELDS
 from .schema import Schema, get_schema
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -126,6 +128,38 @@ class KnowledgeGraph:
         self.edges = edges
         self.metadata: dict[str, Any] = dict(metadata or {})
         self._cache: dict[Any, Any] = {}
+
+    # ------------------------------------------------------------------ cache
+    def cached(self, key: Hashable, factory: Callable[[], T]) -> T:
+        """The value cached under ``key``, made by ``factory()`` on first use.
+
+        Derived views (matrices, engines, indexes) are cached on the graph, which is never
+        mutated. A key is a tuple whose first item names its owner; only the owner writes it:
+
+        ==========================  =========================================================
+        key                         owner
+        ==========================  =========================================================
+        ``("adj", ...)``            :meth:`adjacency` (predicates, undirected, weight)
+        ``("evgraph.query", ...)``  :func:`evgraph.query.embedded_engine` (the engine)
+        ``("evgraph.sparql", ...)`` :func:`evgraph.formats.rdf.sparql.sparql_engine`
+        ``("evgraph.analytics", ...)`` :mod:`evgraph.analytics` (degrees, edge index, transfers)
+        ``("evgraph.viz", ...)``    :mod:`evgraph.viz` (hub scores sizing the nodes)
+        ==========================  =========================================================
+
+        >>> import evgraph
+        >>> kg = evgraph.load()
+        >>> kg.cached(("demo",), lambda: 42), kg.cached(("demo",), lambda: 0), kg.is_cached(("demo",))
+        (42, 42, True)
+        """
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = factory()
+            return value
+
+    def is_cached(self, key: Hashable) -> bool:
+        """Whether :meth:`cached` already holds ``key``."""
+        return key in self._cache
 
     # ------------------------------------------------------------------ basics
     def __repr__(self) -> str:
@@ -236,7 +270,8 @@ class KnowledgeGraph:
         import scipy.sparse as sp
 
         key = ("adj", tuple(sorted(predicates)) if predicates is not None else None, undirected, weight)
-        if key not in self._cache:
+
+        def make() -> sp.csr_matrix:
             mask = self.edge_mask(predicates)
             rows, cols = self.src[mask], self.dst[mask]
             data = (self.edges[weight].to_numpy(dtype=np.float64)[mask] if weight
@@ -246,8 +281,9 @@ class KnowledgeGraph:
             if undirected:
                 mat = (mat + mat.T).tocsr()
             mat.sum_duplicates()
-            self._cache[key] = mat
-        return self._cache[key]
+            return mat
+
+        return self.cached(key, make)
 
     def edge_mask(self, predicates: Iterable[str] | None = None) -> np.ndarray:
         """Boolean mask of edges whose relationship is in ``predicates`` (all if ``None``)."""
@@ -258,15 +294,6 @@ class KnowledgeGraph:
         if unknown:
             raise NotFoundError(f"unknown relationship(s): {', '.join(sorted(unknown))}")
         return self.edges["predicate"].isin(wanted).to_numpy()
-
-    def visualize(self, view: str = "overview", **options: Any) -> Any:
-        """An interactive view (``overview``, ``graph``, ``ego``, ``paths``, ``crosstalk``); see :mod:`evgraph.viz`.
-
-        Displays itself in Jupyter; ``.write("view.html")`` saves a self-contained offline page.
-        """
-        from .viz import visualize
-
-        return visualize(self, view, **options)
 
     def to_networkx(self, flat: bool = False) -> nx.MultiDiGraph:
         """A ``networkx.MultiDiGraph`` with every node and edge attribute.
@@ -292,37 +319,3 @@ class KnowledgeGraph:
                              else v) for k, v in attrs.items()}
             G.add_edge(s, o, key=key, **attrs)
         return G
-
-    def cypher(self, query: str, engine: Any = None, **params: Any) -> pd.DataFrame:
-        """Run Cypher (text, a library query name or a ``.cypher`` file) on this graph; a DataFrame.
-
-        ``engine``: ``None`` = embedded (no server), ``"neo4j"`` = server from ``NEO4J_*``, or an
-        engine object. See :mod:`evgraph.query`.
-
-        >>> import evgraph
-        >>> evgraph.load().cypher("MATCH (o:Organ {id: $id}) RETURN o.label AS label", id="UBERON:0000948")
-           label
-        0  heart
-        """
-        from .query import run_query
-
-        return run_query(self, query, params, engine=engine)
-
-    # ------------------------------------------------------------------ persistence
-    def save(self, out_dir: str, **kwargs: Any) -> None:
-        """Write the graph as a built-graph folder (see :mod:`evgraph.store`)."""
-        from .store import save
-
-        save(self, out_dir, **kwargs)
-
-    def to_rdf(self, path: str | None = None, format: str = "ttl") -> str | None:
-        """RDF export (ttl, nt, nq, trig, jsonld; see :mod:`evgraph.formats.rdf`).
-
-        With ``path`` the file is written atomically and ``None`` returned, else the text.
-        """
-        from .formats.rdf import to_rdf_string, write_rdf
-
-        if path is None:
-            return to_rdf_string(self, format)
-        write_rdf(self, path, format)
-        return None

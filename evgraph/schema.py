@@ -133,6 +133,14 @@ class Schema:
     #: knowledge level -> confidence given on import to an edge without ``has_confidence_score``
     default_confidence: dict[str, float] = field(default_factory=dict)
 
+    def classes_under(self, parent: str) -> tuple[str, ...]:
+        """The node classes that are a subclass of ``parent`` (e.g. ``Cargo``), in schema order.
+
+        >>> get_schema().classes_under("Cargo")
+        ('Gene', 'Lipid', 'Metabolite', 'MicroRNA', 'Organelle', 'RNA')
+        """
+        return tuple(name for name, cls in self.classes.items() if parent in cls.parents)
+
     def allows(self, subject_class: str, relation: str, object_class: str) -> bool:
         """True if ``relation`` may link a ``subject_class`` node to an ``object_class`` node."""
         rel = self.relations.get(relation)

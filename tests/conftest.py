@@ -33,7 +33,7 @@ def kg() -> evgraph.KnowledgeGraph:
 @pytest.fixture(scope="session")
 def mini_kg() -> evgraph.KnowledgeGraph:
     builder = GraphBuilder()
-    read_curated(builder, FIXTURES / "curated")
+    builder.add(read_curated(FIXTURES / "curated"))
     return builder.build()
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import evgraph
 from evgraph.analytics import (
     CROSSTALK_METAPATHS,
     DEFAULT_METAPATHS,
@@ -371,7 +372,7 @@ def test_curated_type2_diabetes_to_alzheimer(kg):
 @pytest.fixture(scope="module")
 def syn_dir(tmp_path_factory, syn):
     out = tmp_path_factory.mktemp("syn") / "graph"
-    syn.save(out)
+    evgraph.save(syn, out)
     return str(out)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import evgraph
 from evgraph.atomic import atomic_dir, atomic_path, clean_stale
 from evgraph.errors import DataError
 from evgraph.store import MANIFEST, load_built
@@ -90,14 +91,14 @@ def test_save_refuses_a_folder_that_is_not_a_graph(kg, tmp_path):
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
     with pytest.raises(DataError, match="not a built graph"):
-        kg.save(tmp_path / "mine")
+        evgraph.save(kg, tmp_path / "mine")
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "swap", "delete"])
 def test_a_damaged_folder_is_refused_with_one_line(kg, mini_kg, tmp_path, damage):
     folder = tmp_path / "g"
-    kg.save(folder)
+    evgraph.save(kg, folder)
     edges = folder / "edges.parquet"
     if damage == "truncate":
         edges.write_bytes(edges.read_bytes()[:-100])
@@ -106,7 +107,7 @@ def test_a_damaged_folder_is_refused_with_one_line(kg, mini_kg, tmp_path, damage
         data[len(data) // 2] ^= 0xFF
         edges.write_bytes(bytes(data))
     elif damage == "swap":  # F3: new nodes beside old edges and manifest
-        mini_kg.save(tmp_path / "other")
+        evgraph.save(mini_kg, tmp_path / "other")
         (folder / "nodes.parquet").write_bytes((tmp_path / "other" / "nodes.parquet").read_bytes())
     else:
         edges.unlink()
@@ -122,7 +123,7 @@ def test_a_damaged_folder_is_refused_with_one_line(kg, mini_kg, tmp_path, damage
                                       '{"format": "evgraph-built-graph", "format_version": 2, "num_nodes": 1}'])
 def test_a_bad_manifest_is_refused_with_one_line(kg, tmp_path, manifest):
     folder = tmp_path / "g"
-    kg.save(folder)
+    evgraph.save(kg, folder)
     (folder / MANIFEST).write_text(manifest)
     res = _cli("stats", "--graph", str(folder), cwd=tmp_path)
     assert res.returncode == 1 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr

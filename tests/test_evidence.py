@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import evgraph
 from evgraph.build.builder import GraphBuilder
 from evgraph.errors import DataError, ValidationError
 from evgraph.evidence import EVIDENCE_COLUMNS, FIELDS, INPUT_COLUMNS, assess, explain
@@ -56,7 +57,7 @@ def curated_copy(tmp_path: Path, fields: dict[str, str], drop_confidence: bool =
 
 def build(folder: Path):
     b = GraphBuilder()
-    read_curated(b, folder)
+    b.add(read_curated(folder))
     return b.build()
 
 
@@ -174,7 +175,7 @@ def test_kgx_round_trip_keeps_every_field(ev_kg, tmp_path):
         header = fh.readline().rstrip("\n").split("\t")
     assert set(EVIDENCE_COLUMNS) <= set(header)
     b = GraphBuilder()
-    read_kgx(b, tmp_path)
+    b.add(read_kgx(tmp_path))
     back = b.build()
     for col in EVIDENCE_COLUMNS:
         assert back.edges[col].astype(str).tolist() == ev_kg.edges[col].astype(str).tolist(), col
@@ -194,7 +195,7 @@ def test_rdf_writes_vocabulary_iris_and_typed_literals_and_reads_them_back(ev_kg
         path = tmp_path / f"kg.{fmt}"
         write_rdf(ev_kg, path, fmt)
         b = GraphBuilder()
-        read_rdf(b, path)
+        b.add(read_rdf(path))
         back = b.build()
         key = ["id"]
         left = ev_kg.edges.sort_values(key)
@@ -240,7 +241,7 @@ def test_neo4j_csv_types_the_fields(ev_kg, tmp_path):
 
 
 def test_embedded_cypher_sees_lists_and_integers(ev_kg):
-    out = ev_kg.cypher("MATCH (c:CellType)-[r:RELEASES]->(p:EVPopulation) RETURN r.model_system AS ms, "
+    out = evgraph.cypher(ev_kg, "MATCH (c:CellType)-[r:RELEASES]->(p:EVPopulation) RETURN r.model_system AS ms, "
                        "r.publication_year AS year, r.evidence_tier AS tier, r.ev_markers_positive AS pos")
     row = out.iloc[0]
     assert list(row["ms"]) == ["animal_in_vivo", "primary_cells"]

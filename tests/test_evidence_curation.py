@@ -26,7 +26,6 @@ def test_no_curated_edge_has_more_than_one_species(kg):
 def test_a_statement_with_two_species_is_rejected(tmp_path):
     import shutil
 
-    from evgraph.build.builder import GraphBuilder
     from evgraph.errors import DataError
     from evgraph.sources.curated import read_curated
 
@@ -35,7 +34,7 @@ def test_a_statement_with_two_species_is_rejected(tmp_path):
     path = folder / "statements-mini.tsv"
     path.write_text(path.read_text().replace("\tNCBITaxon:10090\t", "\tNCBITaxon:10090|NCBITaxon:9606\t"))
     with pytest.raises(DataError, match=r"statements-mini.tsv:2: field 'species'.*several species"):
-        read_curated(GraphBuilder(), folder)
+        read_curated(folder)
 
 
 def test_every_statement_of_the_original_modules_is_assessed(kg):

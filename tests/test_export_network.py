@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+import evgraph
 from evgraph.cli import main
 from evgraph.formats import network
 from evgraph.model import split_list
@@ -64,7 +65,7 @@ def test_subgraphs(kg):
     assert set(sub.nodes["id"]) == {n for ns in found["nodes"] for n in ns}
     hop_edges = {e for hops in found["hops"] for h in hops for e in h["edges"]}
     assert set(sub.edges["id"]) <= hop_edges
-    table = kg.cypher("organs_sending_evs_to", target="heart")
+    table = evgraph.cypher(kg, "organs_sending_evs_to", target="heart")
     q = network.query_subgraph(kg, table)
     assert set(table["organ_id"]) <= set(q.nodes["id"])
     with pytest.raises(Exception, match="no node"):

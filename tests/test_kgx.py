@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 import evgraph
-from evgraph.build.builder import GraphBuilder
 from evgraph.build.qc import BuildReport
 from evgraph.errors import DataError
 from evgraph.formats.kgx import read_kgx, write_kgx
@@ -92,14 +91,14 @@ def test_row_with_too_many_fields(tmp_path):
     write(tmp_path / "nodes.tsv", "id\tcategory\tname\nCL:0000235\tbiolink:Cell\tmacrophage\textra\n")
     write(tmp_path / "edges.tsv", "subject\tpredicate\tobject\n")
     with pytest.raises(DataError) as info:
-        read_kgx(GraphBuilder(), tmp_path)
+        read_kgx(tmp_path)
     assert str(info.value).endswith("nodes.tsv:2: expected 3 tab-separated fields, found 4")
 
 
 def test_missing_column(tmp_path):
     write(tmp_path / "nodes.tsv", "identifier\tcategory\n")
     with pytest.raises(DataError, match=r"nodes.tsv:1: field 'id': missing column"):
-        read_kgx(GraphBuilder(), tmp_path)
+        read_kgx(tmp_path)
 
 
 def test_unknown_prefix_names_file_line_field(tmp_path):
@@ -120,7 +119,7 @@ def test_unknown_prefix_names_file_line_field(tmp_path):
 def test_undecodable_bytes(tmp_path):
     (tmp_path / "nodes.tsv").write_bytes(b"id\tcategory\nCL:0000235\tbiolink:Cell\xff\xfe\n")
     with pytest.raises(DataError, match="not UTF-8"):
-        read_kgx(GraphBuilder(), tmp_path)
+        read_kgx(tmp_path)
 
 
 def test_ragged_row_is_padded_and_reported(tmp_path):
@@ -138,7 +137,7 @@ def test_ragged_row_is_padded_and_reported(tmp_path):
 def test_wrong_delimiter(tmp_path):
     write(tmp_path / "nodes.tsv", "id,category,name\nCL:0000235,biolink:Cell,macrophage\n")
     with pytest.raises(DataError, match=r"nodes.tsv:1: field 'id': missing column \(header has: id,category,name\)"):
-        read_kgx(GraphBuilder(), tmp_path)
+        read_kgx(tmp_path)
 
 
 def test_bar_in_single_valued_text_survives_and_is_not_a_kgx_list(mini_kg, tmp_path):

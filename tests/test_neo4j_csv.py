@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import evgraph
 from evgraph.formats.neo4j_csv import ARRAY_DELIMITER, write_neo4j_csv
 from evgraph.model import split_list
 
@@ -93,7 +94,7 @@ def test_headers_and_import_script(kg, tmp_path):
 
 def test_cli_export(kg, tmp_path):
     built = tmp_path / "g"
-    kg.save(built)
+    evgraph.save(kg, built)
     res = subprocess.run([sys.executable, "-c", "import sys; from evgraph.cli import main; sys.exit(main(obj={}))",
                           "export", "neo4j-csv", "--graph", str(built), "--out", str(tmp_path / "csv")],
                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -156,11 +156,12 @@ def test_node_parameters_accept_labels_and_synonyms(kg):
 
 
 def test_kg_cypher_returns_a_dataframe(kg):
-    df = kg.cypher("MATCH (c:Condition) WHERE c.condition_category = $cat RETURN count(*) AS n", cat="metabolic")
+    df = evgraph.cypher(kg, "MATCH (c:Condition) WHERE c.condition_category = $cat RETURN count(*) AS n",
+                        cat="metabolic")
     assert int(df["n"].iat[0]) == int((kg.nodes["condition_category"] == "metabolic").sum())
-    counts = kg.cypher("MATCH ()-[r:CARRIES]->() RETURN count(r) AS n")
+    counts = evgraph.cypher(kg, "MATCH ()-[r:CARRIES]->() RETURN count(r) AS n")
     assert int(counts["n"].iat[0]) == kg.counts()["edges"]["carries"]
-    assert list(kg.cypher("top_cargo", limit=3).columns) == list(LIB["top_cargo"].columns)
+    assert list(evgraph.cypher(kg, "top_cargo", limit=3).columns) == list(LIB["top_cargo"].columns)
 
 
 def test_every_node_and_edge_reaches_the_embedded_database(kg):
@@ -175,7 +176,7 @@ def test_every_node_and_edge_reaches_the_embedded_database(kg):
 # ------------------------------------------------------------------ cache
 def test_cache_in_graph_folder_is_built_once_and_rebuilt_when_the_graph_changes(kg, mini_kg, tmp_path):
     folder = tmp_path / "g"
-    mini_kg.save(folder)
+    evgraph.save(mini_kg, folder)
     first = EmbeddedEngine(evgraph.load(folder), folder)
     before = first.run("MATCH (n) RETURN count(n) AS c")
     first.close()
@@ -186,7 +187,7 @@ def test_cache_in_graph_folder_is_built_once_and_rebuilt_when_the_graph_changes(
     again.close()
     assert db.stat().st_mtime_ns == stamp, "a cached database must be reused"
     assert (folder / KEY_FILE).is_file()
-    kg.save(folder)  # another graph in the same folder -> new key -> rebuild
+    evgraph.save(kg, folder)  # another graph in the same folder -> new key -> rebuild
     other = EmbeddedEngine(evgraph.load(folder), folder)
     assert int(other.run("MATCH (n) RETURN count(n) AS c")["c"].iat[0]) == kg.num_nodes
     other.close()
@@ -203,7 +204,7 @@ def test_builds_are_deterministic(kg):
 
 def test_cli_caches_in_built_graph(kg, tmp_path):
     folder = tmp_path / "built"
-    kg.save(folder)
+    evgraph.save(kg, folder)
     res = _cli("query", "top_cargo", "-p", "limit=3", "--graph", str(folder), "--format", "csv")
     assert res.returncode == 0, res.stderr
     assert (folder / DB_FILE).is_file()

@@ -110,7 +110,7 @@ def test_reproducer_top_cargo_on_curated_plus_mirtarbase(shared_data, tmp_path):
 
 def test_cache_build_removes_folders_left_by_killed_builds(kg, tmp_path):
     folder = tmp_path / "g"
-    kg.save(folder)
+    evgraph.save(kg, folder)
     (folder / ".cypher-build-killed").mkdir()
     (folder / ".cypher-build-killed" / DB_FILE).write_bytes(b"half a database")
     res = _cli("query", "top_cargo", "-p", "limit=1", "--graph", str(folder), "--format", "csv")
@@ -120,7 +120,7 @@ def test_cache_build_removes_folders_left_by_killed_builds(kg, tmp_path):
 
 def test_truncated_or_replaced_database_is_rebuilt(kg, tmp_path):
     folder = tmp_path / "g"
-    kg.save(folder)
+    evgraph.save(kg, folder)
     first = _cli("query", "top_cargo", "--graph", str(folder), "--format", "csv")
     assert first.returncode == 0, first.stderr
     db = folder / DB_FILE

@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 from serve_server import request, running
 
+import evgraph
 from evgraph.serve import create_app
 
 Q = urllib.parse.quote
@@ -270,7 +271,7 @@ def test_query_library_and_runs(base, kg):
     assert "organs_sending_evs_to" in names and len(listing) >= 18
     body = get(base, "/api/v1/queries/organs_sending_evs_to?target=heart").json()
     assert body["columns"][:2] == ["organ_id", "organ_label"] and body["rows"]
-    expected = kg.cypher("organs_sending_evs_to", target="heart")
+    expected = evgraph.cypher(kg, "organs_sending_evs_to", target="heart")
     assert [r["organ_id"] for r in body["rows"]] == expected["organ_id"].tolist()
     csv_reply = get(base, "/api/v1/queries/organs_sending_evs_to?target=heart&format=csv")
     assert csv_reply.headers["content-type"].startswith("text/csv")
@@ -330,7 +331,7 @@ def test_queries_over_neo4j_match_embedded(kg):
             assert get(url, "/api/v1/").json()["engine"] == "neo4j"
             for name, params in (("organs_sending_evs_to", "target=heart"), ("top_cargo", "")):
                 served = get(url, f"/api/v1/queries/{name}?{params}").json()["rows"]
-                local = kg.cypher(name, **dict(urllib.parse.parse_qsl(params))).to_dict("records")
+                local = evgraph.cypher(kg, name, **dict(urllib.parse.parse_qsl(params))).to_dict("records")
                 assert json.loads(json.dumps(served)) == json.loads(json.dumps(local, default=str)), name
     finally:
         clear_graph(kg, engine)

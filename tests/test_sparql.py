@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from evgraph.cli import main
+from evgraph.formats.rdf import write_rdf
 from evgraph.formats.rdf.sparql import SparqlEngine, run_sparql, sparql_library
 from evgraph.query import library, run_query
 
@@ -65,7 +66,7 @@ def test_same_rows_as_cypher(kg, name, params):
 
 def test_runs_on_an_rdf_file_and_from_the_cli(mini_kg, tmp_path):
     path = tmp_path / "kg.nq"
-    mini_kg.to_rdf(str(path), format="nq")
+    write_rdf(mini_kg, path, "nq")
     from_file = run_sparql(SparqlEngine.from_file(path), "cargo_regulated_genes", {"source": "macrophage"})
     assert _norm(from_file) == _norm(run_query(mini_kg, "cargo_regulated_genes", {"source": "CL:0000235"}))
     assert len(from_file) == 1

@@ -11,6 +11,7 @@ from pathlib import Path
 import networkx as nx
 from click.testing import CliRunner
 
+import evgraph
 from evgraph.atlas import write_atlas
 from evgraph.cli import main
 from evgraph.model import KnowledgeGraph
@@ -169,7 +170,7 @@ def test_labels_are_escaped(mini_kg):
 
 
 def test_jupyter_repr(kg):
-    view = kg.visualize("ego", node="macrophage")
+    view = evgraph.visualize(kg, "ego", node="macrophage")
     out = view._repr_html_()
     assert out.startswith("<iframe srcdoc=")
     srcdoc = re.match(r'<iframe srcdoc="(.*?)" style=', out, re.S).group(1)

@@ -155,18 +155,17 @@ def view(kg: KnowledgeGraph, exclude_classes: Sequence[str] = DEFAULT_EXCLUDE_CL
     Cached under ``cache_key`` (with the class list) when given, or when nothing but classes is
     excluded; ``dst`` replaces the edges' objects (a permuted graph, never cached).
     """
-    key = ("analytics-view", tuple(sorted(exclude_classes)), cache_key)
+    def make() -> View:
+        keep = ~np.isin(kg.node_class.astype(str), list(exclude_classes)) if exclude_classes else \
+            np.ones(kg.num_nodes, dtype=bool)
+        if exclude_nodes is not None:
+            keep &= ~exclude_nodes
+        return View(kg, keep, edge_mask, dst=dst)
+
     cacheable = edge_mask is None and dst is None and (exclude_nodes is None or cache_key is not None)
-    if cacheable and key in kg._cache:
-        return kg._cache[key]
-    keep = ~np.isin(kg.node_class.astype(str), list(exclude_classes)) if exclude_classes else \
-        np.ones(kg.num_nodes, dtype=bool)
-    if exclude_nodes is not None:
-        keep &= ~exclude_nodes
-    v = View(kg, keep, edge_mask, dst=dst)
-    if cacheable:
-        kg._cache[key] = v
-    return v
+    if not cacheable:
+        return make()
+    return kg.cached(("evgraph.analytics", "view", tuple(sorted(exclude_classes)), cache_key), make)
 
 
 def ranked(df: pd.DataFrame, by: str, groups: np.ndarray | pd.Series | None = None) -> pd.DataFrame:
@@ -194,10 +193,5 @@ def resolve_nodes(kg: KnowledgeGraph, terms: Iterable[str]) -> np.ndarray:
 
 
 def cached(kg: KnowledgeGraph, key: Any, factory: Any) -> Any:
-    """``kg.cached(key, factory)`` when the model offers it, else the graph's cache dict directly."""
-    fn = getattr(kg, "cached", None)
-    if callable(fn):
-        return fn(key, factory)
-    if key not in kg._cache:
-        kg._cache[key] = factory()
-    return kg._cache[key]
+    """``kg.cached(key, factory)`` (see :meth:`evgraph.model.KnowledgeGraph.cached`)."""
+    return kg.cached(key, factory)

@@ -379,15 +379,17 @@ def _pair_matrices(x: np.ndarray, y: np.ndarray, c: np.ndarray, n: int) -> tuple
 def hetmat(kg: KnowledgeGraph, species: str | Sequence[str] | None = None,
            min_knowledge_level: str | None = None, min_confidence: float | None = None) -> HetMat:
     """The (cached) :class:`HetMat` of ``kg`` under the given edge filters."""
-    key = ("hetmat", species if isinstance(species, str | None) else tuple(species), min_knowledge_level,
-           min_confidence)
-    if key not in kg._cache:
+    key = ("evgraph.analytics", "hetmat", species if isinstance(species, str | None) else tuple(species),
+           min_knowledge_level, min_confidence)
+
+    def make() -> HetMat:
         mask = None
         if species or min_knowledge_level or min_confidence is not None:
             mask = edge_filter(kg, species=species, min_knowledge_level=min_knowledge_level,
                                min_confidence=min_confidence)
-        kg._cache[key] = HetMat(kg, mask)
-    return kg._cache[key]
+        return HetMat(kg, mask)
+
+    return kg.cached(key, make)
 
 
 def dwpc(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = DAMPING, **filters) -> pd.DataFrame:

@@ -88,42 +88,41 @@ class PriorNetwork:
 
 def prior_network(kg: KnowledgeGraph, hub: float = HUB) -> PriorNetwork:
     """The prior network of ``kg`` (see the module docstring), cached on the graph."""
-    key = ("overlay", "prior_network", hub)
-    if key in kg._cache:
-        return kg._cache[key]
-    cls = kg.node_class.astype(str)
-    in_prior = np.isin(cls, PRIOR_CLASSES)
-    pred = kg.edges["predicate"].astype(str).to_numpy()
-    xs, ys, eidx = [], [], []
-    for rel, both in PRIOR_RELATIONS.items():
-        sel = np.flatnonzero((pred == rel) & in_prior[kg.src] & in_prior[kg.dst] & (kg.src != kg.dst))
-        xs.append(kg.src[sel])
-        ys.append(kg.dst[sel])
-        eidx.append(sel)
-        if both:
-            xs.append(kg.dst[sel])
-            ys.append(kg.src[sel])
+    def make() -> PriorNetwork:
+        cls = kg.node_class.astype(str)
+        in_prior = np.isin(cls, PRIOR_CLASSES)
+        pred = kg.edges["predicate"].astype(str).to_numpy()
+        xs, ys, eidx = [], [], []
+        for rel, both in PRIOR_RELATIONS.items():
+            sel = np.flatnonzero((pred == rel) & in_prior[kg.src] & in_prior[kg.dst] & (kg.src != kg.dst))
+            xs.append(kg.src[sel])
+            ys.append(kg.dst[sel])
             eidx.append(sel)
-    x, y, e = np.concatenate(xs), np.concatenate(ys), np.concatenate(eidx)
-    nodes = unique(np.concatenate([x, y]))
-    pos = np.full(kg.num_nodes, -1, dtype=np.int64)
-    pos[nodes] = np.arange(len(nodes))
-    px, py = pos[x], pos[y]
-    key_uv = px * max(len(nodes), 1) + py
-    order = np.lexsort((e, key_uv))
-    key_uv, px, py, e = key_uv[order], px[order], py[order], e[order]
-    first = np.ones(len(key_uv), dtype=bool)
-    first[1:] = key_uv[1:] != key_uv[:-1]
-    px, py, e = px[first], py[first], e[first]
-    node_deg = np.bincount(np.concatenate([px, py]), minlength=len(nodes)).astype(float)
-    A = sp.csr_matrix((node_deg[py] ** -hub, (px, py)), shape=(len(nodes), len(nodes)))
-    deg = np.asarray(A.sum(axis=1)).ravel()
-    with np.errstate(divide="ignore"):
-        inv = np.where(deg > 0, 1.0 / deg, 0.0)
-    P = (sp.diags(inv) @ A).tocsr()
-    net = PriorNetwork(nodes, P, dict(zip(zip(px.tolist(), py.tolist(), strict=True), e.tolist(), strict=True)))
-    kg._cache[key] = net
-    return net
+            if both:
+                xs.append(kg.dst[sel])
+                ys.append(kg.src[sel])
+                eidx.append(sel)
+        x, y, e = np.concatenate(xs), np.concatenate(ys), np.concatenate(eidx)
+        nodes = unique(np.concatenate([x, y]))
+        pos = np.full(kg.num_nodes, -1, dtype=np.int64)
+        pos[nodes] = np.arange(len(nodes))
+        px, py = pos[x], pos[y]
+        key_uv = px * max(len(nodes), 1) + py
+        order = np.lexsort((e, key_uv))
+        key_uv, px, py, e = key_uv[order], px[order], py[order], e[order]
+        first = np.ones(len(key_uv), dtype=bool)
+        first[1:] = key_uv[1:] != key_uv[:-1]
+        px, py, e = px[first], py[first], e[first]
+        node_deg = np.bincount(np.concatenate([px, py]), minlength=len(nodes)).astype(float)
+        A = sp.csr_matrix((node_deg[py] ** -hub, (px, py)), shape=(len(nodes), len(nodes)))
+        deg = np.asarray(A.sum(axis=1)).ravel()
+        with np.errstate(divide="ignore"):
+            inv = np.where(deg > 0, 1.0 / deg, 0.0)
+        P = (sp.diags(inv) @ A).tocsr()
+        net = PriorNetwork(nodes, P, dict(zip(zip(px.tolist(), py.tolist(), strict=True), e.tolist(), strict=True)))
+        return net
+
+    return kg.cached(("evgraph.analytics", "overlay-prior", hub), make)
 
 
 def regulatory_potential(net: PriorNetwork, seeds: np.ndarray, restart: float = RESTART, tol: float = 1e-10,
@@ -318,8 +317,7 @@ def _mechanism(kg: KnowledgeGraph, net: PriorNetwork, source: int, target: int) 
 
 def _edge_columns(kg: KnowledgeGraph) -> dict[str, np.ndarray]:
     """Text columns of the edges as plain string arrays (missing = ""), cached on the graph."""
-    key = ("overlay", "edge_columns")
-    if key not in kg._cache:
+    def make() -> dict[str, np.ndarray]:
         out = {}
         for col in ("predicate", "direction", "primary_knowledge_source", "publications", "statement",
                     "evidence_tier"):
@@ -328,8 +326,9 @@ def _edge_columns(kg: KnowledgeGraph) -> dict[str, np.ndarray]:
                 out[col] = c.astype(object).where(c.notna(), "").astype(str).to_numpy()
             else:
                 out[col] = np.full(kg.num_edges, "", dtype=object)
-        kg._cache[key] = out
-    return kg._cache[key]
+        return out
+
+    return kg.cached(("evgraph.analytics", "overlay-edge-columns"), make)
 
 
 def literature(kg: KnowledgeGraph, cargo_ids: Sequence[str]) -> dict[str, dict]:

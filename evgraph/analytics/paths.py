@@ -61,9 +61,7 @@ class _EdgeIndex:
 
 
 def _edge_index(kg: KnowledgeGraph) -> _EdgeIndex:
-    if "edge-index" not in kg._cache:
-        kg._cache["edge-index"] = _EdgeIndex(kg)
-    return kg._cache["edge-index"]
+    return kg.cached(("evgraph.analytics", "edge-index"), lambda: _EdgeIndex(kg))
 
 
 def _hop_records(kg: KnowledgeGraph, hm: HetMat, mp: Metapath, nodes: np.ndarray) -> list[dict]:

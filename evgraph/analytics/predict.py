@@ -1,5 +1,8 @@
 """Link prediction: which untested (source, target) pairs do the graph's metapaths point to?
 
+Size: about 660 lines (features, model, evaluation and explanations of one engine); a split
+by job is left to the analytics owner.
+
 The hypothesis engine of evgraph, after Hetionet's Rephetio (Himmelstein et al., eLife 2017):
 
 * **Observed pairs** (the labels) are direct curated links between the two classes, read from

@@ -29,7 +29,7 @@ from scipy.sparse.csgraph import connected_components
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 from ._common import DEFAULT_EXCLUDE_CLASSES, progress, view
-from .centrality import hubs
+from .centrality import MEASURES, hubs
 from .hetmat import HetMat, hetmat
 from .metagraph import CROSSTALK_METAPATHS, DAMPING, Metapath, as_metapath
 
@@ -70,7 +70,7 @@ def robustness(kg: KnowledgeGraph, ks: Sequence[int] = (1, 5, 10, 20), *, measur
     ``connecting_paths``, ``dwpc`` (means over trials for random), their fractions of the
     baseline (``*_fraction``) and ``removed`` (the hub ids, for the hub scenario).
     """
-    if measure not in ("degree", "pagerank", "betweenness", "bridging"):
+    if measure not in MEASURES:
         raise EvgraphError(f"unknown measure '{measure}'")
     mps = [as_metapath(m) for m in metapaths]
     v = view(kg, exclude_classes)

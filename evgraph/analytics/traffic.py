@@ -32,8 +32,7 @@ def take(column: pd.Series, codes: np.ndarray) -> np.ndarray:
 
 def transfer_rows(kg: KnowledgeGraph) -> pd.DataFrame:
     """Transfers as node codes plus the two edge rows behind each (``row_r``, ``row_t``); cached."""
-    key = ("viz-transfer-rows",)
-    if key not in kg._cache:
+    def compute() -> pd.DataFrame:
         codes = kg.edges["predicate"].cat.codes.to_numpy()
         cats = list(kg.edges["predicate"].cat.categories)
         wanted = [cats.index(p) for p in ("taken_up_by", "homes_to") if p in cats]
@@ -42,8 +41,9 @@ def transfer_rows(kg: KnowledgeGraph) -> pd.DataFrame:
         left = pd.DataFrame({"releaser": kg.src[rel], "population": kg.dst[rel], "row_r": np.flatnonzero(rel)})
         right = pd.DataFrame({"population": kg.src[tgt], "target": kg.dst[tgt], "row_t": np.flatnonzero(tgt)})
         out = left.merge(right, on="population", how="inner")
-        kg._cache[key] = out[["releaser", "population", "target", "row_r", "row_t"]]
-    return kg._cache[key]
+        return out[["releaser", "population", "target", "row_r", "row_t"]]
+
+    return kg.cached(("evgraph.analytics", "transfer-rows"), compute)
 
 
 def grouped_refs(pair: np.ndarray, rows: np.ndarray, pubs: pd.Series, n_pairs: int) -> list[list[str]]:
@@ -77,7 +77,7 @@ def transfers(kg: KnowledgeGraph) -> pd.DataFrame:
 
 def neighbourhood(kg: KnowledgeGraph, code: int, radius: int) -> dict[int, int]:
     """Node code -> hop distance for every node within ``radius`` hops (edges in either direction)."""
-    cached = ("adj", None, True, None) in kg._cache  # else scan the edge codes (no 1M-edge matrix build)
+    cached = kg.is_cached(("adj", None, True, None))  # else scan the edge codes (no 1M-edge matrix build)
     adj = kg.adjacency(undirected=True) if cached else None
     dist = {code: 0}
     frontier = np.array([code])
@@ -119,8 +119,7 @@ def crosstalk_links(kg: KnowledgeGraph) -> pd.DataFrame:
     carriers = pd.concat([cargo_cats, to_cat[kg.node_class[to_cat["node"].to_numpy()] == "EVPopulation"]])
     path_cats = to_pathway.merge(carriers, on="node")[["item", "category"]].rename(columns={"item": "node"})
     out = pd.concat([cargo_cats, path_cats])
-    out = out[np.isin(kg.node_class[out["node"].to_numpy()], ["Gene", "MicroRNA", "RNA", "Lipid", "Metabolite",
-                                                                  "Organelle", "Pathway"])]
+    out = out[np.isin(kg.node_class[out["node"].to_numpy()], [*kg.schema.classes_under("Cargo"), "Pathway"])]
     ids = kg.nodes["id"].to_numpy(dtype=object)
     table = out.groupby(["category", "node"]).size().rename("support").reset_index()
     table["id"] = ids[table["node"].to_numpy()]

@@ -31,8 +31,11 @@ import pandas as pd
 
 from ..errors import Problem, ValidationError
 from ..evidence import check_values as check_evidence
+from ..identifiers import check_curies
 from ..model import EDGE_CATEGORICAL, EDGE_COLUMNS, LIST_SEP, NODE_COLUMNS, KnowledgeGraph
 from ..schema import Schema, get_schema
+from .qc import BuildReport
+from .records import SourceRecords
 
 CURATED_SOURCE = "infores:evgraph"
 # BioProject: the data set a statistical association was computed from (issue 14)
@@ -63,14 +66,8 @@ _BAD_ID = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_ID_LENGTH = 512
 
 
-class _Frame:
-    __slots__ = ("df", "file")
-
-    def __init__(self, df: pd.DataFrame, file: str):
-        self.df, self.file = df, file
-
-
-def _normalise(df: pd.DataFrame, columns: Iterable[str], file: str) -> pd.DataFrame:
+def prepare_frame(df: pd.DataFrame, columns: Iterable[str], file: str) -> pd.DataFrame:
+    """``df`` with every column of ``columns`` (missing ones empty, text stripped), ``_line`` and ``_file``."""
     df = df.reset_index(drop=True)
     if "_line" not in df.columns:
         df["_line"] = np.arange(1, len(df) + 1)
@@ -102,26 +99,33 @@ class GraphBuilder:
         self.schema = schema or get_schema()
         self._nodes: list[pd.DataFrame] = []
         self._edges: list[pd.DataFrame] = []
-        self.sources: list[str] = []
         #: Edge records merged into an identical earlier one by the last :meth:`build`.
         self.merges: list[EdgeMerge] = []
 
     def add_nodes(self, df: pd.DataFrame, file: str) -> None:
         """Add node records (columns from :data:`~evgraph.model.NODE_COLUMNS`, ``_line``)."""
-        self._nodes.append(_normalise(df, NODE_COLUMNS, file))
+        self._nodes.append(prepare_frame(df, NODE_COLUMNS, file))
 
     def add_edges(self, df: pd.DataFrame, file: str) -> None:
         """Add edge records (columns from :data:`~evgraph.model.EDGE_COLUMNS`, ``_line``)."""
-        self._edges.append(_normalise(df, EDGE_COLUMNS, file))
+        self._edges.append(prepare_frame(df, EDGE_COLUMNS, file))
+
+    def add(self, records: SourceRecords) -> None:
+        """Add every node and edge frame of one source's :class:`~evgraph.build.records.SourceRecords`."""
+        records.finish()
+        for f in records.nodes:
+            self.add_nodes(f.frame, file=f.file)
+        for f in records.edges:
+            self.add_edges(f.frame, file=f.file)
 
     # ------------------------------------------------------------------ build
     def build(self, metadata: dict | None = None) -> KnowledgeGraph:
         """Merge, validate and return the graph; raise :class:`ValidationError` on problems."""
         problems: list[Problem] = []
         nodes = (pd.concat(self._nodes, ignore_index=True) if self._nodes
-                 else _normalise(pd.DataFrame(columns=list(NODE_COLUMNS)), NODE_COLUMNS, "<none>"))
+                 else prepare_frame(pd.DataFrame(columns=list(NODE_COLUMNS)), NODE_COLUMNS, "<none>"))
         edges = (pd.concat(self._edges, ignore_index=True) if self._edges
-                 else _normalise(pd.DataFrame(columns=list(EDGE_COLUMNS)), EDGE_COLUMNS, "<none>"))
+                 else prepare_frame(pd.DataFrame(columns=list(EDGE_COLUMNS)), EDGE_COLUMNS, "<none>"))
         self._check_nodes(nodes, problems)
         nodes = self._merge_nodes(nodes, problems)
         if not problems:
@@ -160,47 +164,12 @@ class GraphBuilder:
 
     def _check_curies(self, frame: pd.DataFrame, field: str, classes: pd.Series | None,
                       problems: list[Problem], allowed_prefixes: tuple[str, ...] | None = None) -> None:
-        """Vectorised CURIE check of ``frame[field]`` (one CURIE per cell)."""
-        schema = self.schema
+        """CURIE check of ``frame[field]`` (:func:`evgraph.identifiers.check_curies`), problems at file:line."""
         if frame.empty:
             return
-        values = frame[field]
-        present = values != ""
-        parts = values.str.partition(":")
-        prefix = parts[0]
-        local = parts[2]
-
         files, lines = frame["_file"].to_numpy(), frame["_line"].to_numpy()
-
-        def add(mask: pd.Series, message) -> None:
-            for pos in np.flatnonzero(mask.to_numpy())[:MAX_PROBLEMS]:
-                problems.append(Problem(files[pos], int(lines[pos]), field,
-                                        message(values.iat[pos], prefix.iat[pos])))
-
-        malformed = present & ((local == "") | (prefix == ""))
-        add(malformed, lambda v, p: f"'{v}' is not a CURIE (PREFIX:identifier)")
-        ok = present & ~malformed
-        unknown = ok & ~prefix.isin(list(schema.prefixes))
-        add(unknown, lambda v, p: f"unknown CURIE prefix '{p}' in '{v}'")
-        ok &= ~unknown
-        for p in prefix[ok].unique():
-            info = schema.prefixes[p]
-            sel = ok & (prefix == p)
-            bad = sel & ~local.str.match(info.pattern)
-            add(bad, lambda v, p, info=info: f"'{v}' does not match the {p} pattern {info.pattern}")
-            ok &= ~bad
-        if allowed_prefixes is not None:
-            add(ok & ~prefix.isin(allowed_prefixes),
-                lambda v, p: f"'{v}' must use one of the prefixes {', '.join(allowed_prefixes)}")
-        if classes is not None:
-            pairs = pd.DataFrame({"c": classes[ok], "p": prefix[ok]}).drop_duplicates()
-            for c, p in pairs.itertuples(index=False):
-                cls = schema.classes.get(c)
-                if cls is None or p in cls.prefixes:
-                    continue
-                sel = ok & (classes == c) & (prefix == p)
-                add(sel, lambda v, p, cls=cls: f"prefix '{p}' of '{v}' does not fit class {cls.name} "
-                                               f"(expected {', '.join(cls.prefixes)})")
+        for pos, reason in check_curies(frame[field], classes, allowed_prefixes, self.schema, MAX_PROBLEMS):
+            problems.append(Problem(files[pos], int(lines[pos]), field, reason))
 
     def _merge_nodes(self, nodes: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
         dup = nodes["id"].duplicated(keep=False)
@@ -377,3 +346,33 @@ class GraphBuilder:
         edge_frame = edge_frame.iloc[order].reset_index(drop=True)
         meta = {"ontology_version": self.schema.version, **metadata}
         return KnowledgeGraph(node_frame, edge_frame, self.schema, meta)
+
+
+def assemble(records: list[SourceRecords], metadata: dict | None = None, schema: Schema | None = None,
+             report: BuildReport | None = None) -> KnowledgeGraph:
+    """Validate ``records`` (in order) against the ontology and return the graph.
+
+    Edge records identical to an earlier one are merged; ``report`` (when given) counts them
+    per source (:meth:`~evgraph.build.qc.BuildReport.count_merges`).
+    """
+    builder = GraphBuilder(schema)
+    for rec in records:
+        builder.add(rec)
+    kg = builder.build(metadata=metadata)
+    if report is not None:
+        report.count_merges(builder.merges)
+    return kg
+
+
+def check_nodes(frame: pd.DataFrame, schema: Schema | None = None) -> list[Problem]:
+    """The builder's node checks on one prepared frame (:func:`prepare_frame`); the problems found."""
+    problems: list[Problem] = []
+    GraphBuilder(schema)._check_nodes(frame, problems)
+    return problems
+
+
+def check_edges(frame: pd.DataFrame, nodes: pd.DataFrame, schema: Schema | None = None) -> list[Problem]:
+    """The builder's edge checks on one prepared frame against prepared ``nodes``; the problems found."""
+    problems: list[Problem] = []
+    GraphBuilder(schema)._check_edges(frame, nodes, problems)
+    return problems

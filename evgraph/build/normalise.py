@@ -1,9 +1,8 @@
-"""Normalise identifiers across the sources of one build, then hand the records to the builder.
+"""Normalise identifiers across the sources of one build (the stage between reading and assembling).
 
 Readers (``vesiclepedia``, ``mirtarbase``, ``reactome``, ...) queue their records in the build's
-:class:`~evgraph.sources._context.ImportContext`, because identifiers can only be normalised
-once every source has been read. :func:`finalize` (called by :func:`evgraph.build` before
-validation) then:
+returned :class:`~evgraph.build.records.SourceRecords` and their lookup tables, because
+identifiers can only be normalised once every source has been read. :func:`normalise` then:
 
 1. resolves gene symbols to NCBI Gene IDs per species (``?sym:9606:TP53`` placeholders), from
    every source that gives symbol and Entrez ID together (ExoCarta, Vesiclepedia, miRTarBase,
@@ -23,16 +22,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..model import LIST_SEP
-from ..sources._context import CONTEXT_ATTR, ImportContext, Term, context_for, norm_name
-from .builder import GraphBuilder
-from .qc import BuildReport
+from ..model import LIST_SEP, NODE_COLUMNS
+from .builder import prepare_frame
+from .qc import SourceReport
+from .records import SourceRecords, Term, learn_symbol, norm_name
+
+ROLLUP = "ontology roll-up"
 
 # condition category anchors, most specific first (checked in this order)
 CATEGORY_ANCHORS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -49,23 +49,84 @@ ONTOLOGY_INFORES = {"CL": "infores:cl", "UBERON": "infores:uberon", "MONDO": "in
 _ARM = re.compile(r"-(5p|3p)$")
 
 
-# ====================================================================== finalize
-def _existing_nodes(builder: GraphBuilder) -> pd.DataFrame:
-    frames = [f[["id", "category", "label", "xrefs", "synonyms"]] for f in builder._nodes]
+# ====================================================================== lookups
+class Lookups:
+    """The lookup tables of every source of a build, merged in source order (first one wins)."""
+
+    def __init__(self, records: list[SourceRecords]) -> None:
+        self.symbols: dict[str, dict[str, str]] = defaultdict(dict)
+        self.symbol_conflicts: dict[str, set[str]] = defaultdict(set)
+        self.gene_labels: dict[str, str] = {}
+        self.terms: dict[str, Term] = {}
+        self.pathway_names: dict[str, str] = {}
+        #: the records to normalise (not ``final``), in source order; ``_src`` indexes this list
+        self.pending: list[SourceRecords] = [r for r in records if not r.final]
+        for rec in records:
+            for taxon, table in rec.symbols.items():
+                mine = self.symbols[taxon]
+                for key, entrez in table.items():
+                    prev = mine.get(key)
+                    if prev is None:
+                        mine[key] = entrez
+                    elif prev != entrez:
+                        self.symbol_conflicts[taxon].add(key)
+            for taxon, keys in rec.symbol_conflicts.items():
+                self.symbol_conflicts[taxon] |= keys
+            for entrez, label in rec.gene_labels.items():
+                self.gene_labels.setdefault(entrez, label)
+            for tid, term in rec.terms.items():
+                prev = self.terms.get(tid)
+                self.terms[tid] = prev.merged(term) if prev else term
+            for name, pid in rec.pathway_names.items():
+                self.pathway_names.setdefault(name, pid)
+            for key, value in rec.extra.items():  # other tables, by name (e.g. the ortholog pairs)
+                setattr(self, key, value)
+
+    def learn_symbol(self, taxon: str, symbol: str, entrez: str) -> None:
+        """Add ``symbol`` -> ``entrez`` (first one wins), as a reader would."""
+        learn_symbol(self.symbols, self.symbol_conflicts, self.gene_labels, taxon, symbol, entrez)
+
+
+def node_table(records: list[SourceRecords]) -> pd.DataFrame:
+    """Id, class, label, xrefs and synonyms of the nodes of ``final`` records (first record of an id wins)."""
+    cols = ["id", "category", "label", "xrefs", "synonyms"]
+    frames = [prepare_frame(f.frame, NODE_COLUMNS, f.file)[cols] for r in records if r.final for f in r.nodes]
     if not frames:
-        return pd.DataFrame(columns=["id", "category", "label", "xrefs", "synonyms"])
+        return pd.DataFrame(columns=cols)
     return pd.concat(frames, ignore_index=True).drop_duplicates("id")
 
 
-def finalize(builder: GraphBuilder) -> None:
-    """Normalise identifiers across sources and hand the queued records to ``builder``."""
-    ctx = builder.__dict__.get(CONTEXT_ATTR)
-    if ctx is None or ctx.finalized:
-        return
-    ctx.finalized = True
+def finish(records: list[SourceRecords]) -> None:
+    """Run each source's pending step with the classes of the nodes of the final sources before it."""
+    known: dict[str, str] = {}
+    for rec in records:
+        rec.finish(known)
+        if rec.final:
+            for f in rec.nodes:
+                prepared = prepare_frame(f.frame, NODE_COLUMNS, f.file)
+                known.update(zip(prepared["id"], prepared["category"], strict=True))
+
+
+# ====================================================================== normalise
+def normalise(records: list[SourceRecords]) -> list[SourceRecords]:
+    """Normalise identifiers across ``records``; return the records to assemble, in order.
+
+    ``final`` records come first, unchanged; then each other source's records with identifiers
+    mapped (placeholders resolved, unmapped records dropped and counted in its report, nodes
+    merged, nodes already defined by a final source removed); then, when the ontologies add
+    any, the ``ontology roll-up`` records. Each source keeps its own :class:`SourceReport`.
+
+    >>> from evgraph.sources.curated import read_curated
+    >>> out = normalise([read_curated()])
+    >>> [r.name for r in out]
+    ['curated']
+    """
+    finish(records)
+    ctx = Lookups(records)
+    final = [r for r in records if r.final]
     if not ctx.pending and not ctx.terms:
-        return
-    existing = _existing_nodes(builder)
+        return final
+    existing = node_table(records)
     ex_cat = dict(zip(existing["id"], existing["category"], strict=True))
 
     # curated genes teach symbols too (human-normalised NCBIGene ids)
@@ -76,9 +137,9 @@ def finalize(builder: GraphBuilder) -> None:
     edge_frames, node_frames = [], []
     for i, pend in enumerate(ctx.pending):
         for e in pend.edges:
-            edge_frames.append(e.assign(_src=i))
+            edge_frames.append(e.frame.assign(_src=i))
         for n in pend.nodes:
-            node_frames.append(n.assign(_src=i))
+            node_frames.append(n.frame.assign(_src=i))
     edges = pd.concat(edge_frames, ignore_index=True) if edge_frames else pd.DataFrame(
         columns=["subject", "predicate", "object", "_src"])
     nodes = pd.concat(node_frames, ignore_index=True) if node_frames else pd.DataFrame(
@@ -121,31 +182,26 @@ def finalize(builder: GraphBuilder) -> None:
     nodes = nodes.sort_values(["id", "_nolabel", "_src"], kind="stable").drop_duplicates("id")
     nodes = nodes[~nodes["id"].isin(ex_cat.keys())].drop(columns="_nolabel")
 
-    # QC: surviving records per source, then hand over to the builder
+    # the surviving records of each source, then the roll-up
+    out = list(final)
     for i, pend in enumerate(ctx.pending):
         rep = pend.report
-        e = edges[edges["_src"] == i]
-        n = nodes[nodes["_src"] == i]
-        rep.edges, rep.nodes = len(e), len(n)
-        if len(n):
-            builder.add_nodes(n.drop(columns="_src"), file=f"{rep.name}:{rep.path}")
-        if len(e):
-            builder.add_edges(e.drop(columns="_src"), file=f"{rep.name}:{rep.path}")
-            rep.builder_files.add(f"{rep.name}:{rep.path}")
+        done = SourceRecords(pend.name, rep, provenance=pend.provenance)
+        done.add(nodes=nodes[nodes["_src"] == i].drop(columns="_src"),
+                 edges=edges[edges["_src"] == i].drop(columns="_src"), file=f"{rep.name}:{rep.path}")
+        out.append(done)
     if len(extra):
-        rep = ctx.report.source("ontology roll-up")
+        rollup = SourceRecords(ROLLUP, SourceReport(ROLLUP), final=True)
         e = edges[edges["_src"] == -1]
-        n = nodes[nodes["_src"] == -1]
-        rep.edges, rep.nodes, rep.imported = len(e), len(n), len(e)
-        rep.notes.append("cell type part_of organ and condition subclass_of condition edges from the ontologies")
-        if len(n):
-            builder.add_nodes(n.drop(columns="_src"), file="ontology roll-up")
-        builder.add_edges(e.drop(columns="_src"), file="ontology roll-up")
-        rep.builder_files.add("ontology roll-up")
-    ctx.pending.clear()
+        rollup.add(nodes=nodes[nodes["_src"] == -1].drop(columns="_src"), edges=e.drop(columns="_src"), file=ROLLUP)
+        rollup.report.imported = len(e)
+        rollup.report.notes.append("cell type part_of organ and condition subclass_of condition edges from the "
+                                   "ontologies")
+        out.append(rollup)
+    return out
 
 
-def _build_mapping(ctx: ImportContext, edges: pd.DataFrame, nodes: pd.DataFrame,
+def _build_mapping(ctx: Lookups, edges: pd.DataFrame, nodes: pd.DataFrame,
                    existing: pd.DataFrame) -> dict[str, list[str] | str | None]:
     """old id -> new id(s) (a list expands the edge; None drops it)."""
     ids = pd.unique(pd.concat([edges["subject"], edges["object"], nodes["id"]], ignore_index=True))
@@ -211,7 +267,7 @@ _RATE_NAMES = {"?sym:": "gene symbol -> NCBI Gene", "?umls:": "UMLS disease -> D
                "?pwname:": "pathway name -> Reactome/WikiPathways id"}
 
 
-def _mapping_rates(ctx: ImportContext, edges: pd.DataFrame, mapping: dict[str, Any]) -> None:
+def _mapping_rates(ctx: Lookups, edges: pd.DataFrame, mapping: dict[str, Any]) -> None:
     """Record, per source, how many distinct placeholder identifiers were resolved."""
     if edges.empty:
         return
@@ -230,7 +286,7 @@ _DROP_REASONS = {"?sym:": "unmapped gene symbol", "?umls:": "unmapped disease id
                  "?pwname:": "pathway without a Reactome/WikiPathways id"}
 
 
-def _apply_mapping(ctx: ImportContext, edges: pd.DataFrame, mapping: dict[str, Any]) -> pd.DataFrame:
+def _apply_mapping(ctx: Lookups, edges: pd.DataFrame, mapping: dict[str, Any]) -> pd.DataFrame:
     """Rewrite subject/object through ``mapping``; expand lists, drop (and count) ``None``."""
     if not mapping or edges.empty:
         return edges
@@ -292,7 +348,7 @@ def _map_nodes(nodes: pd.DataFrame, mapping: dict[str, Any]) -> pd.DataFrame:
     return pd.concat([nodes.loc[~hit], sub], ignore_index=True)
 
 
-def _ontology_enrichment(ctx: ImportContext, nodes: pd.DataFrame, edges: pd.DataFrame,
+def _ontology_enrichment(ctx: Lookups, nodes: pd.DataFrame, edges: pd.DataFrame,
                          existing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     terms = ctx.terms
     empty = pd.DataFrame(columns=list(edges.columns))
@@ -357,50 +413,3 @@ def _condition_category(term: Term | None) -> str:
         if any(a in term.ancestors for a in anchors):
             return cat
     return "other"
-
-
-def attach_report(builder: GraphBuilder, report: BuildReport) -> None:
-    """Make ``builder``'s importers fill ``report``."""
-    context_for(builder).report = report
-
-
-class track_source:
-    """Give sources without their own QC counts (curated, kgx, rdf) a report entry.
-
-    >>> from evgraph.build.builder import GraphBuilder
-    >>> b = GraphBuilder()
-    >>> with track_source(b, "demo", None):
-    ...     pass
-    >>> [s.name for s in context_for(b).report.sources]
-    ['demo']
-    """
-
-    def __init__(self, builder: GraphBuilder, name: str, path: str | Path | None):
-        self.builder, self.name, self.path = builder, name, path
-
-    def _sizes(self) -> tuple[int, int]:
-        return sum(len(f) for f in self.builder._nodes), sum(len(f) for f in self.builder._edges)
-
-    def __enter__(self) -> track_source:
-        import time
-
-        self.n_reports = len(context_for(self.builder).report.sources)
-        self.before = self._sizes()
-        self.n_frames = len(self.builder._nodes), len(self.builder._edges)
-        self.t0 = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        import time
-
-        report = context_for(self.builder).report
-        if exc[0] is not None or len(report.sources) != self.n_reports:
-            return
-        nodes, edges = self._sizes()
-        rep = report.source(self.name, self.path)
-        rep.builder_files = {str(f["_file"].iat[0]) for f in self.builder._edges[self.n_frames[1]:] if len(f)}
-        rep.nodes, rep.edges = nodes - self.before[0], edges - self.before[1]
-        rep.rows_read = rep.imported = rep.nodes + rep.edges
-        rep.seconds = time.perf_counter() - self.t0
-        rep.notes.append("records validated by the builder (any problem stops the build)")
-

@@ -2,8 +2,7 @@
 
 * :mod:`~evgraph.cli.app`: the ``evgraph`` group and the options and helpers every command shares;
 * :mod:`~evgraph.cli.build`: ``build``, ``stats``, ``validate``, ``schema``;
-* :mod:`~evgraph.cli.export`: ``export kgx|rdf|neo4j-csv``;
-* :mod:`~evgraph.cli.network`: ``export graphml|gexf|cytoscape`` (whole graph or a subgraph);
+* :mod:`~evgraph.cli.export`: ``export FORMAT`` (every writer of :data:`evgraph.formats.WRITERS`; graph or subgraph);
 * :mod:`~evgraph.cli.query`: ``query`` (Cypher library), ``neo4j load``;
 * :mod:`~evgraph.cli.sparql`: ``sparql``;
 * :mod:`~evgraph.cli.analytics`: ``hubs``, ``paths``, ``crosstalk``, ``propagate``, ``robustness``;
@@ -21,7 +20,6 @@ from . import (  # noqa: F401  (each registers its commands)
     build,
     data,
     export,
-    network,
     overlay,
     predict,
     query,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from ..errors import EvgraphError
-from .app import emit, format_option, graph_option, main, open_graph
+from .app import HUB_MEASURES, emit, format_option, graph_option, main, open_graph
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 def _out_option(fn):
@@ -313,7 +316,7 @@ def propagate_cmd(graph_dir: str, seeds: tuple[str, ...], restart: float, classe
 
 @main.command("robustness")
 @graph_option
-@click.option("--measure", type=click.Choice(["degree", "pagerank", "betweenness", "bridging"]),
+@click.option("--measure", type=HUB_MEASURES,
               default="pagerank", show_default=True, help="Hub measure deciding which nodes go first.")
 @click.option("--k", "ks", default="1,5,10,20", show_default=True, help="Comma-separated numbers of nodes to remove.")
 @click.option("--trials", type=int, default=10, show_default=True, help="Random removals per k.")

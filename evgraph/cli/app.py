@@ -11,16 +11,59 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
 from .._version import __version__
-from ..api import DEFAULT_GRAPH_DIR
 from ..errors import DataError, EvgraphError
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: Where ``evgraph build`` writes and every other command reads by default.
+DEFAULT_GRAPH_DIR = "evgraph-out"
 FORMATS = click.Choice(["table", "csv", "json"])
+
+
+class RegistryChoice(click.Choice):
+    """A :class:`click.Choice` whose values are read from a registry when first needed.
+
+    The registry's module is imported only when a command's options are parsed or its help is
+    shown, so ``evgraph --help`` stays fast and no list of values is kept twice.
+    """
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        self._load = load
+        self._values: tuple[str, ...] | None = None
+        self.case_sensitive = True
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        if self._values is None:
+            self._values = tuple(self._load())
+        return self._values
+
+    @choices.setter
+    def choices(self, value: Iterable[str]) -> None:
+        self._values = tuple(value)
+
+
+def view_names() -> tuple[str, ...]:
+    from ..viz.names import VIEWS
+
+    return VIEWS
+
+
+def hub_measures() -> tuple[str, ...]:
+    from ..analytics.centrality import MEASURES
+
+    return MEASURES
+
+
+VIEW_NAMES = RegistryChoice(view_names)
+HUB_MEASURES = RegistryChoice(hub_measures)
 
 
 class _Group(click.Group):
@@ -126,6 +169,8 @@ def emit(df: pd.DataFrame, fmt: str, out: str | None = None) -> None:
 
 
 def counts_frame(counts: dict[str, dict[str, int]]) -> pd.DataFrame:
+    import pandas as pd
+
     rows = [{"kind": "node", "type": k, "count": v} for k, v in counts["nodes"].items()]
     rows += [{"kind": "edge", "type": k, "count": v} for k, v in counts["edges"].items()]
     return pd.DataFrame(rows, columns=["kind", "type", "count"])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import click
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from ..api import DEFAULT_GRAPH_DIR
-from .app import counts_frame, emit, format_option, graph_option, main, open_graph
+import click
+
+from .app import DEFAULT_GRAPH_DIR, counts_frame, emit, format_option, graph_option, main, open_graph
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
 
 
 @main.command()
@@ -32,11 +35,12 @@ def build(sources: tuple[str, ...], out: str, fmt: str, strict: bool = False) ->
       evgraph build --source sources.toml --out full/
     """
     from ..api import build as build_graph
+    from ..api import save as save_graph
     from ..build.qc import BuildReport
 
     report = BuildReport()
     kg = build_graph(list(sources) or None, report=report, strict=strict)
-    kg.save(out, report=report)  # every build writes its report (what each source gave and skipped)
+    save_graph(kg, out, report=report)  # every build writes its report (what each source gave and skipped)
     click.echo(f"wrote {out}/build-report.txt", err=True)
     click.echo(f"built {kg.num_nodes} nodes and {kg.num_edges} edges into {out}/", err=True)
     emit(counts_frame(kg.counts()), fmt)
@@ -86,6 +90,8 @@ def validate(sources: tuple[str, ...], graph_dir: str, shacl: bool = False) -> N
 @format_option
 def schema(fmt: str) -> None:
     """The relationship types of the ontology with their domains, ranges and Biolink predicates."""
+    import pandas as pd
+
     from ..schema import get_schema
 
     s = get_schema()

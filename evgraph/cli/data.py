@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-import pandas as pd
 
 from .app import emit, format_option, main
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
 
 
 @main.command()
@@ -36,6 +40,8 @@ def fetch(names: tuple[str, ...], cache: str | None, base_url: str | None, force
       evgraph fetch exocarta diseases --cache data/
       evgraph build --source curated --source exocarta=data/exocarta
     """
+    import pandas as pd
+
     from ..errors import EvgraphError
     from ..fetch import DATASETS
     from ..fetch import fetch as do_fetch
@@ -81,10 +87,12 @@ def fetch(names: tuple[str, ...], cache: str | None, base_url: str | None, force
 @format_option
 def sources(fmt: str) -> None:
     """The source readers 'evgraph build --source NAME=PATH' knows, with what they read."""
+    import pandas as pd
+
     from ..sources import READERS
 
     rows = []
     for name, fn in READERS.items():
-        doc = (fn.__doc__ or "").strip().splitlines()
+        doc = (getattr(fn, "description", None) or fn.__doc__ or "").strip().splitlines()
         rows.append({"source": name, "reads": doc[0] if doc else ""})
     emit(pd.DataFrame(rows), fmt)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from .app import emit, format_option, graph_option, main, open_graph
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 def _note(text: str) -> None:

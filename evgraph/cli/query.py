@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-import pandas as pd
 
 from ..errors import EvgraphError
 from .app import emit, format_option, graph_option, main, open_graph
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 def _parse_params(items: tuple[str, ...]) -> dict[str, str]:
@@ -67,6 +71,8 @@ def query_cmd(name_or_file: str | None, params: tuple[str, ...], neo4j_uri: str 
       evgraph query my_question.cypher -p organ=UBERON:0000948
       evgraph query top_cargo -p limit=5 --neo4j bolt://localhost:7687
     """
+    import pandas as pd
+
     from ..query import bind_params, get_query, library, run_query
 
     if list_queries:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ..viz.names import VIEWS
-from .app import graph_option, main, open_graph
+from .app import HUB_MEASURES, VIEW_NAMES, graph_option, main, open_graph
 
 
 @main.command()
-@click.argument("view", type=click.Choice(VIEWS), default="overview")
+@click.argument("view", type=VIEW_NAMES, default="overview")
 @graph_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="HTML file to write (bodymap and sankey: .svg for the figure alone, or .html).")
@@ -21,7 +20,7 @@ from .app import graph_option, main, open_graph
 @click.option("--category", "categories", multiple=True, help="crosstalk: only these condition categories.")
 @click.option("--cap", type=click.IntRange(1, 20000), default=2000, show_default=True,
               help="At most this many nodes (the best by hub score).")
-@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness", "bridging"]), default="degree",
+@click.option("--size-by", type=HUB_MEASURES, default="degree",
               show_default=True, help="Hub measure that sizes the nodes.")
 @click.option("--physics", is_flag=True, help="Let vis-network's physics move the nodes (slow for big views).")
 def viz(view: str, graph_dir: str, out: str, node: str | None, radius: int, source: str | None, target: str | None,
@@ -76,7 +75,7 @@ def viz(view: str, graph_dir: str, out: str, node: str | None, radius: int, sour
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the atlas to.")
 @click.option("--cap", type=click.IntRange(1, 20000), default=2000, show_default=True,
               help="Node limit of the big views.")
-@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness", "bridging"]), default="degree",
+@click.option("--size-by", type=HUB_MEASURES, default="degree",
               show_default=True, help="Hub measure that sizes the nodes.")
 @click.option("--top-hubs", type=click.IntRange(0, 500), default=20, show_default=True,
               help="Hub rows (each with its neighbourhood view).")

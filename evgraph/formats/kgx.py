@@ -1,5 +1,8 @@
 """KGX TSV (``nodes.tsv`` + ``edges.tsv``), the Biolink interchange format.
 
+Size: about 610 lines; the foreign-KGX mapping rules (categories, predicates, provenance
+defaults, skip-and-count) read together. A split into writer and reader modules is the next step.
+
 Nodes carry their Biolink ``category`` and evgraph's own class (``evgraph_class``); edges carry
 the Biolink ``predicate`` and evgraph's relationship (``evgraph_predicate``) plus provenance in
 Biolink slots (``publications``, ``knowledge_level``, ``agent_type``,
@@ -59,7 +62,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -67,7 +70,9 @@ import numpy as np
 import pandas as pd
 
 from ..atomic import atomic_path
-from ..build.builder import GraphBuilder
+from ..build.builder import check_edges, check_nodes
+from ..build.qc import SourceReport
+from ..build.records import SourceRecords
 from ..errors import DataError, Problem
 from ..evidence import EVIDENCE_COLUMNS
 from ..model import LIST_SEP, KnowledgeGraph
@@ -329,10 +334,10 @@ _CURIE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):(\S+)$")
 @cache
 def _known_terms() -> dict[str, str]:
     """Ids evgraph already knows, with their class: curated entities, vesicle-type and sample tables."""
-    from ..sources._context import sample_table, vesicle_type_table
-    from ..sources.curated import _read_entities, curated_dir
+    from ..sources.curated import curated_dir, read_entities
+    from ..sources.mappings import sample_table, vesicle_type_table
 
-    known = {cid: row["category"] for cid, (_, _, row) in _read_entities(curated_dir()).items()}
+    known = {cid: row["category"] for cid, (_, _, row) in read_entities(curated_dir()).items()}
     for cid, _label in vesicle_type_table().values():
         known.setdefault(cid, "VesicleType")
     for cid, _label, category in sample_table().values():
@@ -351,11 +356,9 @@ def _slug_infores(value: str) -> str:
 class _Import:
     """One KGX folder being read: skip bookkeeping (report or strict stop)."""
 
-    def __init__(self, builder: GraphBuilder, spec: str, strict: bool):
-        from ..sources._context import context_for
-
+    def __init__(self, report: SourceReport, strict: bool):
         self.strict = strict
-        self.report = context_for(builder).report.source("kgx", spec)
+        self.report = report
         self.first: Problem | None = None
 
     def skip(self, problem: Problem, reason: str, count: int = 1) -> None:
@@ -390,20 +393,25 @@ def _unknown_columns(frame: pd.DataFrame, known: Iterable[str], file: str, imp: 
                                     f"not imported ({filled} non-empty cells)")
 
 
-def read_kgx(builder: GraphBuilder, path: str | Path) -> None:
-    """Add the nodes and edges of a KGX TSV folder (``nodes.tsv``, ``edges.tsv``) to ``builder``.
+def read_kgx(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
+    """Read the nodes and edges of a KGX TSV folder (``nodes.tsv``, ``edges.tsv``).
 
     ``path`` may also name ``nodes.tsv`` itself; gzip-compressed ``.tsv.gz`` files are read too.
-    ``PATH#strict=true`` (or ``builder.strict``) stops at the first row that cannot be imported
+    ``options["strict"]`` (``PATH#strict=true``) stops at the first row that cannot be imported
     instead of skipping and counting it. See the module docstring for the mapping rules.
-    """
-    from ..sources._io import split_options
 
+    Edges may end at nodes another source of the same build defines, so they are mapped in
+    the records' :meth:`~evgraph.build.records.SourceRecords.finish` step, which the build
+    calls with the classes of the nodes the sources before this one gave (the reader itself
+    sees no other source).
+    """
+    if not path:
+        raise DataError(Problem(None, None, None, "source 'kgx' needs a path: kgx=FOLDER"))
+    opts = dict(options or {})
     schema = get_schema()
     spec = str(path)
-    base, opts = split_options(path)
-    strict = opts.get("strict", "").lower() in TRUE or bool(getattr(builder, "strict", False))
-    folder = Path(base or "")
+    strict = opts.get("strict", "").lower() in TRUE
+    folder = Path(path)
     if folder.is_file():
         folder = folder.parent
 
@@ -416,7 +424,8 @@ def read_kgx(builder: GraphBuilder, path: str | Path) -> None:
     npath, epath = find("nodes"), find("edges")
     nodes, nshort = _read(npath, ("id", "category"))
     edges, eshort = _read(epath, ("subject", "predicate", "object"), aliases={"edge_label": "predicate"})
-    imp = _Import(builder, spec, strict)
+    rec = SourceRecords("kgx", final=True, provenance=f"kgx={spec}")
+    imp = _Import(rec.report, strict)
     rep = imp.report
     rep.files = [str(npath), str(epath)]
     rep.rows_read = len(nodes) + len(edges)
@@ -433,21 +442,16 @@ def read_kgx(builder: GraphBuilder, path: str | Path) -> None:
         first = imp.first or Problem(nfile, None, None, "no node rows")
         raise DataError(Problem(first.file, first.line, first.field,
                                 f"no node could be imported; first problem: {first.message}"))
-    known_nodes = _builder_classes(builder)
-    out_edges = _map_edges(edges, out_nodes, known_nodes, schema, efile, imp)
-    builder.add_nodes(out_nodes, file=nfile)
-    builder.add_edges(out_edges, file=efile)
-    rep.nodes, rep.edges = len(out_nodes), len(out_edges)
-    rep.imported = rep.nodes + rep.edges
-    builder.sources.append(f"kgx={spec}")
+    rec.add(nodes=out_nodes, file=nfile)
 
+    def resolve(known_nodes: dict[str, str]) -> None:
+        out_edges = _map_edges(edges, out_nodes, known_nodes, schema, efile, imp)
+        rec.add(edges=out_edges, file=efile)
+        rep.nodes, rep.edges = len(out_nodes), len(out_edges)
+        rep.imported = rep.nodes + rep.edges
 
-def _builder_classes(builder: GraphBuilder) -> dict[str, str]:
-    """Node id -> class of the nodes other sources already gave ``builder``."""
-    out: dict[str, str] = {}
-    for frame in builder._nodes:
-        out.update(zip(frame["id"], frame["category"], strict=True))
-    return out
+    rec.pending = resolve
+    return rec
 
 
 def _respell_ids(values: pd.Series, schema: Schema) -> pd.Series:
@@ -548,20 +552,18 @@ def _map_nodes(nodes: pd.DataFrame, edges: pd.DataFrame, schema: Schema, file: s
                                                            f"{reason}")
     out = out[keep]
     # 3. what the builder would reject (patterns, classes, categories) is skipped too
-    return _drop_rejected(out, file, imp, lambda b, frame, problems: b._check_nodes(frame, problems),
-                          node_frame=True)
+    return _drop_rejected(out, file, imp, check_nodes, node_frame=True)
 
 
 def _drop_rejected(frame: pd.DataFrame, file: str, imp: _Import, check, node_frame: bool) -> pd.DataFrame:
-    """Run the builder's own checks on ``frame`` and skip (count) every row they reject."""
-    from ..build.builder import _normalise
+    """Run the build's own checks on ``frame`` and skip (count) every row they reject."""
+    from ..build.builder import prepare_frame
     from ..model import EDGE_COLUMNS, NODE_COLUMNS
 
     columns = NODE_COLUMNS if node_frame else EDGE_COLUMNS
     while not frame.empty:
-        probe = _normalise(frame.copy(), columns, file)
-        problems: list[Problem] = []
-        check(GraphBuilder(), probe, problems)
+        probe = prepare_frame(frame.copy(), columns, file)
+        problems: list[Problem] = check(probe)
         if not problems:
             break
         bad_lines: dict[int, Problem] = {}
@@ -663,12 +665,12 @@ def _map_edges(edges: pd.DataFrame, nodes: pd.DataFrame, others: dict[str, str],
                                 "the default confidence of their knowledge level (evgraph:defaultConfidence)")
     out["predicate"] = out["predicate"].astype(str)
 
-    def check(b: GraphBuilder, frame: pd.DataFrame, problems: list[Problem]) -> None:
-        from ..build.builder import _normalise
+    def check(frame: pd.DataFrame) -> list[Problem]:
+        from ..build.builder import prepare_frame
         from ..model import NODE_COLUMNS
 
         table = pd.DataFrame({"id": list(cls_of), "category": list(cls_of.values())})
-        b._check_edges(frame, _normalise(table, NODE_COLUMNS, "<nodes>"), problems)
+        return check_edges(frame, prepare_frame(table, NODE_COLUMNS, "<nodes>"))
 
     return _drop_rejected(out, file, imp, check, node_frame=False)
 

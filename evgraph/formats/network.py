@@ -180,16 +180,15 @@ def write_cytoscape(kg: KnowledgeGraph, path: str | Path) -> list[Path]:
     return [path]
 
 
-WRITERS = {"graphml": write_graphml, "gexf": write_gexf, "cytoscape": write_cytoscape}
-
-
 def to_bytes(kg: KnowledgeGraph, fmt: str) -> bytes:
     """The file a writer would produce, in memory (for the web app's downloads)."""
     import tempfile
 
-    if fmt not in WRITERS:
-        raise EvgraphError(f"unknown network format '{fmt}' (known: {', '.join(WRITERS)})")
+    from . import WRITERS
+
+    if fmt not in EXTENSIONS:
+        raise EvgraphError(f"unknown network format '{fmt}' (known: {', '.join(EXTENSIONS)})")
     with tempfile.TemporaryDirectory(prefix="evgraph-export-") as tmp:
         path = Path(tmp) / f"graph{EXTENSIONS[fmt]}"
-        WRITERS[fmt](kg, path)
+        WRITERS[fmt].write(kg, path)
         return path.read_bytes()

@@ -50,12 +50,8 @@ def embedded_engine(kg: KnowledgeGraph, graph_dir: str | None = None):
     """The embedded engine of ``kg``, kept on the graph so repeated queries reuse one database."""
     from .embedded import EmbeddedEngine
 
-    key = ("evgraph.query.embedded", str(graph_dir) if graph_dir else None)
-    engine = kg._cache.get(key)
-    if engine is None:
-        engine = EmbeddedEngine(kg, graph_dir)
-        kg._cache[key] = engine
-    return engine
+    key = ("evgraph.query", "embedded", str(graph_dir) if graph_dir else None)
+    return kg.cached(key, lambda: EmbeddedEngine(kg, graph_dir))
 
 
 def _as_query(query: str | Query) -> Query:

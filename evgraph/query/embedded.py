@@ -58,10 +58,8 @@ _ARROW = {"string": pa.string(), "string[]": pa.list_(pa.string()), "double": pa
 
 
 def _ladybug():
-    try:
-        import ladybug
-    except ImportError as exc:  # pragma: no cover - a dependency
-        raise QueryError(f"the embedded Cypher engine needs the 'ladybug' package ({exc})") from None
+    import ladybug
+
     return ladybug
 
 

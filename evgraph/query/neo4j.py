@@ -63,10 +63,8 @@ def settings_from_env(env: Mapping[str, str] | None = None, *, uri: str | None =
 
 
 def _neo4j():
-    try:
-        import neo4j
-    except ImportError as exc:  # pragma: no cover - a dependency
-        raise QueryError(f"the Neo4j engine needs the 'neo4j' driver package ({exc})") from None
+    import neo4j
+
     return neo4j
 
 

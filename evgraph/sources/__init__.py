@@ -1,18 +1,24 @@
-"""Graph sources: named readers that add records to a :class:`~evgraph.build.builder.GraphBuilder`.
+"""Graph sources: named, pure readers that return :class:`~evgraph.build.records.SourceRecords`.
 
-``evgraph build --source NAME=PATH`` looks NAME up in :data:`READERS`. A reader is a function
-``reader(builder, path)``; register new ones with :func:`register`.
+``evgraph build --source NAME=PATH#key=value`` looks NAME up in :data:`READERS`. A reader is a
+function ``reader(path, options) -> SourceRecords``: it reads its files and nothing else (no
+builder, no other source); register new ones with :func:`register`. :func:`read` runs one
+source spec and times it.
+
+>>> rec = READERS["curated"](None, {})
+>>> rec.name, rec.final
+('curated', True)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from ..build.builder import GraphBuilder
+from .. import formats
+from ..build.records import SourceRecords
 from ..errors import EvgraphError
-from ..formats.kgx import read_kgx
-from ..formats.rdf import read_rdf
 from .cell_markers import read_cell_markers
 from .curated import read_curated
 from .diseases import read_diseases
@@ -32,13 +38,12 @@ from .priors import read_nichenet, read_omnipath
 from .tissue_expression import read_tissue_expression
 from .vesiclepedia import read_vesiclepedia
 
-Reader = Callable[[GraphBuilder, "str | Path | None"], None]
+Reader = Callable[["str | Path | None", "Mapping[str, str] | None"], SourceRecords]
 
 READERS: dict[str, Reader] = {
     "curated": read_curated,
-    "kgx": read_kgx,
-    "rdf": read_rdf,
-    # public databases (issue 7): identifiers are normalised across them by build.normalise.finalize
+    **formats.READERS,  # kgx, rdf (evgraph.formats)
+    # public databases (issue 7): identifiers are normalised across them by evgraph.build.normalise
     "ontologies": read_ontologies,
     "genes": read_genes,
     "vesiclepedia": read_vesiclepedia,
@@ -86,3 +91,28 @@ def parse_source(spec: str) -> tuple[str, str | None]:
     if name not in READERS:
         raise EvgraphError(f"unknown source '{name}' (known: {', '.join(sorted(READERS))})")
     return name, (path.strip() or None) if sep else None
+
+
+def read(spec: str | tuple[str, str | None], strict: bool = False) -> SourceRecords:
+    """Read one source: ``"NAME=PATH#key=value"``, ``"NAME"`` or ``(name, path)``.
+
+    The path's ``#options`` are passed to the reader (``strict=True`` adds ``strict=true``: readers
+    that skip unimportable records, KGX, stop at the first one); the source's report records
+    the spec's path as given and the seconds reading took.
+
+    >>> read("curated").report.name
+    'curated'
+    """
+    from ._io import split_options
+
+    name, path = parse_source(spec) if isinstance(spec, str) else spec
+    if name not in READERS:
+        raise EvgraphError(f"unknown source '{name}'")
+    base, options = split_options(path)
+    if strict:
+        options = {**options, "strict": "true"}
+    t0 = time.perf_counter()
+    rec = READERS[name](base, options)
+    rec.report.path = str(path or "")
+    rec.report.seconds = time.perf_counter() - t0
+    return rec

@@ -4,36 +4,30 @@ The readers of the new shared data (``evmirna2``, ``orthologs``, ``tissue_expres
 ``cell_markers``, ``go_annotations``, ``nichenet``, ``omnipath``) are written as *pure*
 functions ``parse_X(path, options) -> Parsed``: they read files and return node and edge
 pandas frames (each record with its ``_file`` and ``_line``), the QC entry and the gene
-symbols they learned, and touch no builder. :func:`attach` is the adapter to the current
-reader interface ``reader(builder, path)``; when the build takes ``SourceRecords`` only this
-adapter changes.
+symbols they learned, and touch no builder. :func:`adapter` turns one into the reader
+``read(path, options) -> SourceRecords``.
 
 >>> import pandas as pd
->>> from evgraph.build.builder import GraphBuilder
 >>> from evgraph.build.qc import SourceReport
 >>> p = Parsed("demo", pd.DataFrame({"id": ["GO:0008150"], "category": ["Pathway"], "label": ["bp"]}),
 ...            pd.DataFrame(columns=["subject", "predicate", "object"]), SourceReport("demo"))
->>> b = GraphBuilder()
->>> attach(b, p)
->>> b.sources
-['demo']
+>>> rec = to_records(p)
+>>> rec.name, rec.num_nodes, rec.num_edges
+('demo', 1, 0)
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..build.builder import GraphBuilder
 from ..build.qc import SourceReport
+from ..build.records import SourceRecords
 from ..errors import DataError, Problem
-from ._context import context_for
-from ._io import split_options
 
 
 @dataclass
@@ -50,32 +44,25 @@ class Parsed:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def attach(builder: GraphBuilder, parsed: Parsed) -> None:
-    """Queue ``parsed``'s records in ``builder``'s import context (identifiers are normalised at the end)."""
-    ctx = context_for(builder)
-    ctx.report.sources.append(parsed.report)
+def to_records(parsed: Parsed) -> SourceRecords:
+    """``parsed`` as the :class:`~evgraph.build.records.SourceRecords` every reader returns."""
+    rec = SourceRecords(parsed.name, parsed.report)
     for taxon, symbol, entrez in parsed.symbols:
-        ctx.learn_symbol(taxon, symbol, entrez)
-    for key, value in parsed.extra.items():
-        ctx.__dict__[key] = value
+        rec.learn_symbol(taxon, symbol, entrez)
+    rec.extra.update(parsed.extra)
     edges = parsed.edges.drop(columns=[c for c in ("_file",) if c in parsed.edges.columns])
     nodes = parsed.nodes.drop(columns=[c for c in ("_file",) if c in parsed.nodes.columns])
-    ctx.queue(parsed.report, nodes, edges)
-    builder.sources.append(parsed.name)
+    rec.add(nodes, edges)
+    return rec
 
 
 def adapter(name: str, parse: Callable[[Path, dict[str, str]], Parsed], kind: str = "FOLDER|FILE"):
-    """A ``reader(builder, path)`` for the pure ``parse(path, options)`` of source ``name``."""
+    """The reader ``read(path, options) -> SourceRecords`` of source ``name`` around its pure ``parse``."""
 
-    def read(builder: GraphBuilder, path: str | Path | None) -> None:
-        base, opts = split_options(path)
-        if not base:
+    def read(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
+        if not path:
             raise DataError(Problem(None, None, None, f"source '{name}' needs a path: {name}={kind}"))
-        t0 = time.perf_counter()
-        parsed = parse(Path(base), opts)
-        parsed.report.path = str(path)
-        parsed.report.seconds = time.perf_counter() - t0
-        attach(builder, parsed)
+        return to_records(parse(Path(path), dict(options or {})))
 
     read.__doc__ = (parse.__doc__ or "").strip().splitlines()[0] if parse.__doc__ else name
     read.__name__ = f"read_{name}"

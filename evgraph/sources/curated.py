@@ -10,16 +10,18 @@ carries the statement's references, species, knowledge level, evidence and confi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords
 from ..errors import DataError, Problem
 from ..evidence import BY_NAME, INPUT_COLUMNS, assess, check_values
 from ..model import LIST_SEP
+from ..schema import get_schema
 from ..tabular import iter_tsv
 
 ENTITY_COLUMNS = ("id", "category", "label")
@@ -42,7 +44,7 @@ _STATEMENT_CLASSES: dict[str, tuple[str, ...]] = {
     "vesicle_type": ("VesicleType",),
     "biofluid": ("Biofluid", "Organ"),
     "context_condition": ("Condition",),
-    "cargo": ("Gene", "MicroRNA", "RNA", "Lipid", "Metabolite", "Organelle"),
+    "cargo": ("Cargo",),  # an abstract class of the ontology: any of its node classes
     "target_cell": ("CellType",),
     "target_organ": ("Organ",),
     "uptake_mechanism": ("UptakeMechanism",),
@@ -62,12 +64,17 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(LIST_SEP) if v.strip()]
 
 
-def read_curated(builder: GraphBuilder, path: str | Path | None = None) -> None:
-    """Add the curated knowledge base (or the one in folder ``path``) to ``builder``."""
+def read_curated(path: str | Path | None = None, options: Mapping[str, str] | None = None) -> SourceRecords:
+    """Read the curated knowledge base (or the one in folder ``path``).
+
+    >>> rec = read_curated()
+    >>> rec.final, rec.num_nodes > 0, rec.num_edges > 0
+    (True, True, True)
+    """
     folder = Path(path) if path else curated_dir()
     if not folder.is_dir():
         raise DataError(Problem(str(folder), None, None, "curated knowledge base folder not found"))
-    entities = _read_entities(folder)
+    entities = read_entities(folder)
     node_rows = [dict(r, _line=line, _file=file) for (file, line, r) in entities.values()]
     edge_rows: list[dict[str, Any]] = []
     statement_rows: list[dict[str, Any]] = []
@@ -91,17 +98,19 @@ def read_curated(builder: GraphBuilder, path: str | Path | None = None) -> None:
     by_file: dict[str, list[dict[str, Any]]] = {}
     for r in node_rows + statement_rows:
         by_file.setdefault(r.pop("_file"), []).append(r)
+    rec = SourceRecords("curated", final=True)
     for file, rows in sorted(by_file.items()):
-        builder.add_nodes(pd.DataFrame(rows), file=file)
+        rec.add(nodes=pd.DataFrame(rows), file=file)
     edges_by_file: dict[str, list[dict[str, Any]]] = {}
     for r in edge_rows:
         edges_by_file.setdefault(r.pop("_file"), []).append(r)
     for file, rows in sorted(edges_by_file.items()):
-        builder.add_edges(pd.DataFrame(rows), file=file)
-    builder.sources.append("curated")
+        rec.add(edges=pd.DataFrame(rows), file=file)
+    return rec
 
 
-def _read_entities(folder: Path) -> dict[str, tuple[str, int, dict[str, str]]]:
+def read_entities(folder: Path) -> dict[str, tuple[str, int, dict[str, str]]]:
+    """The entities of the ``entities-*.tsv`` files of ``folder``: id -> (file, line, row)."""
     entities: dict[str, tuple[str, int, dict[str, str]]] = {}
     for file in sorted(folder.glob("entities-*.tsv")):
         with file.open(encoding="utf-8") as fh:
@@ -131,7 +140,9 @@ def _compile_statement(row: dict[str, str], file: str, line: int,
     if not sid:
         raise DataError(Problem(file, line, "statement_id", "missing statement id"))
     values = {col: _split(row[col]) for col in _STATEMENT_CLASSES}
-    for col, classes in _STATEMENT_CLASSES.items():
+    schema = get_schema()
+    for col, named in _STATEMENT_CLASSES.items():
+        classes = tuple(c for n in named for c in (schema.classes_under(n) or (n,)))
         for cid in values[col]:
             ent = entities.get(cid)
             if ent is None:

@@ -12,9 +12,10 @@ their xrefs.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords
 from ._context import gene_placeholder, queue_gene_conditions, start_source
 from ._io import Table, progress
 
@@ -22,9 +23,9 @@ NAMES = ("protein", "symbol", "disease", "disease name", "source", "evidence", "
 _DOID = re.compile(r"^DOID:\d+$")
 
 
-def read_diseases(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_diseases(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Import a JensenLab DISEASES channel file."""
-    base, _opts, ctx, rep, t0 = start_source(builder, "diseases", path)
+    base, rec, rep = start_source("diseases", path)
     t = Table(base, rep, {n: () for n in NAMES}, required=("symbol", "disease"), names=NAMES, delimiter="\t")
     rows = []
     conds: dict[str, tuple[str, int]] = {}
@@ -48,4 +49,5 @@ def read_diseases(builder: GraphBuilder, path: str | Path | None) -> None:
         conds.setdefault(dis, (t.get(f, "disease name"), line))
         ev = f"{t.get(f, 'evidence')} ({t.get(f, 'source')}); {t.get(f, 'protein')}"
         rows.append((gene_placeholder("9606", sym), dis, min(max(stars / 5.0, 0.0), 1.0), ev, line))
-    queue_gene_conditions(builder, ctx, rep, "diseases", rows, conds, t0)
+    queue_gene_conditions(rec, "diseases", rows, conds)
+    return rec

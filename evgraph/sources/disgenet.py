@@ -14,9 +14,10 @@ skipped (``unmapped disease id``) in the QC report.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords
 from ._context import queue_gene_conditions, start_source
 from ._io import Table, progress
 
@@ -32,9 +33,9 @@ COLUMNS = {
 }
 
 
-def read_disgenet(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_disgenet(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Import a DisGeNET curated gene-disease association table."""
-    base, _opts, ctx, rep, t0 = start_source(builder, "disgenet", path)
+    base, rec, rep = start_source("disgenet", path)
     t = Table(base, rep, COLUMNS, required=("gene", "disease"))
     rows = []
     conds: dict[str, tuple[str, int]] = {}
@@ -54,7 +55,7 @@ def read_disgenet(builder: GraphBuilder, path: str | Path | None) -> None:
             continue
         if not 0 <= score <= 1:
             score = 0.5
-        ctx.learn_symbol("9606", t.get(f, "symbol"), gene)
+        rec.learn_symbol("9606", t.get(f, "symbol"), gene)
         rep.imported += 1
         cid = f"?umls:{cui}"
         conds.setdefault(cid, (t.get(f, "disease_name"), line))
@@ -62,4 +63,5 @@ def read_disgenet(builder: GraphBuilder, path: str | Path | None) -> None:
                                    f"{t.get(f, 'npmids')} PubMed articles" if t.get(f, "npmids") else "",
                                    f"UMLS:{cui}") if x)
         rows.append((f"NCBIGene:{gene}", cid, score, ev, line))
-    queue_gene_conditions(builder, ctx, rep, "disgenet", rows, conds, t0)
+    queue_gene_conditions(rec, "disgenet", rows, conds)
+    return rec

@@ -1,5 +1,8 @@
 """EVmiRNA 2.0 small-RNA-seq projects: ``--source evmirna2=FOLDER|FILE``.
 
+Size: about 570 lines (project selection, two statistical tests, caching and QC of one source);
+a split into parse and statistics modules is left to the importers owner.
+
 Input, as laid out in the shared data (``ev_expression/``): the project index
 ``evmirna2_selected_projects.tsv`` (``bioproject, design, condition, cell_type, cell_type_id,
 organ_id, control_label, source, ev_type, reference_url, note, project_title``...) and, in

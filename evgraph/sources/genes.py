@@ -13,11 +13,11 @@ table passed as this source, which adds no nodes:
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords
 from ..errors import DataError, Problem
 from ._context import start_source
 from ._io import Table, progress
@@ -33,9 +33,10 @@ COLUMNS = {
 }
 
 
-def read_genes(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_genes(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Learn symbol -> NCBI Gene ID per species from a gene table (see the module docstring)."""
-    base, opts, ctx, rep, t0 = start_source(builder, "genes", path)
+    base, rec, rep = start_source("genes", path)
+    opts = dict(options or {})
     t = Table(base, rep, COLUMNS)
     hetio = t.has("hetio_kind") and t.has("hetio_id") and not t.has("entrez")
     if not hetio and not (t.has("entrez") and t.has("symbol")):
@@ -61,13 +62,12 @@ def read_genes(builder: GraphBuilder, path: str | Path | None) -> None:
             rep.skip("missing or malformed gene id or symbol", str(base), line)
             continue
         rep.imported += 1
-        ctx.learn_symbol(taxon, symbol, entrez)
+        rec.learn_symbol(taxon, symbol, entrez)
     added = 0
     for (taxon, sym), ids in synonyms.items():
-        if len(ids) == 1 and sym not in ctx.symbols[taxon]:
-            ctx.learn_symbol(taxon, sym, next(iter(ids)))
+        if len(ids) == 1 and sym not in rec.symbols[taxon]:
+            rec.learn_symbol(taxon, sym, next(iter(ids)))
             added += 1
     if added:
         rep.notes.append(f"{added} unambiguous synonyms added")
-    builder.sources.append("genes")
-    rep.seconds = time.perf_counter() - t0
+    return rec

@@ -17,15 +17,15 @@ from the Reactome id (``R-MMU-`` = mouse) or the WikiPathways name, else human.
 from __future__ import annotations
 
 import re
-import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords
 from ..errors import DataError, Problem
-from ._context import context_for, gene_placeholder, norm_name, species_table, taxon_curie
-from ._io import iter_lines, progress, split_options
+from ._context import gene_placeholder, norm_name, species_table, start_source, taxon_curie
+from ._io import iter_lines, progress
 
 INFORES = {"reactome": "infores:reactome", "wikipathways": "infores:wikipathways", "msigdb": "infores:msigdb"}
 REACTOME_SPECIES = {"HSA": "9606", "MMU": "10090", "RNO": "10116", "BTA": "9913", "CFA": "9615", "SSC": "9823",
@@ -60,14 +60,10 @@ def pathway_id(name: str, desc: str) -> tuple[str, str, str]:
     return f"MSigDB:{local}", name.strip(), taxon
 
 
-def read_gmt(builder: GraphBuilder, path: str | Path | None, source: str = "msigdb") -> None:
+def read_gmt(path: str | Path | None, options: Mapping[str, str] | None = None,
+             source: str = "msigdb") -> SourceRecords:
     """Import one GMT file (or every ``*.gmt`` in a folder) as ``source``."""
-    base, _opts = split_options(path)
-    if not base:
-        raise DataError(Problem(None, None, None, f"source '{source}' needs a path: {source}=FILE.gmt"))
-    t0 = time.perf_counter()
-    ctx = context_for(builder)
-    rep = ctx.report.source(source, path)
+    base, rec, rep = start_source(source, path, "FILE.gmt")
     p = Path(base)
     files = sorted(p.glob("*.gmt*")) if p.is_dir() else [p]
     if not files:
@@ -91,7 +87,7 @@ def read_gmt(builder: GraphBuilder, path: str | Path | None, source: str = "msig
             if not taxon:
                 rep.skip("unknown species", str(file), line, fields[0][:60])
                 continue
-            ctx.pathway_names.setdefault(norm_name(label), pid)
+            rec.pathway_names.setdefault(norm_name(label), pid)
             if pid not in seen:
                 seen.add(pid)
                 nodes.append({"id": pid, "category": "Pathway", "label": label, "_line": line})
@@ -110,21 +106,20 @@ def read_gmt(builder: GraphBuilder, path: str | Path | None, source: str = "msig
                           "primary_knowledge_source": infores, "evidence": f"{source} gene set member",
                           "confidence": 0.9, "_line": lines})
     gene_nodes = pd.DataFrame({"id": pd.unique(edges["subject"]), "category": "Gene", "label": "", "_line": 0})
-    ctx.queue(rep, pd.concat([pd.DataFrame(nodes), gene_nodes], ignore_index=True), edges)
-    builder.sources.append(source)
-    rep.seconds = time.perf_counter() - t0
+    rec.add(pd.concat([pd.DataFrame(nodes), gene_nodes], ignore_index=True), edges)
+    return rec
 
 
-def read_reactome(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_reactome(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Reactome ``ReactomePathways.gmt`` (symbols)."""
-    read_gmt(builder, path, "reactome")
+    return read_gmt(path, options, "reactome")
 
 
-def read_wikipathways(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_wikipathways(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """WikiPathways ``wikipathways-DATE-gmt-Homo_sapiens.gmt`` (Entrez IDs)."""
-    read_gmt(builder, path, "wikipathways")
+    return read_gmt(path, options, "wikipathways")
 
 
-def read_msigdb(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_msigdb(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """MSigDB gene sets (``h.all.v7.0.symbols.gmt`` or ``.entrez.gmt``)."""
-    read_gmt(builder, path, "msigdb")
+    return read_gmt(path, options, "msigdb")

@@ -12,12 +12,12 @@ knowledge source (``infores:reactome``, ``infores:wikipathways``, ``infores:pid`
 from __future__ import annotations
 
 import re
-import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords
 from ._context import start_source
 from ._io import Table, progress
 
@@ -32,9 +32,9 @@ COLUMNS = {
 _WP = re.compile(r"^(WP\d{1,5})(?:_r\d+)?$")
 
 
-def read_hetio_pathways(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_hetio_pathways(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Import the Hetionet pathway TSV (see the module docstring)."""
-    base, _opts, ctx, rep, t0 = start_source(builder, "hetio_pathways", path)
+    base, rec, rep = start_source("hetio_pathways", path)
     t = Table(base, rep, COLUMNS, required=("identifier", "name", "genes"))
     subj, obj, infores, lines, evidence = [], [], [], [], []
     nodes = []
@@ -70,6 +70,5 @@ def read_hetio_pathways(builder: GraphBuilder, path: str | Path | None) -> None:
                           "primary_knowledge_source": infores, "evidence": evidence, "confidence": 0.9,
                           "_line": lines})
     gene_nodes = pd.DataFrame({"id": pd.unique(edges["subject"]), "category": "Gene", "label": "", "_line": 0})
-    ctx.queue(rep, pd.concat([pd.DataFrame(nodes), gene_nodes], ignore_index=True), edges)
-    builder.sources.append("hetio_pathways")
-    rep.seconds = time.perf_counter() - t0
+    rec.add(pd.concat([pd.DataFrame(nodes), gene_nodes], ignore_index=True), edges)
+    return rec

@@ -12,12 +12,12 @@ are kept as xrefs of the gene node.
 from __future__ import annotations
 
 import re
-import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords
 from ._context import gene_placeholder, start_source
 from ._io import Table, progress
 
@@ -31,9 +31,10 @@ COLUMNS = {
 _UNIPROT = re.compile(r"^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9]([A-Z][A-Z0-9]{2}[0-9]){1,2})$")
 
 
-def read_ligand_receptor(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_ligand_receptor(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Import ligand-receptor pairs (see the module docstring)."""
-    base, opts, ctx, rep, t0 = start_source(builder, "ligand_receptor", path)
+    base, out, rep = start_source("ligand_receptor", path)
+    opts = dict(options or {})
     t = Table(base, rep, COLUMNS, required=("ligand", "receptor"))
     infores = opts.get("infores", "infores:omnipath")
     rows, xrefs = [], {}
@@ -63,6 +64,5 @@ def read_ligand_receptor(builder: GraphBuilder, path: str | Path | None) -> None
     genes = pd.unique(pd.concat([edges["subject"], edges["object"]], ignore_index=True))
     nodes = pd.DataFrame({"id": genes, "category": "Gene", "label": "", "_line": 0,
                           "xrefs": ["|".join(sorted(xrefs.get(g, ()))) for g in genes]})
-    ctx.queue(rep, nodes, edges)
-    builder.sources.append("ligand_receptor")
-    rep.seconds = time.perf_counter() - t0
+    out.add(nodes, edges)
+    return out

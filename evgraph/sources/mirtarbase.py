@@ -19,16 +19,16 @@ Confidence is 0.9 / 0.6 / 0.3 for the strongest support of the pair.
 from __future__ import annotations
 
 import re
-import time
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords
 from ..errors import DataError, Problem
-from ._context import context_for, mirbase_prefixes, norm_name, species_table, taxon_curie
-from ._io import Table, progress, split_options
+from ._context import mirbase_prefixes, norm_name, species_table, start_source, taxon_curie
+from ._io import Table, progress
 from .vesiclepedia import mirna_name
 
 COLUMNS = {
@@ -59,19 +59,15 @@ def _pmids(raw: str) -> list[str]:
     return [p for p in re.split(r"[|;,\s]+", raw) if p.isdigit()]
 
 
-def read_mirtarbase(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_mirtarbase(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Import a miRTarBase release table (see the module docstring)."""
-    base, opts = split_options(path)
-    if not base:
-        raise DataError(Problem(None, None, None, "source 'mirtarbase' needs a path: mirtarbase=FILE"))
+    base, out, rep = start_source("mirtarbase", path)
+    opts = dict(options or {})
     support = opts.get("support", "strong").lower()
     if support not in MIN_LEVEL:
         raise DataError(Problem(base, None, "support", f"unknown support filter '{support}' "
                                                        f"(expected one of {', '.join(MIN_LEVEL)})"))
     min_level = MIN_LEVEL[support]
-    t0 = time.perf_counter()
-    ctx = context_for(builder)
-    rep = ctx.report.source("mirtarbase", path)
     t = Table(base, rep, COLUMNS, required=("mirna", "entrez"))
     if not t.has("support"):
         rep.notes.append("no Support Type column: the support filter was not applied")
@@ -130,7 +126,7 @@ def read_mirtarbase(builder: GraphBuilder, path: str | Path | None) -> None:
         if rec is None:
             if entrez not in learned:
                 learned.add(entrez)
-                ctx.learn_symbol(taxon, f[i_sym].strip() if i_sym is not None else "", entrez)
+                out.learn_symbol(taxon, f[i_sym].strip() if i_sym is not None else "", entrez)
             rec = pairs[key] = [level, set(), set(), line, taxon, ""]
         elif level > rec[0]:
             rec[0] = level
@@ -171,6 +167,5 @@ def read_mirtarbase(builder: GraphBuilder, path: str | Path | None) -> None:
         [{"id": m, "category": "MicroRNA", "label": m[8:], "_line": ln} for m, ln in mirnas.items()]
         + [{"id": g, "category": "Gene", "label": "", "_line": ln} for g, ln in genes.items()])
     rep.notes.append(f"{n} miRNA-target pairs from {rep.imported} rows")
-    ctx.queue(rep, nodes, edges)
-    builder.sources.append("mirtarbase")
-    rep.seconds = time.perf_counter() - t0
+    out.add(nodes, edges)
+    return out

@@ -27,14 +27,13 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords, Term
 from ..errors import DataError, Problem
-from ._context import Term, start_source
+from ._context import start_source
 from ._io import iter_lines, open_binary
 
 XREF_PREFIXES = {"UMLS_CUI": "UMLS", "UMLS": "UMLS", "MSH": "MESH", "MESH": "MESH", "OMIM": "OMIM", "MIM": "OMIM",
@@ -145,11 +144,8 @@ def parse_cellxgene_json(path: Path) -> dict[str, Term]:
     with open_binary(path) as fh:
         data = fh.read()
     if data[:4] == b"\x28\xb5\x2f\xfd":
-        try:
-            import zstandard
-        except ImportError:  # pragma: no cover - zstandard is a dependency
-            raise DataError(Problem(str(path), None, None, "reading .zst files needs the 'zstandard' package")) \
-                from None
+        import zstandard
+
         try:
             data = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read()
         except zstandard.ZstdError as exc:
@@ -174,13 +170,6 @@ def parse_cellxgene_json(path: Path) -> dict[str, Term]:
     return terms
 
 
-def _merge(old: Term, new: Term) -> Term:
-    return Term(label=old.label or new.label, synonyms=tuple(dict.fromkeys(old.synonyms + new.synonyms)),
-                deprecated=old.deprecated and new.deprecated, parents=old.parents or new.parents,
-                ancestors=old.ancestors | new.ancestors, part_of=tuple(dict.fromkeys(old.part_of + new.part_of)),
-                xrefs=tuple(dict.fromkeys(old.xrefs + new.xrefs)))
-
-
 def ontology_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
@@ -192,9 +181,9 @@ def ontology_files(path: Path) -> list[Path]:
     return files
 
 
-def read_ontologies(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_ontologies(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Load ontology terms for labelling, roll-up and identifier mapping (see the module docstring)."""
-    base, _opts, ctx, rep, t0 = start_source(builder, "ontologies", path, "FOLDER")
+    base, rec, rep = start_source("ontologies", path, "FOLDER")
     for file in ontology_files(Path(base)):
         rep.files.append(str(file))
         terms = parse_obo(file) if ".obo" in file.name else parse_cellxgene_json(file)
@@ -204,14 +193,13 @@ def read_ontologies(builder: GraphBuilder, path: str | Path | None) -> None:
             if term.deprecated:
                 continue
             kept += 1
-            prev = ctx.terms.get(tid)
-            ctx.terms[tid] = _merge(prev, term) if prev else term
+            prev = rec.terms.get(tid)
+            rec.terms[tid] = prev.merged(term) if prev else term
         rep.imported += kept
         if len(terms) - kept:
             rep.skip("deprecated/obsolete term", str(file), None, count=len(terms) - kept)
         rep.notes.append(f"{file.name}: {kept} terms")
-    umls = sum(1 for t in ctx.terms.values() for x in t.xrefs if x.startswith("UMLS:"))
+    umls = sum(1 for t in rec.terms.values() for x in t.xrefs if x.startswith("UMLS:"))
     if umls:
         rep.notes.append(f"{umls} UMLS cross-references available for disease mapping")
-    builder.sources.append("ontologies")
-    rep.seconds = time.perf_counter() - t0
+    return rec

@@ -15,12 +15,12 @@ Symbols without an Entrez id are resolved at the end of the build.
 from __future__ import annotations
 
 import re
-import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from ..build.builder import GraphBuilder
+from ..build.records import SourceRecords
 from ..errors import DataError, Problem
 from ._context import gene_placeholder, start_source
 from ._io import Table, progress
@@ -37,9 +37,10 @@ COLUMNS = {
 }
 
 
-def read_ppi(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_ppi(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Import a protein-protein interaction table (see the module docstring)."""
-    base, opts, ctx, rep, t0 = start_source(builder, "ppi", path)
+    base, rec, rep = start_source("ppi", path)
+    opts = dict(options or {})
     t = Table(base, rep, COLUMNS)
     if not ((t.has("entrez_a") and t.has("entrez_b")) or (t.has("symbol_a") and t.has("symbol_b"))):
         raise DataError(Problem(str(base), 1, None, "unknown column layout: expected Entrez or symbol columns for "
@@ -56,7 +57,7 @@ def read_ppi(builder: GraphBuilder, path: str | Path | None) -> None:
                 if not e.isdigit():
                     ends = None
                     break
-                ctx.learn_symbol("9606", sym, e)
+                rec.learn_symbol("9606", sym, e)
                 ends.append(f"NCBIGene:{e}")
             elif sym:
                 ends.append(gene_placeholder("9606", sym))
@@ -77,6 +78,5 @@ def read_ppi(builder: GraphBuilder, path: str | Path | None) -> None:
                          agent_type="manual_agent", primary_knowledge_source=infores, confidence=0.8)
     genes = pd.unique(pd.concat([edges["subject"], edges["object"]], ignore_index=True))
     nodes = pd.DataFrame({"id": genes, "category": "Gene", "label": "", "_line": 0})
-    ctx.queue(rep, nodes, edges)
-    builder.sources.append("ppi")
-    rep.seconds = time.perf_counter() - t0
+    rec.add(nodes, edges)
+    return rec

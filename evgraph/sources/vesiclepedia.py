@@ -32,25 +32,25 @@ Genes are keyed by the NCBI Gene ID of the row's organism, mRNAs by the same gen
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..build.builder import GraphBuilder
 from ..build.qc import SourceReport
+from ..build.records import SourceRecords
 from ..errors import DataError, Problem
 from ._context import (
-    ImportContext,
-    context_for,
     norm_name,
     sample_source_table,
     sample_table,
     separation_method_table,
     species_table,
+    start_source,
     taxon_curie,
     vesicle_type_table,
 )
-from ._io import Table, progress, split_options
+from ._io import Table, progress
 
 CONFIDENCE = 0.7
 GENERIC_EV = ("GO:1903561", "extracellular vesicle")
@@ -89,14 +89,14 @@ _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _NOT_SPECIES = frozenset({"let", "mir", "lin", "lsy", "iab", "bantam"})
 
 
-def read_vesiclepedia(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_vesiclepedia(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Import a Vesiclepedia release folder (or one of its files)."""
-    EVDatabase("vesiclepedia", "Vesiclepedia", "infores:vesiclepedia", GENERIC_EV).read(builder, path)
+    return EVDatabase("vesiclepedia", "Vesiclepedia", "infores:vesiclepedia", GENERIC_EV).read(path)
 
 
-def read_exocarta(builder: GraphBuilder, path: str | Path | None) -> None:
+def read_exocarta(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
     """Import an ExoCarta release folder (or one of its files)."""
-    EVDatabase("exocarta", "ExoCarta", "infores:exocarta", EXOSOME).read(builder, path)
+    return EVDatabase("exocarta", "ExoCarta", "infores:exocarta", EXOSOME).read(path)
 
 
 def classify(name: str) -> str | None:
@@ -182,27 +182,19 @@ class EVDatabase:
                                     "*mirna*, *lipid*, *ptm* or *gpad* files)"))
         return out
 
-    def read(self, builder: GraphBuilder, path: str | Path | None) -> None:
-        import time
-
-        base, _opts = split_options(path)
-        if not base:
-            raise DataError(Problem(None, None, None, f"source '{self.name}' needs a path: {self.name}=FOLDER"))
-        t0 = time.perf_counter()
-        ctx = context_for(builder)
-        rep = ctx.report.source(self.name, base)
+    def read(self, path: str | Path | None) -> SourceRecords:
+        base, rec, rep = start_source(self.name, path, "FOLDER")
         files = self.files(Path(base))
         for f in files.get("experiment", []):
             self.read_experiments(f, rep)
         for f in files.get("cargo", []):
-            self.read_cargo(ctx, f, rep)
+            self.read_cargo(rec, f, rep)
         for f in files.get("gpad", []):
             self.read_gpad(f, rep)
         if not files.get("experiment"):
             rep.notes.append("no experiment file: EV populations have no sample, vesicle type or PubMed ID")
-        ctx.queue(rep, self.nodes, self.edges)
-        builder.sources.append(self.name)
-        rep.seconds = time.perf_counter() - t0
+        rec.add(self.nodes, self.edges)
+        return rec
 
     # ------------------------------------------------------------------ helpers
     def evp_id(self, exp: str) -> str:
@@ -339,7 +331,7 @@ class EVDatabase:
         return info
 
     # ------------------------------------------------------------------ cargo
-    def read_cargo(self, ctx: ImportContext, file: Path, rep: SourceReport) -> None:
+    def read_cargo(self, rec: SourceRecords, file: Path, rep: SourceReport) -> None:
         t = Table(file, rep, CARGO_COLUMNS, required=("experiment",))
         if not (t.has("entrez") or t.has("mirna") or t.has("lipid")):
             raise DataError(Problem(str(file), 1, None,
@@ -393,7 +385,7 @@ class EVDatabase:
                     rep.skip("missing or malformed Entrez gene id", fname, line, repr(entrez))
                     continue
                 symbol = t.get(f, "symbol")
-                ctx.learn_symbol(taxon, symbol, entrez)
+                rec.learn_symbol(taxon, symbol, entrez)
                 cid = f"NCBIGene:{entrez}"
                 self.node(cid, "Gene", symbol, line)
                 if kind == "ptm":

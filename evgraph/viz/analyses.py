@@ -48,15 +48,12 @@ def hub_scores(kg: KnowledgeGraph, measure: str = "degree") -> np.ndarray:
     """
     if measure not in MEASURES:
         raise EvgraphError(f"unknown hub measure '{measure}' (known: {', '.join(MEASURES)})")
-    key = ("viz-hub", measure)
-    if key in kg._cache:
-        return kg._cache[key]
-    if measure == "degree":
-        scores = degree(kg)
-    else:
-        scores = _align(kg, analytics.hubs(kg, measures=[measure], null=0, explain=False), measure)
-    kg._cache[key] = scores
-    return scores
+    def compute() -> np.ndarray:
+        if measure == "degree":
+            return degree(kg)
+        return _align(kg, analytics.hubs(kg, measures=[measure], null=0, explain=False), measure)
+
+    return kg.cached(("evgraph.viz", "hub", measure), compute)
 
 
 def _align(kg: KnowledgeGraph, table: Any, measure: str) -> np.ndarray:

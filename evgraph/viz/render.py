@@ -58,7 +58,8 @@ def safe_json(obj: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _sha256(text: str) -> str:
+def csp_hash(text: str) -> str:
+    """The Content-Security-Policy source expression ('sha256-...') allowing exactly this inline script."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
@@ -68,7 +69,7 @@ def page_csp() -> str:
 
     A server that sends a view page (``evgraph serve``) sends this as its header too.
     """
-    return ("default-src 'none'; script-src " + _sha256(vis_network_js()) + " " + _sha256(_asset("app.js"))
+    return ("default-src 'none'; script-src " + csp_hash(vis_network_js()) + " " + csp_hash(_asset("app.js"))
             + "; style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'")
 
 

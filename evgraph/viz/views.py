@@ -1,5 +1,9 @@
 """The interactive views: each returns a :class:`View` (a pyvis ``Network`` plus page metadata).
 
+Size: about 740 lines; the five views share the page model (:class:`View`, node and edge
+styling, the string table) defined here. Splitting it per view is left for when the views are
+next reworked (issue 10 notes), so the view and analytics work in flight does not conflict.
+
 * :func:`traffic_map` (``overview``): organs and cell types, an arrow from each releaser to each
   EV target weighted by the number of supported transfers (EV populations);
 * :func:`whole_graph` (``graph``): the top nodes by hub score (``cap``) and the edges between them;

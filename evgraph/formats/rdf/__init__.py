@@ -20,8 +20,6 @@ from .mapping import (
     PROV,
     QUAD_FORMATS,
     XSD,
-    curie_to_iri,
-    iri_to_curie,
 )
 from .reader import read_rdf
 from .writer import guess_format, iter_rdf_chunks, to_rdf_string, write_rdf, write_rdf_stream
@@ -35,9 +33,7 @@ __all__ = [
     "PROV",
     "QUAD_FORMATS",
     "XSD",
-    "curie_to_iri",
     "guess_format",
-    "iri_to_curie",
     "iter_rdf_chunks",
     "read_rdf",
     "to_rdf_string",

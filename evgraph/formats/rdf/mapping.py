@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
@@ -40,6 +39,7 @@ import pandas as pd
 from ...errors import EvgraphError
 from ...evidence import FIELDS as EVIDENCE_FIELDS
 from ...evidence import EvidenceField
+from ...identifiers import encode_locals
 from ...schema import EVGRAPH, ONTOLOGY_IRI, Schema, get_schema, ontology_path
 
 # ---------------------------------------------------------------------- vocabularies
@@ -161,80 +161,12 @@ REIFICATION = (RDF + "subject", RDF + "predicate", RDF + "object")
 STATEMENT_TYPES = (RDF + "Statement", BIOLINK + "Association")
 
 # ---------------------------------------------------------------------- IRI safety
-#: Characters kept as they are in an IRI path segment; anything else is percent-encoded.
-_SAFE_CHARS = "-._~!$&'()*+,;=:@/"
-_SAFE_RE = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$")
 #: What an absolute IRI we emit must look like (no character N-Triples forbids in an IRIREF).
 IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*$")
 
 
-def encode_local(value: str) -> str:
-    """Percent-encode the characters of ``value`` that may not appear in an IRI path.
-
-    >>> encode_local("10.1000/a b<c>")
-    '10.1000/a%20b%3Cc%3E'
-    >>> encode_local("R-HSA-1234")
-    'R-HSA-1234'
-    """
-    return value if _SAFE_RE.match(value) else quote(value, safe=_SAFE_CHARS)
-
-
-_UNSAFE_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/]")
 _BAD_IRI_CHARS = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
 _LIT_SPECIAL = re.compile(r"[\\\"\n\r]")
-
-
-def encode_series(values: pd.Series) -> pd.Series:
-    values = values.astype(object)
-    if not len(values) or not _UNSAFE_RE.search("".join(values.tolist())):
-        return values  # one regex pass over the whole column: nothing to encode
-    ok = values.str.match(_SAFE_RE.pattern).fillna(False).to_numpy(dtype=bool)
-    if ok.all():
-        return values
-    out = values.copy()
-    out[~ok] = [quote(v, safe=_SAFE_CHARS) for v in values[~ok]]
-    return out
-
-
-def curie_to_iri(curie: str, schema: Schema | None = None) -> str:
-    """The IRI of a CURIE (the ontology's expansion; unsafe characters percent-encoded).
-
-    Equals :func:`evgraph.identifiers.expand` for every well-formed identifier.
-
-    >>> curie_to_iri("UBERON:0001013")
-    'http://purl.obolibrary.org/obo/UBERON_0001013'
-    >>> curie_to_iri("DOI:10.1016/j.cell.2017.08.035")
-    'https://doi.org/10.1016/j.cell.2017.08.035'
-    """
-    schema = schema or get_schema()
-    prefix, sep, local = curie.partition(":")
-    info = schema.prefixes.get(prefix)
-    if not sep or info is None:
-        raise EvgraphError(f"cannot turn '{curie}' into an IRI: unknown CURIE prefix '{prefix}'")
-    return info.uri_prefix + encode_local(local)
-
-
-@cache
-def _prefix_table() -> tuple[tuple[str, str], ...]:
-    """(uri_prefix, curie prefix), longest IRI prefix first."""
-    schema = get_schema()
-    pairs = [(p.uri_prefix, p.prefix) for p in schema.prefixes.values()]
-    return tuple(sorted(pairs, key=lambda x: (-len(x[0]), x[1])))
-
-
-def iri_to_curie(iri: str) -> str | None:
-    """Map an IRI back to its CURIE (``None`` when no declared prefix matches).
-
-    >>> iri_to_curie("http://identifiers.org/ncbigene/5468")
-    'NCBIGene:5468'
-    >>> iri_to_curie("https://doi.org/10.1000/a%20b") is not None
-    True
-    """
-    for uri_prefix, prefix in _prefix_table():
-        if iri.startswith(uri_prefix) and len(iri) > len(uri_prefix):
-            local = iri[len(uri_prefix):]
-            return f"{prefix}:{unquote(local) if '%' in local else local}"
-    return None
 
 
 def edge_iri(edge_id: str) -> str:
@@ -260,13 +192,8 @@ def edge_iris(ids: pd.Series) -> np.ndarray:
     out = np.empty(len(ids), dtype=object)
     out[fast] = EVGRAPH + local[fast].to_numpy(dtype=object)
     if not fast.all():
-        out[~fast] = EDGE_NS + encode_series(ids[~fast]).to_numpy(dtype=object)
+        out[~fast] = EDGE_NS + encode_locals(ids[~fast]).to_numpy(dtype=object)
     return out
-
-
-def statement_iri(statement: str) -> str:
-    """IRI of a curated statement (``T001`` -> ``https://w3id.org/evgraph/statement/T001``)."""
-    return STATEMENT_NS + encode_local(statement)
 
 
 # ---------------------------------------------------------------------- ontology facts
@@ -320,19 +247,6 @@ def check_iris(iris: np.ndarray, what: str) -> None:
     ok = pd.Series(iris, dtype=object).str.match(IRI_RE.pattern).fillna(False).to_numpy(dtype=bool)
     if not ok.all():
         raise EvgraphError(f"refusing to write the invalid IRI <{iris[~ok][0]}> for a {what}")
-
-
-def curie_iris(values: pd.Series, schema: Schema, what: str) -> np.ndarray:
-    """IRIs of a column of CURIEs (vectorised :func:`curie_to_iri`)."""
-    values = values.astype(object).reset_index(drop=True)
-    parts = values.str.split(":", n=1, expand=True).reindex(columns=[0, 1])
-    prefix, local = parts[0].fillna(""), parts[1].fillna("")
-    known = prefix.isin(list(schema.prefixes)) & (local != "")
-    if not known.all():
-        bad = values[~known].iloc[0]
-        raise EvgraphError(f"{what} '{bad}': unknown CURIE prefix '{bad.partition(':')[0]}', cannot make an IRI")
-    uri_prefix = prefix.map({p: i.uri_prefix for p, i in schema.prefixes.items()})
-    return (uri_prefix + encode_series(local)).to_numpy(dtype=object)
 
 
 def factor(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import gzip
-import itertools
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,10 +13,11 @@ from urllib.parse import unquote
 
 import pandas as pd
 
-from ...build.builder import GraphBuilder
+from ...build.records import SourceRecords
 from ...errors import DataError, EvgraphError, Problem
+from ...identifiers import compress
 from ...model import LIST_SEP
-from ...schema import EVGRAPH, ONTOLOGY_IRI, Schema, ontology_path
+from ...schema import EVGRAPH, ONTOLOGY_IRI, Schema, get_schema, ontology_path
 from .mapping import (
     DATASET_IRI,
     DCT_IDENTIFIER,
@@ -31,7 +32,6 @@ from .mapping import (
     VOID,
     Slot,
     biolink_class_iris,
-    iri_to_curie,
     ox_format,
 )
 from .writer import (
@@ -70,8 +70,10 @@ def _triple_text(q) -> str:
     return f"{q.subject} {q.predicate} {q.object}"
 
 
-def read_rdf(builder: GraphBuilder, path: str | Path | None, fmt: str | None = None) -> None:
-    """Add the nodes and edges of an evgraph RDF export (any format we write) to ``builder``.
+def read_rdf(path: str | Path | None, options: Mapping[str, str] | None = None) -> SourceRecords:
+    """Read the nodes and edges of an evgraph RDF export (any format we write).
+
+    ``options["format"]`` names the syntax (default: from the extension).
 
     Every problem names the file, the position of the offending triple in it (for N-Triples and
     N-Quads, the line) and the triple: unparseable input, an unknown class or predicate, an IRI
@@ -84,8 +86,8 @@ def read_rdf(builder: GraphBuilder, path: str | Path | None, fmt: str | None = N
     path = Path(path)
     if not path.is_file():
         raise DataError(Problem(str(path), None, None, "file not found"))
-    fmt = fmt or guess_format(path)
-    schema = builder.schema
+    fmt = (options or {}).get("format") or guess_format(path)
+    schema = get_schema()
     r = _Reader(path, schema)
     ont_subjects = _ontology_subjects()
 
@@ -154,7 +156,7 @@ def read_rdf(builder: GraphBuilder, path: str | Path | None, fmt: str | None = N
         if ident:
             cid = ident[0][0].value
         else:
-            cid = iri_to_curie(s)
+            cid = compress(s)
             if cid is None:
                 r.fail(line, "id", f"triple <{s}> <{RDF_TYPE}> <{tlist[0][0]}>: cannot map the IRI <{s}> back "
                                    "to a CURIE (no declared prefix matches; add dcterms:identifier)")
@@ -210,7 +212,7 @@ def read_rdf(builder: GraphBuilder, path: str | Path | None, fmt: str | None = N
         elif e.startswith(EDGE_NS):
             eid = unquote(e[len(EDGE_NS):])
         else:
-            eid = iri_to_curie(e) or ""
+            eid = compress(e) or ""
         row = {"id": eid, "subject": s_id, "predicate": r.rel_by_iri[p_iri], "object": o_id, "_line": line}
         for pred, values in p.items():
             slot = r.edge_slot.get(pred)
@@ -243,10 +245,11 @@ def read_rdf(builder: GraphBuilder, path: str | Path | None, fmt: str | None = N
         raise DataError(r.problems)
     if not node_rows:
         raise DataError(Problem(str(path), None, None, "no evgraph nodes found (is this an evgraph RDF export?)"))
-    builder.add_nodes(pd.DataFrame(node_rows), file=str(path))
+    rec = SourceRecords("rdf", final=True, provenance=f"rdf={path}")
+    rec.add(nodes=pd.DataFrame(node_rows), file=str(path))
     if edge_rows:
-        builder.add_edges(pd.DataFrame(edge_rows), file=str(path))
-    builder.sources.append(f"rdf={path}")
+        rec.add(edges=pd.DataFrame(edge_rows), file=str(path))
+    return rec
 
 
 def _read_value(slot: Slot, v: Any, line: int, subject: str, r: _Reader) -> Any:
@@ -280,18 +283,8 @@ def _read_value(slot: Slot, v: Any, line: int, subject: str, r: _Reader) -> Any:
         if iri.startswith(STATEMENT_NS):
             return unquote(iri[len(STATEMENT_NS):])
     else:
-        cid = iri_to_curie(iri)
+        cid = compress(iri)
         if cid is not None:
             return cid
     r.fail(line, slot.column, f"{where}: cannot map the IRI <{iri}> back to an evgraph value")
     return None
-
-
-def rdf_triples(text: str | bytes, fmt: str = "nt") -> list[str]:
-    """Sorted N-Triples lines of an RDF document (a strict parse by pyoxigraph; for tests)."""
-    import pyoxigraph as ox
-
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return sorted(itertools.chain.from_iterable(
-        [str(q.triple if hasattr(q, "triple") else q)] for q in ox.parse(data, format=ox_format(fmt))))
-

@@ -29,6 +29,7 @@ import numpy as np
 
 from ...arrays import unique
 from ...errors import Problem, ValidationError
+from ...identifiers import compress
 from ...model import KnowledgeGraph
 from ...schema import EVGRAPH, ONTOLOGY_IRI, Schema, get_schema, ontology_dir
 from .mapping import (
@@ -39,7 +40,6 @@ from .mapping import (
     STATEMENT_NS,
     STATEMENT_TYPES,
     Slot,
-    iri_to_curie,
     ontology_facts,
 )
 from .writer import NTriplesWriter
@@ -266,7 +266,7 @@ def _short(term) -> str:
         return ""
     if isinstance(term, rdflib.URIRef):
         iri = str(term)
-        curie = iri_to_curie(iri)
+        curie = compress(iri)
         if curie and not iri.startswith(EVGRAPH):
             return curie
         q = _q(iri)

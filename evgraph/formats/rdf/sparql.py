@@ -35,9 +35,10 @@ from typing import Any
 import pandas as pd
 
 from ...errors import NotFoundError
+from ...identifiers import compress, expand
 from ...model import KnowledgeGraph
 from ...query.library import Query, QueryError, parse_query, queries_dir
-from .mapping import EVGRAPH, XSD, curie_to_iri, iri_to_curie
+from .mapping import EVGRAPH, XSD
 from .writer import guess_format, iter_rdf_chunks
 
 _TOKENS = re.compile(r"""(<[^<>"{}|^`\\\s]*>"""              # IRIs
@@ -224,7 +225,7 @@ class SparqlEngine:
                 continue
             kind = types.get(name, "string")
             if kind == "node":  # "" (no node) stays an empty literal: FILTER(isLiteral(?p) || ...)
-                term = ox.NamedNode(curie_to_iri(str(value))) if value != "" else ox.Literal("")
+                term = ox.NamedNode(expand(str(value))) if value != "" else ox.Literal("")
             elif kind == "int":
                 term = ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
             elif kind == "float":
@@ -284,7 +285,7 @@ def _python(term) -> Any:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return iri_to_curie(term.value) or term.value
+        return compress(term.value) or term.value
     if isinstance(term, ox.Literal):
         dt = term.datatype.value if term.datatype is not None else ""
         local = dt.rsplit("#", 1)[-1] if dt.startswith(XSD) else ""
@@ -303,12 +304,7 @@ def _python(term) -> Any:
 
 def sparql_engine(kg: KnowledgeGraph) -> SparqlEngine:
     """The in-memory SPARQL engine of ``kg``, cached on the graph."""
-    key = ("evgraph.formats.rdf.sparql",)
-    engine = kg._cache.get(key)
-    if engine is None:
-        engine = SparqlEngine.from_graph(kg)
-        kg._cache[key] = engine
-    return engine
+    return kg.cached(("evgraph.sparql", "engine"), lambda: SparqlEngine.from_graph(kg))
 
 
 def run_sparql(source: KnowledgeGraph | SparqlEngine, query: str | Query,

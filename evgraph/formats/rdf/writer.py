@@ -1,5 +1,8 @@
 """RDF writer: Turtle, N-Triples, N-Quads, TriG, JSON-LD (the mapping is :mod:`evgraph.formats.rdf.mapping`).
 
+Size: about 540 lines because :class:`NTriplesWriter` renders every slot kind of the mapping in
+one vectorised pass; the per-slot branches read best side by side.
+
 Writing is vectorised: the text of every distinct value (node, CURIE, class, categorical
 cell) is made once, and each chunk's triples are assembled by taking those texts by code and
 joining them in one ``str.join`` (no string built per triple). N-Triples / N-Quads and Turtle /
@@ -31,6 +34,7 @@ import pandas as pd
 
 from ...atomic import atomic_path
 from ...errors import EvgraphError
+from ...identifiers import encode_locals, expand_all
 from ...model import LIST_SEP, KnowledgeGraph
 from ...schema import EVGRAPH, ONTOLOGY_IRI, ontology_path
 from .mapping import (
@@ -53,9 +57,7 @@ from .mapping import (
     Slot,
     biolink_iri,
     check_iris,
-    curie_iris,
     edge_iris,
-    encode_series,
     escape,
     factor,
     lit,
@@ -220,7 +222,7 @@ class NTriplesWriter:
         schema = self.schema
         nodes = kg.nodes
         ids = nodes["id"].astype(object)
-        iris = curie_iris(ids, schema, "node")
+        iris = expand_all(ids, "node", schema)
         check_iris(iris, "node")
         self.node_iri = iris
         self.node_tok = syntax.tokens(iris, [p.uri_prefix for p in schema.prefixes.values()])
@@ -262,14 +264,14 @@ class NTriplesWriter:
             raise ValueError(slot.kind)
         else:
             if slot.kind == "curie":
-                iris = curie_iris(vals[~empty], self.schema, slot.column)
+                iris = expand_all(vals[~empty], slot.column, self.schema)
                 namespaces = [self.schema.prefixes[p].uri_prefix for p in slot.allowed_prefixes(self.schema)
                               if p in self.schema.prefixes] or None
             elif slot.kind == "enum":
-                iris = (EVGRAPH + encode_series(vals[~empty])).to_numpy(dtype=object)
+                iris = (EVGRAPH + encode_locals(vals[~empty])).to_numpy(dtype=object)
                 namespaces = [EVGRAPH]
             elif slot.kind == "statement":
-                iris = (STATEMENT_NS + encode_series(vals[~empty])).to_numpy(dtype=object)
+                iris = (STATEMENT_NS + encode_locals(vals[~empty])).to_numpy(dtype=object)
                 namespaces = [STATEMENT_NS]
             else:  # pragma: no cover
                 raise ValueError(slot.kind)
@@ -513,6 +515,12 @@ def write_rdf(kg: KnowledgeGraph, path: str | Path, fmt: str | None = None, incl
         else:
             write_rdf_stream(kg, raw, fmt, include_ontology, chunk_size, progress)
     return path
+
+
+def export_rdf(kg: KnowledgeGraph, path: str | Path, format: str | None = None,
+               include_ontology: bool | None = None) -> Path:
+    """The ``rdf`` writer of :data:`evgraph.formats.WRITERS` (a progress bar on a terminal, see evgraph.progress)."""
+    return write_rdf(kg, path, format, include_ontology=include_ontology, progress=True)
 
 
 def to_rdf_string(kg: KnowledgeGraph, fmt: str = "ttl", include_ontology: bool | None = None) -> str:
