@@ -82,6 +82,11 @@ RELATION_SHARE: dict[str, float] = {
     "biomarker_for": 0.03,
     "associated_with": 0.03,
     "interacts_with": 0.05,
+    # issue-14 relationships (EV abundance in disease, detection, tissue expression, markers)
+    "abundance_changed_in": 0.01,
+    "detected_in": 0.005,
+    "expressed_in": 0.02,
+    "marker_of": 0.01,
 }
 #: relative weight of each class when a relationship's domain or range has several
 CLASS_WEIGHT: dict[str, float] = {
