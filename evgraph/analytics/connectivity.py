@@ -207,14 +207,19 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
     hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level)
     cand = reachable(hm, mps, s, t)
     rows = []
+    skipped: list[str] = []
     for mp in cand:
         try:
             nodes, pdp, _ = hm.paths_between(mp, s, t, damping, max_paths=max_paths)
             count, value = len(nodes), float(pdp.sum())
         except EvgraphError:  # too many paths to list: the matrix kernels count them (damping 0) and weigh them
             one, other = np.array([s]), np.array([t])
-            count = round(float(hm.dwpc(mp, 0.0, rows=one, cols=other).sum()))
-            value = float(hm.dwpc(mp, damping, rows=one, cols=other).sum())
+            try:
+                count = round(float(hm.dwpc(mp, 0.0, rows=one, cols=other).sum()))
+                value = float(hm.dwpc(mp, damping, rows=one, cols=other).sum())
+            except EvgraphError:  # no matrix plan and too many walks to enumerate: not scored
+                skipped.append(mp.abbrev)
+                continue
         if count:
             rows.append({"mp": mp, "path_count": count, "dwpc": value})
     if rows:
@@ -226,13 +231,23 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
             rng = np.random.default_rng([seed, len(mp), s, t])
             groups.append((degree_group(hm, mp, s, "source", group_size, rng),
                            degree_group(hm, mp, t, "target", group_size, rng)))
-        nulls: list[list[np.ndarray]] = [[] for _ in rows]
+        nulls: list[list[np.ndarray] | None] = [[] for _ in rows]
         for i in range(0, len(perms), chunk):  # one stack of permuted graphs in memory at a time
             stack = [(stacked_hetmat(kg, np.asarray(perms.dst[i:i + chunk]), mask), min(chunk, len(perms) - i))]
             for j, r in enumerate(rows):
-                nulls[j].append(_null_values(stack, kg.num_nodes, r["mp"], *groups[j], damping))
+                if nulls[j] is None:
+                    continue
+                try:
+                    nulls[j].append(_null_values(stack, kg.num_nodes, r["mp"], *groups[j], damping))
+                except EvgraphError:  # the null is too big to enumerate: the metapath stays untested (p = 1)
+                    nulls[j] = None
             del stack
         for j, r in enumerate(rows):
+            if nulls[j] is None:
+                skipped.append(r["mp"].abbrev)
+                r.update(null_mean=0.0, null_nonzero=0.0, null_size=0, p_value=1.0,
+                         p_method="not tested (null too large to enumerate)")
+                continue
             null = np.concatenate(nulls[j])
             r["null_mean"] = float(null.mean()) if len(null) else 0.0
             r["null_nonzero"] = float((null > 0).mean()) if len(null) else 0.0
@@ -283,6 +298,10 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
                    f"{NOT_MORE_THAN_EXPECTED}")
     else:
         summary = f"{n_sig} of {n_with} metapath(s) with paths have q < {alpha} ({len(mps)} tested)"
+    if skipped:
+        summary += (f"; {len(skipped)} metapath(s) had too many paths to score and count as p = 1: "
+                    + ", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else ""))
+    df.attrs["skipped_metapaths"] = skipped
     df.attrs.update({"source": s_id, "target": t_id, "tests": len(mps), "tests_per_length": tests_per_length,
                      "permutations": permutations, "seed": seed, "alpha": alpha, "summary": summary})
     return df
