@@ -56,8 +56,8 @@ def test_runs_unchanged_on_a_plain_store(kg, nquads_store, name, union):
 def test_values_rows_hold_the_header_defaults():
     """A VALUES row that drifts from its header default would make the file answer a different
     question on a plain store than evgraph sparql does by default."""
-    from evgraph.identifiers import expand as curie_to_iri
     from evgraph.formats.rdf.sparql import _TERM, _VALUES
+    from evgraph.identifiers import expand as curie_to_iri
 
     for name, q in LIBRARY.items():
         expected = {}
