@@ -8,6 +8,7 @@ import io
 import pandas as pd
 from click.testing import CliRunner
 
+import evgraph
 from evgraph.build.builder import GraphBuilder
 from evgraph.cli import main
 
@@ -18,7 +19,7 @@ def test_query_csv_neutralises_formula_prefixes_and_keeps_numbers(tmp_path):
     b = GraphBuilder()
     ids = [f"UBERON:00000{i}" for i in range(10, 10 + len(EVIL))]
     b.add_nodes(pd.DataFrame({"id": ids, "category": ["Organ"] * len(EVIL), "label": EVIL}), file="evil")
-    b.build().save(tmp_path / "g")
+    evgraph.save(b.build(), tmp_path / "g")
     q = tmp_path / "q.cypher"
     q.write_text("MATCH (n:Organ) RETURN n.label AS label, -1.5 AS number, n.id AS id ORDER BY id")
     res = CliRunner().invoke(main, ["query", str(q), "--graph", str(tmp_path / "g"), "--format", "csv"])

@@ -26,7 +26,7 @@ def mti_graph(shared_data, tmp_path_factory):
                         f"mirtarbase={shared_data / 'mirna_targets' / 'mirtarbase_hsa_functional_MTI_strong.tsv'}",
                         f"vesiclepedia={shared_data / 'ev_cargo'}"])
     out = tmp_path_factory.mktemp("mti") / "g"
-    evgraph.save(kg, str(out)) if hasattr(evgraph, "save") else kg.save(str(out))
+    evgraph.save(kg, str(out))
     return kg, out
 
 
