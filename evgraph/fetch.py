@@ -29,7 +29,7 @@ size limits, so the checks above would be needed around it anyway; the standard 
 official addresses, e.g. an institute's copy.
 
 >>> sorted(DATASETS)[:4]
-['cl', 'diseases', 'disgenet', 'doid']
+['bgee', 'cl', 'diseases', 'disgenet']
 >>> check_url("http://example.org/x.txt")
 Traceback (most recent call last):
 ...

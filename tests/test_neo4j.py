@@ -171,7 +171,8 @@ def test_parity_embedded_and_neo4j(kg, loaded, name):
     embedded = run_query(kg, q)
     server = run_query(kg, q, engine=loaded)
     assert list(embedded.columns) == list(server.columns) == list(q.columns)
-    assert len(embedded) > 0
+    if "sources" not in q.notes:  # queries over public sources get rows only from them (test_queries_issue14.py)
+        assert len(embedded) > 0
     key = lambda r: tuple((v is None, repr(v)) for v in r)  # noqa: E731
     assert sorted(_rows(embedded), key=key) == sorted(_rows(server), key=key)
     if q.has_order_by:  # same order (ties may differ only in list columns, which are unordered)

@@ -142,7 +142,8 @@ def test_every_query_runs_on_the_multi_source_build(multi_dir, embedded_results)
     assert sorted(embedded_results) == sorted(LIB)
     for name, df in embedded_results.items():
         assert tuple(df.columns) == LIB[name].columns, name
-        assert len(df) > 0, f"{name} returns no rows with its defaults on the multi-source build"
+        if "sources" not in LIB[name].notes:  # evmirna2 / tissue-expression queries: test_queries_issue14.py
+            assert len(df) > 0, f"{name} returns no rows with its defaults on the multi-source build"
     assert (multi_dir / DB_FILE).is_file() and _hidden(multi_dir) == []
 
 

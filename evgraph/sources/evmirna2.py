@@ -156,8 +156,8 @@ def rank_test(tpm: pd.DataFrame, case: list[str], control: list[str], min_group:
     >>> t = pd.DataFrame([[1, 2, 3, 10, 11, 12], [5, 5, 5, 5, 5, 5]], index=["a", "b"],
     ...                  columns=list("uvwxyz"), dtype=float)
     >>> r = rank_test(t, ["x", "y", "z"], ["u", "v", "w"], 3)
-    >>> r.loc["a", "log2fc"].round(2), r.loc["a", "pvalue"].round(2)
-    (np.float64(1.78), np.float64(0.1))
+    >>> float(r.loc["a", "log2fc"]), bool(0.05 < r.loc["a", "pvalue"] <= 0.1)  # log2(12/3); n=3+3 cannot reach 0.05
+    (2.0, True)
     """
     from scipy.stats import mannwhitneyu
 

@@ -92,6 +92,11 @@ class Ancestors(AbstractSet[str]):
     def __repr__(self) -> str:
         return f"Ancestors({sorted(self)!r})"
 
+    @classmethod
+    def _from_iterable(cls, it: Iterable[str]) -> frozenset[str]:
+        """Set operations (``|``, ``&``, ``-``) give a plain frozenset (not a lazy walk)."""
+        return frozenset(it)
+
 
 def parse_obo(path: Path) -> dict[str, Term]:
     """Parse the ``[Term]`` stanzas of an OBO file (labels, synonyms, is_a, part_of, xrefs)."""

@@ -73,8 +73,9 @@ def bind_values(text: str, values: dict[str, str]) -> tuple[str, set[str]]:
     in ``values`` (variables not in ``values`` keep their default); return the text and the names
     of the variables found in such blocks.
 
-    >>> bind_values('SELECT * WHERE { VALUES (?x ?n) { (<http://a> 1) } ?x ?p ?o }', {"n": "2"})
-    ('SELECT * WHERE { VALUES (?x ?n) { (<http://a> 2) } ?x ?p ?o }', {'n', 'x'})
+    >>> text, names = bind_values('SELECT * WHERE { VALUES (?x ?n) { (<http://a> 1) } ?x ?p ?o }', {"n": "2"})
+    >>> text, sorted(names)
+    ('SELECT * WHERE { VALUES (?x ?n) { (<http://a> 2) } ?x ?p ?o }', ['n', 'x'])
     """
     out, pos, seen = [], 0, set()
     for m in _VALUES.finditer(text):
