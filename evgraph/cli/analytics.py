@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import EvgraphError
-from .app import HUB_MEASURES, emit, format_option, graph_option, main, open_graph
+from .app import HUB_MEASURES, emit, emit_records, format_option, graph_option, main, open_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -164,15 +163,7 @@ def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ..
     if df.attrs.get("skipped_metapaths"):
         _note("skipped (too many paths): " + ", ".join(df.attrs["skipped_metapaths"]))
     if fmt == "json":
-        text = json.dumps(df.to_dict("records"), indent=2, ensure_ascii=False, default=str) + "\n"
-        if out:
-            from ..atomic import atomic_open
-
-            with atomic_open(out) as fh:
-                fh.write(text)
-            _note(f"wrote {out}")
-        else:
-            click.echo(text, nl=False)
+        emit_records(df, out)
         return
     table = df.drop(columns=["hops"]).copy()
     if fmt == "table":
@@ -224,15 +215,7 @@ def connectivity_cmd(graph_dir: str, source: str, target: str, max_length: int, 
                       top_paths=top_paths, alpha=alpha, all_metapaths=all_metapaths, species=species)
     _note(df.attrs["summary"] + f"; null: {permutations} permuted graphs, seed {seed}")
     if fmt == "json":
-        text = json.dumps(df.to_dict("records"), indent=2, ensure_ascii=False, default=str) + "\n"
-        if out:
-            from ..atomic import atomic_open
-
-            with atomic_open(out) as fh:
-                fh.write(text)
-            _note(f"wrote {out}")
-        else:
-            click.echo(text, nl=False)
+        emit_records(df, out)
         return
     table = df.drop(columns=["top_paths"]).copy()
     table["top_path"] = [recs[0]["path"] if recs else "" for recs in df["top_paths"]]

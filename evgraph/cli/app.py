@@ -157,7 +157,18 @@ def render(df: pd.DataFrame, fmt: str) -> str:
 
 def emit(df: pd.DataFrame, fmt: str, out: str | None = None) -> None:
     """Print a table, or write it atomically to ``out``."""
-    text = render(df, fmt)
+    emit_text(render(df, fmt), out)
+
+
+def emit_records(df: pd.DataFrame, out: str | None = None) -> None:
+    """Print the rows as a JSON array of records (nested lists and dicts kept), or write them to ``out``."""
+    import json
+
+    emit_text(json.dumps(df.to_dict("records"), indent=2, ensure_ascii=False, default=str) + "\n", out)
+
+
+def emit_text(text: str, out: str | None = None) -> None:
+    """Print ``text``, or write it atomically to ``out`` (and say so on stderr)."""
     if out:
         from ..atomic import atomic_open
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .app import emit, format_option, graph_option, main, open_graph
+from .app import emit, emit_records, format_option, graph_option, main, open_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -58,15 +58,7 @@ def _write(df: pd.DataFrame, fmt: str, out: str | None) -> None:
     if fmt != "json":
         df = _readable(df)
     if fmt == "json":
-        text = json.dumps(df.to_dict("records"), indent=2, ensure_ascii=False, default=str) + "\n"
-        if out:
-            from ..atomic import atomic_open
-
-            with atomic_open(out) as fh:
-                fh.write(text)
-            _note(f"wrote {out}")
-        else:
-            click.echo(text, nl=False)
+        emit_records(df, out)
     else:
         emit(_flat(df), fmt, out)
 

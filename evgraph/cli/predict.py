@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from .app import emit, format_option, graph_option, main, open_graph
+from .app import emit, emit_records, format_option, graph_option, main, open_graph
 
 
 def _note(text: str) -> None:
     click.echo(f"evgraph: {text}", err=True)
-
-
-def _write_text(text: str, out: str | None) -> None:
-    if out:
-        from ..atomic import atomic_open
-
-        with atomic_open(out) as fh:
-            fh.write(text)
-        _note(f"wrote {out}")
-    else:
-        click.echo(text, nl=False)
 
 
 @main.command("predict")
@@ -84,7 +71,7 @@ def predict_cmd(graph_dir: str, source_classes: str, target_class: str, target: 
         _note("AUROC/AUPRC of held-out observed pairs ranked among all unobserved pairs; model = full "
               "(DWPC + signed DWPC + degree), unsigned (DWPC + degree) or degree (baseline)")
         if fmt == "json":
-            _write_text(json.dumps(table.to_dict("records"), indent=2, default=str) + "\n", out)
+            emit_records(table, out)
         else:
             emit(table, fmt, out)
         return
@@ -102,7 +89,7 @@ def predict_cmd(graph_dir: str, source_classes: str, target_class: str, target: 
         write_predictions(df, view_path, title=title)
         _note(f"wrote {view_path}")
     if fmt == "json":
-        _write_text(json.dumps(df.to_dict("records"), indent=2, ensure_ascii=False, default=str) + "\n", out)
+        emit_records(df, out)
         return
     table = df.copy()
     table["top_metapaths"] = table["top_paths"].map(lambda tops: "|".join(t["metapath"] for t in tops))
