@@ -7,7 +7,7 @@ Reads HomoloGene (NCBI Gene ids) in either layout:
 * NCBI's release file ``homologene.data`` (header-less: ``HID, taxon, GeneID, symbol,
   protein gi, protein accession``), of which the human, mouse and rat rows are used.
 
-A folder (``orthologs=../shared/data/orthologs``) is searched for ``*homologene*`` tables
+A folder (e.g. ``orthologs=DATA/orthologs`` in the shared reference data) is searched for ``*homologene*`` tables
 (``.tsv``/``.data``, gzip or not). The source adds no records of its own: at the end of the
 build every mouse (NCBITaxon:10090) or rat (NCBITaxon:10116) ``NCBIGene`` id on any imported
 edge (ExoCarta, Vesiclepedia, mouse miRTarBase, ...) is replaced by its human ortholog:
