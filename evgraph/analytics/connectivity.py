@@ -50,6 +50,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 
+from ..arrays import unique
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 from ._common import edge_filter
@@ -113,24 +114,30 @@ def bonferroni_by_length(p: np.ndarray, lengths: np.ndarray, tests_per_length: d
     return np.minimum(1.0, np.asarray(p, dtype=np.float64) * m)
 
 
-def reachable(hm: HetMat, mps: Sequence[Metapath], s: int, t: int) -> list[Metapath]:
-    """The metapaths along which ``t`` can be reached from ``s`` by walks (a superset of those with paths)."""
+def walk_reach(hm: HetMat, mps: Sequence[Metapath], starts: np.ndarray) -> list[np.ndarray]:
+    """Per metapath, the nodes its walks reach from ``starts`` (node codes); shared prefixes are
+    walked once."""
     memo: dict[tuple, np.ndarray] = {}
     out = []
     for mp in mps:
-        reach = np.array([s], dtype=np.int64)
+        reach = np.asarray(starts, dtype=np.int64)
         key: tuple = ()
         for i in range(len(mp)):
             key = (*key, (mp.relations[i], mp.sets[i + 1], mp.reverse[i]))
             if key not in memo:
                 B = hm.metaedge(mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i])[0]
-                memo[key] = np.unique(B[reach].indices) if len(reach) else reach
+                memo[key] = unique(B[reach].indices) if len(reach) else reach
             reach = memo[key]
             if len(reach) == 0:
                 break
-        if len(reach) and np.isin(t, reach):
-            out.append(mp)
+        out.append(reach)
     return out
+
+
+def reachable(hm: HetMat, mps: Sequence[Metapath], s: int, t: int) -> list[Metapath]:
+    """The metapaths along which ``t`` can be reached from ``s`` by walks (a superset of those with paths)."""
+    return [mp for mp, reach in zip(mps, walk_reach(hm, mps, np.array([s])), strict=True)
+            if len(reach) and np.isin(t, reach)]
 
 
 def degree_group(hm: HetMat, mp: Metapath, node: int, end: str, size: int, rng: np.random.Generator) -> np.ndarray:

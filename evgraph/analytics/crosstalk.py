@@ -38,7 +38,7 @@ import scipy.sparse as sp
 
 from ..model import KnowledgeGraph
 from ._common import progress
-from .connectivity import NOT_MORE_THAN_EXPECTED, STACK_EDGES, benjamini_hochberg, gamma_hurdle_p
+from .connectivity import NOT_MORE_THAN_EXPECTED, STACK_EDGES, benjamini_hochberg, gamma_hurdle_p, walk_reach
 from .grouping import VOCABULARY_CLASSES
 from .hetmat import HetMat, hetmat, zero_diagonal
 from .metagraph import DAMPING, Metapath, as_metapath, metapaths_between
@@ -166,22 +166,7 @@ def crosstalk_metapaths(kg: KnowledgeGraph, max_length: int = DEFAULT_MAX_LENGTH
     cond = np.flatnonzero(kg.node_class.astype(str) == "Condition")
     is_cond = np.zeros(kg.num_nodes, dtype=bool)
     is_cond[cond] = True
-    memo: dict[tuple, np.ndarray] = {}
-    out = []
-    for mp in mps:
-        reach = cond
-        key: tuple = ()
-        for i in range(len(mp)):
-            key = (*key, (mp.relations[i], mp.sets[i + 1], mp.reverse[i]))
-            if key not in memo:
-                B = hm.metaedge(mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i])[0]
-                memo[key] = np.unique(B[reach].indices) if len(reach) else reach
-            reach = memo[key]
-            if len(reach) == 0:
-                break
-        if len(reach) and is_cond[reach].any():
-            out.append(mp)
-    return out
+    return [mp for mp, reach in zip(mps, walk_reach(hm, mps, cond), strict=True) if len(reach) and is_cond[reach].any()]
 
 
 def _stacked_inputs(cond: np.ndarray, It: sp.csr_matrix, pi: np.ndarray, pj: np.ndarray, n: int, P: int):
