@@ -15,6 +15,9 @@ The rubric (also ``evgraph:EvidenceTier`` in the ontology and the curated README
 * **C** causal EV test: ``ev_perturbation`` has a value other than ``no_perturbation``;
 * **M** MISEV characterisation: a ``separation_method``, at least one ``ev_markers_positive``
   and at least one ``single_ev_characterisation``;
+* an empty field counts as "not shown": the tier is what the *recorded* evidence supports (a
+  lower bound, not a verdict that the paper lacked the test), and :attr:`Assessment.reasons`
+  says "not recorded" for it; ``no_perturbation`` records that the paper reports no such test;
 * tier1 = V and C and M; tier2 = V and (C or M); tier3 = V alone, or not V with C or M;
   tier4 = not V, neither C nor M;
 * confidence = weight of the tier + weight of ``carrier_control`` (round 2, clipped to
@@ -27,7 +30,7 @@ The rubric (also ``evgraph:EvidenceTier`` in the ontology and the curated README
 ...     print(reason)
 in vivo (animal_in_vivo)
 causal EV test (secretion_block)
-no MISEV characterisation (missing separation_method, ev_markers_positive, single_ev_characterisation)
+MISEV characterisation not recorded (missing separation_method, ev_markers_positive, single_ev_characterisation)
 >>> assess({"model_system": "cell_line"}).tier
 'tier4'
 >>> assess({}) is None
@@ -137,10 +140,13 @@ def assess(fields: Mapping[str, object], schema: Schema | None = None) -> Assess
         tier = "tier3"
     else:
         tier = "tier4"
+    stated_none = NO_PERTURBATION in _values(fields, "ev_perturbation")
     reasons = [f"in vivo ({', '.join(vivo)})" if V else f"in vitro / ex vivo only ({', '.join(systems)})",
-               f"causal EV test ({', '.join(perturb)})" if C else "no EV or cargo loss-of-function test",
+               f"causal EV test ({', '.join(perturb)})" if C
+               else "no EV or cargo loss-of-function test (the paper reports none)" if stated_none
+               else "no EV or cargo loss-of-function test recorded",
                "MISEV characterisation (separation, EV markers, single-EV method)" if M
-               else f"no MISEV characterisation (missing {', '.join(missing)})"]
+               else f"MISEV characterisation not recorded (missing {', '.join(missing)})"]
     conf = schema.weights[tier]
     carrier = _values(fields, "carrier_control")
     if carrier:
@@ -159,7 +165,7 @@ def explain(fields: Mapping[str, object], schema: Schema | None = None) -> str:
     >>> explain({"model_system": "human_cohort", "separation_method": "size_exclusion_chromatography",
     ...          "ev_markers_positive": "NCBIGene:967", "single_ev_characterisation": "nanoparticle_tracking_analysis"})
     ... # doctest: +NORMALIZE_WHITESPACE
-    'tier2 (confidence 0.8): in vivo (human_cohort); no EV or cargo loss-of-function test;
+    'tier2 (confidence 0.8): in vivo (human_cohort); no EV or cargo loss-of-function test recorded;
      MISEV characterisation (separation, EV markers, single-EV method)'
     """
     a = assess(fields, schema)

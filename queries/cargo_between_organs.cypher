@@ -1,10 +1,18 @@
 // name: cargo_between_organs
-// description: Cargo carried by EVs that come from one organ (released by it or by its cell types) and reach another organ (home to it or are taken up by its cell types).
+// description: Cargo carried by EVs that come from one organ (released by it or by its cell types) and reach another organ (home to it or are taken up by its cell types). A cell type stands for an organ only through a part_of edge of the same statement as its EV population (or a part_of fact of no statement, e.g. from an ontology), never through another statement's part_of.
 // param: source: node = "UBERON:0001013" -- organ that releases the EVs (id or label; default adipose tissue)
 // param: target: node = "UBERON:0002107" -- organ the EVs reach (id or label; default liver)
 // columns: cargo_id, cargo_label, cargo_class, ev_population, publications
-MATCH (src:Organ {id: $source})<-[:PART_OF*0..1]-(producer)-[:RELEASES]->(ev:EVPopulation)
+MATCH (src:Organ {id: $source})<-[:PART_OF*0..1]-(producer)-[rel:RELEASES]->(ev:EVPopulation)
+OPTIONAL MATCH (producer)-[po:PART_OF]->(src)
+WHERE po.statement = rel.statement OR po.statement IS NULL OR po.statement = ''
+WITH src, producer, ev, rel, po
+WHERE src.id = producer.id OR po IS NOT NULL
 MATCH (ev)-[:HOMES_TO|TAKEN_UP_BY]->(recipient)-[:PART_OF*0..1]->(tgt:Organ {id: $target})
+OPTIONAL MATCH (recipient)-[tp:PART_OF]->(tgt)
+WHERE tp.statement = rel.statement OR tp.statement IS NULL OR tp.statement = ''
+WITH ev, recipient, tgt, tp
+WHERE recipient.id = tgt.id OR tp IS NOT NULL
 MATCH (ev)-[c:CARRIES]->(cargo)
 RETURN DISTINCT cargo.id AS cargo_id, cargo.label AS cargo_label, cargo.category AS cargo_class,
        ev.id AS ev_population, c.publications AS publications

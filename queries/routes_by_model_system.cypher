@@ -1,10 +1,17 @@
 // name: routes_by_model_system
-// description: Per organ -> condition route (an organ, or a cell type of it, releases EVs that contribute to the condition): how many EV populations show it in human and in mouse, in vivo (animal or human cohort) and in vitro, the directions each group reports, and whether human and mouse, in vivo and in vitro agree.
+// description: Per organ -> condition route (an organ, or a cell type of it, releases EVs that contribute to the condition): how many EV populations show it in human and in mouse, in vivo (animal or human cohort) and in vitro, the directions each group reports, and whether human and mouse, in vivo and in vitro agree. A cell type stands for an organ only through a part_of edge of the same statement as its EV population (or a part_of fact of no statement, e.g. from an ontology), never through another statement's part_of.
 // param: organ: node = "" -- only routes from this organ ("" = all)
 // param: condition: node = "" -- only routes to this condition ("" = all)
 // columns: organ_id, organ_label, condition_id, condition_label, n_ev_populations, human, mouse, in_vivo, in_vitro, unassessed, human_directions, mouse_directions, in_vivo_directions, in_vitro_directions, species_agreement, system_agreement
-MATCH (src:Organ)<-[:PART_OF*0..1]-(producer)-[:RELEASES]->(ev:EVPopulation)-[c:CONTRIBUTES_TO]->(cond:Condition)
-WHERE ($organ = '' OR src.id = $organ) AND ($condition = '' OR cond.id = $condition)
+MATCH (src:Organ)<-[:PART_OF*0..1]-(producer)-[rel:RELEASES]->(ev:EVPopulation)
+WHERE ($organ = '' OR src.id = $organ)
+OPTIONAL MATCH (producer)-[po:PART_OF]->(src)
+WHERE po.statement = rel.statement OR po.statement IS NULL OR po.statement = ''
+WITH src, producer, ev, rel, po
+WHERE src.id = producer.id OR po IS NOT NULL
+WITH DISTINCT src, ev
+MATCH (ev)-[c:CONTRIBUTES_TO]->(cond:Condition)
+WHERE ($condition = '' OR cond.id = $condition)
 WITH src, cond, ev, c,
      CASE WHEN c.model_system IS NULL THEN 'unassessed'
           WHEN any(m IN c.model_system WHERE m IN ['animal_in_vivo', 'human_cohort']) THEN 'in_vivo'

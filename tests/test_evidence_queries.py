@@ -82,16 +82,19 @@ def test_routes_by_model_system_counts_match_the_edge_table(kg):
     df = twins(kg, "routes_by_model_system", {})
     assert len(df) > 10
     e = kg.edges
-    organ_of = {}
+    organ_of = {}  # (cell, statement) -> organs: a cell type stands for an organ only in its own statement
     cls = dict(zip(kg.nodes["id"], kg.nodes["category"].astype(str), strict=True))
-    for s, o in zip(e.loc[e["predicate"] == "part_of", "subject"].astype(str),
-                    e.loc[e["predicate"] == "part_of", "object"].astype(str), strict=True):
+    stmt = e["statement"].astype(str).replace("nan", "")
+    part = e["predicate"] == "part_of"
+    for s, o, st in zip(e.loc[part, "subject"].astype(str), e.loc[part, "object"].astype(str), stmt[part],
+                        strict=True):
         if cls[o] == "Organ":
-            organ_of.setdefault(s, set()).add(o)
+            organ_of.setdefault((s, st), set()).add(o)
     sources = {}
-    for s, o in zip(e.loc[e["predicate"] == "releases", "subject"].astype(str),
-                    e.loc[e["predicate"] == "releases", "object"].astype(str), strict=True):
-        sources.setdefault(o, set()).update({s} if cls[s] == "Organ" else organ_of.get(s, set()))
+    rel = e["predicate"] == "releases"
+    for s, o, st in zip(e.loc[rel, "subject"].astype(str), e.loc[rel, "object"].astype(str), stmt[rel], strict=True):
+        sources.setdefault(o, set()).update({s} if cls[s] == "Organ"
+                                            else organ_of.get((s, st), set()) | organ_of.get((s, ""), set()))
     contrib = e[e["predicate"] == "contributes_to"]
     expect: dict[tuple[str, str], dict[str, set]] = {}
     for ev, cond, species, systems, direction in zip(contrib["subject"].astype(str), contrib["object"].astype(str),

@@ -10,6 +10,7 @@ carries the statement's references, species, knowledge level, evidence and confi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -36,6 +37,20 @@ STATEMENT_COLUMNS = (
 #: as soon as ``model_system`` is filled, and a hand-set value is then an error).
 OPTIONAL_STATEMENT_COLUMNS = ("confidence", *INPUT_COLUMNS)
 EDGE_FILE_COLUMNS = ("subject", "predicate", "object")
+#: Controlled statement columns -> the ontology vocabulary (``owl:oneOf`` class) their value
+#: must come from: a gene is ``upregulated``/``downregulated``, a pathway or condition
+#: ``increased``/``decreased`` (``evgraph:ExpressionDirection`` / ``evgraph:EffectDirection``).
+CONTROLLED_COLUMNS: dict[str, str] = {
+    "regulation_direction": "ExpressionDirection",
+    "pathway_direction": "EffectDirection",
+    "condition_direction": "EffectDirection",
+    "knowledge_level": "KnowledgeLevel",
+}
+#: A direction qualifies the edges of one column; without it the direction would be dropped.
+DIRECTION_OF: dict[str, str] = {"regulation_direction": "regulates", "pathway_direction": "pathway",
+                                "condition_direction": "condition"}
+#: The class whose identifier prefixes a reference may use.
+REFERENCE_CLASS = "Publication"
 
 # statement column -> the class its CURIEs must have
 _STATEMENT_CLASSES: dict[str, tuple[str, ...]] = {
@@ -153,6 +168,7 @@ def _compile_statement(row: dict[str, str], file: str, line: int,
     for col in ("vesicle_type", "species", "references"):
         if not row[col]:
             raise DataError(Problem(file, line, col, f"statement {sid} needs a value"))
+    _check_controlled(row, sid, file, line, values)
     if len(_split(row["species"])) > 1:
         raise DataError(Problem(file, line, "species",
                                 f"statement {sid} has several species ({row['species']}): give one organism per "
@@ -235,6 +251,41 @@ def _compile_statement(row: dict[str, str], file: str, line: int,
         edge(evp, "described_in", ref)
         nodes.append({"id": ref, "category": "Publication", "label": ref, "_line": line, "_file": file})
     return nodes, edges
+
+
+def _check_controlled(row: dict[str, str], sid: str, file: str, line: int, values: dict[str, list[str]]) -> None:
+    """Check the controlled columns (directions, knowledge level), species and references of one statement.
+
+    Every value must be one the ontology allows (:data:`CONTROLLED_COLUMNS`, the NCBITaxon and
+    publication identifier patterns); a direction needs the column it qualifies.
+    """
+    schema = get_schema()
+    for col, vocabulary in CONTROLLED_COLUMNS.items():
+        value = row.get(col, "").strip()
+        if not value:
+            continue
+        allowed = schema.vocabularies.get(vocabulary, ())
+        if value not in allowed:
+            raise DataError(Problem(file, line, col, f"statement {sid}: '{value}' is not one of {', '.join(allowed)} "
+                                                     f"(evgraph:{vocabulary})"))
+        target = DIRECTION_OF.get(col)
+        if target and not values[target]:
+            raise DataError(Problem(file, line, col, f"statement {sid}: {col} '{value}' but no {target} to "
+                                                     "qualify; fill the column or empty the direction"))
+    taxon = schema.prefixes["NCBITaxon"]
+    for sp in _split(row["species"]):
+        prefix, _, local = sp.partition(":")
+        if prefix != "NCBITaxon" or not re.match(taxon.pattern, local):
+            raise DataError(Problem(file, line, "species", f"statement {sid}: '{sp}' is not an NCBITaxon CURIE "
+                                                           "(e.g. NCBITaxon:10090)"))
+    allowed_prefixes = schema.classes[REFERENCE_CLASS].prefixes
+    for ref in _split(row["references"]):
+        prefix, _, local = ref.partition(":")
+        info = schema.prefixes.get(prefix)
+        if prefix not in allowed_prefixes or info is None or not local or not re.match(info.pattern, local):
+            raise DataError(Problem(file, line, "references",
+                                    f"statement {sid}: '{ref}' is not a publication CURIE "
+                                    f"({', '.join(p + ':...' for p in allowed_prefixes)})"))
 
 
 def _evidence_fields(row: dict[str, str], sid: str, file: str, line: int) -> dict[str, str]:

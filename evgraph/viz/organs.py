@@ -3,11 +3,13 @@
 Both read the EV transfers of the graph (a releasing organ or cell type ``releases`` an EV
 population that is ``taken_up_by`` a cell type or ``homes_to`` an organ,
 :func:`evgraph.analytics.traffic.transfer_rows`) and roll each end up to organs: an organ is
-itself, a cell type stands for the one organ it is ``part_of``. A cell type found in several
-organs (a macrophage) stands for the organ named by the statement's own ``part_of`` edge, or
-else the organ its EV population ``homes_to`` when that is one of them; otherwise, and when an
-end has no organ at all (a blood cell, a cell line), the transfer is counted in the caption,
-not drawn: the figure never guesses an organ.
+itself, a cell type stands for the organ named by a ``part_of`` edge of the transfer's own
+statement (or by a ``part_of`` fact of no statement, e.g. from an ontology), never by the
+``part_of`` edge of another statement (a macrophage that one study placed in adipose tissue
+is not adipose tissue in another study). When an end has no such organ, or several (a blood
+cell, a cell line, a cell type of unnamed organ), the transfer is counted in the caption, not
+drawn: the figure never guesses an organ. An EV population that ``homes_to`` an organ gives
+its own transfer to that organ.
 
 * **Sign** of a transfer: the direction of its EV population's ``contributes_to`` edges
   (``increased`` -> the EVs *promote* the condition, ``decreased`` -> they are *protective*);
@@ -178,17 +180,20 @@ PAGE_CSP = ("default-src 'none'; script-src 'sha256-"
 
 # ---------------------------------------------------------------------- the flows
 def _organs_of(kg: KnowledgeGraph) -> tuple[dict[int, set[int]], dict[tuple[int, str], set[int]]]:
-    """Organs each node stands for: an organ itself, a cell type the organs it is part of (all, and per statement)."""
+    """Organs a node stands for outside any statement (an organ itself; a cell type by a
+    ``part_of`` edge of no statement) and, per (cell type, statement), by that statement's ``part_of``."""
     cls = kg.node_class
-    out: dict[int, set[int]] = {int(c): {int(c)} for c in np.flatnonzero(cls == "Organ")}
+    general: dict[int, set[int]] = {int(c): {int(c)} for c in np.flatnonzero(cls == "Organ")}
     by_statement: dict[tuple[int, str], set[int]] = {}
     part = (kg.edges["predicate"] == "part_of").to_numpy()
-    stmt = kg.edges["statement"].astype(str).to_numpy()[part]
+    stmt = kg.edges["statement"].astype(str).to_numpy()[part] if "statement" in kg.edges else np.full(part.sum(), "")
     for s, o, st in zip(kg.src[part].tolist(), kg.dst[part].tolist(), stmt.tolist(), strict=True):
         if cls[s] == "CellType" and cls[o] == "Organ":
-            out.setdefault(s, set()).add(o)
-            by_statement.setdefault((s, st), set()).add(o)
-    return out, by_statement
+            if st in ("", "nan", "None"):
+                general.setdefault(s, set()).add(o)
+            else:
+                by_statement.setdefault((s, st), set()).add(o)
+    return general, by_statement
 
 
 def organ_flows(kg: KnowledgeGraph) -> tuple[pd.DataFrame, int]:
@@ -200,7 +205,7 @@ def organ_flows(kg: KnowledgeGraph) -> tuple[pd.DataFrame, int]:
     tr = transfer_rows(kg)
     if tr.empty:
         raise EvgraphError("the graph has no EV transfers (releases + taken_up_by/homes_to)")
-    organs, organs_in = _organs_of(kg)
+    general, organs_in = _organs_of(kg)
     tiers = kg.edges["evidence_tier"].astype(str).to_numpy() if "evidence_tier" in kg.edges else None
     statements = kg.edges["statement"].astype(str).to_numpy()
     direction = kg.edges["direction"].astype(str).to_numpy()
@@ -208,20 +213,14 @@ def organ_flows(kg: KnowledgeGraph) -> tuple[pd.DataFrame, int]:
     signs: dict[int, set[str]] = {}
     for s, d in zip(kg.src[contrib].tolist(), direction[contrib].tolist(), strict=True):
         signs.setdefault(s, set()).add(d)
-    homes = (kg.edges["predicate"] == "homes_to").to_numpy()
-    homes_to: dict[int, set[int]] = {}
-    for s, o in zip(kg.src[homes].tolist(), kg.dst[homes].tolist(), strict=True):
-        homes_to.setdefault(s, set()).add(o)
     rows = []
     missing = 0
     for r in tr.itertuples(index=False):
         st = statements[r.row_r]
 
-        def place(code: int, st: str = st, pop: int = int(r.population)) -> list[int]:
-            found = organs.get(code, set())
-            if len(found) > 1:  # a cell type in several organs: the statement's own part_of, else homes_to
-                found = organs_in.get((code, st)) or (found & homes_to.get(pop, set()))
-            return sorted(found)
+        def place(code: int, st: str = st) -> list[int]:
+            # the node's own organ, or the organs its statement (or no statement) puts it in
+            return sorted(general.get(code, set()) | organs_in.get((code, st), set()))
 
         src, dst = place(int(r.releaser)), place(int(r.target))
         if len(src) != 1 or len(dst) != 1:
