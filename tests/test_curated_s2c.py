@@ -51,3 +51,18 @@ def test_nash_microparticle_mtdna_statements_are_split_by_species(kg):
     e = sc_edges(kg)
     assert set(e.loc[(e["statement"] == "SC001"), "evidence_tier"]) == {"tier2"}
     assert set(e.loc[(e["statement"] == "SC002") & (e["predicate"] == "biomarker_for"), "object"]) == {"MONDO:0007027"}
+
+
+def test_hyperammonemic_rat_plasma_evs_carry_no_proxy_context(kg):
+    """SC003-SC005: plasma EVs of hyperammonemic rats act on the brain; the rats have no liver
+    disease, so no context condition (hepatic encephalopathy would be a proxy) is recorded, and only
+    SC003 (learning and memory) has a condition."""
+    e = sc_edges(kg)
+    rows = e[e["statement"].isin(["SC003", "SC004", "SC005"])]
+    assert set(rows["statement"]) == {"SC003", "SC004", "SC005"}
+    assert not (rows["predicate"] == "released_in").any()
+    assert set(rows["species"]) == {"NCBITaxon:10116"}
+    cond = rows[rows["predicate"] == "contributes_to"]
+    assert list(zip(cond["statement"], cond["object"], strict=True)) == [("SC003", "MONDO:0002039")]
+    assert set(rows.loc[(rows["statement"] == "SC004") & (rows["predicate"] == "taken_up_by"), "object"]) == {
+        "CL:0000121", "CL:0000129"}
