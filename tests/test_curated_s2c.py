@@ -66,3 +66,21 @@ def test_hyperammonemic_rat_plasma_evs_carry_no_proxy_context(kg):
     assert list(zip(cond["statement"], cond["object"], strict=True)) == [("SC003", "MONDO:0002039")]
     assert set(rows.loc[(rows["statement"] == "SC004") & (rows["predicate"] == "taken_up_by"), "object"]) == {
         "CL:0000121", "CL:0000129"}
+
+
+def test_metabolic_syndrome_microparticles_bridge_to_vascular_dysfunction(kg):
+    """SC007: microparticles released in metabolic syndrome (metabolic) impair endothelial function
+    in mice (vascular disorder, cardiovascular): a bridge; SC008 (biomarker) and SC009 (in vitro) of
+    the same paper stay within one family."""
+    e = sc_edges(kg)
+
+    def categories(sid):
+        objs = e.loc[(e["statement"] == sid) & e["object"].astype(str).str.startswith("MONDO:"), "object"]
+        return {kg.node(str(o))["condition_category"] for o in objs}
+
+    assert categories("SC007") == {"metabolic", "cardiovascular"}
+    assert categories("SC008") == {"metabolic"}
+    assert categories("SC009") == {"metabolic"}
+    sc007 = e[e["statement"] == "SC007"]
+    assert set(sc007.loc[sc007["predicate"] == "contributes_to", "direction"]) == {"increased"}
+    assert set(sc007["species"]) == {"NCBITaxon:10090"}
