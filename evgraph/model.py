@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -100,6 +100,28 @@ EDGE_LIST_COLUMNS: tuple[str, ...] = ("species", "publications",
                                       *(f.name for f in EVIDENCE_FIELDS if f.multi))
 
 
+class ColumnSource(Protocol):
+    """A table whose columns are read one at a time, on demand (a built graph's Parquet file,
+    :class:`evgraph.store.ParquetTable`): what lets a :class:`KnowledgeGraph` open in the time
+    of its metadata and a command read only the columns it uses.
+
+    ``column(name)`` gives the column exactly as it appears in ``frame()`` (same dtype,
+    categories and values); ``codes(name)`` the int64 node codes of ``subject``/``object``.
+    """
+
+    columns: tuple[str, ...]
+
+    def __len__(self) -> int: ...
+
+    def column(self, name: str) -> pd.Series: ...
+
+    def codes(self, name: str) -> np.ndarray: ...
+
+    def frame(self) -> pd.DataFrame: ...
+
+    def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]: ...
+
+
 def split_list(value: Any) -> list[str]:
     """Split a ``|``-joined cell into a list (empty or missing -> ``[]``).
 
@@ -119,15 +141,91 @@ class KnowledgeGraph:
 
     Build one with :func:`evgraph.build` or :func:`evgraph.load`; do not mutate the tables in
     place (derived views are cached).
+
+    A graph loaded from a built folder is *lazy*: ``nodes`` and ``edges`` are read in full only
+    when first used as whole tables; :meth:`node_column`, :meth:`edge_column`, :attr:`src` and
+    :attr:`dst` read just the column asked for (see :class:`ColumnSource`), so an analysis that
+    needs the edge endpoints never decodes the provenance text.
     """
 
-    def __init__(self, nodes: pd.DataFrame, edges: pd.DataFrame, schema: Schema | None = None,
-                 metadata: dict[str, Any] | None = None):
+    def __init__(self, nodes: pd.DataFrame | ColumnSource, edges: pd.DataFrame | ColumnSource,
+                 schema: Schema | None = None, metadata: dict[str, Any] | None = None):
         self.schema = schema or get_schema()
-        self.nodes = nodes
-        self.edges = edges
+        self._tables: dict[str, pd.DataFrame | ColumnSource] = {"nodes": nodes, "edges": edges}
         self.metadata: dict[str, Any] = dict(metadata or {})
         self._cache: dict[Any, Any] = {}
+
+    # ------------------------------------------------------------------ tables
+    def _frame(self, which: str) -> pd.DataFrame:
+        table = self._tables[which]
+        if not isinstance(table, pd.DataFrame):
+            table = self._tables[which] = table.frame()
+        return table
+
+    @property
+    def nodes(self) -> pd.DataFrame:
+        """The node table (read in full on first use for a lazily loaded graph)."""
+        return self._frame("nodes")
+
+    @nodes.setter
+    def nodes(self, frame: pd.DataFrame) -> None:
+        self._tables["nodes"] = frame
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        """The edge table (read in full on first use for a lazily loaded graph)."""
+        return self._frame("edges")
+
+    @edges.setter
+    def edges(self, frame: pd.DataFrame) -> None:
+        self._tables["edges"] = frame
+
+    def is_loaded(self, which: str = "edges") -> bool:
+        """Whether the ``"nodes"`` or ``"edges"`` table is held in full (not only opened)."""
+        return isinstance(self._tables[which], pd.DataFrame)
+
+    def node_column(self, name: str) -> pd.Series:
+        """One column of the node table, without reading the others from a lazily loaded graph."""
+        table = self._tables["nodes"]
+        return table[name] if isinstance(table, pd.DataFrame) else table.column(name)
+
+    def edge_column(self, name: str) -> pd.Series:
+        """One column of the edge table, without reading the others from a lazily loaded graph.
+
+        >>> import evgraph
+        >>> kg = evgraph.load()
+        >>> kg.edge_column("predicate").equals(kg.edges["predicate"])
+        True
+        """
+        table = self._tables["edges"]
+        return table[name] if isinstance(table, pd.DataFrame) else table.column(name)
+
+    def edge_factorized(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """A text edge column as ``(codes, values)``: ``values[codes]`` is the column (code -1 =
+        missing); read straight from the stored dictionary of a lazily loaded graph, so no
+        per-edge string is made.
+
+        >>> import evgraph
+        >>> kg = evgraph.load()
+        >>> codes, values = kg.edge_factorized("statement")
+        >>> bool((values[codes] == kg.edges["statement"].to_numpy(dtype=object)).all())
+        True
+        """
+        table = self._tables["edges"]
+        if isinstance(table, pd.DataFrame):
+            codes, values = pd.factorize(table[name].to_numpy(dtype=object))
+            return codes.astype(np.int64), np.asarray(values, dtype=object)
+        return table.factorize(name)
+
+    @property
+    def edge_columns(self) -> tuple[str, ...]:
+        """Names of the edge table's columns (no data read)."""
+        return tuple(self._tables["edges"].columns)
+
+    @property
+    def node_columns(self) -> tuple[str, ...]:
+        """Names of the node table's columns (no data read)."""
+        return tuple(self._tables["nodes"].columns)
 
     # ------------------------------------------------------------------ cache
     def cached(self, key: Hashable, factory: Callable[[], T]) -> T:
@@ -167,31 +265,37 @@ class KnowledgeGraph:
 
     @property
     def num_nodes(self) -> int:
-        return len(self.nodes)
+        return len(self._tables["nodes"])
 
     @property
     def num_edges(self) -> int:
-        return len(self.edges)
+        return len(self._tables["edges"])
 
     @cached_property
     def node_index(self) -> pd.Index:
         """CURIE -> integer code."""
-        return pd.Index(self.nodes["id"].to_numpy(dtype=object))
+        return pd.Index(self.node_column("id").to_numpy(dtype=object))
+
+    def _codes(self, name: str) -> np.ndarray:
+        table = self._tables["edges"]
+        if isinstance(table, pd.DataFrame):
+            return table[name].cat.codes.to_numpy(dtype=np.int64)
+        return table.codes(name)
 
     @cached_property
     def src(self) -> np.ndarray:
         """Integer code of each edge's subject."""
-        return self.edges["subject"].cat.codes.to_numpy(dtype=np.int64)
+        return self._codes("subject")
 
     @cached_property
     def dst(self) -> np.ndarray:
         """Integer code of each edge's object."""
-        return self.edges["object"].cat.codes.to_numpy(dtype=np.int64)
+        return self._codes("object")
 
     @cached_property
     def node_class(self) -> np.ndarray:
         """Class name of each node (object array aligned with ``nodes``)."""
-        return self.nodes["category"].to_numpy(dtype=object)
+        return self.node_column("category").to_numpy(dtype=object)
 
     def index_of(self, curie: str) -> int:
         """Integer code of a node; :class:`NotFoundError` if absent."""
@@ -208,12 +312,13 @@ class KnowledgeGraph:
         return self.nodes.iloc[self.index_of(curie)].to_dict()
 
     def label(self, curie: str) -> str:
-        return str(self.nodes["label"].iat[self.index_of(curie)])
+        return str(self.node_column("label").iat[self.index_of(curie)])
 
     @cached_property
     def _label_lookup(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for cid, label, syn in zip(self.nodes["id"], self.nodes["label"], self.nodes["synonyms"], strict=True):
+        for cid, label, syn in zip(self.node_column("id"), self.node_column("label"), self.node_column("synonyms"),
+                                   strict=True):
             for name in {str(label), *split_list(syn)}:
                 if name:
                     out.setdefault(name.casefold(), []).append(cid)
@@ -239,8 +344,8 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ summaries
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per class and edge counts per relationship (sorted, zero-free)."""
-        n = self.nodes["category"].value_counts()
-        e = self.edges["predicate"].astype(str).value_counts()
+        n = self.node_column("category").value_counts()
+        e = self.edge_column("predicate").astype(str).value_counts()
         return {
             "nodes": {str(k): int(n[k]) for k in sorted(n.index) if n[k]},
             "edges": {str(k): int(e[k]) for k in sorted(e.index) if e[k]},
@@ -274,7 +379,7 @@ class KnowledgeGraph:
         def make() -> sp.csr_matrix:
             mask = self.edge_mask(predicates)
             rows, cols = self.src[mask], self.dst[mask]
-            data = (self.edges[weight].to_numpy(dtype=np.float64)[mask] if weight
+            data = (self.edge_column(weight).to_numpy(dtype=np.float64)[mask] if weight
                     else np.ones(len(rows), dtype=np.float64))
             n = self.num_nodes
             mat = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
@@ -293,7 +398,7 @@ class KnowledgeGraph:
         unknown = wanted - set(self.schema.relations)
         if unknown:
             raise NotFoundError(f"unknown relationship(s): {', '.join(sorted(unknown))}")
-        return self.edges["predicate"].isin(wanted).to_numpy()
+        return self.edge_column("predicate").isin(wanted).to_numpy()
 
     def to_networkx(self, flat: bool = False) -> nx.MultiDiGraph:
         """A ``networkx.MultiDiGraph`` with every node and edge attribute.

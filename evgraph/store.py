@@ -15,7 +15,15 @@ naming the file. Files other than the graph's (a query cache, build reports) do 
 save into the same folder: they belonged to the old graph.
 
 Parquet keeps a million-edge graph loadable in about a second; the codes map straight back
-to ``Categorical`` columns without any string matching.
+to ``Categorical`` columns without any string matching. Text columns are dictionary-coded
+(:data:`DICTIONARY_PAGE_LIMIT`): a long text repeated over many edges (the evidence and the
+statement fields of one curated statement) is stored once and referenced by its code.
+
+Opening is lazy (:func:`load_built`, :class:`ParquetTable`): the manifest, the checksums and
+the table footers are read at once; a column is read (memory-mapped, its dictionary kept as
+codes) the first time a command uses it, so ``evgraph hubs`` reads the edge endpoints and the
+statement codes and never the provenance text. Graphs written before the lazy reader (same
+format version) read the same way.
 """
 
 from __future__ import annotations
@@ -36,6 +44,10 @@ from .schema import get_schema
 FORMAT_VERSION = 2
 MANIFEST = "graph.json"
 TABLES = ("nodes.parquet", "edges.parquet")
+#: dictionary pages up to this size: every distinct text (a statement's evidence, a publication
+#: list) is stored once per row group and each edge holds its code (Parquet's own 1 MB default
+#: falls back to repeating the text per edge once the distinct values outgrow it)
+DICTIONARY_PAGE_LIMIT = 256 << 20
 
 
 def file_checksum(path: str | Path) -> str:
@@ -72,7 +84,8 @@ def save(kg: KnowledgeGraph, out_dir: str | Path, extra: dict[str, Any] | None =
         files = {}
         for name, frame in zip(TABLES, (nodes, edges), strict=True):
             table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-            pq.write_table(table, staging / name, compression="zstd", use_dictionary=True, write_statistics=False)
+            pq.write_table(table, staging / name, compression="zstd", use_dictionary=True, write_statistics=False,
+                           dictionary_pagesize_limit=DICTIONARY_PAGE_LIMIT)
             files[name] = {"bytes": (staging / name).stat().st_size, "blake2b": file_checksum(staging / name)}
         manifest = {
             "format": "evgraph-built-graph",
@@ -143,45 +156,156 @@ def verify_tables(path: str | Path, manifest: dict[str, Any]) -> None:
                                                            "folder was modified or damaged; rebuild the graph"))
 
 
-def load_built(path: str | Path) -> KnowledgeGraph:
-    """Read a built-graph folder written by :func:`save`, after checking it against its manifest."""
-    import pyarrow as pa
+class ParquetTable:
+    """One table of a built graph, opened from its Parquet footer and read a column at a time.
 
+    Implements :class:`evgraph.model.ColumnSource`: :meth:`column` reads one column (memory
+    mapped; text read as its stored dictionary, so each distinct string is decoded once and
+    every row refers to it), converts it to the model's dtype and checks it against the schema;
+    :meth:`frame` assembles every column (reusing those already read). Both give identical
+    columns, so a lazily used graph and a fully loaded one agree value for value.
+    """
+
+    def __init__(self, path: Path, kind: str, schema: Any, nodes: ParquetTable | None = None):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.path, self.kind, self.schema, self.nodes = path, kind, schema, nodes
+        try:
+            meta = pq.read_schema(path, memory_map=True)
+            text = [f.name for f in meta if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+            self._file = pq.ParquetFile(path, memory_map=True, read_dictionary=[c for c in text if c != "id"])
+        except (OSError, pa.ArrowException) as exc:
+            raise DataError(Problem(str(path), None, None, f"unreadable table: {str(exc).splitlines()[0]}")) from None
+        self.columns: tuple[str, ...] = tuple(meta.names)
+        self._rows = int(self._file.metadata.num_rows)
+        self._columns: dict[str, pd.Series] = {}
+        self._codes: dict[str, np.ndarray] = {}
+        self._dictionaries: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._node_dtype: pd.CategoricalDtype | None = None
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def _read(self, name: str) -> Any:
+        import pyarrow as pa
+
+        if name not in self.columns:
+            raise KeyError(name)
+        try:
+            return self._file.read(columns=[name], use_threads=False).column(0)
+        except (OSError, pa.ArrowException) as exc:
+            raise DataError(Problem(str(self.path), None, name,
+                                    f"unreadable column: {str(exc).splitlines()[0]}")) from None
+
+    def _fail(self, name: str, message: str) -> DataError:
+        return DataError(Problem(str(self.path), None, name, message))
+
+    def codes(self, name: str) -> np.ndarray:
+        """The int64 node codes of ``subject`` or ``object``, range-checked."""
+        if name not in self._codes:
+            values = self._read(name).to_numpy()
+            n = len(self.nodes) if self.nodes is not None else 0
+            if len(values) and (not np.issubdtype(values.dtype, np.integer) or values.min() < 0
+                                or values.max() >= n):
+                raise self._fail(name, "node codes out of range")
+            self._codes[name] = values.astype(np.int64)
+        return self._codes[name]
+
+    def column(self, name: str) -> pd.Series:
+        if name in self._columns:
+            return self._columns[name]
+        if self.kind == "edges" and name in ("subject", "object"):
+            if self._node_dtype is None:  # one dtype (one categories index) for both endpoint columns
+                self._node_dtype = pd.CategoricalDtype(self.nodes.column("id").to_numpy(dtype=object))
+            values = pd.Categorical.from_codes(self.codes(name), dtype=self._node_dtype, validate=False)
+        else:
+            values = self._convert(name, self._read(name))
+        series = self._columns[name] = pd.Series(values, name=name, copy=False)
+        return series
+
+    def _convert(self, name: str, arr: Any) -> Any:
+        import pyarrow as pa
+
+        if not pa.types.is_dictionary(arr.type):
+            return arr.to_pandas()
+        cat = arr.to_pandas().array  # a Categorical over the stored dictionary
+        cats = np.asarray(cat.categories, dtype=object)
+        if self.kind == "nodes" and name == "category":
+            bad = sorted(set(cats) - set(self.schema.classes))
+            if bad:
+                raise self._fail(name, f"unknown class {bad[0]!r}")
+            return cat.set_categories(list(self.schema.classes))
+        if self.kind == "edges" and name == "predicate":
+            bad = sorted(set(cats) - set(self.schema.relations))
+            if bad:
+                raise self._fail(name, f"unknown relation {bad[0]!r}")
+            return cat.set_categories(list(self.schema.relations))
+        if self.kind == "edges" and name in EDGE_CATEGORICAL:
+            return cat.reorder_categories(sorted(cats)) if len(cats) else cat
+        # plain text: an object array whose rows share the dictionary's string objects
+        codes = np.asarray(cat.codes, dtype=np.int64)
+        self._dictionaries[name] = (codes, cats)
+        lookup = np.empty(len(cats) + 1, dtype=object)
+        lookup[:-1] = cats
+        lookup[-1] = None
+        return lookup[codes]
+
+    def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, values)`` of a text column from its stored dictionary (code -1 = missing)."""
+        if name not in self._dictionaries:
+            series = self.column(name)
+            if name not in self._dictionaries:  # not dictionary-coded (or categorical): factorize
+                codes, values = pd.factorize(series.to_numpy(dtype=object))
+                self._dictionaries[name] = (codes.astype(np.int64), np.asarray(values, dtype=object))
+        return self._dictionaries[name]
+
+    def frame(self) -> pd.DataFrame:
+        """Every column, as a DataFrame in the stored order."""
+        return pd.DataFrame({c: self.column(c) for c in self.columns}, copy=False)
+
+
+def open_built(path: str | Path) -> KnowledgeGraph:
+    """Open a built-graph folder written by :func:`save`: manifest, checksums and table footers only.
+
+    Columns are read when first used (:meth:`KnowledgeGraph.edge_column`, ``kg.src``, or the
+    whole ``kg.edges``); each is checked against the schema as it is read (codes in range,
+    known classes and relations), and a damaged or foreign column fails with one line naming
+    the file and the column."""
     folder = Path(path)
     manifest = read_manifest(folder)
     verify_tables(folder, manifest)
     schema = get_schema()
-    try:
-        nodes = pd.read_parquet(folder / "nodes.parquet")
-        edges = pd.read_parquet(folder / "edges.parquet")
-    except (OSError, pa.ArrowException) as exc:
-        raise DataError(Problem(str(folder), None, None, f"unreadable table: {str(exc).splitlines()[0]}")) from None
+    nodes = ParquetTable(folder / "nodes.parquet", "nodes", schema)
+    edges = ParquetTable(folder / "edges.parquet", "edges", schema, nodes=nodes)
     if len(nodes) != manifest["num_nodes"] or len(edges) != manifest["num_edges"]:
         raise DataError(Problem(str(folder), None, None, "tables do not match the manifest (interrupted write?)"))
     required = {"nodes.parquet": (nodes, ("id", "category")),
                 "edges.parquet": (edges, ("id", "subject", "predicate", "object"))}
-    for name, (frame, cols) in required.items():
-        missing = [c for c in cols if c not in frame.columns]
+    for name, (table, cols) in required.items():
+        missing = [c for c in cols if c not in table.columns]
         if missing:
             raise DataError(Problem(str(folder / name), None, missing[0], "required column missing"))
-    ids = nodes["id"].to_numpy(dtype=object)
-    codes = {c: edges[c].to_numpy() for c in ("subject", "object")}
-    for col, values in codes.items():
-        if len(values) and (not np.issubdtype(values.dtype, np.integer) or values.min() < 0
-                            or values.max() >= len(ids)):
-            raise DataError(Problem(str(folder / "edges.parquet"), None, col, "node codes out of range"))
-    bad_cls = sorted(set(nodes["category"].astype(str)) - set(schema.classes))
-    if bad_cls:
-        raise DataError(Problem(str(folder / "nodes.parquet"), None, "category", f"unknown class {bad_cls[0]!r}"))
-    bad_rel = sorted(set(edges["predicate"].astype(str)) - set(schema.relations))
-    if bad_rel:
-        raise DataError(Problem(str(folder / "edges.parquet"), None, "predicate", f"unknown relation {bad_rel[0]!r}"))
-    nodes["category"] = pd.Categorical(nodes["category"], categories=list(schema.classes))
-    edges["subject"] = pd.Categorical.from_codes(codes["subject"], categories=ids, validate=False)
-    edges["object"] = pd.Categorical.from_codes(codes["object"], categories=ids, validate=False)
-    edges["predicate"] = pd.Categorical(edges["predicate"], categories=list(schema.relations))
-    for col in EDGE_CATEGORICAL:
-        if col != "predicate":
-            edges[col] = edges[col].astype("category")
     meta = {k: v for k, v in manifest.items() if k not in ("num_nodes", "num_edges", "counts", "files")}
     return KnowledgeGraph(nodes, edges, schema, meta)
+
+
+def load_built(path: str | Path, lazy: bool = True) -> KnowledgeGraph:
+    """Read a built-graph folder written by :func:`save`, after checking it against its manifest.
+
+    Lazy by default (:func:`open_built`: columns are read when used); ``lazy=False`` reads
+    and checks every column now.
+
+    >>> import evgraph, tempfile
+    >>> folder = tempfile.mkdtemp() + "/g"
+    >>> _ = evgraph.save(evgraph.load(), folder)
+    >>> kg = load_built(folder)
+    >>> kg.is_loaded("edges"), kg.num_edges > 300, kg.is_loaded("edges")
+    (False, True, False)
+    >>> load_built(folder, lazy=False).edges.equals(kg.edges)
+    True
+    """
+    kg = open_built(path)
+    if not lazy:
+        kg.nodes, kg.edges  # noqa: B018  (read and check every column)
+    return kg

@@ -25,11 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..arrays import gc_paused, unique
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 from ._common import View, cached, class_groups, node_frame, progress, ranked, view
@@ -167,8 +169,9 @@ def degree_frame(kg: KnowledgeGraph) -> pd.DataFrame:
         "out_degree": np.bincount(src, minlength=n),
     }
     out["degree"] = out["in_degree"] + out["out_degree"]
-    pred = kg.edges["predicate"].cat.codes.to_numpy().astype(np.int64)
-    names = list(kg.edges["predicate"].cat.categories)
+    predicate = kg.edge_column("predicate")
+    pred = predicate.cat.codes.to_numpy().astype(np.int64)
+    names = list(predicate.cat.categories)
     both = np.bincount(np.concatenate([pred * n + src, pred * n + dst]), minlength=len(names) * n).reshape(
         len(names), n)
     for i, name in enumerate(names):
@@ -177,39 +180,90 @@ def degree_frame(kg: KnowledgeGraph) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def node_statements(kg: KnowledgeGraph) -> tuple[list[list[str]], list[list[str]]]:
+def node_statements(kg: KnowledgeGraph, nodes: np.ndarray | None = None) -> tuple[list[list[str]], list[list[str]]]:
     """Per node code: the curated statements among its edges, and the condition categories those
-    statements reach (sorted lists)."""
-    def build():
-        st = kg.edges["statement"].astype(str).to_numpy() if "statement" in kg.edges else \
-            np.full(kg.num_edges, "", dtype=object)
-        has = st != ""
-        ends = pd.DataFrame({"node": np.concatenate([kg.src[has], kg.dst[has]]),
-                             "statement": np.concatenate([st[has], st[has]])}).drop_duplicates()
-        cats = kg.nodes["condition_category"].astype(str).to_numpy() if "condition_category" in kg.nodes else \
-            np.full(kg.num_nodes, "", dtype=object)
-        is_cond = kg.node_class.astype(str) == "Condition"
-        st_cat = ends[is_cond[ends["node"].to_numpy()]].assign(category=lambda d: cats[d["node"].to_numpy()])
-        st_cat = st_cat[st_cat["category"] != ""][["statement", "category"]].drop_duplicates()
-        node_cat = ends.merge(st_cat, on="statement")[["node", "category"]].drop_duplicates()
-        statements: list[list[str]] = [[] for _ in range(kg.num_nodes)]
-        families: list[list[str]] = [[] for _ in range(kg.num_nodes)]
-        for node, group in ends.sort_values(["node", "statement"]).groupby("node", sort=False)["statement"]:
-            statements[int(node)] = group.tolist()
-        for node, group in node_cat.sort_values(["node", "category"]).groupby("node", sort=False)["category"]:
-            families[int(node)] = group.tolist()
-        return statements, families
+    statements reach (sorted lists).
 
+    Array form: (node, statement) pairs deduplicated by a sort, the categories reached as the
+    boolean product node x statement x category; only the ``statement`` edge column is read.
+    With ``nodes`` (codes), only the statements of those nodes' edges are followed: their lists
+    are exact, other nodes' lists may be partial (not cached).
+    """
+    def build():
+        with gc_paused():
+            return _node_statements(kg, nodes)
+
+    if nodes is not None:
+        return build()
     return cached(kg, "analytics-node-statements", build)
 
 
-def _explain(row: pd.Series, measure: str, families: list[str], statements: list[str]) -> str:
-    parts = [f"{row['label']} ({row['class']})"]
-    if "degree" in row:
-        parts.append(f"{int(row['degree'])} edges")
-    z = row.get(f"{measure}_z")
+def _node_statements(kg: KnowledgeGraph, nodes: np.ndarray | None) -> tuple[list[list[str]], list[list[str]]]:
+    n = kg.num_nodes
+    if nodes is None:
+        statements: Any = [[] for _ in range(n)]
+        families: Any = [[] for _ in range(n)]
+    else:  # only the nodes asked for, keyed by code
+        nodes = np.asarray(nodes, dtype=np.int64)
+        statements = {c: [] for c in nodes.tolist()}
+        families = {c: [] for c in nodes.tolist()}
+    if "statement" not in kg.edge_columns:
+        return statements, families
+    codes, names = kg.edge_factorized("statement")
+    names = names.astype(str)
+    order = np.argsort(names, kind="stable")           # statement code -> rank by name
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    sorted_names = names[order]
+    has = np.append(names != "", False)[codes]          # code -1 (missing) -> False
+    if nodes is not None:  # only the statements on the edges of these nodes (all their edges)
+        touch = has & (np.isin(kg.src, nodes) | np.isin(kg.dst, nodes))
+        has &= np.isin(codes, unique(codes[touch]))
+    m = max(len(names), 1)
+    key = unique(np.concatenate([kg.src[has], kg.dst[has]]) * m
+                 + np.concatenate([rank[codes[has]], rank[codes[has]]]))
+    node, st = key // m, key % m
+    mine = slice(None) if nodes is None else np.isin(node, nodes)
+    _fill(statements, node[mine], sorted_names[st[mine]])
+    cats = kg.node_column("condition_category").astype(str).to_numpy() if "condition_category" in \
+        kg.node_columns else np.full(n, "", dtype=object)
+    is_cond = (kg.node_class.astype(str) == "Condition") & (cats != "")
+    cat_codes, cat_names = pd.factorize(cats)
+    cond = is_cond[node]
+    if cond.any():
+        cat_names = np.asarray(cat_names, dtype=object).astype(str)
+        S = sp.csr_matrix((np.ones(int(cond.sum())), (st[cond], cat_codes[node[cond]])),
+                          shape=(m, len(cat_names)))          # statement -> categories it reaches
+        E = sp.csr_matrix((np.ones(len(node)), (node, st)), shape=(n, m))  # node -> its statements
+        R = (E @ S).tocoo()
+        cat_rank = np.empty(len(cat_names), dtype=np.int64)
+        cat_rank[np.argsort(cat_names, kind="stable")] = np.arange(len(cat_names))
+        k = len(cat_names)
+        key2 = unique(R.row.astype(np.int64) * k + cat_rank[R.col])
+        rows = key2 // k
+        mine = slice(None) if nodes is None else np.isin(rows, nodes)
+        _fill(families, rows[mine], np.sort(cat_names)[key2[mine] % k])
+    return statements, families
+
+
+def _fill(lists: Any, node: np.ndarray, values: np.ndarray) -> None:
+    """Put ``values`` (grouped by ascending ``node``) into ``lists[node]``."""
+    if not len(node):
+        return
+    starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]])
+    ends = np.r_[starts[1:], len(node)]
+    vals = values.tolist()
+    for nd, a, b in zip(node[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+        lists[nd] = vals[a:b]
+
+
+def _explain(label: str, cls: str, degree: float | None, z: float | None, pct: float | None, measure: str,
+             families: list[str], statements: list[str]) -> str:
+    parts = [f"{label} ({cls})"]
+    if degree is not None:
+        parts.append(f"{int(degree)} edges")
     if z is not None and z == z:
-        pct = row.get(f"{measure}_pct", float("nan"))
+        pct = float("nan") if pct is None else pct
         parts.append(f"{measure} {z:+.1f} SD vs degree-preserving null (above {pct:.0%} of null draws)")
     if statements:
         shown = ", ".join(statements[:3]) + (f" +{len(statements) - 3}" if len(statements) > 3 else "")
@@ -226,7 +280,8 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
          exclude_grouping: bool = True, null: int = 20, null_measures: Sequence[str] = ("pagerank",),
          null_seed: int = 0, cache_dir: str | None = None, k: int | None = None, seed: int = 0,
          exact_threshold: int = EXACT_THRESHOLD, alpha: float = 0.85, tol: float = 1e-8,
-         explain: bool = True, show_progress: bool | None = None) -> pd.DataFrame:
+         explain: bool = True, explain_top: int | None = None, show_progress: bool | None = None
+         ) -> pd.DataFrame:
     """Hub table: one row per node with the measures asked for, ranked overall and within its class.
 
     Vocabulary classes (:data:`~.grouping.VOCABULARY_CLASSES`: vesicle types, uptake mechanisms,
@@ -249,7 +304,9 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
     ``betweenness`` adds ``betweenness_stderr`` when sampled), null columns, ``statements``
     (curated statement ids on the node's edges), ``condition_families`` (categories of the
     conditions those statements reach), ``explanation`` (one line), ``rank`` and ``class_rank``.
-    How betweenness and bridging were computed is in ``df.attrs``.
+    How betweenness and bridging were computed is in ``df.attrs``. ``explain_top`` = N fills
+    the last three columns for the first N rows only (the others get ``[]``, ``[]``, ``""``):
+    what a command printing the top N needs, without explaining every node of a large graph.
 
     >>> import evgraph
     >>> kg = evgraph.load()
@@ -316,19 +373,35 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
             df[f"{m}_pct"] = (draws[m] < obs[None, :] - 1e-15).mean(axis=0)
         attrs["null"] = {"permutations": len(perms), "seed": null_seed, "measures": null_measures,
                          "what": "degree-preserving permutations of every relationship (same graph view)"}
-    if explain:
-        statements, families = node_statements(kg)
-        df["statements"] = [statements[c] for c in v.codes]
-        df["condition_families"] = [families[c] for c in v.codes]
+    if explain:  # filled after ranking (only the rows explained); the columns keep their place
+        df["statements"] = None
+        df["condition_families"] = None
+    df["_code"] = v.codes
     df = ranked(df, rank_by, df["group"])
     if classes:
         from ._common import expand_classes
 
         wanted = expand_classes(kg, classes) | {c for c in classes if c == "Cargo"}
         df = df[df["class"].isin(wanted) | df["group"].isin(wanted)].reset_index(drop=True)
+    codes = df.pop("_code").to_numpy()
     if explain:
+        shown = len(df) if explain_top is None else max(min(int(explain_top), len(df)), 0)
+        statements, families = node_statements(kg) if shown == len(df) else node_statements(kg, codes[:shown])
+        with gc_paused():
+            rest = len(df) - shown
+            df["statements"] = [statements[c] for c in codes[:shown].tolist()] + [[] for _ in range(rest)]
+            df["condition_families"] = [families[c] for c in codes[:shown].tolist()] + [[] for _ in range(rest)]
         lead = null_measures[0] if null_measures else rank_by.split("_")[0]
-        df["explanation"] = [_explain(row, lead, fam, st) for (_, row), fam, st in
-                             zip(df.iterrows(), df["condition_families"], df["statements"], strict=True)]
+        rows = len(df)
+
+        def col(name: str) -> list:
+            return df[name].tolist() if name in df.columns else [None] * rows
+
+        head = slice(0, shown)
+        with gc_paused():
+            df["explanation"] = [_explain(*args, lead, fam, st) for *args, fam, st in zip(
+                df["label"].tolist()[head], df["class"].tolist()[head], col("degree")[head],
+                col(f"{lead}_z")[head], col(f"{lead}_pct")[head], df["condition_families"].tolist()[head],
+                df["statements"].tolist()[head], strict=True)] + [""] * (len(df) - shown)
     df.attrs = attrs
     return df

@@ -48,7 +48,7 @@ def excluded_nodes(kg: KnowledgeGraph, vocabulary: bool = True, grouping: bool =
         if vocabulary:
             mask |= np.isin(kg.node_class.astype(str), VOCABULARY_CLASSES)
         if grouping:
-            mask |= kg.nodes["id"].isin(set(grouping_terms()["id"])).to_numpy()
+            mask |= kg.node_column("id").isin(set(grouping_terms()["id"])).to_numpy()
         mask.setflags(write=False)
         return mask
 

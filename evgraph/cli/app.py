@@ -128,11 +128,12 @@ def format_option(fn):
 
 def open_graph(graph_dir: str):
     """Load ``graph_dir`` if it is a built graph, else build the curated knowledge base."""
-    from ..api import build
     from ..store import is_built_graph, load_built
 
     if is_built_graph(graph_dir):
-        return load_built(graph_dir)
+        return load_built(graph_dir)  # lazy: a command reads only the columns it uses
+    from ..api import build
+
     if graph_dir != DEFAULT_GRAPH_DIR:
         raise EvgraphError(f"{graph_dir}: not a built graph (run 'evgraph build --out {graph_dir}')")
     click.echo(f"evgraph: no built graph in {graph_dir}/; using the curated knowledge base", err=True)
