@@ -6,10 +6,10 @@ the full graph, in and out, and per relationship type.
 
 Kernels: PageRank is a scipy.sparse power iteration over a column-stochastic CSR matrix built
 from ``kg.src``/``kg.dst`` (same update and stopping rule as ``networkx.pagerank``);
-betweenness is igraph's Brandes implementation on a graph built from the same arrays, exact
-below ``exact_threshold`` nodes and otherwise estimated from ``k`` pivots drawn with a fixed
+betweenness is exact below ``exact_threshold`` nodes (igraph's Brandes implementation on a
+graph built from the same arrays) and otherwise estimated from ``k`` pivots drawn with a fixed
 seed (Brandes & Pich 2007), with a per-node standard error from the spread of the pivots'
-dependencies.
+dependencies, which :func:`pivot_dependencies` computes for all pivots at once in matrix form.
 
 >>> import evgraph
 >>> from evgraph.analytics import hubs
@@ -97,28 +97,91 @@ class BetweennessResult:
                 "median_relative_stderr_top100": float(np.nanmedian(rel)) if np.isfinite(rel).any() else 0.0}
 
 
+#: memory for the n x pivots work matrices of one batch of :func:`pivot_dependencies`
+BETWEENNESS_BATCH_BYTES = 512 << 20
+
+
+def pivot_dependencies(A: sp.csr_matrix, sources: np.ndarray, dtype: type = np.float32) -> np.ndarray:
+    """Brandes dependencies ``delta[v, j]`` of every node on the shortest paths from ``sources[j]``.
+
+    All sources at once, in matrix form (the batched algebraic Brandes of the GraphBLAS
+    literature): a level-synchronous BFS counts shortest paths with one sparse x dense product
+    per level (``sigma``), then the dependencies are accumulated back level by level,
+    ``delta[v] = sum over children w of sigma[v] / sigma[w] * (1 + delta[w])``. ``A`` is the
+    binary symmetric adjacency without self-loops. The products run in ``float32`` (3x faster
+    than ``float64`` here; relative rounding error about 1e-5, far below the sampling error of a
+    pivot estimate); a batch whose path counts overflow is redone in ``float64``.
+
+    >>> A = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))  # path 0-1-2
+    >>> pivot_dependencies(A, np.array([0, 2])).round(6).tolist()
+    [[0.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+    """
+    n, k = A.shape[0], len(sources)
+    cols = np.arange(k)
+    M = A.astype(dtype)
+    sigma = np.zeros((n, k), dtype=dtype)
+    sigma[sources, cols] = 1.0
+    depth = np.zeros((n, k), dtype=np.int16 if n < 32000 else np.int32)  # 0 = not reached, source = 1
+    depth[sources, cols] = 1
+    unseen = np.ones((n, k), dtype=dtype)
+    unseen[sources, cols] = 0.0
+    frontier, d = sigma.copy(), 1
+    while True:
+        nxt = M @ frontier   # shortest-path counts one level further
+        nxt *= unseen
+        new = nxt > 0
+        if not new.any():
+            break
+        d += 1
+        np.copyto(depth, d, where=new)
+        sigma += nxt
+        np.copyto(unseen, 0, where=new)
+        frontier = nxt
+    if not np.isfinite(sigma).all() and dtype is not np.float64:
+        return pivot_dependencies(A, sources, np.float64)
+    inv = np.divide(1.0, sigma, out=np.zeros_like(sigma), where=sigma > 0)
+    delta = np.zeros((n, k), dtype=dtype)
+    t = np.empty_like(delta)
+    on = depth == d
+    for level in range(d, 1, -1):
+        np.add(delta, 1.0, out=t)
+        t *= inv
+        t *= on
+        w = M @ t            # sum over children of (1 + delta) / sigma
+        on = depth == level - 1
+        w *= sigma
+        w *= on
+        delta += w
+    delta[sources, cols] = 0.0
+    return delta
+
+
 def betweenness_vector(v: View, k: int | None = None, seed: int = 0,
                        exact_threshold: int = EXACT_THRESHOLD, show_progress: bool | None = None
                        ) -> BetweennessResult:
     """Normalised betweenness of every view node (``networkx.betweenness_centrality`` scale).
 
-    Exact when ``k`` is None and the view has at most ``exact_threshold`` nodes; otherwise
-    estimated from ``k`` (default 64) pivots drawn with ``seed``: the estimate is
+    Exact when ``k`` is None and the view has at most ``exact_threshold`` nodes (igraph);
+    otherwise estimated from ``k`` (default 64) pivots drawn with ``seed``: the estimate is
     ``n / k`` times the pivots' summed dependencies and its standard error comes from their
-    spread (with the finite-population correction).
+    spread (with the finite-population correction). The pivots' dependencies come from
+    :func:`pivot_dependencies`, all pivots of a batch in one pass (batches bounded by
+    :data:`BETWEENNESS_BATCH_BYTES`).
     """
     n = v.n
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    g = v.igraph()
     if k is None and n <= exact_threshold:
+        g = v.igraph()
         vals = np.asarray(g.betweenness(directed=False), dtype=np.float64) * scale
         return BetweennessResult(vals, np.zeros(n), "exact", n, None)
     k = min(k or 64, n)
     rng = np.random.default_rng(seed)
     pivots = np.sort(rng.choice(n, size=k, replace=False))
     per = np.empty((k, n), dtype=np.float64)
-    for i, s in enumerate(progress(pivots, total=k, desc="betweenness pivots", enabled=show_progress)):
-        per[i] = g.betweenness(directed=False, sources=[int(s)])  # = half of s's dependencies
+    size = int(max(1, min(k, BETWEENNESS_BATCH_BYTES // max(1, 36 * n))))
+    starts = range(0, k, size)
+    for a in progress(starts, total=len(starts), desc="betweenness pivots", enabled=show_progress):
+        per[a:a + size] = pivot_dependencies(v.A, pivots[a:a + size]).T / 2.0  # igraph's scale: half
     est = per.sum(axis=0) * (n / k) * scale
     fpc = np.sqrt((n - k) / (n - 1)) if n > 1 else 0.0
     se = per.std(axis=0, ddof=1) * n / np.sqrt(k) * fpc * scale if k > 1 else np.full(n, np.nan)
