@@ -21,14 +21,15 @@ from ..analytics.centrality import MEASURES
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 
-#: The analyses the views and the atlas run, by name.
-ANALYSES: dict[str, Callable[..., Any]] = {"hubs": analytics.hubs, "paths": analytics.paths,
-                                           "crosstalk": analytics.crosstalk}
+#: The analyses the views and the atlas run, by name (each imported on first use).
+ANALYSES: tuple[str, ...] = ("hubs", "paths", "crosstalk")
 
 
 def analysis(name: str) -> Callable[..., Any]:
     """The :mod:`evgraph.analytics` function ``name`` (``hubs``, ``paths``, ``crosstalk``)."""
-    return ANALYSES[name]
+    if name not in ANALYSES:
+        raise KeyError(name)
+    return getattr(analytics, name)
 
 
 def has_analysis(name: str) -> bool:
@@ -67,4 +68,4 @@ def _align(kg: KnowledgeGraph, table: Any, measure: str) -> np.ndarray:
         raise EvgraphError(f"evgraph.analytics.hubs returned no '{measure}' column")
     values = frame[measure].astype(float)
     values = values[~values.index.duplicated()]
-    return values.reindex(kg.nodes["id"]).fillna(0.0).to_numpy(dtype=float)
+    return values.reindex(kg.node_column("id")).fillna(0.0).to_numpy(dtype=float)

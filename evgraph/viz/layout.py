@@ -18,6 +18,9 @@ import numpy as np
 
 #: Cost budget in pair-evaluations (n^2 x iterations); about 0.6 s on one core.
 WORK_BUDGET = 1.0e8
+#: rows of the pairwise repulsion computed at once (a block of float32 rows stays in cache;
+#: the per-row sums, and so the positions, are those of the whole matrix at once)
+BLOCK_ROWS = 128
 
 
 def iterations_for(n: int) -> int:
@@ -55,24 +58,28 @@ def spring_layout(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray |
     temp = np.float32(0.1)
     cool = temp / np.float32(iters + 1)
     eps = np.float32(1e-4)
-    dx = np.empty((n, n), dtype=np.float32)
-    dy = np.empty((n, n), dtype=np.float32)
-    d2 = np.empty((n, n), dtype=np.float32)
-    tmp = np.empty((n, n), dtype=np.float32)
+    rows = min(n, BLOCK_ROWS)  # the n x n repulsion in blocks of rows that stay in cache
+    dx = np.empty((rows, n), dtype=np.float32)
+    dy = np.empty((rows, n), dtype=np.float32)
+    d2 = np.empty((rows, n), dtype=np.float32)
+    tmp = np.empty((rows, n), dtype=np.float32)
     k2 = k * k
     for _ in range(iters):
         x = pos[:, 0]
         y = pos[:, 1]
-        np.subtract(x[:, None], x[None, :], out=dx)
-        np.subtract(y[:, None], y[None, :], out=dy)
-        np.multiply(dx, dx, out=d2)
-        np.multiply(dy, dy, out=tmp)
-        d2 += tmp
-        np.maximum(d2, eps * eps, out=d2)
-        np.divide(k2, d2, out=d2)  # repulsion k^2 / d, times the unit vector d / |d|
         disp = np.empty((n, 2), dtype=np.float32)
-        disp[:, 0] = np.einsum("ij,ij->i", dx, d2)
-        disp[:, 1] = np.einsum("ij,ij->i", dy, d2)
+        for a in range(0, n, rows):
+            b = min(a + rows, n)
+            bx, by, b2, bt = dx[:b - a], dy[:b - a], d2[:b - a], tmp[:b - a]
+            np.subtract(x[a:b, None], x[None, :], out=bx)
+            np.subtract(y[a:b, None], y[None, :], out=by)
+            np.multiply(bx, bx, out=b2)
+            np.multiply(by, by, out=bt)
+            b2 += bt
+            np.maximum(b2, eps * eps, out=b2)
+            np.divide(k2, b2, out=b2)  # repulsion k^2 / d, times the unit vector d / |d|
+            disp[a:b, 0] = np.einsum("ij,ij->i", bx, b2)
+            disp[a:b, 1] = np.einsum("ij,ij->i", by, b2)
         if len(src):
             delta = pos[src] - pos[dst]
             length = np.sqrt((delta * delta).sum(axis=1))[:, None]

@@ -26,10 +26,15 @@ VIS_VERSION = "9.1.2"
 
 @cache
 def vis_network_js() -> str:
-    """The vis-network standalone build shipped with pyvis (no CDN)."""
-    import pyvis
+    """The vis-network standalone build shipped with pyvis (no CDN).
 
-    path = Path(pyvis.__file__).parent / "lib" / f"vis-{VIS_VERSION}" / "vis-network.min.js"
+    Found through the package's location, without importing pyvis (its import pulls networkx,
+    jsonpickle and IPython)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pyvis")
+    origin = spec.origin if spec is not None and spec.origin else "pyvis/__init__.py"
+    path = Path(origin).parent / "lib" / f"vis-{VIS_VERSION}" / "vis-network.min.js"
     if not path.is_file():  # pragma: no cover - only with a broken pyvis install
         from ..errors import EvgraphError
 

@@ -1,4 +1,4 @@
-"""The interactive views: each returns a :class:`View` (a pyvis ``Network`` plus page metadata).
+"""The interactive views: each returns a :class:`View` (a :class:`Network` plus page metadata).
 
 Size: about 740 lines; the five views share the page model (:class:`View`, node and edge
 styling, the string table) defined here. Splitting it per view is left for when the views are
@@ -40,7 +40,6 @@ import pandas as pd
 from .. import analytics
 from ..analytics.traffic import grouped_refs, neighbourhood, take, transfer_rows
 from ..errors import EvgraphError
-from ..identifiers import resolver_url
 from ..model import KnowledgeGraph, split_list
 from . import analyses
 from .layout import declutter, spring_layout, wrap_label
@@ -59,11 +58,11 @@ PATH_COLORS = ("#D62728", "#1F77B4", "#2CA02C", "#9467BD", "#FF7F0E", "#8C564B",
 
 @dataclass
 class View:
-    """One interactive view: a pyvis ``Network`` and what the page says about it."""
+    """One interactive view: a :class:`Network` (pyvis' data model) and what the page says about it."""
 
     name: str
     title: str
-    network: Any  # pyvis.network.Network
+    network: Any  # Network
     classes: list[dict[str, Any]]
     sizing: str = ""
     description: str = ""
@@ -106,6 +105,32 @@ class View:
 
     def __repr__(self) -> str:
         return f"<View {self.name}: {self.num_nodes} nodes, {self.num_edges} edges>"
+
+
+class Network:
+    """The nodes and edges of a view as vis-network dicts: the data model of ``pyvis.network.Network``
+    (``nodes`` and ``edges`` lists, ``add_node`` with pyvis' defaults and key order), held here
+    because importing pyvis pulls networkx, jsonpickle and IPython into every ``evgraph viz``.
+
+    >>> net = Network()
+    >>> net.add_node("A", label="a", shape="dot", color="#fff", x=1.0)
+    >>> net.add_node("A", label="again")  # an id already present is ignored, as in pyvis
+    >>> net.nodes
+    [{'color': '#fff', 'x': 1.0, 'id': 'A', 'label': 'a', 'shape': 'dot'}]
+    """
+
+    def __init__(self) -> None:
+        self.nodes: list[dict[str, Any]] = []
+        self.edges: list[dict[str, Any]] = []
+        self._ids: set[Any] = set()
+
+    def add_node(self, n_id: str | int, label: str | None = None, shape: str = "dot", color: str = "#97c2fc",
+                 **options: Any) -> None:
+        if n_id in self._ids:
+            return
+        head = {} if "group" in options else {"color": color}
+        self.nodes.append({**head, **options, "id": n_id, "label": label if label else n_id, "shape": shape})
+        self._ids.add(n_id)
 
 
 # ---------------------------------------------------------------------- page data
@@ -205,6 +230,8 @@ def pack(data: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------- shared pieces
 @lru_cache(maxsize=65536)
 def _link(curie: str) -> str | None:
+    from ..identifiers import resolver_url
+
     try:
         url = resolver_url(curie)
     except (ValueError, KeyError):
@@ -255,9 +282,9 @@ def _kg_nodes(kg: KnowledgeGraph, codes: Sequence[int] | np.ndarray, extras: Seq
               marks: Sequence[bool] | None = None) -> list[_Node]:
     """Nodes for the codes, reading only those rows of the node table (fast on big graphs)."""
     codes = np.asarray(codes, dtype=np.int64)
-    ids, labels = take(kg.nodes["id"], codes), take(kg.nodes["label"], codes)
+    ids, labels = take(kg.node_column("id"), codes), take(kg.node_column("label"), codes)
     cls = kg.node_class[codes]
-    cats = (take(kg.nodes["condition_category"], codes) if "condition_category" in kg.nodes
+    cats = (take(kg.node_column("condition_category"), codes) if "condition_category" in kg.node_columns
             else np.full(len(codes), "", dtype=object))
     out = []
     for i in range(len(codes)):
@@ -290,9 +317,7 @@ def _assemble(name: str, title: str, nodes: list[_Node], edges: list[_Edge], sco
               positions: np.ndarray | None = None, description: str = "", center: str | None = None,
               meta: dict[str, Any] | None = None, physics: bool = False, seed: int = 7,
               legend: list[dict[str, Any]] | None = None) -> View:
-    """Lay out, style and pack nodes and edges into a pyvis ``Network`` (labels decluttered, edge legend built)."""
-    from pyvis.network import Network
-
+    """Lay out, style and pack nodes and edges into a :class:`Network` (labels decluttered, edge legend built)."""
     index = {n.id: i for i, n in enumerate(nodes)}
     if len(index) != len(nodes):
         raise EvgraphError(f"internal error: duplicate nodes in the {name} view")
@@ -311,7 +336,7 @@ def _assemble(name: str, title: str, nodes: list[_Node], edges: list[_Edge], sco
     for e in edges:
         node_refs[e.source].update(e.refs)
         node_refs[e.target].update(e.refs)
-    net = Network(height="100%", width="100%", directed=True)
+    net = Network()
     for i, n in enumerate(nodes):
         style = style_for(n.cls)
         refs, more = _ref_items(sorted(node_refs.get(n.id, ())))
@@ -370,7 +395,7 @@ def _collapse(kg: KnowledgeGraph, mask: np.ndarray, scores: np.ndarray, max_edge
     idx = np.flatnonzero(mask)
     if len(idx) == 0:
         return []
-    pred = kg.edges["predicate"].cat.codes.to_numpy()[idx]
+    pred = kg.edge_column("predicate").cat.codes.to_numpy()[idx]
     src, dst = kg.src[idx], kg.dst[idx]
     order = np.lexsort((idx, pred, dst, src))
     idx, pred, src, dst = idx[order], pred[order], src[order], dst[order]
@@ -384,10 +409,10 @@ def _collapse(kg: KnowledgeGraph, mask: np.ndarray, scores: np.ndarray, max_edge
         starts, ends = starts[keep], ends[keep]
     ends_codes = np.unique(np.concatenate([src[starts], dst[starts]]))
     pos = {int(c): i for i, c in enumerate(ends_codes)}
-    ids, labels = take(kg.nodes["id"], ends_codes), take(kg.nodes["label"], ends_codes)
+    ids, labels = take(kg.node_column("id"), ends_codes), take(kg.node_column("label"), ends_codes)
     # only the rows of the shown edges are read (positions aligned with idx)
-    pubs, direction = take(kg.edges["publications"], idx), take(kg.edges["direction"], idx)
-    pnames = kg.edges["predicate"].cat.categories.to_numpy(dtype=object)
+    pubs, direction = take(kg.edge_column("publications"), idx), take(kg.edge_column("direction"), idx)
+    pnames = kg.edge_column("predicate").cat.categories.to_numpy(dtype=object)
     out = []
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         rows = slice(a, b)
@@ -424,7 +449,7 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
              .groupby(["releaser", "target"], sort=True).size().rename("weight").reset_index())
     involved = np.unique(np.concatenate([pairs["releaser"].to_numpy(), pairs["target"].to_numpy()]))
     # organs the involved cell types are part of
-    part = (kg.edges["predicate"] == "part_of").to_numpy()
+    part = (kg.edge_column("predicate") == "part_of").to_numpy()
     part_src, part_dst = kg.src[part], kg.dst[part]
     organs = kg.node_class[part_dst] == "Organ"
     keep_part = np.isin(part_src, involved) & organs
@@ -443,16 +468,16 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     n_pairs = len(pairs)
     kept = tr.merge(pairs[["releaser", "target"]].assign(pair=np.arange(n_pairs)), on=["releaser", "target"])
     pair = kept["pair"].to_numpy()
-    pubs = kg.edges["publications"]
+    pubs = kg.edge_column("publications")
     refs_of = grouped_refs(np.concatenate([pair, pair]),
                             np.concatenate([kept["row_r"].to_numpy(), kept["row_t"].to_numpy()]), pubs, n_pairs)
     # cargo carried by each pair's EV populations, by label
     pops = kept[["pair", "population"]].drop_duplicates()
-    carries = (kg.edges["predicate"] == "carries").to_numpy() & np.isin(kg.src, pops["population"].to_numpy())
+    carries = (kg.edge_column("predicate") == "carries").to_numpy() & np.isin(kg.src, pops["population"].to_numpy())
     cargo = pops.merge(pd.DataFrame({"population": kg.src[carries], "cargo": kg.dst[carries]}), on="population")
     cargo = cargo[["pair", "cargo"]].drop_duplicates()
     uniq = np.unique(cargo["cargo"].to_numpy())
-    names = pd.Series(take(kg.nodes["label"], uniq), index=uniq, dtype=object).astype(str)
+    names = pd.Series(take(kg.node_column("label"), uniq), index=uniq, dtype=object).astype(str)
     cargo = pd.DataFrame({"pair": cargo["pair"].to_numpy(),
                           "name": names.reindex(cargo["cargo"].to_numpy()).to_numpy()})
     cargo = cargo.drop_duplicates().sort_values(["pair", "name"], kind="stable")
@@ -462,7 +487,7 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     ends = np.unique(np.concatenate([pairs["releaser"].to_numpy(), pairs["target"].to_numpy(), part_src[keep_part],
                                      part_dst[keep_part]]))
     pos = {int(c): i for i, c in enumerate(ends)}
-    ids, labels = take(kg.nodes["id"], ends), take(kg.nodes["label"], ends)
+    ids, labels = take(kg.node_column("id"), ends), take(kg.node_column("label"), ends)
     edges = []
     for j, (r, t, weight) in enumerate(zip(pairs["releaser"].tolist(), pairs["target"].tolist(),
                                            pairs["weight"].tolist(), strict=True)):
@@ -615,9 +640,9 @@ def paths_view(kg: KnowledgeGraph, source: str | None = None, target: str | None
             ranks[c].append(rank + 1)
     width = 260.0 * max(len(p) for p in codes_per_path)
     positions = np.array([[np.mean(xs[c]) * width - width / 2, np.mean(ys[c]) * 110.0] for c in order])
-    ids = kg.nodes["id"].to_numpy(dtype=object)
-    labels = kg.nodes["label"].to_numpy(dtype=object)
-    pubs = kg.edges["publications"]
+    ids = kg.node_column("id").to_numpy(dtype=object)
+    labels = kg.node_column("label").to_numpy(dtype=object)
+    pubs = kg.edge_column("publications")
     edges: list[_Edge] = []
     seen: dict[tuple[int, int], _Edge] = {}
     for rank, path in enumerate(codes_per_path):
@@ -655,7 +680,8 @@ def paths_view(kg: KnowledgeGraph, source: str | None = None, target: str | None
             else:
                 rows = rows_of.get((min(x, y), max(x, y)), [])
                 for r in rows[:6]:
-                    info.append(["edge", f"{labels[kg.src[r]]} {kg.edges['predicate'].iat[r]} {labels[kg.dst[r]]}"])
+                    pred = kg.edge_column('predicate').iat[r]
+                    info.append(["edge", f"{labels[kg.src[r]]} {pred} {labels[kg.dst[r]]}"])
                 refs = _refs(pubs.iloc[rows])
             edge = _Edge(str(ids[x]), str(ids[y]), f"hop {hop_no + 1} of path {rank + 1}: {labels[x]} \u2192 "
                          f"{labels[y]}", 1.0, refs, info, color=color, width=6.0 if rank == 0 else 3.0,
@@ -781,7 +807,7 @@ def _crosstalk_from_table(kg: KnowledgeGraph, table: pd.DataFrame, categories: S
         merged.append(e)
     nodes = [_Node(f"category:{c}", c, "ConditionCategory", None, [["class", "condition category"]]) for c in cats]
     codes = sorted(kg.index_of(x) for x in items)
-    nodes += [_kg_node(kg, c, [["crosstalk pairs", "; ".join(sorted(items[str(kg.nodes['id'].iat[c])]))]])
+    nodes += [_kg_node(kg, c, [["crosstalk pairs", "; ".join(sorted(items[str(kg.node_column('id').iat[c])]))]])
               for c in codes]
     top_item = float(scores_all[codes].max()) if codes else 1.0
     cat_scores = np.array([strength[f"category:{c}"] for c in cats])
