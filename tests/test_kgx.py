@@ -40,7 +40,8 @@ def test_biolink_columns(mini_kg, tmp_path):
     assert nodes.set_index("id").loc["UBERON:0001013", "category"] == "biolink:GrossAnatomicalStructure"
     releases = edges[edges["evgraph_predicate"] == "releases"].iloc[0]
     assert releases["predicate"] == "biolink:produces"
-    assert releases["publications"] == "PMID:28942920|doi:10.1016/j.cell.2017.08.035"  # Biolink spelling
+    # Biolink spelling; the DOI's "/" percent-encoded (KGX's CURIE pattern forbids "/" in a local part)
+    assert releases["publications"] == "PMID:28942920|doi:10.1016%2Fj.cell.2017.08.035"
     assert releases["original_predicate"] == "evgraph:releases"
     assert releases["knowledge_level"] == "knowledge_assertion"
     assert releases["primary_knowledge_source"] == "infores:evgraph"
@@ -150,3 +151,40 @@ def test_bar_in_single_valued_text_survives_and_is_not_a_kgx_list(mini_kg, tmp_p
     assert "centrifugation\u00a6Ultracentrifugation" in text and "centrifugation|Ultra" not in text
     again = evgraph.build([f"kgx={tmp_path}"])
     assert again.node(str(nodes.loc[0, "id"]))["description"] == nodes.loc[0, "description"]
+
+
+def test_doi_ids_are_percent_encoded_in_kgx_and_decoded_back(kg, tmp_path):
+    """DOI nodes, edge ends and publications travel as ``doi:10.x%2Fy`` and read back exactly."""
+    from evgraph.formats.kgx import decode_local, encode_local
+
+    write_kgx(kg, tmp_path)
+    nodes = pd.read_csv(tmp_path / "nodes.tsv", sep="\t", dtype=str, keep_default_na=False, quoting=3)
+    edges = pd.read_csv(tmp_path / "edges.tsv", sep="\t", dtype=str, keep_default_na=False, quoting=3)
+    dois = sorted(i for i in kg.nodes["id"] if i.startswith("DOI:"))
+    assert dois and all("/" in d for d in dois)
+    written = {i for i in nodes["id"] if i.startswith("doi:")}
+    assert written == {"doi:" + encode_local(d.split(":", 1)[1]) for d in dois}
+    assert not any("/" in i for i in written)
+    ends = set(edges["subject"]) | set(edges["object"])
+    assert not any(e.startswith("doi:") and "/" in e for e in ends)
+    pubs = {p for cell in edges["publications"] for p in cell.split("|") if p.startswith("doi:")}
+    assert pubs and not any("/" in p for p in pubs)
+    again = evgraph.build([f"kgx={tmp_path}"])
+    assert sorted(i for i in again.nodes["id"] if i.startswith("DOI:")) == dois
+    assert_same_graph(kg, again)
+    # a DOI with the encoding's own characters survives too
+    odd = "10.1000/a%2Fb:c d/e"
+    assert decode_local(encode_local(odd)) == odd
+    assert encode_local(odd) == "10.1000%2Fa%252Fb%3Ac%20d%2Fe"
+
+
+def test_foreign_kgx_with_encoded_or_plain_doi_reads_the_same(tmp_path):
+    """A foreign file may write a DOI percent-encoded (``%2F`` or ``%2f``) or plain: same node."""
+    (tmp_path / "nodes.tsv").write_text(
+        "id\tcategory\tname\n"
+        "doi:10.1016%2fj.cell.2017.08.035\tbiolink:Publication\tEncoded lower\n"
+        "DOI:10.1002/oby.20847\tbiolink:Publication\tPlain\n", encoding="utf-8")
+    (tmp_path / "edges.tsv").write_text("subject\tpredicate\tobject\n", encoding="utf-8")
+    rec = read_kgx(tmp_path)
+    ids = sorted(i for f in rec.nodes for i in f.frame["id"])
+    assert ids == ["DOI:10.1002/oby.20847", "DOI:10.1016/j.cell.2017.08.035"]

@@ -209,3 +209,50 @@ def test_one_list_convention(kg):
     rec = kg.edge_records()[0]
     for col in EDGE_LIST_COLUMNS:
         assert isinstance(rec[col], list), col
+
+
+def test_scalar_text_is_formula_neutralised_numbers_and_arrays_are_exact(mini_kg, tmp_path):
+    """Text cells starting with = + - @ tab CR get an apostrophe (as in every CSV for people);
+    cells Neo4j imports as numbers or arrays are written exactly."""
+    nodes = mini_kg.nodes.copy()
+    edges = mini_kg.edges.copy()
+    nodes["label"] = nodes["label"].astype(object)
+    nodes.loc[nodes.index[0], "label"] = '=HYPERLINK("http://x")'
+    nodes.loc[nodes.index[0], "synonyms"] = "=cmd|+1 alias"
+    nodes.loc[nodes.index[1], "label"] = "-0.5"  # a plain number: not a formula, left as is
+    edges["evidence"] = edges["evidence"].astype(object)
+    edges.loc[edges.index[0], "evidence"] = "@SUM(A1) and more"
+    edges.loc[edges.index[1], "evidence"] = "\tindented"
+    edges.loc[edges.index[0], "publications"] = "PMID:1|PMID:2"
+    kg = evgraph.KnowledgeGraph(nodes, edges, mini_kg.schema, mini_kg.metadata)
+    write_neo4j_csv(kg, tmp_path)
+    recs = [r for p in sorted(tmp_path.glob("nodes-*.csv")) for r in read_admin_csv(p)]
+    by_id = {r["id"]: r for r in recs}
+    first, second = by_id[nodes["id"].iloc[0]], by_id[nodes["id"].iloc[1]]
+    assert first["label"] == "'=HYPERLINK(\"http://x\")"
+    assert first["synonyms"] == ["=cmd", "+1 alias"]  # an array: exact (a prefix would change item 1)
+    assert second["label"] == "-0.5"
+    rels = {r["id"]: r for p in sorted(tmp_path.glob("relationships-*.csv")) for r in read_admin_csv(p)}
+    e0, e1 = rels[edges["id"].iloc[0]], rels[edges["id"].iloc[1]]
+    assert e0["evidence"] == "'@SUM(A1) and more" and e1["evidence"] == "'\tindented"
+    assert e0["publications"] == ["PMID:1", "PMID:2"]
+    assert e0["confidence"] == float(edges["confidence"].iloc[0])
+    # every other scalar text cell is unchanged, and no scalar text cell starts with a trigger
+    from evgraph.formats.csvsafe import TRIGGERS
+    from evgraph.query.graphdata import NODE_PROPERTIES
+
+    text = [p.name for p in NODE_PROPERTIES if p.type == "string"]
+    for r in recs:
+        for name in text:
+            assert not str(r.get(name, "")).startswith(TRIGGERS) or r[name] == "-0.5"
+
+
+def test_int_and_double_cells_are_never_prefixed(mini_kg, tmp_path):
+    """A negative double (valid for the writer, though not a curated confidence) stays a number."""
+    edges = mini_kg.edges.copy()
+    edges["confidence"] = edges["confidence"].astype(float)
+    edges.loc[edges.index[0], "confidence"] = -0.25
+    kg = evgraph.KnowledgeGraph(mini_kg.nodes, edges, mini_kg.schema, mini_kg.metadata)
+    write_neo4j_csv(kg, tmp_path)
+    rels = {r["id"]: r for p in sorted(tmp_path.glob("relationships-*.csv")) for r in read_admin_csv(p)}
+    assert rels[edges["id"].iloc[0]]["confidence"] == -0.25

@@ -5,8 +5,9 @@ LibreOffice and Google Sheets as a formula ("CSV injection"). Tables meant for p
 (``--format csv``, the atlas tables, the web app's CSV downloads) prefix such text cells with
 an apostrophe, which spreadsheets show as text and never evaluate. Numbers stay numbers:
 only string cells are changed, and a string that is a plain number (``-0.5``) is left as is.
-Machine import files (KGX, ``neo4j-csv``) keep values exact, since their readers are not
-spreadsheets and an altered value would change the imported graph.
+KGX keeps values exact (it is read back by machines and round-trips). ``neo4j-csv`` neutralises
+its scalar text cells too, but not the cells Neo4j imports as numbers or arrays
+(:mod:`evgraph.formats.neo4j_csv`).
 
 >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("@SUM(A1)"), neutralise("-0.5"), neutralise("IL-6")
 ('\\'=HYPERLINK("http://x")', "'@SUM(A1)", '-0.5', 'IL-6')

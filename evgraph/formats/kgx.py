@@ -19,7 +19,9 @@ row per species, all with the same ``id``; reading merges them back), a ``|`` in
 text (``name``, ``description``, ``supporting_text``), which KGX would split into a list, is
 written as ``¦`` (U+00A6) and read back as ``|``, and
 ``original_predicate`` names the evgraph relationship (``evgraph:homes_to``), so a file stripped of
-the ``evgraph_*`` columns still reads back to the same graph.
+the ``evgraph_*`` columns still reads back to the same graph. DOI local parts are percent-encoded
+(``doi:10.1172%2Fjci.insight.141962``; KGX's CURIE pattern forbids ``/``) and decoded on reading
+(:func:`encode_local`, :func:`decode_local`).
 
 Reading accepts KGX written by other tools (Biolink categories and predicates only). The rules,
 all driven by the ontology (``evgraph:importCategory``, ``evgraph:importPriority``,
@@ -188,6 +190,58 @@ def _respell(series: pd.Series, spelling: dict[str, str], lists: bool = False) -
     return series.map(table)
 
 
+#: Prefixes (evgraph spelling) whose local parts are percent-encoded in the KGX files: KGX's CURIE
+#: pattern (``^[^ <()>:]*:[^/ :]+$``, ``kgx.prefix_manager.PrefixManager.is_curie``) rejects a ``/``
+#: in the local part, which every DOI has. ``%``, ``/``, ``:`` and space are written as ``%25``,
+#: ``%2F``, ``%3A`` and ``%20`` (as in a doi.org IRI) and decoded back by the reader.
+ENCODED_PREFIXES = ("DOI",)
+_LOCAL_ENCODE = {"%": "%25", "/": "%2F", ":": "%3A", " ": "%20"}
+_LOCAL_DECODE = re.compile(r"%(25|2F|3A|20)", re.IGNORECASE)
+
+
+def encode_local(local: str) -> str:
+    """A DOI local part as written in KGX (``/`` cannot appear in a KGX CURIE).
+
+    >>> encode_local("10.1172/jci.insight.141962")
+    '10.1172%2Fjci.insight.141962'
+    >>> decode_local(encode_local("10.1000/50%:a b")) == "10.1000/50%:a b"
+    True
+    """
+    return "".join(_LOCAL_ENCODE.get(ch, ch) for ch in local)
+
+
+def decode_local(local: str) -> str:
+    """The inverse of :func:`encode_local` (``%2F`` and ``%2f`` both read as ``/``)."""
+    return _LOCAL_DECODE.sub(lambda m: chr(int(m.group(1), 16)), local)
+
+
+def _recode(series: pd.Series, prefixes: Iterable[str], code, lists: bool = False) -> pd.Series:
+    """Apply ``code`` to the local parts of the CURIEs of ``series`` with one of ``prefixes``."""
+    prefixes = sorted(set(prefixes))
+    if not prefixes or series.empty:
+        return series
+    alt = "|".join(map(re.escape, prefixes))
+    pattern = re.compile(rf"(^|\|)({alt}):([^|]*)" if lists else rf"(^)({alt}):(.*)$")
+    uniq = pd.Series(pd.unique(series))
+    hit = uniq.str.contains(rf"(?:^|\|)(?:{alt}):" if lists else rf"^(?:{alt}):", regex=True)
+    if not hit.any():
+        return series
+    new = uniq.where(~hit, uniq[hit].str.replace(
+        pattern, lambda m: f"{m.group(1)}{m.group(2)}:{code(m.group(3))}", regex=True))
+    return series.map(dict(zip(uniq, new, strict=True)))
+
+
+def _encoded_spellings(schema: Schema, biolink: bool) -> list[str]:
+    """Spellings of :data:`ENCODED_PREFIXES`: Biolink's for writing, every known one for reading."""
+    out = []
+    for prefix in ENCODED_PREFIXES:
+        p = schema.prefixes[prefix]
+        out.append(p.biolink if biolink else prefix)
+        if not biolink:
+            out += [a for a, target in schema.prefix_aliases.items() if target == prefix]
+    return out
+
+
 def write_kgx(kg: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     """Write ``nodes.tsv`` and ``edges.tsv`` into ``out_dir`` (atomically); return the paths.
 
@@ -205,8 +259,9 @@ def _write_kgx(kg: KnowledgeGraph, out: Path, steps) -> list[Path]:
     spell = _biolink_curie(schema)
     nodes = pd.DataFrame({kgx: _text(kg.nodes[col]) for col, kgx in NODE_MAP.items()})
     nodes["category"] = kg.nodes["category"].map(lambda c: schema.classes[c].biolink_category).astype(str)
-    nodes["id"] = _respell(nodes["id"], spell)
-    nodes["xref"] = _respell(nodes["xref"], spell, lists=True)
+    encoded = _encoded_spellings(schema, biolink=True)
+    nodes["id"] = _recode(_respell(nodes["id"], spell), encoded, encode_local)
+    nodes["xref"] = _recode(_respell(nodes["xref"], spell, lists=True), encoded, encode_local, lists=True)
     edges = pd.DataFrame({kgx: _text(kg.edges[col]) for col, kgx in EDGE_MAP.items() if col != "confidence"})
     edges["predicate"] = kg.edges["predicate"].map(
         lambda p: schema.relations[p].biolink_predicate).astype(str)
@@ -217,8 +272,9 @@ def _write_kgx(kg: KnowledgeGraph, out: Path, steps) -> list[Path]:
         for col in cols:
             frame[col] = frame[col].str.replace(LIST_SEP, BAR, regex=False)
     for col in ("subject", "object"):
-        edges[col] = _respell(edges[col], spell)
-    edges["publications"] = _respell(edges["publications"], spell, lists=True)
+        edges[col] = _recode(_respell(edges[col], spell), encoded, encode_local)
+    edges["publications"] = _recode(_respell(edges["publications"], spell, lists=True), encoded, encode_local,
+                                    lists=True)
     species = edges["species_context_qualifier"]
     if species.str.contains(LIST_SEP, regex=False).any():
         edges = edges.assign(species_context_qualifier=species.str.split(LIST_SEP)).explode(
@@ -454,8 +510,10 @@ def read_kgx(path: str | Path | None, options: Mapping[str, str] | None = None) 
     return rec
 
 
-def _respell_ids(values: pd.Series, schema: Schema) -> pd.Series:
-    return _respell(values, schema.prefix_aliases)
+def _respell_ids(values: pd.Series, schema: Schema, lists: bool = False) -> pd.Series:
+    """Ids as read: percent-encoded DOI local parts decoded, prefixes in evgraph's spelling."""
+    decoded = _recode(values, _encoded_spellings(schema, biolink=False), decode_local, lists=lists)
+    return _respell(decoded, schema.prefix_aliases, lists=lists)
 
 
 def _lipids(edges: pd.DataFrame) -> set[str]:
@@ -512,7 +570,7 @@ def _map_nodes(nodes: pd.DataFrame, edges: pd.DataFrame, schema: Schema, file: s
     for col in ("label", "description"):
         out[col] = out[col].str.replace(BAR, LIST_SEP, regex=False)
     out["id"] = _respell_ids(out["id"].str.strip(), schema)
-    out["xrefs"] = _respell(out["xrefs"], schema.prefix_aliases, lists=True)
+    out["xrefs"] = _respell_ids(out["xrefs"], schema, lists=True)
     # 1. ids must be CURIEs: anything else is unrecoverable
     parts = out["id"].str.extract(_CURIE)
     bad = parts[0].isna()
@@ -585,7 +643,7 @@ def _map_edges(edges: pd.DataFrame, nodes: pd.DataFrame, others: dict[str, str],
     out["evidence"] = out["evidence"].str.replace(BAR, LIST_SEP, regex=False)
     for col in ("subject", "object"):
         out[col] = _respell_ids(out[col].str.strip(), schema)
-    out["publications"] = _respell(out["publications"], schema.prefix_aliases, lists=True)
+    out["publications"] = _respell_ids(out["publications"], schema, lists=True)
     # rows of one edge written once per species (same id, every other field equal) are merged back;
     # rows sharing an id but differing elsewhere stay apart (the builder reports the conflict), and
     # rows equal in every field are counted as merged in the report

@@ -12,6 +12,14 @@
 List items are ``|``-separated (an item never contains ``|``: lists are ``|``-joined in
 evgraph), empty cells are missing properties. Files are written atomically.
 
+**Spreadsheet-safe text.** Scalar text cells (``string`` properties, ids, labels, types) that
+start with ``=``, ``+``, ``-``, ``@``, a tab or a CR get an apostrophe in front, exactly as in
+the other CSV outputs (:func:`evgraph.formats.csvsafe.neutralise`), so opening an import file in
+a spreadsheet never runs a formula; Neo4j then stores that text with its apostrophe. Cells that
+Neo4j imports as a number (``:double``, ``:int``) or as an array (``:string[]``) are written
+exactly: a prefix would change the number, or only the array's first item. (evgraph ids are
+CURIEs, which never start with one of those characters.)
+
 >>> import tempfile, pandas as pd
 >>> from evgraph.build.builder import GraphBuilder
 >>> b = GraphBuilder()
@@ -36,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from ..atomic import atomic_open
 from ..query.graphdata import NODE_PROPERTIES, REL_PROPERTIES, Prop, node_frames, rel_groups
 from ..query.neo4j import schema_statements
+from .csvsafe import neutralise
 
 if TYPE_CHECKING:
     from ..model import KnowledgeGraph
@@ -49,12 +58,18 @@ def _header(prop: Prop, node: bool = False) -> str:
     return prop.name if prop.type == "string" else f"{prop.name}:{prop.type}"
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, text: bool = False) -> Any:
+    """One CSV cell; ``text`` (a scalar ``string`` property) neutralises a formula prefix."""
     if value is None:
         return ""
     if isinstance(value, list):
         return ARRAY_DELIMITER.join(value)
-    return value
+    return neutralise(value) if text else value
+
+
+def _text_flags(props: tuple[Prop, ...], leading: int) -> list[bool]:
+    """Per column: is it scalar text (neutralised)? The ``leading`` id columns are text."""
+    return [True] * leading + [p.type == "string" for p in props]
 
 
 def write_neo4j_csv(kg: KnowledgeGraph, out_dir: str | Path, database: str = "neo4j") -> list[Path]:
@@ -71,13 +86,15 @@ def _write(kg: KnowledgeGraph, out: Path, database: str, progress) -> list[Path]
     written: list[Path] = []
     multiline = False
     node_files: list[str] = []
+    node_text = _text_flags(NODE_PROPERTIES, 0)
+    rel_text = _text_flags(REL_PROPERTIES, 2)
     for cls, frame in node_frames(kg):
         path = out / f"nodes-{cls}.csv"
         with atomic_open(path) as fh:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow([_header(NODE_PROPERTIES[0], True), ":LABEL", *[_header(p, True) for p in NODE_PROPERTIES[1:]]])
             for rec in frame.itertuples(index=False, name=None):
-                cells = [_cell(v) for v in rec]
+                cells = [_cell(v, t) for v, t in zip(rec, node_text, strict=True)]
                 multiline = multiline or any(isinstance(c, str) and "\n" in c for c in cells)
                 w.writerow([cells[0], cls, *cells[1:]])
         progress.update(len(frame))
@@ -98,7 +115,7 @@ def _write(kg: KnowledgeGraph, out: Path, database: str, progress) -> list[Path]
                 writers[group.rel_type], rel_files[group.rel_type] = w, path
             w = writers[group.rel_type]
             for rec in group.frame.itertuples(index=False, name=None):
-                cells = [_cell(v) for v in rec]
+                cells = [_cell(v, t) for v, t in zip(rec, rel_text, strict=True)]
                 multiline = multiline or any(isinstance(c, str) and "\n" in c for c in cells)
                 w.writerow([cells[0], cells[1], group.rel_type, *cells[2:]])
             progress.update(len(group.frame))
