@@ -42,7 +42,7 @@ import pyarrow as pa
 
 from ..errors import NotFoundError
 from ..schema import ontology_path
-from .graphdata import NODE_PROPERTIES, REL_PROPERTIES, Prop, node_frames, rel_groups
+from .graphdata import ARROW_TYPES, NODE_PROPERTIES, REL_PROPERTIES, Prop, node_tables, rel_tables
 from .library import QueryError
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ DB_FILE = "cypher.lbug"
 KEY_FILE = "cypher.json"
 BUILD_PREFIX = ".cypher-build-"
 _TYPES = {"string": "STRING", "string[]": "STRING[]", "double": "DOUBLE", "int": "INT64"}
-_ARROW = {"string": pa.string(), "string[]": pa.list_(pa.string()), "double": pa.float64(), "int": pa.int64()}
+_ARROW = ARROW_TYPES
 
 
 def _ladybug():
@@ -63,19 +63,22 @@ def _ladybug():
     return ladybug
 
 
-def ddl(kg: KnowledgeGraph) -> list[str]:
-    """The CREATE TABLE statements for ``kg`` (node tables for every class, rel tables for every relation)."""
+def ddl(kg: KnowledgeGraph, pairs: list[tuple[str, str, str]] | None = None) -> list[str]:
+    """The CREATE TABLE statements for ``kg`` (node tables for every class, rel tables for every relation).
+
+    ``pairs`` are the (relation, subject class, object class) triples present (default: computed).
+    """
     stmts = []
     node_cols = ", ".join(f"{p.name} {_TYPES[p.type]}" for p in NODE_PROPERTIES)
     for cls in kg.schema.classes:
         stmts.append(f"CREATE NODE TABLE {cls}({node_cols}, PRIMARY KEY (id))")
     present: dict[str, list[tuple[str, str]]] = {}
-    for group in rel_groups_pairs(kg):
+    for group in rel_groups_pairs(kg) if pairs is None else pairs:
         present.setdefault(group[0], []).append((group[1], group[2]))
     rel_cols = ", ".join(f"{p.name} {_TYPES[p.type]}" for p in REL_PROPERTIES)
     for name, rel in kg.schema.relations.items():
-        pairs = present.get(name) or [(sorted(rel.domain)[0], sorted(rel.range)[0])]
-        ends = ", ".join(f"FROM {s} TO {o}" for s, o in sorted(pairs))
+        pairs_of = present.get(name) or [(sorted(rel.domain)[0], sorted(rel.range)[0])]
+        ends = ", ".join(f"FROM {s} TO {o}" for s, o in sorted(pairs_of))
         stmts.append(f"CREATE REL TABLE {rel.neo4j_type}({ends}, {rel_cols})")
     return stmts
 
@@ -115,16 +118,24 @@ def arrow_table(frame: pd.DataFrame, props: tuple[Prop, ...], keys: tuple[str, .
 
 
 def populate(conn: Any, kg: KnowledgeGraph) -> None:
-    """Create the tables and bulk-copy nodes and relationships (as typed Arrow tables) into an empty database."""
-    for stmt in ddl(kg):
+    """Create the tables and bulk-``COPY`` nodes and relationships into an empty database.
+
+    The rows come as typed Arrow tables built column-wise from the graph's columns
+    (:func:`~evgraph.query.graphdata.node_tables`, :func:`~evgraph.query.graphdata.rel_tables`:
+    no per-row Python). Automatic checkpoints are off during the load (each ``COPY`` would
+    otherwise checkpoint the whole database) and one ``CHECKPOINT`` ends it.
+    """
+    groups = list(rel_tables(kg))
+    pairs = sorted((g.relation, g.from_class, g.to_class) for g in groups)
+    for stmt in ddl(kg, pairs):
         conn.execute(stmt)
-    for cls, frame in node_frames(kg):
-        conn.execute(f"COPY {cls} FROM $df", {"df": arrow_table(frame, NODE_PROPERTIES)})
-    multi = {r for r, *_ in rel_groups_pairs(kg)}
-    for group in rel_groups(kg):
-        opts = f" (from='{group.from_class}', to='{group.to_class}')" if group.relation in multi else ""
-        table = arrow_table(group.frame, REL_PROPERTIES, keys=("from", "to"))
-        conn.execute(f"COPY {group.rel_type} FROM $df{opts}", {"df": table})
+    conn.execute("CALL auto_checkpoint=false")
+    for cls, table in node_tables(kg):
+        conn.execute(f"COPY {cls} FROM $df", {"df": table})
+    for g in groups:
+        conn.execute(f"COPY {g.rel_type} FROM $df (from='{g.from_class}', to='{g.to_class}')", {"df": g.table})
+    conn.execute("CALL auto_checkpoint=true")
+    conn.execute("CHECKPOINT")
 
 
 def graph_key(graph_dir: str | Path) -> str:
