@@ -12,8 +12,9 @@ repeats. Peers on the same graph, in the same process as the benchmark: search a
 scan of the labels (``str.startswith`` over the node table, what one writes without an index);
 the node page against a pandas scan of the edge table for the node's edges (no sorted index).
 The ratio printed is peer time / evgraph time. "start" runs ``evgraph serve`` as a subprocess
-and waits for ``/api/v1/`` to answer (loading the built graph and building the search index
-included). "connectivity" is asked twice for different pairs: the first builds the permutation
+and waits for ``/api/v1/`` to answer (loading the built graph included; the search and edge
+indexes are then built in a background thread, and the time until the first search answers is
+printed beside it). "connectivity" is asked twice for different pairs: the first builds the permutation
 null and caches it beside the graph (reported, not a target), the second uses the cache.
 """
 
@@ -102,6 +103,11 @@ def main() -> int:
         start = time.perf_counter() - t0
         R: dict[str, float] = {"start_s": start}
         q = urllib.parse.quote
+        # the search and edge indexes are built in the background after start: the first search and
+        # node page wait for them (reported, so the start figure hides nothing)
+        R["first_search_s"] = get(base, f"/api/v1/search?q={q(words[0])}")[0]
+        R["first_node_s"] = get(base, f"/api/v1/nodes/{q(sample[0])}")[0]
+        R["indexes_ready_s"] = time.perf_counter() - t0
         R["search_ms"] = median_ms(base, [f"/api/v1/search?q={q(w)}" for w in words])
         R["search_curie_ms"] = median_ms(base, [f"/api/v1/search?q={q(c)}" for c in sample])
         R["node_ms"] = median_ms(base, [f"/api/v1/nodes/{q(c)}" for c in sample])
@@ -143,6 +149,8 @@ def main() -> int:
 
     print(f"\nRESULTS ({kg.num_nodes:,} nodes, {kg.num_edges:,} edges; 2-core machine shared with other jobs)")
     line("server start (evgraph serve until /api/v1/ answers)", f"{R['start_s']:.2f} s", "<= 5 s", R["start_s"] <= 5)
+    line("  first search after start (waits for the background index)", f"{R['first_search_s']:.2f} s", "-", None)
+    line("  start to search and edge indexes ready", f"{R['indexes_ready_s']:.2f} s", "-", None)
     line("search, a word prefix (median)", f"{R['search_ms']:.1f} ms", "<= 50 ms", R["search_ms"] <= 50)
     line("  peer: pandas str.startswith over the labels", f"{R['peer_search_ms']:.1f} ms",
          f"ratio {R['peer_search_ms'] / R['search_ms']:.1f}x", None)

@@ -139,7 +139,19 @@ def read_table(path: str | Path, kg: KnowledgeGraph, *, classes: tuple[str, ...]
     column with a non-number, or a table none of whose rows maps to the graph.
     """
     path = Path(path)
-    text = _read_text(path)
+    return parse_table(_read_text(path), str(path), kg, classes=classes, mapper=mapper)
+
+
+def parse_table(text: str, name: str, kg: KnowledgeGraph, *, classes: tuple[str, ...] | None = None,
+                mapper: NameMapper | None = None) -> UserTable:
+    """:func:`read_table` on the text of a table (``name`` is the file name used in error messages).
+
+    >>> import evgraph
+    >>> t = parse_table("gene,log2fc\\nPPARG,1.5\\nNOPE1,2\\n", "upload", evgraph.load(), classes=("Gene",))
+    >>> t.frame.to_dict("records"), t.unmapped[0]["line"]
+    ([{'id': 'NCBIGene:5468', 'log2fc': 1.5}], 3)
+    """
+    path = name
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise _err(path, 1, "empty table (a header and at least one row are needed)")
@@ -183,7 +195,7 @@ def read_table(path: str | Path, kg: KnowledgeGraph, *, classes: tuple[str, ...]
         raise _err(path, first["line"], f"none of the {len(body)} rows maps to a graph node (first: "
                    f"'{first['value']}': {first['reason']})", header[id_col])
     frame = pd.DataFrame(records).drop_duplicates("id", keep="first").reset_index(drop=True)
-    return UserTable(str(path), frame, pd.DataFrame(report), unmapped)
+    return UserTable(name, frame, pd.DataFrame(report), unmapped)
 
 
 def receiver_set(table: UserTable, *, q_max: float = 0.05, min_abs_log2fc: float = 0.0) -> tuple[list[str], list[str]]:

@@ -46,3 +46,16 @@ def shared_data() -> Path:
             pytest.fail(f"shared reference data not found at {path}")
         pytest.skip(f"shared reference data not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def priors_kg(shared_data) -> evgraph.KnowledgeGraph:
+    """Curated KB + real Hetionet genes, miRTarBase (strong evidence), Vesiclepedia and HPA v18 tissue-specific genes:
+    a graph with a prior network, organ receiver sets and tissue-of-origin evidence (the web app's
+    overlay and predictions tests)."""
+    d = shared_data
+    hpa = d / "tissue_expression" / "tissueenrich_hpa_v18_tissue_specific_genes.tsv"
+    return evgraph.build(["curated", f"genes={d / 'hetionet' / 'hetionet-v1.0-nodes.tsv'}",
+                          f"mirtarbase={d / 'mirna_targets' / 'mirtarbase_hsa_functional_MTI_strong.tsv'}",
+                          f"vesiclepedia={d / 'ev_cargo'}",
+                          f"tissue_expression={hpa}"])

@@ -220,3 +220,104 @@ def test_hostile_autocomplete_and_view(hostile_site):
     assert PAYLOADS[0] in browser.evaluate("document.getElementById('evgraph-details').textContent")
     clean(browser, base, view)
     assert browser.evaluate("window.__pwned === undefined")
+
+
+# ---------------------------------------------------------------------- predictions and the user's cargo
+@pytest.fixture(scope="module")
+def priors_site(priors_kg):
+    with running(create_app(priors_kg)) as base, _browser_or_skip((base + "/",)) as browser:
+        yield base, browser
+
+
+def _wait_download(browser, folder, suffix):
+    deadline = time.monotonic() + 30
+    while not [p for p in folder.iterdir() if p.suffix == suffix]:
+        assert time.monotonic() < deadline, f"the {suffix} download did not arrive"
+        browser.pump(0.1)
+    return next(p for p in folder.iterdir() if p.suffix == suffix)
+
+
+def test_walk_predictions_to_connectivity(priors_site):
+    base, browser = priors_site
+    result = browser.open(base + "/predictions", wait=READY)
+    type_into(browser, "#predictions-form input[name=target]", "alzheimer")
+    browser.wait("document.querySelectorAll('#predictions-form ul.ac li').length > 0")
+    browser.evaluate("document.querySelector('#predictions-form ul.ac li').dispatchEvent(new MouseEvent('mousedown'))")
+    assert browser.evaluate("document.querySelector('#predictions-form input[name=target]').value") == "MONDO:0004975"
+    browser.evaluate("document.getElementById('predictions-form').submit()")
+    browser.wait("document.getElementById('predictions') !== null && " + READY, timeout=60)
+    rows = browser.evaluate("document.querySelectorAll('#predictions tbody tr').length")
+    badges = browser.evaluate("document.querySelectorAll('#predictions tbody tr .badge').length")
+    assert rows > 0 and badges == rows  # every prediction is labelled a hypothesis
+    targets = browser.evaluate("Array.from(document.querySelectorAll('#predictions tbody tr td:nth-child(3)'))"
+                               ".map(td => td.textContent.trim())")
+    assert set(targets) == {"Alzheimer disease"}
+    assert "HYPOTHESIS" in browser.evaluate("document.getElementById('method').textContent")
+    clean(browser, base, result)
+    # the scriptless predictions view opens under its own CSP, with nothing blocked
+    href = browser.evaluate("document.querySelector(\"#downloads a[href*='format=html']\").getAttribute('href')")
+    view = browser.open(base + href)
+    assert browser.evaluate("document.querySelectorAll('details').length") == rows
+    assert browser.evaluate("document.scripts.length") == 0
+    clean(browser, base, view)
+    # back to the table: a row opens the connectivity search of its pair
+    browser.open(base + "/predictions?run=1&target=MONDO:0004975", wait=READY, timeout=60)
+    click(browser, "#predictions a.connectivity-link")
+    browser.wait("location.pathname === '/connectivity' && " + READY, timeout=120)
+    assert browser.evaluate("document.querySelector('#connectivity-form input[name=target]').value") == "MONDO:0004975"
+    # a prediction is supported by a feature metapath, so the connectivity search finds metapaths for the pair
+    assert browser.evaluate("document.querySelectorAll('#metapaths tbody tr').length") > 0
+    clean(browser, base)
+
+
+def test_walk_overlay_upload_results_and_downloads(priors_site, priors_kg, tmp_path):
+    base, browser = priors_site
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser._call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads),
+                                                  "eventsEnabled": True})
+    e = priors_kg.edges
+    mti = e[(e["predicate"] == "regulates") & (e["primary_knowledge_source"] == "infores:mirtarbase")]
+    mirnas = mti["subject"].astype(str).value_counts().index[:8].tolist()
+    labels = priors_kg.nodes.set_index("id").loc[mirnas, "label"].tolist()
+    cargo = tmp_path / "my_ev_mirnas.tsv"
+    cargo.write_text("mirna\tlog2fc\n" + "".join(f"{m}\t{i - 4}\n" for i, m in enumerate(labels)) + "miR-NOPE-1\t1\n")
+    result = browser.open(base + "/overlay", wait=READY)
+    # a real file chosen in the file input fills the cargo box (read locally by the page)
+    doc = browser.send("DOM.getDocument")["root"]["nodeId"]
+    node = browser.send("DOM.querySelector", {"nodeId": doc, "selector": "input[type=file][data-fill=cargo]"})["nodeId"]
+    browser.send("DOM.setFileInputFiles", {"nodeId": node, "files": [str(cargo)]})
+    browser.evaluate("document.querySelector('input[data-fill=cargo]').dispatchEvent(new Event('change'))")
+    browser.wait("document.querySelector('textarea[name=cargo]').value.indexOf('miR-NOPE-1') > 0")
+    type_into(browser, "#overlay-form input[name=receiver]", "liver")
+    browser.wait("document.querySelectorAll('#overlay-form ul.ac li').length > 0")
+    browser.evaluate("document.querySelector('#overlay-form ul.ac li').dispatchEvent(new MouseEvent('mousedown'))")
+    assert browser.evaluate("document.querySelector('#overlay-form input[name=receiver]').value") == "UBERON:0002107"
+    click(browser, "#overlay-form button[name=format]")
+    browser.wait("document.getElementById('overlay') !== null && " + READY, timeout=60)
+    ranked = browser.evaluate("document.querySelectorAll('#overlay tbody tr').length")
+    assert ranked == len(labels)
+    unmapped = browser.evaluate("document.querySelector('#unmapped tbody').textContent")
+    assert "miR-NOPE-1" in unmapped and str(len(labels) + 2) in unmapped  # the line number in the file
+    click(browser, "#overlay th:nth-child(3)")  # sortable by activity
+    act = browser.evaluate("Array.from(document.querySelectorAll('#overlay tbody td:nth-child(3)'))"
+                           ".map(td => Number(td.textContent))")
+    assert act == sorted(act)
+    clean(browser, base, result)
+    # CSV download: a real browser download of the form's POST
+    click(browser, "#downloads button[value=csv]")
+    got = _wait_download(browser, downloads, ".csv")
+    lines = got.read_text().splitlines()
+    assert lines[0].startswith("cargo,label,activity") and len(lines) == len(labels) + 1
+    # the view (flow and heatmap), scriptless, under its own CSP
+    click(browser, "#downloads button[value=view]")
+    browser.wait("document.querySelectorAll('svg').length >= 2 && document.readyState === 'complete'", timeout=60)
+    assert browser.evaluate("document.scripts.length") == 0
+    clean(browser, base)
+
+
+def test_whole_graph_view_draws(site):
+    base, browser = site
+    view = browser.open(base + "/views/graph", wait=DRAWN)
+    assert browser.evaluate("window.evgraphNodes.length") > 10
+    clean(browser, base, view)

@@ -16,11 +16,11 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import EvgraphError
 from .security import HTTPProblem, run_limited
-from .service import GraphService, jsonable
+from .service import GraphService, jsonable, public
 
 API = "/api/v1"
 MAX_BATCH_PAIRS = 50
@@ -44,6 +44,65 @@ class PairBatch(BaseModel):
 
 class NodeBatch(BaseModel):
     ids: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(min_length=1, max_length=MAX_BATCH_NODES)
+
+
+MAX_USER_ROWS = 5000
+#: What a list item of a user's cargo or gene list may not contain (it would split the table).
+_SPLITTERS = ("\t", "\n", "\r", ",")
+
+
+def user_text(value: str | list[str], what: str) -> str:
+    """A user table given as text (TSV/CSV with a header) or as a list of names, as table text."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise HTTPProblem(400, f"{what}: empty table")
+        return value
+    bad = next((i for i, v in enumerate(value) if any(c in v for c in _SPLITTERS) or not v.strip()), None)
+    if bad is not None:
+        raise HTTPProblem(400, f"{what}[{bad}]: a name may not be empty or hold a tab, comma or line break")
+    return "id\n" + "\n".join(value) + "\n"
+
+
+UserTable = Annotated[str | list[Annotated[str, Field(max_length=300)]],
+                      Field(description="TSV/CSV text with a header (id column: id, cargo, gene, symbol, mirna or "
+                                        "name; optional log2fc, abundance, q/padj), or a list of names")]
+
+
+class OverlayRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cargo: UserTable
+    receiver: str | None = Field(None, min_length=1, max_length=300,
+                                 description="a CellType or Organ of the graph (its markers and enriched genes)")
+    receiver_genes: UserTable | None = Field(None, description="or: a receiver gene list or DE table")
+    q_max: float = Field(0.05, ge=0, le=1, description="DE table: receiver genes have q <= this")
+    min_abs_log2fc: float = Field(0.0, ge=0, description="DE table: receiver genes have |log2fc| >= this")
+    restart: float = Field(0.5, ge=0.05, le=0.95, description="restart probability of the personalised PageRank")
+    top: int = Field(50, ge=0, le=MAX_USER_ROWS, description="rows returned (0 = all)")
+    origin: bool = Field(True, description="also rank the cargo set's tissue of origin")
+
+
+class OriginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cargo: UserTable
+    classes: list[Literal["Organ", "CellType"]] = Field(["Organ", "CellType"], min_length=1)
+    top: int = Field(20, ge=0, le=MAX_USER_ROWS, description="rows returned (0 = all)")
+
+
+def run_overlay(service: GraphService, req: OverlayRequest) -> dict[str, Any]:
+    """:meth:`GraphService.overlay` for one API/form request."""
+    return service.overlay(user_text(req.cargo, "cargo"), req.receiver,
+                           user_text(req.receiver_genes, "receiver_genes") if req.receiver_genes is not None
+                           else None, q_max=req.q_max, min_abs_log2fc=req.min_abs_log2fc, restart=req.restart,
+                           top=req.top, with_origin=req.origin)
+
+
+def overlay_table(result: dict[str, Any]) -> pd.DataFrame:
+    """The overlay rows as a flat table (mechanism and literature as text) for CSV."""
+    from ..cli.overlay import _flat, _readable
+
+    return _flat(_readable(result["_frame"]))
 
 
 def table_response(df: pd.DataFrame, fmt: str, name: str, extra: dict[str, Any] | None = None) -> Response:
@@ -172,6 +231,52 @@ def router(service: GraphService, limits: Any) -> APIRouter:
             headers["content-security-policy"] = page_csp()
         return Response(body, media_type=MEDIA[format], headers=headers)
 
+    @r.get("/predictions", summary="Predicted links (hypotheses)")
+    async def predictions(source_class: Annotated[str, Query(max_length=60)] = "CellType",
+                          target_class: Annotated[str, Query(max_length=60)] = "Condition",
+                          target: Annotated[str | None, Query(min_length=1, max_length=300,
+                                                              description="only this target node")] = None,
+                          top: Annotated[int, Query(ge=1, le=500)] = 20,
+                          format: Annotated[Literal["json", "csv", "html"], Query()] = "json") -> Any:
+        """Unobserved ``source_class`` -> ``target_class`` pairs ranked by the link-prediction model.
+
+        Every row is a hypothesis (``hypothesis: true``), explained by the metapaths that add most
+        to its score, with example paths and references. ``html``: the scriptless predictions view.
+        """
+        result = await work(service.predictions, source_class, target_class, target, top)
+        if format == "csv":
+            return table_response(prediction_table(result), "csv", "predictions")
+        if format == "html":
+            return predictions_view(result)
+        return result
+
+    @r.post("/overlay", summary="A lab's EV cargo against a receiver")
+    async def overlay(req: Annotated[OverlayRequest, Body()],
+                      format: Annotated[Literal["json", "csv", "html"], Query()] = "json") -> Any:
+        """Rank the cargo by regulatory activity on the receiver (a CellType/Organ, or a gene list / DE table).
+
+        The answer reports how many cargo rows mapped and names every row that did not (line,
+        value, reason); ``origin`` ranks the cargo set's tissue of origin. ``csv``: the table;
+        ``html``: the overlay view (flow and cargo x target heatmap, scriptless).
+        """
+        result = await work(run_overlay, service, req)
+        if format == "csv":
+            return table_response(overlay_table(result), "csv", "overlay")
+        if format == "html":
+            return overlay_view(result)
+        return public(result)
+
+    @r.post("/origin", summary="Tissue of origin of a cargo set")
+    async def origin(req: Annotated[OriginRequest, Body()],
+                     format: Annotated[Literal["json", "csv"], Query()] = "json") -> Any:
+        """Organs and cell types ranked by enrichment of the cargo set (hypergeometric p, BH q; null stated)."""
+        result = await work(service.origin, user_text(req.cargo, "cargo"), tuple(req.classes), req.top)
+        if format == "csv":
+            from ..cli.overlay import _flat
+
+            return table_response(_flat(result["_frame"]), "csv", "origin")
+        return public(result)
+
     @r.get("/queries", summary="The named query library")
     async def queries() -> dict[str, Any]:
         """Every named query with its description, parameters (type, default) and result columns."""
@@ -188,6 +293,39 @@ def router(service: GraphService, limits: Any) -> APIRouter:
         return table_response(df, format, name, {"query": name, "params": params})
 
     return r
+
+
+def prediction_table(result: dict[str, Any]) -> pd.DataFrame:
+    """Prediction rows as a flat table (top metapaths and references joined) for CSV."""
+    rows = []
+    for row in result["rows"]:
+        tops = row.get("top_paths") or []
+        flat = {k: v for k, v in row.items() if k != "top_paths"}
+        flat["top_metapaths"] = [t["metapath"] for t in tops]
+        flat["references"] = sorted({r for t in tops for p in t.get("paths", []) for r in p.get("references", [])})
+        rows.append(flat)
+    return pd.DataFrame(rows)
+
+
+def predictions_view(result: dict[str, Any]) -> Response:
+    """The scriptless predictions page (:mod:`evgraph.viz.predictions`) under its own CSP."""
+    from ..viz.predictions import PAGE_CSP, predictions_page
+
+    target = result.get("target")
+    title = (f"Predicted {result['source_class']} routes to {target['label']}" if target
+             else f"Predicted {result['source_class']} -> {result['target_class']} links")
+    html = predictions_page(pd.DataFrame(result["rows"]), title=title)
+    return Response(html, media_type="text/html; charset=utf-8", headers={"content-security-policy": PAGE_CSP})
+
+
+def overlay_view(result: dict[str, Any]) -> Response:
+    """The scriptless overlay page (:mod:`evgraph.viz.overlay`) under its own CSP."""
+    from ..viz.overlay import PAGE_CSP, overlay_page
+
+    origin = result.get("origin") or {}
+    html = overlay_page(result["_frame"], receiver=str(result["receiver"].get("label", "receiver")),
+                        origin=origin.get("_frame"))
+    return Response(html, media_type="text/html; charset=utf-8", headers={"content-security-policy": PAGE_CSP})
 
 
 def _subgraph(service: GraphService, fmt: str, source: str | None, target: str | None, metapath: str | None,

@@ -40,15 +40,18 @@ def _problem(request: Request, status: int, message: str, detail: Any = None) ->
 
 def create_app(kg: KnowledgeGraph, *, graph_dir: str | None = None, engine: str | None = None,
                neo4j_uri: str | None = None, host: str = "127.0.0.1", time_limit: float = 30.0,
-               workers: int = 4, max_body: int = 256 * 1024) -> FastAPI:
+               workers: int = 4, max_body: int = 256 * 1024, warm: bool = True) -> FastAPI:
     """The web app over ``kg`` (read-only).
 
     ``engine``: ``embedded`` (default) or ``neo4j`` for the named queries; ``host``: the address
     the server binds (requests addressed to another host are refused); ``time_limit``: seconds
     of work per request; ``workers``: requests computed at once; ``max_body``: bytes per request
-    body.
+    body; ``warm``: build the search and edge indexes in a background thread at once (else on
+    first use; either way the app answers before they are built, a request that needs them waits).
     """
     service = GraphService(kg, graph_dir, engine, neo4j_uri)
+    if warm:
+        service.warm()
     limits = Limits(time_limit, workers)
     app = FastAPI(title="evgraph", version=__version__, openapi_url=f"{api.API}/openapi.json", docs_url=None,
                   redoc_url=None, description=("Read-only JSON API over an evgraph knowledge graph of systemic "

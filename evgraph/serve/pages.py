@@ -11,18 +11,20 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ..errors import EvgraphError
 from .security import HTTPProblem, run_limited
-from .service import GraphService
+from .service import GraphService, jsonable
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8",
           "favicon.svg": "image/svg+xml"}
-VIEW_NAMES = ("overview", "crosstalk", "ego", "paths", "bodymap", "sankey")
+VIEW_NAMES = ("overview", "graph", "crosstalk", "ego", "paths", "bodymap", "sankey")
+#: Fields of the overlay form (a urlencoded POST) and their defaults.
+OVERLAY_FORM = {"cargo": "", "receiver": "", "receiver_genes": "", "q_max": "0.05", "top": "50"}
 
 
 @cache
@@ -117,6 +119,69 @@ def router(service: GraphService, limits: Any) -> APIRouter:
         result = await work(service.paths, source, target, metapath, k)
         args = {"source": result["source"]["id"], "target": result["target"]["id"], "metapath": metapath, "k": k}
         return page("paths.html", title="Paths", result=result, args=args)
+
+    @r.get("/predictions")
+    async def predictions(source_class: Annotated[str, Query(max_length=60)] = "CellType",
+                          target_class: Annotated[str, Query(max_length=60)] = "Condition",
+                          target: Annotated[str, Query(max_length=300)] = "",
+                          top: Annotated[str, Query(max_length=4)] = "20",
+                          run: Annotated[str, Query(max_length=4)] = "") -> HTMLResponse:
+        from ..analytics.predict import LABELS
+
+        args = {"source_class": source_class, "target_class": target_class, "target": target or None,
+                "top": _int(top, 20, 1, 500, "top")}
+        result = error = None
+        if run:
+            try:
+                result = await work(service.predictions, source_class, target_class, target or None, args["top"])
+            except EvgraphError as exc:
+                error = str(exc)
+        return page("predictions.html", title="Predicted links", args=args, result=result, error=error,
+                    source_classes=sorted({a for a, _ in LABELS}), target_classes=sorted({b for _, b in LABELS}))
+
+    @r.get("/overlay")
+    async def overlay_form() -> HTMLResponse:
+        return page("overlay.html", title="Cargo overlay", form=dict(OVERLAY_FORM), result=None, error=None)
+
+    @r.post("/overlay")
+    async def overlay(request: Request) -> Response:
+        from .api import overlay_table, overlay_view, table_response
+        from .service import public
+
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
+            raise HTTPProblem(415, "the overlay form is sent as application/x-www-form-urlencoded")
+        fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+        unknown = set(fields) - {*OVERLAY_FORM, "format"}
+        if unknown:
+            raise HTTPProblem(400, f"unknown form field(s): {', '.join(sorted(unknown))}")
+        form = {k: (fields.get(k) or [d])[0] for k, d in OVERLAY_FORM.items()}
+        fmt = (fields.get("format") or ["page"])[0]
+        if fmt not in ("page", "csv", "json", "view"):
+            raise HTTPProblem(400, "format must be page, csv, json or view")
+        result = error = None
+        try:
+            q_max = float(form["q_max"] or 0.05)
+            if not 0 <= q_max <= 1:
+                raise ValueError
+        except ValueError:
+            raise HTTPProblem(400, "q_max must be a number between 0 and 1") from None
+        try:
+            genes = form["receiver_genes"] if form["receiver_genes"].strip() else None
+            result = await work(lambda: service.overlay(form["cargo"], form["receiver"].strip() or None, genes,
+                                                        q_max=q_max, top=_int(form["top"], 50, 0, 5000, "top")))
+        except EvgraphError as exc:
+            if fmt != "page":
+                raise
+            error = str(exc)
+        if result is not None and fmt == "csv":
+            return table_response(overlay_table(result), "csv", "overlay")
+        if result is not None and fmt == "json":
+            return JSONResponse(jsonable(public(result)),
+                                headers={"content-disposition": 'attachment; filename="overlay.json"'})
+        if result is not None and fmt == "view":
+            return overlay_view(result)
+        return page("overlay.html", title="Cargo overlay", form=form, result=public(result) if result else None,
+                    error=error)
 
     @r.get("/queries")
     async def queries() -> HTMLResponse:

@@ -29,10 +29,13 @@ from ..identifiers import resolver_url
 
 SIGN_COLOUR = {"increases": "#b2182b", "decreases": "#2166ac", "unknown": "#777777"}
 
+#: The page's Content-Security-Policy (its meta tag; a server sends it as the header too): no script at all.
+PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy"
- content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+ content="{{ csp }}">
 <title>{{ title }}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#222;max-width:75rem}
@@ -147,7 +150,7 @@ def overlay_page(df: pd.DataFrame, *, receiver: str = "receiver", origin: pd.Dat
                    "the graph's priors) against the receiver genes; mechanisms are the most probable prior-network "
                    "paths to the best target. Sender organs come from the tissue-of-origin tests. Every link here is "
                    "a hypothesis built from priors, not an observation.")
-    return _template().render(title=title, description=description, flow=_flow(df, origin, receiver),
+    return _template().render(csp=PAGE_CSP, title=title, description=description, flow=_flow(df, origin, receiver),
                               heat=_heat(df), rows=rows)
 
 

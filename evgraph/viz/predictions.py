@@ -24,10 +24,13 @@ import pandas as pd
 from ..atomic import atomic_open
 from ..identifiers import resolver_url
 
+#: The page's Content-Security-Policy (its meta tag; a server sends it as the header too): no script at all.
+PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy"
- content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
+ content="{{ csp }}">
 <title>{{ title }}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#222;max-width:70rem}
@@ -87,7 +90,7 @@ def predictions_page(df: pd.DataFrame, *, title: str = "Predicted EV routes", de
         description = ("Unobserved source-condition pairs ranked by a logistic model on metapath features "
                        "(DWPC, signed DWPC, degrees). Scores are probabilities of a curated link calibrated to "
                        "the observed prevalence; each row is a hypothesis to test, opening on the paths behind it.")
-    return _template().render(title=title, description=description, rows=rows)
+    return _template().render(csp=PAGE_CSP, title=title, description=description, rows=rows)
 
 
 def write_predictions(df: pd.DataFrame, path: str | Path, **options) -> Path:

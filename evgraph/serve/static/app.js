@@ -91,7 +91,21 @@
     });
   }
 
+  // a file picked for a table fills its textarea (read locally with FileReader; nothing is uploaded until submit)
+  function fileFill(input) {
+    var area = input.form && input.form.querySelector('textarea[name="' + input.getAttribute('data-fill') + '"]');
+    if (!area) { return; }
+    input.addEventListener('change', function () {
+      var f = input.files && input.files[0];
+      if (!f) { return; }
+      var reader = new FileReader();
+      reader.onload = function () { area.value = String(reader.result); };
+      reader.readAsText(f);
+    });
+  }
+
   document.querySelectorAll('input[data-autocomplete]').forEach(autocomplete);
+  document.querySelectorAll('input[type=file][data-fill]').forEach(fileFill);
   document.querySelectorAll('table.sortable').forEach(sortable);
   document.body.setAttribute('data-ready', '1');
 }());
