@@ -1,4 +1,5 @@
-"""Strict reading of small TSV files with line numbers, for curated and configuration data.
+"""Strict reading of small TSV files with line numbers, for curated and configuration data; and
+list/dict cells flattened for text tables (:func:`flatten_cells`).
 
 >>> import io
 >>> rows = list(iter_tsv(io.StringIO("a\\tb\\n# comment\\n1\\t2\\n"), "demo.tsv", required=("a",)))
@@ -9,10 +10,29 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .errors import DataError, Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+
+def flatten_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose list cells are ``|``-joined and dict cells JSON (sorted keys), for CSV/TSV.
+
+    >>> import pandas as pd
+    >>> flatten_cells(pd.DataFrame({"a": [["x", "y"]], "b": [{"k": 1}], "c": ["z"]})).iloc[0].tolist()
+    ['x|y', '{"k": 1}', 'z']
+    """
+    df = df.copy()
+    for col in df.columns:
+        if df[col].map(lambda x: isinstance(x, list | dict)).any():
+            df[col] = df[col].map(lambda x: "|".join(map(str, x)) if isinstance(x, list)
+                                  else json.dumps(x, sort_keys=True) if isinstance(x, dict) else x)
+    return df
 
 
 def iter_tsv(handle: TextIO, name: str, required: Iterable[str] = ()) -> Iterator[tuple[int, dict[str, str]]]:

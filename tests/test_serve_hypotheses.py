@@ -20,7 +20,7 @@ from evgraph.analytics.origin import tissue_of_origin
 from evgraph.analytics.overlay import overlay
 from evgraph.analytics.predict import predict
 from evgraph.serve import create_app
-from evgraph.serve.service import CARGO_CLASSES
+from evgraph.serve.hypotheses import CARGO_CLASSES
 from evgraph.userdata import NameMapper
 
 Q = urllib.parse.quote

@@ -71,6 +71,14 @@ class PriorNetwork:
 
     def __post_init__(self) -> None:
         self.coo = self.P.tocoo()  # the transitions as arrays, for the path search
+        # the transitions sorted by column, then row (for a per-column maximum with reduceat)
+        order = np.lexsort((self.coo.row, self.coo.col))
+        self.by_col_row = self.coo.row[order].astype(np.int64)
+        self.by_col_col = self.coo.col[order].astype(np.int64)
+        self.by_col_data = self.coo.data[order]
+        self.col_starts = np.flatnonzero(np.r_[True, self.by_col_col[1:] != self.by_col_col[:-1]]) \
+            if len(order) else np.zeros(0, dtype=np.int64)
+        self.col_of_start = self.by_col_col[self.col_starts]
 
     @property
     def n(self) -> int:
@@ -248,6 +256,26 @@ def overlay(kg: KnowledgeGraph, cargo: Sequence[str] | pd.DataFrame, receiver: S
     return out
 
 
+def mechanism_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of :func:`overlay` rows with ``mechanism`` and ``literature`` as short text (for tables).
+
+    >>> hop = {"from_label": "miR-1", "relationship": "regulates", "to_label": "G", "source_database": "infores:x"}
+    >>> mechanism_text(pd.DataFrame({"mechanism": [[hop]], "literature": [{"statements": [], "public_detections": 2}]}
+    ...                             )).iloc[0].tolist()
+    ['miR-1 -regulates-> G [infores:x]', '; 2 public EV detections']
+    """
+    df = df.copy()
+    if "mechanism" in df.columns:
+        df["mechanism"] = df["mechanism"].map(lambda hops: " ".join(
+            [hops[0]["from_label"]] + [f"-{h['relationship']}-> {h['to_label']} [{h['source_database']}]"
+                                       for h in hops]) if hops else "")
+    if "literature" in df.columns:
+        df["literature"] = df["literature"].map(lambda lit: ", ".join(s["statement"] for s in lit.get(
+            "statements", [])) + (f"; {lit['public_detections']} public EV detections"
+                                  if lit.get("public_detections") else "") if lit else "")
+    return df
+
+
 def receiver_genes(kg: KnowledgeGraph, node: str) -> list[str]:
     """Genes that mark or are specifically expressed in a CellType/Organ node (``marker_of``, ``expressed_in``)."""
     nid = kg.resolve(node)
@@ -267,24 +295,53 @@ def receiver_genes(kg: KnowledgeGraph, node: str) -> list[str]:
 
 def _best_path(net: PriorNetwork, source: int, target: int, max_hops: int = 4) -> list[int] | None:
     """The most probable of the shortest walks (at most ``max_hops`` steps) from ``source`` to ``target``
-    (max-product dynamic programming over the transition matrix; no node repeated)."""
-    coo = net.coo
-    best = np.zeros(net.n)
-    best[source] = 1.0
-    back = np.full((max_hops + 1, net.n), -1, dtype=np.int64)
-    layers = [best]
-    for h in range(1, max_hops + 1):
-        cand = layers[-1][coo.row] * coo.data
-        nxt = np.zeros(net.n)
-        np.maximum.at(nxt, coo.col, cand)
-        hit = (cand > 0) & (cand == nxt[coo.col])
-        back[h, coo.col[hit]] = coo.row[hit]
-        nxt[source] = 0.0
-        layers.append(nxt)
-        if nxt[target] > 0:
+    (max-product dynamic programming over the transition matrix; no node repeated).
+
+    A step from a small frontier reads only the frontier's rows; a step from a large one runs over
+    all transitions sorted by column (a per-column maximum with ``np.maximum.reduceat``). Ties
+    between predecessors go to the highest position.
+
+    >>> P = sp.csr_matrix(np.array([[0, .5, .5, 0], [0, 0, 0, 1.0], [0, 0, 0, .2], [0, 0, 0, 0]]))
+    >>> _best_path(PriorNetwork(np.arange(4), P, {}), 0, 3)
+    [0, 1, 3]
+    """
+    P = net.P
+    nodes = np.array([source], dtype=np.int64)          # reached nodes (positive value), ascending
+    vals = np.array([1.0])
+    backs: list[tuple[np.ndarray, np.ndarray]] = []     # per hop: (reached nodes, their best predecessor)
+    for _ in range(max_hops):
+        starts, stops = P.indptr[nodes], P.indptr[nodes + 1]
+        counts = stops - starts
+        total = int(counts.sum())
+        if total == 0:
+            return None
+        if total * 8 < P.nnz:  # small frontier: gather its rows, per-column maximum after a sort
+            offsets = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+            rows, cols = np.repeat(nodes, counts), P.indices[offsets].astype(np.int64)
+            cand = np.repeat(vals, counts) * P.data[offsets]
+            order = np.lexsort((-rows, -cand, cols))
+            rows, cols, cand = rows[order], cols[order], cand[order]
+            first = np.r_[True, cols[1:] != cols[:-1]]
+            nxt_nodes, nxt_vals, preds = cols[first], cand[first], rows[first]
+        else:  # large frontier: every transition, grouped by column
+            layer = np.zeros(net.n)
+            layer[nodes] = vals
+            cand = layer[net.by_col_row] * net.by_col_data
+            best = np.maximum.reduceat(cand, net.col_starts)
+            hit = (cand > 0) & (cand == np.repeat(best, np.diff(np.r_[net.col_starts, len(cand)])))
+            pred = np.maximum.reduceat(np.where(hit, net.by_col_row, -1), net.col_starts)
+            ok = best > 0
+            nxt_nodes, nxt_vals, preds = net.col_of_start[ok], best[ok], pred[ok]
+        keep = nxt_nodes != source
+        nodes, vals = nxt_nodes[keep], nxt_vals[keep]
+        backs.append((nodes, preds[keep]))
+        if not len(nodes):
+            return None
+        at = np.searchsorted(nodes, target)
+        if at < len(nodes) and nodes[at] == target:
             chain = [target]
-            for step in range(h, 0, -1):
-                chain.append(int(back[step, chain[-1]]))
+            for reached, pred_of in reversed(backs):
+                chain.append(int(pred_of[np.searchsorted(reached, chain[-1])]))
             chain.reverse()
             if chain[0] == source and len(set(chain)) == len(chain):
                 return chain

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
+from ..tabular import flatten_cells
 from .app import emit, emit_records, format_option, graph_option, main, open_graph
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,36 +31,15 @@ def _report_mapping(table, what: str) -> None:
         _note(f"  ... and {len(table.unmapped) - 10} more unmapped rows")
 
 
-def _flat(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
-    for col in df.columns:
-        if df[col].map(lambda x: isinstance(x, list | dict)).any():
-            df[col] = df[col].map(lambda x: "|".join(map(str, x)) if isinstance(x, list)
-                                  else json.dumps(x, sort_keys=True) if isinstance(x, dict) else x)
-    return df
-
-
-def _readable(df: pd.DataFrame) -> pd.DataFrame:
-    """Mechanism and literature as short text for table/csv output."""
-    df = df.copy()
-    if "mechanism" in df.columns:
-        df["mechanism"] = df["mechanism"].map(lambda hops: " ".join(
-            [hops[0]["from_label"]] + [f"-{h['relationship']}-> {h['to_label']} [{h['source_database']}]"
-                                       for h in hops]) if hops else "")
-    if "literature" in df.columns:
-        df["literature"] = df["literature"].map(lambda lit: ", ".join(s["statement"] for s in lit.get(
-            "statements", [])) + (f"; {lit['public_detections']} public EV detections"
-                                  if lit.get("public_detections") else "") if lit else "")
-    return df
-
-
 def _write(df: pd.DataFrame, fmt: str, out: str | None) -> None:
     if fmt != "json":
-        df = _readable(df)
+        from ..analytics.overlay import mechanism_text
+
+        df = mechanism_text(df)
     if fmt == "json":
         emit_records(df, out)
     else:
-        emit(_flat(df), fmt, out)
+        emit(flatten_cells(df), fmt, out)
 
 
 @main.command("overlay")
@@ -131,7 +110,7 @@ def overlay_cmd(graph_dir: str, cargo_path: str, receiver: str, q_max: float, mi
         except EvgraphError as exc:
             _note(f"tissue of origin not available: {exc}")
         if with_origin and org is not None:
-            click.echo(_flat(org).to_string(index=False), err=True)
+            click.echo(flatten_cells(org).to_string(index=False), err=True)
     if view_path:
         from ..viz.overlay import write_overlay
 

@@ -2,6 +2,8 @@
 
 * :mod:`.index`: autocomplete search over labels, synonyms and CURIEs;
 * :mod:`.service`: what the pages and the API show (node pages, connectivity, paths, queries);
+* :mod:`.hypotheses`: predictions, the user's cargo overlay and tissue of origin (part of the service);
+* :mod:`.jsonable`: answers as plain JSON values;
 * :mod:`.api`: the JSON API under ``/api/v1/`` (OpenAPI at ``/api/v1/openapi.json``);
 * :mod:`.pages`: the HTML pages (Jinja2, escaped, no inline script);
 * :mod:`.security`: headers (strict CSP), size, host and time limits;

@@ -19,8 +19,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import EvgraphError
+from .hypotheses import public
 from .security import HTTPProblem, run_limited
-from .service import GraphService, jsonable, public
+from .service import GraphService, jsonable
 
 API = "/api/v1"
 MAX_BATCH_PAIRS = 50
@@ -100,9 +101,10 @@ def run_overlay(service: GraphService, req: OverlayRequest) -> dict[str, Any]:
 
 def overlay_table(result: dict[str, Any]) -> pd.DataFrame:
     """The overlay rows as a flat table (mechanism and literature as text) for CSV."""
-    from ..cli.overlay import _flat, _readable
+    from ..analytics.overlay import mechanism_text
+    from ..tabular import flatten_cells
 
-    return _flat(_readable(result["_frame"]))
+    return flatten_cells(mechanism_text(result["_frame"]))
 
 
 def table_response(df: pd.DataFrame, fmt: str, name: str, extra: dict[str, Any] | None = None) -> Response:
@@ -272,9 +274,9 @@ def router(service: GraphService, limits: Any) -> APIRouter:
         """Organs and cell types ranked by enrichment of the cargo set (hypergeometric p, BH q; null stated)."""
         result = await work(service.origin, user_text(req.cargo, "cargo"), tuple(req.classes), req.top)
         if format == "csv":
-            from ..cli.overlay import _flat
+            from ..tabular import flatten_cells
 
-            return table_response(_flat(result["_frame"]), "csv", "origin")
+            return table_response(flatten_cells(result["_frame"]), "csv", "origin")
         return public(result)
 
     @r.get("/queries", summary="The named query library")

@@ -146,7 +146,7 @@ def router(service: GraphService, limits: Any) -> APIRouter:
     @r.post("/overlay")
     async def overlay(request: Request) -> Response:
         from .api import overlay_table, overlay_view, table_response
-        from .service import public
+        from .hypotheses import public
 
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
             raise HTTPProblem(415, "the overlay form is sent as application/x-www-form-urlencoded")
