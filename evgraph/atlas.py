@@ -4,13 +4,16 @@
 :mod:`evgraph.analytics` (hubs, propagation paths between condition categories, crosstalk),
 writes the views and ``index.html`` (sortable tables, every row linked to its view) and the
 graph in every format of :data:`evgraph.formats.WRITERS` (KGX, RDF, Neo4j CSV, ...). A failing
-analysis or writer leaves a note in the index instead of its section. The folder is built in a temporary
+analysis or writer leaves a note in the index instead of its section. With ``cargo`` (a lab's EV
+cargo, mapped onto the graph) the atlas also ranks the cargo against ``receiver``
+(:func:`evgraph.analytics.overlay.overlay`), writes the overlay view, and tabulates the cargo
+set's tissue of origin (:func:`evgraph.analytics.origin.tissue_of_origin`). The folder is built in a temporary
 sibling and renamed into place, so ``DIR`` is never half-written.
 
 Layout::
 
     DIR/index.html            start here
-    DIR/views/*.html          overview, graph, crosstalk, paths-*, ego/*
+    DIR/views/*.html          overview, graph, crosstalk, paths-*, ego/*, overlay (with cargo)
     DIR/tables/*.csv          the tables of the index
     DIR/exports/...           one entry per writer (kgx/, rdf/evgraph.ttl, neo4j/, ...)
     DIR/atlas.json            what was run, counts and notes
@@ -112,8 +115,14 @@ def _progress(total: int, enabled: bool | None):
 
 def write_atlas(kg: KnowledgeGraph, out: str | Path, *, size_by: str = "degree", cap: int = 2000,
                 top_hubs: int = 20, k: int = 5, path_pairs: int = 6, permutations: int = 100,
-                exports: bool = True, progress: bool | None = None) -> Path:
-    """Write the atlas of ``kg`` into ``out`` (replacing an earlier atlas there); return ``out/index.html``."""
+                exports: bool = True, progress: bool | None = None, cargo: pd.DataFrame | None = None,
+                receiver: str | list[str] | None = None, background: list[str] | None = None) -> Path:
+    """Write the atlas of ``kg`` into ``out`` (replacing an earlier atlas there); return ``out/index.html``.
+
+    ``cargo``: a frame with an ``id`` column of graph node ids (e.g. ``read_table(...).frame``);
+    ``receiver``: a CellType/Organ node or receiver gene ids (with ``background``, the genes a DE
+    table tested). Without ``receiver`` only the tissue of origin of the cargo is tabulated.
+    """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise EvgraphError(f"{out}: exists and is not a folder")
@@ -124,12 +133,13 @@ def write_atlas(kg: KnowledgeGraph, out: str | Path, *, size_by: str = "degree",
     # staged beside ``out`` and swapped in whole; temporaries of killed runs are removed first
     with atomic_dir(out) as tmp:
         _build(kg, tmp, size_by=size_by, cap=cap, top_hubs=top_hubs, k=k, path_pairs=path_pairs,
-               permutations=permutations, exports=exports, progress=progress)
+               permutations=permutations, exports=exports, progress=progress,
+               user=(cargo, receiver, background) if cargo is not None else None)
     return out / "index.html"
 
 
 def _build(kg: KnowledgeGraph, root: Path, *, size_by: str, cap: int, top_hubs: int, k: int, path_pairs: int,
-           permutations: int, exports: bool, progress: bool | None) -> None:
+           permutations: int, exports: bool, progress: bool | None, user: tuple | None = None) -> None:
     (root / "views" / "ego").mkdir(parents=True)
     (root / "tables").mkdir()
     st = _State()
@@ -142,6 +152,8 @@ def _build(kg: KnowledgeGraph, root: Path, *, size_by: str, cap: int, top_hubs: 
         ("paths", lambda: _paths(st, root, kg, size_by, k, path_pairs)),
         ("crosstalk", lambda: _crosstalk(st, root, kg, size_by, permutations)),
     ]
+    if user is not None:
+        steps.append(("overlay", lambda: _overlay(st, root, kg, *user)))
     if exports:
         steps += [(f"{w.name} export", lambda w=w: _export(st, root, kg, w)) for w in WRITERS.values()]
     steps.append(("index", lambda: _index(st, root, kg)))
@@ -268,6 +280,61 @@ def _crosstalk(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, permuta
     table = full[(full["category_a"] != "other") & (full["category_b"] != "other")].reset_index(drop=True)
     table["link"] = [f"{href}#node=category:{a}" if href else "" for a in table["category_a"]]
     st.sections.append(Section("crosstalk", "Crosstalk", intro, table))
+
+
+def _overlay(st: _State, root: Path, kg: KnowledgeGraph, cargo: pd.DataFrame, receiver: str | list[str] | None,
+             background: list[str] | None) -> None:
+    """The user's cargo: the overlay ranking and view (with a receiver) and the tissue of origin."""
+    from .analytics.origin import tissue_of_origin
+    from .analytics.overlay import mechanism_text, overlay
+    from .tabular import flatten_cells
+    from .viz.overlay import write_overlay
+
+    ids = cargo["id"].astype(str).tolist()
+    origin = None
+    o_intro = ("Tissue of origin of your cargo (evgraph.analytics.origin): organs and cell types ranked by one-sided "
+               "hypergeometric tests (null: the cargo set is a random draw from the cargo the evidence covers) for "
+               "specific expression/markers and for EV-release detections, Benjamini-Hochberg q over the candidates; "
+               "q > 0.05 is not significant. A lead, not proof of origin.")
+    try:
+        origin = tissue_of_origin(kg, ids, top=20)
+    except EvgraphError as exc:
+        st.sections.append(Section("origin", "Tissue of origin of your cargo", o_intro, note=str(exc)))
+    intro = ("Your cargo against the receiver (evgraph.analytics.overlay): activity = AUPR of each cargo's regulatory "
+             "potential (personalised PageRank over the graph's priors, NicheNet/EV-Net style) against the receiver "
+             "genes minus the background rate (0 = chance); a ranking, not a test, so no p-value. Mechanisms are "
+             "prior-network paths: hypotheses of how. Each row opens the overlay view.")
+    href = ""
+    if receiver is None:
+        st.sections.append(Section("overlay", "Your cargo against a receiver", intro,
+                                   note="no receiver given (--receiver): only the tissue of origin is tabulated"))
+    else:
+        try:
+            df = overlay(kg, cargo, receiver, background=background)
+        except EvgraphError as exc:
+            st.sections.append(Section("overlay", "Your cargo against a receiver", intro, note=str(exc)))
+        else:
+            name = receiver if isinstance(receiver, str) else f"{len(receiver)} receiver genes"
+            label = kg.label(receiver) if isinstance(receiver, str) else name
+            write_overlay(df, root / "views" / "overlay.html", receiver=label, origin=origin)
+            href = "views/overlay.html"
+            st.views.append(("Your cargo against " + label, href,
+                             f"{len(df)} cargo ranked, {df.attrs['receiver_size']} receiver genes"))
+            cols = [c for c in ("rank", "label", "cargo", "activity", "auroc", "sign", "targets", "mechanism",
+                                "literature") if c in df.columns]
+            table = flatten_cells(mechanism_text(df[cols]))
+            safe_frame(table).to_csv(root / "tables" / "overlay.csv", index=False)
+            table = table.head(50).copy()
+            table["link"] = href
+            st.sections.append(Section("overlay", "Your cargo against " + label, intro, table))
+    if origin is not None:
+        cols = [c for c in ("rank", "label", "node", "class", "overlap_expression", "q_expression",
+                            "overlap_ev_release", "q_ev_release", "drivers") if c in origin.columns]
+        table = flatten_cells(origin[cols])
+        safe_frame(table).to_csv(root / "tables" / "origin.csv", index=False)
+        table = table.copy()
+        table["link"] = href
+        st.sections.append(Section("origin", "Tissue of origin of your cargo", o_intro, table))
 
 
 def _export(st: _State, root: Path, kg: KnowledgeGraph, writer: Writer) -> None:

@@ -258,3 +258,47 @@ def test_whole_graph_view_is_served(base):
     reply = request(base, "/views/graph")
     assert reply.status == 200 and b"evgraphData" in reply.body
     assert "sha256-" in reply.headers["content-security-policy"]
+
+
+# ---------------------------------------------------------------------- the atlas with --cargo
+def test_atlas_with_cargo_has_the_overlay_view_and_origin(priors_kg, tmp_path):
+    from click.testing import CliRunner
+
+    import evgraph
+    from evgraph.cli import main
+
+    graph = tmp_path / "g"
+    evgraph.save(priors_kg, str(graph))
+    mirna, targets, decoys = planted(priors_kg)
+    cargo = tmp_path / "cargo.tsv"
+    cargo.write_text("mirna\n" + "\n".join([*decoys, mirna, "NOT_A_CARGO_1"]) + "\n")
+    receiver = tmp_path / "receiver.txt"
+    receiver.write_text("gene\n" + "\n".join(targets) + "\n")
+    out = tmp_path / "atlas"
+    res = CliRunner().invoke(main, ["atlas", "--graph", str(graph), "--out", str(out), "--no-exports", "--cap", "200",
+                                    "--top-hubs", "0", "--permutations", "0", "-k", "1",
+                                    "--cargo", str(cargo), "--receiver", str(receiver)])
+    assert res.exit_code == 0, res.output
+    assert f"line {len(decoys) + 3}: 'NOT_A_CARGO_1' not found" in res.output  # the unmapped row is reported
+    view = (out / "views" / "overlay.html").read_text()
+    assert "<script" not in view and "<svg" in view
+    table = pd.read_csv(out / "tables" / "overlay.csv")
+    direct = overlay(priors_kg, [*decoys, mirna], targets)
+    assert table["cargo"].tolist() == direct["cargo"].tolist() and table["cargo"].iloc[0] == mirna
+    index = (out / "index.html").read_text()
+    assert "views/overlay.html" in index and "Tissue of origin of your cargo" in index and "no p-value" in index
+    manifest = json.loads((out / "atlas.json").read_text())
+    assert "views/overlay.html" in manifest["views"] and "overlay" in manifest["sections"]
+    # cargo without a receiver: the tissue of origin only, and the index says why
+    organs = tmp_path / "liver.tsv"
+    organs.write_text("gene\n" + "\n".join(LIVER_SECRETED) + "\n")
+    res = CliRunner().invoke(main, ["atlas", "--graph", str(graph), "--out", str(tmp_path / "a2"), "--no-exports",
+                                    "--cap", "200", "--top-hubs", "0", "--permutations", "0", "-k", "1",
+                                    "--cargo", str(organs)])
+    assert res.exit_code == 0, res.output
+    origin = pd.read_csv(tmp_path / "a2" / "tables" / "origin.csv")
+    assert origin["node"].iloc[0] == LIVER
+    assert "no receiver given" in (tmp_path / "a2" / "index.html").read_text()
+    assert not (tmp_path / "a2" / "views" / "overlay.html").exists()
+    bad = CliRunner().invoke(main, ["atlas", "--out", str(tmp_path / "a3"), "--receiver", "liver"])
+    assert bad.exit_code != 0 and "--receiver needs --cargo" in bad.output

@@ -17,7 +17,7 @@ def _note(text: str) -> None:
     click.echo(f"evgraph: {text}", err=True)
 
 
-def _report_mapping(table, what: str) -> None:
+def report_mapping(table, what: str) -> None:
     total = len(table.report)
     _note(f"{what} {table.path}: {table.mapped} of {total} rows mapped to graph nodes")
     flagged = table.report[table.report["mapped_by"].str.contains("ortholog", na=False)]
@@ -86,11 +86,11 @@ def overlay_cmd(graph_dir: str, cargo_path: str, receiver: str, q_max: float, mi
 
     kg = open_graph(graph_dir)
     cargo = read_table(cargo_path, kg, classes=("Gene", "MicroRNA", "RNA", "Lipid", "Metabolite"))
-    _report_mapping(cargo, "cargo")
+    report_mapping(cargo, "cargo")
     background = None
     if Path(receiver).is_file():
         rt = read_table(receiver, kg, classes=("Gene",))
-        _report_mapping(rt, "receiver")
+        report_mapping(rt, "receiver")
         recv, background = receiver_set(rt, q_max=q_max, min_abs_log2fc=min_abs_log2fc)
         rec_arg: list[str] | str = recv
     else:
@@ -146,7 +146,7 @@ def origin_cmd(graph_dir: str, cargo_path: str, classes: str, top: int, out: str
 
     kg = open_graph(graph_dir)
     cargo = read_table(cargo_path, kg, classes=("Gene", "MicroRNA", "RNA", "Lipid", "Metabolite"))
-    _report_mapping(cargo, "cargo")
+    report_mapping(cargo, "cargo")
     df = tissue_of_origin(kg, cargo.frame["id"].tolist(), classes=[c.strip() for c in classes.split(",") if c.strip()],
                           top=top or None)
     for name, info in df.attrs.items():

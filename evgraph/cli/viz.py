@@ -84,8 +84,14 @@ def viz(view: str, graph_dir: str, out: str, node: str | None, radius: int, sour
 @click.option("--permutations", type=click.IntRange(0, 10000), default=100, show_default=True,
               help="Permutations for the crosstalk p-values.")
 @click.option("--no-exports", is_flag=True, help="Skip the KGX, RDF and Neo4j exports.")
+@click.option("--cargo", "cargo_path", type=click.Path(dir_okay=False),
+              help="Also place your EV cargo (TSV/CSV, as 'evgraph overlay --cargo'): overlay view, tissue of origin.")
+@click.option("--receiver", default=None,
+              help="With --cargo: a receiver gene list / DE table file, or a CellType/Organ of the graph.")
+@click.option("--q-max", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="With a DE table as --receiver: receiver genes have q <= this.")
 def atlas(sources: tuple[str, ...], graph_dir: str | None, out: str, cap: int, size_by: str, top_hubs: int, k: int,
-          permutations: int, no_exports: bool) -> None:
+          permutations: int, no_exports: bool, cargo_path: str | None, receiver: str | None, q_max: float) -> None:
     """Build the graph, run the analyses and write a browsable atlas folder (open OUT/index.html).
 
     The atlas holds the interactive views (EV traffic map, whole graph, crosstalk, propagation
@@ -96,12 +102,31 @@ def atlas(sources: tuple[str, ...], graph_dir: str | None, out: str, cap: int, s
     Examples:
       evgraph atlas --out atlas/
       evgraph atlas --source curated --source kgx=more/kgx --out atlas/
+      evgraph atlas --graph full/ --cargo my_ev_mirnas.tsv --receiver neuron --out atlas/
     """
     from ..api import build
     from ..atlas import write_atlas
     from ..store import load_built
 
+    if receiver and not cargo_path:
+        raise click.UsageError("--receiver needs --cargo")
     kg = load_built(graph_dir) if graph_dir else build(list(sources) or None)
+    cargo = recv = background = None
+    if cargo_path:
+        from pathlib import Path
+
+        from ..userdata import read_table, receiver_set
+        from .overlay import report_mapping
+
+        table = read_table(cargo_path, kg, classes=("Gene", "MicroRNA", "RNA", "Lipid", "Metabolite"))
+        report_mapping(table, "cargo")
+        cargo = table.frame
+        if receiver and Path(receiver).is_file():
+            rt = read_table(receiver, kg, classes=("Gene",))
+            report_mapping(rt, "receiver")
+            recv, background = receiver_set(rt, q_max=q_max)
+        elif receiver:
+            recv = kg.resolve(receiver)
     index = write_atlas(kg, out, size_by=size_by, cap=cap, top_hubs=top_hubs, k=k, permutations=permutations,
-                        exports=not no_exports)
+                        exports=not no_exports, cargo=cargo, receiver=recv, background=background or None)
     click.echo(f"wrote the atlas of {kg.num_nodes} nodes and {kg.num_edges} edges: open {index}", err=True)
