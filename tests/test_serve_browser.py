@@ -237,8 +237,8 @@ def _wait_download(browser, folder, suffix):
     return next(p for p in folder.iterdir() if p.suffix == suffix)
 
 
-def test_walk_predictions_to_connectivity(priors_site):
-    base, browser = priors_site
+def test_walk_predictions_to_connectivity(site):
+    base, browser = site
     result = browser.open(base + "/predictions", wait=READY)
     type_into(browser, "#predictions-form input[name=target]", "alzheimer")
     browser.wait("document.querySelectorAll('#predictions-form ul.ac li').length > 0")
