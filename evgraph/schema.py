@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -203,16 +204,72 @@ def _curie(iri: str) -> str:
     return iri
 
 
+#: bump when the :class:`Schema` classes change shape (invalidates every stored schema)
+SCHEMA_CACHE_VERSION = 1
+
+
+def _schema_cache_file(src: Path) -> Path | None:
+    """Where the schema read from ``src`` is kept between runs: ``$EVGRAPH_CACHE`` (default
+    ``~/.cache/evgraph``) ``/schema/<digest>.pickle``, the digest covering the ontology's bytes,
+    this module and the Python version; ``None`` with ``EVGRAPH_SCHEMA_CACHE=0``."""
+    import hashlib
+    import os
+    import sys
+
+    if os.environ.get("EVGRAPH_SCHEMA_CACHE", "1") == "0":
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    h.update(src.read_bytes())
+    h.update(Path(__file__).read_bytes())
+    h.update(f"{SCHEMA_CACHE_VERSION} {sys.version}".encode())
+    root = Path(os.environ.get("EVGRAPH_CACHE") or Path.home() / ".cache" / "evgraph")
+    return root / "schema" / f"{h.hexdigest()}.pickle"
+
+
 @cache
 def get_schema(path: str | None = None) -> Schema:
-    """Read the schema from the ontology (cached; ``path`` defaults to the packaged one)."""
+    """Read the schema from the ontology (cached; ``path`` defaults to the packaged one).
+
+    Parsing the ontology with rdflib costs about half a second, paid by every command; the
+    result is therefore also kept on disk (:func:`_schema_cache_file`, keyed by the ontology's
+    content) and read back when the ontology has not changed. A missing, unreadable or stale
+    file is simply rebuilt."""
+    import pickle
+
+    src = Path(path) if path else ontology_path()
+    try:
+        stored = _schema_cache_file(src)
+    except OSError:
+        stored = None  # the ontology itself is unreadable: _read_schema names the problem
+    if stored is not None and stored.is_file():
+        try:
+            with open(stored, "rb") as fh:
+                schema = pickle.load(fh)
+            if isinstance(schema, Schema):
+                return schema
+        except Exception:  # a damaged cache file is rebuilt below
+            pass
+    schema = _read_schema(src)
+    if stored is not None:
+        try:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            tmp = stored.with_name(f".{stored.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(schema, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, stored)
+        except OSError:
+            pass  # a read-only home: parse every time
+    return schema
+
+
+def _read_schema(src: Path) -> Schema:
+    """Parse the ontology at ``src`` into a :class:`Schema`."""
     import rdflib
     from rdflib.collection import Collection
     from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
     ev = rdflib.Namespace(EVGRAPH)
     g = rdflib.Graph()
-    src = Path(path) if path else ontology_path()
     try:
         g.parse(src, format="turtle")
     except Exception as exc:  # rdflib raises many types

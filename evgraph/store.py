@@ -251,8 +251,21 @@ class ParquetTable:
         lookup[-1] = None
         return lookup[codes]
 
+    def _plain_text(self, name: str) -> bool:
+        return not ((self.kind == "nodes" and name == "category") or (self.kind == "edges" and name in
+                                                                      (*EDGE_CATEGORICAL, "subject", "object")))
+
     def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """``(codes, values)`` of a text column from its stored dictionary (code -1 = missing)."""
+        """``(codes, values)`` of a text column from its stored dictionary (code -1 = missing);
+        the per-row column is not built."""
+        import pyarrow as pa
+
+        if name not in self._dictionaries and name not in self._columns and self._plain_text(name):
+            arr = self._read(name)
+            if pa.types.is_dictionary(arr.type):
+                cat = arr.to_pandas().array
+                self._dictionaries[name] = (np.asarray(cat.codes, dtype=np.int64),
+                                            np.asarray(cat.categories, dtype=object))
         if name not in self._dictionaries:
             series = self.column(name)
             if name not in self._dictionaries:  # not dictionary-coded (or categorical): factorize

@@ -85,3 +85,63 @@ def test_exact_betweenness_is_unchanged(kg):
     ref = nx.betweenness_centrality(G)
     np.testing.assert_allclose(res.values, [ref[i] for i in range(v.n)], atol=1e-12)
     assert res.method == "exact"
+
+
+def test_class_groups_map_every_node(kg):
+    from evgraph.analytics._common import class_groups
+
+    schema = kg.schema
+    want = ["Cargo" if "Cargo" in schema.classes[str(c)].parents else str(c) for c in kg.node_class]
+    assert class_groups(kg).tolist() == want
+
+
+def test_the_view_network_holds_what_pyvis_holds():
+    """The views' own Network gives the node dicts (keys, order, defaults) of pyvis.network.Network."""
+    from pyvis.network import Network as PyvisNetwork
+
+    from evgraph.viz.views import Network
+
+    ours, theirs = Network(), PyvisNetwork(height="100%", width="100%", directed=True)
+    calls = [(("A",), {"label": "a", "shape": "dot", "color": "#123456", "x": 1.0, "y": 2.0, "size": 3.0,
+                       "physics": False, "cls": "Gene", "info": [["k", "v"]]}),
+             (("B",), {}), (("A",), {"label": "again"}), (("C",), {"label": "", "group": "g", "x": 0.5})]
+    for args, kwargs in calls:
+        ours.add_node(*args, **kwargs)
+        theirs.add_node(*args, **kwargs)
+    assert ours.nodes == theirs.nodes
+    assert [list(n) for n in ours.nodes] == [list(n) for n in theirs.nodes]
+
+
+def test_schema_is_kept_between_runs_keyed_by_the_ontology(tmp_path):
+    import os
+    import subprocess
+
+    env = {**os.environ, "EVGRAPH_CACHE": str(tmp_path / "cache")}
+    code = ("import sys; from evgraph.schema import get_schema; s = get_schema(); "
+            "print(len(s.classes), len(s.relations), 'rdflib' in sys.modules)")
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    files = list((tmp_path / "cache" / "schema").glob("*.pickle"))
+    assert len(files) == 1 and first.stdout.split()[2] == "True"
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert second.stdout.split()[:2] == first.stdout.split()[:2] and second.stdout.split()[2] == "False"
+    files[0].write_bytes(b"not a pickle")  # damaged: parsed again and rewritten
+    third = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert third.stdout.split() == first.stdout.split() and files[0].read_bytes() != b"not a pickle"
+    off = subprocess.run([sys.executable, "-c", code], env={**env, "EVGRAPH_SCHEMA_CACHE": "0",
+                                                             "EVGRAPH_CACHE": str(tmp_path / "none")},
+                         capture_output=True, text=True, check=True)
+    assert off.stdout.split()[2] == "True" and not (tmp_path / "none").exists()
+
+
+def test_an_edited_ontology_gets_its_own_stored_schema(tmp_path, monkeypatch):
+    from evgraph.schema import _read_schema, _schema_cache_file, get_schema, ontology_path
+
+    monkeypatch.setenv("EVGRAPH_CACHE", str(tmp_path / "cache"))
+    src = ontology_path()
+    copy = tmp_path / "evgraph.ttl"
+    copy.write_bytes(src.read_bytes() + b"\n# an edit\n")
+    assert _schema_cache_file(copy) != _schema_cache_file(src)
+    got = get_schema(str(copy))
+    assert _schema_cache_file(copy).is_file()
+    ref = _read_schema(src)
+    assert sorted(got.classes) == sorted(ref.classes) and sorted(got.relations) == sorted(ref.relations)

@@ -48,9 +48,10 @@ def progress(iterable: Iterable[Any], *, total: int | None = None, desc: str = "
 def class_groups(kg: KnowledgeGraph) -> np.ndarray:
     """Ranking group of each node: ``Cargo`` for every cargo class, else the node's class."""
     schema = kg.schema
-    cls = kg.node_class
     mapping = {c: ("Cargo" if "Cargo" in schema.classes[c].parents else c) for c in schema.classes}
-    return np.array([mapping.get(str(c), str(c)) for c in cls], dtype=object)
+    codes, names = pd.factorize(kg.node_class)  # one lookup per class, not per node
+    groups = np.array([mapping.get(str(c), str(c)) for c in names], dtype=object)
+    return groups[codes] if len(codes) else np.array([], dtype=object)
 
 
 def expand_classes(kg: KnowledgeGraph, names: Iterable[str]) -> set[str]:
@@ -99,20 +100,20 @@ def edge_filter(kg: KnowledgeGraph, *, species: str | Sequence[str] | None = Non
 def symmetric_csr(u: np.ndarray, v: np.ndarray, n: int) -> sp.csr_matrix:
     """Binary symmetric CSR matrix with the distinct pairs ``(u, v)`` (``u < v``) in both directions.
 
-    Built straight from the sorted keys (one sort, no COO conversion or duplicate summing):
-    the same matrix as ``csr_matrix((ones, (r, c)))`` with sorted indices.
+    Built straight from the pairs sorted by ``(u, v)`` (the upper triangle as CSR, plus its
+    linear-time transpose; no COO conversion or sort): the same matrix as
+    ``csr_matrix((ones, (r, c)))`` with sorted indices.
 
     >>> symmetric_csr(np.array([0, 0]), np.array([1, 2]), 3).toarray().astype(int).tolist()
     [[0, 1, 1], [1, 0, 0], [1, 0, 0]]
     """
-    keys = np.sort(np.concatenate([u * n + v, v * n + u]))
-    rows, cols = np.divmod(keys, n) if n else (keys, keys)
+    idx = np.int32 if n < 2**31 and 2 * len(u) < 2**31 else np.int64
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    small = n < 2**31 and len(keys) < 2**31
-    idx = np.int32 if small else np.int64
-    A = sp.csr_matrix((np.ones(len(keys), dtype=np.float64), cols.astype(idx), indptr.astype(idx)), shape=(n, n))
-    A.has_sorted_indices = True
+    np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
+    upper = sp.csr_matrix((np.ones(len(u), dtype=np.float64), np.asarray(v, dtype=idx), indptr.astype(idx)),
+                          shape=(n, n))   # rows in key order: sorted by (u, v) already
+    A = (upper + upper.T.tocsr()).tocsr()  # linear-time transpose and merge, no sort of the keys
+    A.sort_indices()
     return A
 
 
@@ -199,8 +200,8 @@ def ranked(df: pd.DataFrame, by: str, groups: np.ndarray | pd.Series | None = No
 def node_frame(kg: KnowledgeGraph, codes: np.ndarray) -> pd.DataFrame:
     """``id``, ``label``, ``class`` columns for node codes."""
     return pd.DataFrame({
-        "id": kg.nodes["id"].to_numpy(dtype=object)[codes],
-        "label": kg.nodes["label"].to_numpy(dtype=object)[codes],
+        "id": kg.node_column("id").to_numpy(dtype=object)[codes],
+        "label": kg.node_column("label").to_numpy(dtype=object)[codes],
         "class": kg.node_class.astype(str)[codes],
     })
 

@@ -200,7 +200,7 @@ def bridging_vector(v: View, k: int | None = None, seed: int = 0, exact_threshol
     """
     kg = v.kg
     cond_codes = np.flatnonzero((kg.node_class.astype(str) == "Condition") & v.keep)
-    cats = kg.nodes["condition_category"].to_numpy(dtype=object)[cond_codes].astype(str)
+    cats = kg.node_column("condition_category").to_numpy(dtype=object)[cond_codes].astype(str)
     local = v.local[cond_codes]
     out = np.zeros(v.n)
     info = {"method": "exact", "sources": len(local), "seed": None}
