@@ -101,22 +101,31 @@ class BetweennessResult:
 BETWEENNESS_BATCH_BYTES = 512 << 20
 
 
-def pivot_dependencies(A: sp.csr_matrix, sources: np.ndarray, dtype: type = np.float32) -> np.ndarray:
+#: below this many cells (nodes x pivots of a batch) :func:`pivot_dependencies` runs in float64
+#: (cheap there, and exact to 1e-12); above it, in float32
+FLOAT64_CELLS = 1 << 22
+
+
+def pivot_dependencies(A: sp.csr_matrix, sources: np.ndarray, dtype: type | None = None) -> np.ndarray:
     """Brandes dependencies ``delta[v, j]`` of every node on the shortest paths from ``sources[j]``.
 
     All sources at once, in matrix form (the batched algebraic Brandes of the GraphBLAS
     literature): a level-synchronous BFS counts shortest paths with one sparse x dense product
     per level (``sigma``), then the dependencies are accumulated back level by level,
     ``delta[v] = sum over children w of sigma[v] / sigma[w] * (1 + delta[w])``. ``A`` is the
-    binary symmetric adjacency without self-loops. The products run in ``float32`` (3x faster
-    than ``float64`` here; relative rounding error about 1e-5, far below the sampling error of a
-    pivot estimate); a batch whose path counts overflow is redone in ``float64``.
+    binary symmetric adjacency without self-loops. On large batches (more than
+    :data:`FLOAT64_CELLS` nodes x sources) the products run in ``float32`` (3x faster than
+    ``float64``; relative rounding error about 1e-5, far below the sampling error of a pivot
+    estimate) and a batch whose path counts overflow is redone in ``float64``; smaller ones,
+    or ``dtype=np.float64``, in ``float64``.
 
     >>> A = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))  # path 0-1-2
     >>> pivot_dependencies(A, np.array([0, 2])).round(6).tolist()
     [[0.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
     """
     n, k = A.shape[0], len(sources)
+    if dtype is None:
+        dtype = np.float64 if n * k <= FLOAT64_CELLS else np.float32
     cols = np.arange(k)
     M = A.astype(dtype)
     sigma = np.zeros((n, k), dtype=dtype)
