@@ -1,0 +1,72 @@
+"""Session-2 curation pass D (statement ids SD..., files statements-s2d-*.tsv): every statement is
+assessed by the evidence rubric with one species, each reference is in the pass's own curation
+notes next to the statement id, biomarker rows state a direction, and the two-family statements
+link exactly the families their papers study."""
+
+from __future__ import annotations
+
+import re
+
+from evgraph.model import split_list
+from evgraph.sources.curated import curated_dir
+
+
+def sd_edges(kg):
+    return kg.edges[kg.edges["statement"].str.match(r"^SD\d{3}$")]
+
+
+def _categories(kg, sid):
+    e = sd_edges(kg)
+    objs = e.loc[(e["statement"] == sid) & e["object"].astype(str).str.startswith("MONDO:"), "object"]
+    return {kg.node(str(o))["condition_category"] for o in objs}
+
+
+def test_every_sd_statement_has_model_system_year_tier_and_one_species(kg):
+    e = sd_edges(kg)
+    assert e["statement"].nunique() >= 2
+    for col in ("model_system", "publication_year", "evidence_tier", "species"):
+        missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
+        assert not missing, (col, missing)
+    assert (e["species"].map(lambda s: len(split_list(s))) == 1).all()
+
+
+def test_sd_references_are_in_the_pass_notes_with_the_statement(kg):
+    notes = (curated_dir() / "curation-notes-s2d.md").read_text(encoding="utf-8")
+    e = sd_edges(kg)
+    for sid, pubs in e.drop_duplicates("statement")[["statement", "publications"]].itertuples(index=False):
+        for ref in split_list(pubs):
+            line = next((ln for ln in notes.splitlines() if ref.split(":", 1)[1] in ln), "")
+            assert line, (sid, ref)
+            assert re.search(rf"\b{sid}\b", line), (sid, ref)
+
+
+def test_sd_biomarker_statements_state_their_direction(kg):
+    e = sd_edges(kg)
+    for sid in sorted(set(e.loc[e["predicate"] == "biomarker_for", "statement"])):
+        evidence = kg.node(f"evgraph:EVP-{sid}")["description"]
+        assert re.match(r"^Direction: (higher|lower) in disease", evidence), sid
+
+
+def test_sepsis_plasma_evs_act_on_the_brain_without_a_claimed_outcome(kg):
+    """SD001: sepsis plasma EVs raise neuroinflammation (mouse); the EVs were injected into the
+    brain and uptake was traced with other EVs, so neither homing nor a target cell nor a disease
+    outcome is recorded, and the statement stays within the inflammatory family."""
+    e = sd_edges(kg)
+    rows = e[e["statement"] == "SD001"]
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert not rows["predicate"].isin(["homes_to", "taken_up_by", "contributes_to"]).any()
+    assert _categories(kg, "SD001") == {"inflammatory"}
+    assert set(rows.loc[rows["predicate"] == "affects", "direction"]) <= {"increased"}
+    assert set(rows["evidence_tier"]) == {"tier2"}
+
+
+def test_two_family_context_statement_has_no_outcome_edge(kg):
+    """SD003 (obese/hypertensive donors' endothelial microvesicles on cardiomyocytes in vitro) links
+    metabolic and cardiovascular conditions only as the EV donors' context: no contributes_to or
+    biomarker_for, human cells, in vitro without a causal EV test (tier4)."""
+    e = sd_edges(kg)
+    rows = e[e["statement"] == "SD003"]
+    assert _categories(kg, "SD003") == {"metabolic", "cardiovascular"}
+    assert not rows["predicate"].isin(["contributes_to", "biomarker_for"]).any()
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows["evidence_tier"]) == {"tier4"}
