@@ -87,14 +87,17 @@ class ParamPicker:
         return out
 
 
-def timed(fn, repeat: int) -> tuple[float, Any]:
+def timed(fn, repeat: int) -> tuple[float, float, Any]:
+    """Median wall and CPU seconds of ``repeat`` warm runs (CPU: this process, all its threads;
+    on a loaded machine the steadier figure for the in-process embedded engine)."""
     result = fn()  # warm-up (plans, caches)
-    times = []
+    times, cpus = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+        cpus.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpus), result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,7 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         engines.append(neo)
 
     variants = [False, True] if (args.hub and picker) else [False]
-    header = f"{'query':28s} {'params':8s} " + " ".join(f"{e.name + ' ms':>12s} {'rows':>8s}" for e in engines)
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    print(f"1-min load average {load}; cpu ms = this process's CPU time (embedded engine only)")
+    header = f"{'query':28s} {'params':8s} " + " ".join(
+        f"{e.name + ' ms':>12s} {'cpu ms':>8s} {'rows':>8s}" for e in engines)
     print(header)
     print("-" * len(header))
     for q in queries:
@@ -163,10 +169,12 @@ def main(argv: list[str] | None = None) -> int:
             cells = []
             for engine in engines:
                 try:
-                    secs, df = timed(lambda e=engine, q=q, p=params: run_query(kg, q, p, engine=e), args.repeat)
-                    cells.append(f"{secs * 1000:12.1f} {len(df):8d}")
+                    secs, cpu, df = timed(lambda e=engine, q=q, p=params: run_query(kg, q, p, engine=e),
+                                          args.repeat)
+                    cpu_cell = f"{cpu * 1000:8.1f}" if engine is embedded else f"{'':>8s}"
+                    cells.append(f"{secs * 1000:12.1f} {cpu_cell} {len(df):8d}")
                 except Exception as exc:  # report and go on
-                    cells.append(f"{'ERROR':>12s} {'':8s}")
+                    cells.append(f"{'ERROR':>12s} {'':8s} {'':8s}")
                     print(f"  {q.name} on {engine.name}: {exc}", file=sys.stderr)
             label = "hub" if hub else ("default" if not picker else "typical")
             print(f"{q.name:28s} {label:8s} " + " ".join(cells), flush=True)

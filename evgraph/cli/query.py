@@ -56,8 +56,12 @@ def _embedded(graph_dir: str):
 @graph_option
 @format_option
 @click.option("--out", default=None, type=click.Path(dir_okay=False), help="Write the result to this file.")
+@click.option("--limit", type=click.IntRange(0), default=None, help="Return at most this many rows (one page).")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
+              help="Skip this many rows of the ordered result first (the next page: --offset + --limit).")
 def query_cmd(name_or_file: str | None, params: tuple[str, ...], neo4j_uri: str | None, database: str | None,
-              list_queries: bool, show: bool, graph_dir: str, fmt: str, out: str | None) -> None:
+              list_queries: bool, show: bool, graph_dir: str, fmt: str, out: str | None, limit: int | None,
+              offset: int) -> None:
     """Run a Cypher query from the library (by NAME) or a .cypher FILE.
 
     The embedded engine (no server) is the default; --neo4j runs the same query on a Neo4j
@@ -70,6 +74,7 @@ def query_cmd(name_or_file: str | None, params: tuple[str, ...], neo4j_uri: str 
       evgraph query circulating_biomarkers -p condition="Alzheimer disease" --format csv
       evgraph query my_question.cypher -p organ=UBERON:0000948
       evgraph query top_cargo -p limit=5 --neo4j bolt://localhost:7687
+      evgraph query cargo_in_biofluid --limit 100 --offset 200   # rows 201-300
     """
     import pandas as pd
 
@@ -88,14 +93,15 @@ def query_cmd(name_or_file: str | None, params: tuple[str, ...], neo4j_uri: str 
         return
     values = _parse_params(params)
     bind_params(q, values)  # fail on bad parameters before loading anything
+    q.page(offset, limit)  # and on a query that cannot be paged
     if neo4j_uri:
         from ..query.neo4j import Neo4jEngine
 
         with Neo4jEngine.from_env(None if neo4j_uri == "env" else neo4j_uri, database=database) as engine:
-            result = run_query(None, q, values, engine=engine)
+            result = run_query(None, q, values, engine=engine, offset=offset, limit=limit)
     else:
         kg, engine = _embedded(graph_dir)
-        result = run_query(kg, q, values, engine=engine)
+        result = run_query(kg, q, values, engine=engine, offset=offset, limit=limit)
     emit(_flat(result) if fmt != "json" else result, fmt, out)
 
 

@@ -18,8 +18,11 @@ from .app import emit, format_option, graph_option, main, open_graph
 @click.option("--list", "list_queries", is_flag=True, help="List the SPARQL queries of the library and exit.")
 @click.option("--out", default=None, type=click.Path(dir_okay=False), help="Write the table to a file.")
 @format_option
+@click.option("--limit", type=click.IntRange(0), default=None, help="Return at most this many rows (one page).")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
+              help="Skip this many rows of the ordered result first.")
 def sparql(query: str | None, params: tuple[str, ...], graph_dir: str, rdf_file: str | None, list_queries: bool,
-           out: str | None, fmt: str) -> None:
+           out: str | None, fmt: str, limit: int | None, offset: int) -> None:
     """Run a SPARQL query (a library name, e.g. organs_sending_evs_to, or a .rq file) in memory on
     the RDF export of the graph; no server needed.
 
@@ -47,7 +50,7 @@ def sparql(query: str | None, params: tuple[str, ...], graph_dir: str, rdf_file:
             raise EvgraphError(f"--param '{spec}': expected KEY=VALUE")
         values[key.strip()] = value
     engine = SparqlEngine.from_file(rdf_file) if rdf_file else sparql_engine(open_graph(graph_dir))
-    df = run_sparql(engine, query, values)
+    df = run_sparql(engine, query, values, offset=offset, limit=limit)
     for col in df.columns:
         if df[col].map(lambda v: isinstance(v, list)).any():
             df[col] = df[col].map(lambda v: "|".join(map(str, v)) if isinstance(v, list) else v) \

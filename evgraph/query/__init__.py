@@ -80,11 +80,12 @@ def prepare(query: str | Query, params: dict[str, Any] | None, engine: Any) -> t
 
 
 def run_query(kg: KnowledgeGraph | None, query: str | Query, params: dict[str, Any] | None = None,
-              engine: Any = None) -> pd.DataFrame:
+              engine: Any = None, *, offset: int = 0, limit: int | None = None) -> pd.DataFrame:
     """Run a library query, a ``.cypher`` file or Cypher text; a DataFrame of the result rows.
 
     ``engine`` is ``None``/``"embedded"`` (LadybugDB on ``kg``), ``"neo4j"`` (a server from the
     ``NEO4J_*`` environment variables) or an engine object (``EmbeddedEngine``, ``Neo4jEngine``).
+    ``offset``/``limit`` return one page of an ordered result (:meth:`Query.page`).
     """
     if engine is None or engine == "embedded":
         if kg is None:
@@ -97,6 +98,7 @@ def run_query(kg: KnowledgeGraph | None, query: str | Query, params: dict[str, A
     elif isinstance(engine, str):
         raise QueryError(f"unknown engine '{engine}' (embedded or neo4j)")
     q, values = prepare(query, params, engine)
+    q = q.page(offset, limit)
     return normalise(engine.run(q.text, values, name=q.display))
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -141,6 +141,43 @@ class Query:
         """True if the final result is ordered (an ``ORDER BY`` in the last RETURN part)."""
         tail = re.split(r"\bRETURN\b", _strip_comments(self.text), flags=re.IGNORECASE)[-1]
         return re.search(r"\bORDER\s+BY\b", tail, flags=re.IGNORECASE) is not None
+
+    def page(self, offset: int = 0, limit: int | None = None, language: str = "cypher") -> Query:
+        """This query returning one page of its ordered result: rows ``offset`` to ``offset + limit``.
+
+        The paging convention of the library (both engines, both languages): any query whose
+        final result is ordered can be paged without editing it; ``SKIP``/``LIMIT`` (Cypher) or
+        ``OFFSET``/``LIMIT`` (SPARQL) are appended to the final ``ORDER BY``. Pages hold the
+        same rows on every engine when the ``ORDER BY`` is a total order (the library's queries
+        end their ordering with ids). A query with its own final ``LIMIT`` (``top_cargo``) pages
+        through its ``limit`` parameter instead, and an unordered result cannot be paged.
+
+        >>> q = Query("q", "", (), (), "MATCH (n) RETURN n.id AS id ORDER BY id")
+        >>> q.page(20, 10).text
+        'MATCH (n) RETURN n.id AS id ORDER BY id\\nSKIP 20 LIMIT 10'
+        >>> q.page(5, language="sparql").text
+        'MATCH (n) RETURN n.id AS id ORDER BY id\\nOFFSET 5'
+        """
+        offset = int(offset)
+        if offset < 0 or (limit is not None and int(limit) < 0):
+            raise QueryError(f"query {self.display}: offset and limit must be >= 0")
+        if offset == 0 and limit is None:
+            return self
+        text = _strip_comments(self.text).rstrip()
+        if language == "sparql":
+            text = re.sub(r"#[^\n]*", "", self.text).rstrip()
+            ordered = re.search(r"\bORDER\s+BY\b", text.rsplit("}", 1)[-1], flags=re.IGNORECASE) is not None
+        else:
+            ordered = self.has_order_by
+        if re.search(r"\b(LIMIT|SKIP|OFFSET)\s+(\$?\w+)\s*$", text, flags=re.IGNORECASE):
+            raise QueryError(f"query {self.display}: it ends with its own LIMIT; use its parameters to page")
+        if not ordered:
+            raise QueryError(f"query {self.display}: its result is not ordered (no final ORDER BY), "
+                             "so it cannot be paged")
+        skip = "OFFSET" if language == "sparql" else "SKIP"
+        parts = ([f"{skip} {offset}"] if offset else []) + ([f"LIMIT {int(limit)}"] if limit is not None else [])
+        tail = " ".join(parts)
+        return replace(self, text=self.text.rstrip() + "\n" + tail)
 
     def bind(self, values: dict[str, Any] | None = None) -> dict[str, Any]:
         """Parameter values: declared defaults overridden by ``values`` (coerced to their types)."""

@@ -309,10 +309,12 @@ def sparql_engine(kg: KnowledgeGraph) -> SparqlEngine:
 
 
 def run_sparql(source: KnowledgeGraph | SparqlEngine, query: str | Query,
-               params: dict[str, Any] | None = None) -> pd.DataFrame:
+               params: dict[str, Any] | None = None, *, offset: int = 0, limit: int | None = None) -> pd.DataFrame:
     """Run a library ``.rq`` query (by name), a ``.rq`` file or SPARQL text on a graph's export.
 
     ``node`` parameters accept a CURIE or an unambiguous label, as in the Cypher library.
+    ``offset``/``limit`` return one page of an ordered result, as in Cypher
+    (:meth:`evgraph.query.library.Query.page`).
     """
     engine = source if isinstance(source, SparqlEngine) else sparql_engine(source)
     if isinstance(query, Query):
@@ -332,4 +334,4 @@ def run_sparql(source: KnowledgeGraph | SparqlEngine, query: str | Query,
                 values[p.name] = engine.resolve(str(values[p.name]))
             except QueryError as exc:
                 raise QueryError(f"query {q.name}: parameter '{p.name}': {exc}") from None
-    return engine.run(q, values)
+    return engine.run(q.page(offset, limit, language="sparql"), values)
