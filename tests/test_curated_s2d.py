@@ -70,3 +70,30 @@ def test_two_family_context_statement_has_no_outcome_edge(kg):
     assert not rows["predicate"].isin(["contributes_to", "biomarker_for"]).any()
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows["evidence_tier"]) == {"tier4"}
+
+
+def test_high_glucose_endothelial_evs_bridge_to_arterial_calcification(kg):
+    """SD005: EVs of high-glucose endothelial cells calcify smooth muscle cells and GW4869 lowers
+    arterial calcification in diabetic mice (metabolic context, cardiovascular outcome, tier2 from
+    the in vivo secretion block); SD006, the human plasma-EV observation of the same paper, is a
+    diabetes biomarker only."""
+    e = sd_edges(kg)
+    assert _categories(kg, "SD005") == {"metabolic", "cardiovascular"}
+    sd5 = e[e["statement"] == "SD005"]
+    assert set(sd5.loc[sd5["predicate"] == "contributes_to", "direction"]) == {"increased"}
+    assert set(sd5["evidence_tier"]) == {"tier2"}
+    assert set(sd5["species"]) == {"NCBITaxon:10090"}
+    sd6 = e[e["statement"] == "SD006"]
+    assert set(sd6.loc[sd6["predicate"] == "biomarker_for", "object"]) == {"MONDO:0005015"}
+    assert set(sd6["species"]) == {"NCBITaxon:9606"}
+    assert _categories(kg, "SD006") == {"metabolic"}
+
+
+def test_fatty_liver_ev_biomarker_is_a_mouse_association(kg):
+    """SD004: circulating EVs rise in mouse NAFLD models; a statistical association in mice with a
+    biomarker edge for MASLD and no mechanism edge."""
+    e = sd_edges(kg)
+    rows = e[e["statement"] == "SD004"]
+    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0013209"}
+    assert not rows["predicate"].isin(["contributes_to", "affects"]).any()
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
