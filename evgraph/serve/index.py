@@ -43,9 +43,10 @@ class SearchIndex:
     """Prefix search over one graph's node names (built once, read-only, thread-safe)."""
 
     def __init__(self, kg: KnowledgeGraph):
-        ids = kg.nodes["id"].astype(str).tolist()
-        labels = kg.nodes["label"].fillna("").astype(str).tolist()
-        synonyms = kg.nodes["synonyms"].fillna("").astype(str).tolist()
+        ids = kg.node_column("id").astype(str).tolist()
+        labels = kg.node_column("label").fillna("").astype(str).tolist()
+        synonyms = (kg.node_column("synonyms").fillna("").astype(str).tolist() if "synonyms" in kg.node_columns
+                    else [""] * len(ids))
         # (name, code, field) for every CURIE, local id, label and synonym, built with comprehensions
         # (no per-key function call: the 1M-edge graph has about a million keys)
         entries: list[tuple[str, int, int]] = [(cid, code, 0) for code, cid in enumerate(ids)]

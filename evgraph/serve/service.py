@@ -79,10 +79,11 @@ class _EdgeIndex:
         n = kg.num_nodes
         self.out_ptr = np.searchsorted(kg.src[self.out], np.arange(n + 1))
         self.in_ptr = np.searchsorted(kg.dst[self.inc], np.arange(n + 1))
-        self.pred = kg.edges["predicate"].cat.codes.to_numpy()
-        self.pred_names = [str(p) for p in kg.edges["predicate"].cat.categories]
-        self.statement_of = kg.edges["statement"].fillna("").astype(str).to_numpy(dtype=object)
-        self.edge_ids = kg.edges["id"].astype(str).to_numpy(dtype=object)
+        predicate = kg.edge_column("predicate")
+        self.pred = predicate.cat.codes.to_numpy()
+        self.pred_names = [str(p) for p in predicate.cat.categories]
+        self.statement_of = kg.edge_column("statement").fillna("").astype(str).to_numpy(dtype=object)
+        self.edge_ids = kg.edge_column("id").astype(str).to_numpy(dtype=object)
 
 
 class GraphService(HypothesisService):
@@ -100,14 +101,15 @@ class GraphService(HypothesisService):
         self.graph_dir = graph_dir
         self.engine_name = engine or "embedded"
         self.neo4j_uri = neo4j_uri
-        self._ids = kg.nodes["id"].to_numpy(dtype=object)
-        self._labels = kg.nodes["label"].fillna("").astype(str).to_numpy(dtype=object)
+        # single columns only: a lazily loaded graph reads nothing else at start
+        self._ids = kg.node_column("id").to_numpy(dtype=object)
+        self._labels = kg.node_column("label").fillna("").astype(str).to_numpy(dtype=object)
         self._index_lock, self._edges_lock = threading.Lock(), threading.Lock()
         self._index: SearchIndex | None = None
         self._edge_index: _EdgeIndex | None = None
-        self.tier_columns = [c for c in TIER_COLUMNS if c in kg.edges.columns]
+        self.tier_columns = [c for c in TIER_COLUMNS if c in kg.edge_columns]
         #: evidence-quality columns beyond the core provenance (MISEV/EV-TRACK fields when present)
-        self.quality_columns = [c for c in kg.edges.columns if c not in EDGE_COLUMNS and c not in self.tier_columns]
+        self.quality_columns = [c for c in kg.edge_columns if c not in EDGE_COLUMNS and c not in self.tier_columns]
         self._cache = _LRU(64)
         self._engine: Any = None
         self._engine_lock = threading.Lock()
@@ -173,7 +175,7 @@ class GraphService(HypothesisService):
     def node(self, curie: str) -> dict[str, Any]:
         """Everything the node page shows: class, identifiers, neighbourhood, statements."""
         code = self.kg.index_of(curie)
-        row = self.kg.nodes.iloc[code]
+        row = {c: self.kg.node_column(c).iloc[code] for c in self.kg.node_columns}
         cls = str(row["category"])
         out_rows, in_rows = self._rows(code)
         identifiers = [{**link(str(row["id"])), "kind": "id"}]
@@ -220,7 +222,7 @@ class GraphService(HypothesisService):
         rows = np.sort(rows[np.isin(keys, uniq[:STATEMENTS_SHOWN])])
         cols = ["id", "predicate", "direction", "species", "publications", "knowledge_level", "evidence",
                 "confidence", "statement", "primary_knowledge_source", *self.tier_columns, *self.quality_columns]
-        frame = self.kg.edges.iloc[rows][cols].astype(object)
+        frame = pd.DataFrame({c: self.kg.edge_column(c).iloc[rows].to_numpy(dtype=object) for c in cols})
         frame = frame.where(frame.notna(), "")
         frame = frame.assign(s_code=self.kg.src[rows], o_code=self.kg.dst[rows])
         frame["statement"] = [s if s else f"edge {e}" for s, e in zip(frame["statement"], frame["id"], strict=True)]
