@@ -1,0 +1,68 @@
+"""Curation pass B (issue 12, session 2): the fixes of the re-audits (audit-2026-12-01-2/-3.md)
+hold, every withdrawn statement is listed with its reason, and the SB statements are referenced
+in curation-notes-s2b.md."""
+
+from __future__ import annotations
+
+import re
+
+from evgraph.model import split_list
+from evgraph.sources.curated import curated_dir
+
+#: Statements the re-audits of this pass held back (kept as '#' lines).
+HELD_BACK = ("HT002", "MC014", "NO015", "NO016", "NO017", "NO023", "SM001", "VW007", "BM013", "VW008", "SA014",
+             "MC040")
+
+
+def _notes() -> str:
+    return (curated_dir() / "curation-notes-s2b.md").read_text(encoding="utf-8")
+
+
+def _edges(kg, sid):
+    return kg.edges[kg.edges["statement"] == sid]
+
+
+def test_held_back_statements_are_out_of_the_graph_commented_and_explained(kg):
+    statements = set(kg.edges["statement"])
+    commented = {m.group(1) for path in curated_dir().glob("statements-*.tsv")
+                 for m in re.finditer(r"^# ([A-Z]{2}\d{3}[A-Z]?)\t", path.read_text(encoding="utf-8"), re.M)}
+    notes = _notes()
+    for sid in HELD_BACK:
+        assert sid not in statements, sid
+        assert sid in commented, sid
+        assert re.search(rf"\b{sid}\b", notes), sid
+
+
+def test_cut_statements_keep_only_what_their_records_state(kg):
+    kd014 = _edges(kg, "KD014")
+    assert "taken_up_by" not in set(kd014["predicate"]) and "affects" not in set(kd014["predicate"])
+    assert set(kd014["species"]) == {"NCBITaxon:10090"}
+    assert not _edges(kg, "MC038")["subject"].astype(str).str.startswith("UBERON:0000074").any()
+    for sid in ("GM010", "SM007", "TH008"):
+        assert "taken_up_by" not in set(_edges(kg, sid)["predicate"]), sid
+    no7 = _edges(kg, "NO007")
+    assert "contributes_to" not in set(no7["predicate"]) and "biomarker_for" in set(no7["predicate"])
+    assert set(_edges(kg, "TH008")["ev_markers_positive"]) == {"NCBIGene:928|NCBIGene:967|NCBIGene:975"}
+
+
+def test_sb_statements_are_confirmed_in_the_notes(kg):
+    notes = _notes()
+    sb = kg.edges[kg.edges["statement"].astype(str).str.startswith("SB")]
+    assert sb["statement"].nunique() >= 1
+    for sid, group in sb.groupby("statement"):
+        assert re.search(rf"^- {sid} - ", notes, re.M), sid
+        for ref in split_list(group["publications"].iloc[0]):
+            assert ref.split(":", 1)[1] in notes, (sid, ref)
+        assert set(group["model_system"]) and set(group["publication_year"].astype(str)) - {""}, sid
+        assert len(set(group["species"])) == 1, sid
+
+
+def test_audit_files_record_seed_sample_and_result():
+    for name, seed, result in (("audit-2026-12-01-2.md", "122", "22 confirmed, 8 partly, 0 wrong"),
+                               ("audit-2026-12-01-3.md", "1223", "24 confirmed, 6 partly, 0 wrong")):
+        text = (curated_dir() / name).read_text(encoding="utf-8")
+        assert f"Seed **{seed}**" in text and result in text, name
+        rows = re.findall(r"^\| ([A-Z]{2}\d{3}[A-Z]?) \| (confirmed|partly|wrong) \|", text, re.M)
+        assert len(rows) == 30, (name, len(rows))
+        confirmed = sum(v == "confirmed" for _, v in rows)
+        assert result.startswith(f"{confirmed} confirmed"), name
