@@ -97,3 +97,16 @@ def test_fatty_liver_ev_biomarker_is_a_mouse_association(kg):
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0013209"}
     assert not rows["predicate"].isin(["contributes_to", "affects"]).any()
     assert set(rows["species"]) == {"NCBITaxon:10090"}
+
+
+def test_carotid_atherosclerosis_microparticles_split_by_species(kg):
+    """SD007 (human: leukocyte microparticles higher in carotid atherosclerosis, a biomarker) and
+    SD008 (mouse: the patients' microparticles cause endothelial dysfunction) come from one paper;
+    each has its own species, and neither bridges families."""
+    e = sd_edges(kg)
+    sd7, sd8 = e[e["statement"] == "SD007"], e[e["statement"] == "SD008"]
+    assert set(sd7["species"]) == {"NCBITaxon:9606"} and set(sd8["species"]) == {"NCBITaxon:10090"}
+    assert set(sd7.loc[sd7["predicate"] == "biomarker_for", "object"]) == {"MONDO:0005311"}
+    assert not sd8["predicate"].isin(["biomarker_for"]).any()
+    assert _categories(kg, "SD007") == {"cardiovascular"} == _categories(kg, "SD008")
+    assert set(sd8["evidence_tier"]) == {"tier3"}
