@@ -84,7 +84,11 @@ _GH = "https://raw.githubusercontent.com"
 
 
 def _issue14_datasets() -> tuple[Dataset, ...]:
-    """Downloads of the issue-14 readers (importers engineer). CellMarker 2.0 is published as .xlsx only: not listed."""
+    """Downloads of the issue-14 readers (importers engineer).
+
+    Not listed: CellMarker 2.0 (published as .xlsx; its R export in SlimR and TissueEnrich's HPA/GTEx
+    tables are R objects the readers do not decode yet: the shared folder holds their TSV exports).
+    """
     from importlib import resources
 
     sums = (resources.files("evgraph") / "data" / "downloads" / "evmirna2.sha256").read_text(encoding="utf-8")
@@ -120,6 +124,13 @@ def _issue14_datasets() -> tuple[Dataset, ...]:
                                "3477c9d06bb8d67748676a8897509371a50bf2a3c9048e86ddd2c7acdc4f9139"),
                     RemoteFile(f"{nnr}/gr_network.rda", "gr_network.rda",
                                "9b68809e42fde054d20ac1b009f1b8c67688279e55d4233f0c4b01bbaf1d1f62"),
+                ), folder=True),
+        Dataset("nichenet_lr", "nichenet", "NicheNet v1 ligand-receptor network (nichenetr data/lr_network.rda, "
+                "June 2018: 12,659 pairs; build with nichenet=FOLDER)",
+                "GPL-3 package; includes 449 KEGG-derived rows (KEGG licence: no redistribution)", (
+                    RemoteFile(f"{_GH}/saeyslab/nichenetr/f9906f3a51ddc09405a04ece9de375688e03facb/data/"
+                               "lr_network.rda", "lr_network.rda",
+                               "cef2b1b0b91e8f3bd920cea1803623c97f93fc31ea966b711e4e2b2f994ac5fb"),
                 ), folder=True),
         Dataset("omnipath", "omnipath", "OmniPath signed directed interactions (saezlab/transcriptutorial "
                 "CARNIVAL prior knowledge network, 2023)", "GPL-3 repo; OmniPath resources carry their own licences", (

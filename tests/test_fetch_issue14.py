@@ -20,7 +20,7 @@ from evgraph.fetch import DATASETS, fetch
 from evgraph.sources import READERS
 from evgraph.sources.evmirna2 import parse_evmirna2
 from evgraph.sources.go_annotations import parse_go_annotations
-from evgraph.sources.priors import parse_omnipath
+from evgraph.sources.priors import parse_nichenet, parse_omnipath
 from evgraph.sources.tissue_expression import parse_tissue_expression
 
 pytestmark = pytest.mark.shared_data
@@ -98,3 +98,24 @@ def test_fetch_verifies_and_the_readers_read_the_download(mirror, tls, tmp_path)
         rows = list(csv.reader(fh, delimiter="\t"))
     ups = sum(1 for r in rows[1:] for v in r[1:] if v == "1")
     assert len(bgee.edges) == ups > 1000
+
+
+def test_nichenet_lr_entry_is_pinned_and_its_format_is_read(shared_data, tmp_path):
+    """The ligand-receptor download (an R data file, object ``lr_network``) reads like the shared TSV export."""
+    import pandas as pd
+    import pyreadr
+
+    ds = DATASETS["nichenet_lr"]
+    assert ds.source == "nichenet" and ds.source in READERS
+    (rf,) = ds.files
+    assert rf.sha256 and rf.url.endswith("/saeyslab/nichenetr/f9906f3a51ddc09405a04ece9de375688e03facb/data/"
+                                         "lr_network.rda")
+    rows = pd.read_csv(shared_data / "priors" / "nichenet_v1_lr_network_noKEGG.tsv", sep="\t", dtype=str).head(400)
+    (tmp_path / "rda").mkdir()
+    pyreadr.write_rdata(str(tmp_path / "rda" / "lr_network.rda"), rows, df_name="lr_network")
+    rows.to_csv(tmp_path / "lr_network.tsv", sep="\t", index=False)
+    from_rda = parse_nichenet(tmp_path / "rda", {"cache": "no"})
+    from_tsv = parse_nichenet(tmp_path / "lr_network.tsv", {"cache": "no"})
+    assert len(from_rda.edges) == len(from_tsv.edges) > 300
+    cols = ["subject", "object", "predicate", "evidence"]
+    assert from_rda.edges[cols].astype(str).values.tolist() == from_tsv.edges[cols].astype(str).values.tolist()

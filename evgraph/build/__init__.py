@@ -5,6 +5,7 @@
 * :mod:`~evgraph.build.qc`: the per-source QC report;
 * :mod:`~evgraph.build.builder`: :class:`~evgraph.build.builder.GraphBuilder` validates the
   records against the ontology and assembles the :class:`~evgraph.model.KnowledgeGraph`.
+* :mod:`~evgraph.build.columns`: the builder's column operations, once per distinct value.
 
 The package is also the build itself: ``evgraph.build(sources)`` calls
 :func:`evgraph.api.build` (so ``evgraph.build`` stays the entry point while

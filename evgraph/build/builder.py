@@ -31,15 +31,23 @@ import pandas as pd
 
 from ..errors import Problem, ValidationError
 from ..evidence import check_values as check_evidence
-from ..identifiers import check_curies
+from ..identifiers import check_curies, publication_prefixes
 from ..model import EDGE_CATEGORICAL, EDGE_COLUMNS, LIST_SEP, NODE_COLUMNS, KnowledgeGraph
 from ..schema import Schema, get_schema
+from .columns import (
+    clean_categorical,
+    clean_text,
+    concat_frames,
+    edge_signatures,
+    hex_ids,
+    node_codes,
+    set_where_empty,
+    sorted_categorical,
+)
 from .qc import BuildReport
 from .records import SourceRecords
 
 CURATED_SOURCE = "infores:evgraph"
-# BioProject: the data set a statistical association was computed from (issue 14)
-PUBLICATION_PREFIXES = ("PMID", "DOI", "PMC", "BioProject")
 MAX_PROBLEMS = 1000
 
 _EDGE_DEFAULTS = {
@@ -66,37 +74,34 @@ _BAD_ID = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_ID_LENGTH = 512
 
 
-def prepare_frame(df: pd.DataFrame, columns: Iterable[str], file: str) -> pd.DataFrame:
-    """``df`` with every column of ``columns`` (missing ones empty, text stripped), ``_line`` and ``_file``."""
-    df = df.reset_index(drop=True)
-    if "_line" not in df.columns:
-        df["_line"] = np.arange(1, len(df) + 1)
-    df["_file"] = file
-    for col in columns:
-        if col not in df.columns:
-            df[col] = ""
-    for col in columns:
-        if col != "confidence":
-            df[col] = _clean_text(df[col])
-    return df
+def prepare_frame(df: pd.DataFrame, columns: Iterable[str], file: str, categorical: bool = False) -> pd.DataFrame:
+    """``df`` with every column of ``columns`` (missing ones empty, text stripped), ``_line`` and ``_file``.
 
-
-def _clean_text(col: pd.Series) -> np.ndarray:
-    """``col.fillna("").astype(str).str.strip()``, computed once per distinct value (millions of rows, few values).
-
-    >>> _clean_text(pd.Series([" a", None, "a ", 3])).tolist()
-    ['a', '', 'a', '3']
+    ``categorical=True`` gives the text columns (and ``_file``) as categoricals: one string per
+    distinct value, so comparisons, hashing and joins over millions of edges work on codes.
     """
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    clean = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
-    return clean[codes]  # code -1 (missing) picks the trailing ""
+    df = df.reset_index(drop=True)
+    data = {c: df[c] for c in df.columns}
+    if "_line" not in data:
+        data["_line"] = np.arange(1, len(df) + 1)
+    n = len(df)
+    data["_file"] = (pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[file]) if categorical
+                     else np.full(n, file, dtype=object))
+    for col in columns:
+        if col not in data:
+            data[col] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[""]) if categorical else ""
+        elif col != "confidence":
+            data[col] = clean_categorical(data[col]) if categorical else clean_text(data[col])
+    return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
 class GraphBuilder:
     """Collects node and edge frames from sources and builds a validated graph."""
 
-    def __init__(self, schema: Schema | None = None):
+    def __init__(self, schema: Schema | None = None, categorical: bool = True):
         self.schema = schema or get_schema()
+        #: edge text columns held as categoricals while validating (``False``: plain objects, slower; same graph)
+        self.categorical = categorical
         self._nodes: list[pd.DataFrame] = []
         self._edges: list[pd.DataFrame] = []
         #: Edge records merged into an identical earlier one by the last :meth:`build`.
@@ -108,7 +113,7 @@ class GraphBuilder:
 
     def add_edges(self, df: pd.DataFrame, file: str) -> None:
         """Add edge records (columns from :data:`~evgraph.model.EDGE_COLUMNS`, ``_line``)."""
-        self._edges.append(prepare_frame(df, EDGE_COLUMNS, file))
+        self._edges.append(prepare_frame(df, EDGE_COLUMNS, file, categorical=self.categorical))
 
     def add(self, records: SourceRecords) -> None:
         """Add every node and edge frame of one source's :class:`~evgraph.build.records.SourceRecords`."""
@@ -124,8 +129,9 @@ class GraphBuilder:
         problems: list[Problem] = []
         nodes = (pd.concat(self._nodes, ignore_index=True) if self._nodes
                  else prepare_frame(pd.DataFrame(columns=list(NODE_COLUMNS)), NODE_COLUMNS, "<none>"))
-        edges = (pd.concat(self._edges, ignore_index=True) if self._edges
-                 else prepare_frame(pd.DataFrame(columns=list(EDGE_COLUMNS)), EDGE_COLUMNS, "<none>"))
+        edges = (concat_frames(self._edges) if self._edges
+                 else prepare_frame(pd.DataFrame(columns=list(EDGE_COLUMNS)), EDGE_COLUMNS, "<none>",
+                                    categorical=True))
         self._check_nodes(nodes, problems)
         nodes = self._merge_nodes(nodes, problems)
         if not problems:
@@ -199,7 +205,7 @@ class GraphBuilder:
     def _check_edges(self, edges: pd.DataFrame, nodes: pd.DataFrame, problems: list[Problem]) -> None:
         schema = self.schema
         for col, default in _EDGE_DEFAULTS.items():
-            edges.loc[edges[col] == "", col] = default
+            set_where_empty(edges, col, default)
 
         def report(mask, field: str, message) -> None:
             for idx in edges.index[np.asarray(mask)][:MAX_PROBLEMS]:
@@ -245,16 +251,20 @@ class GraphBuilder:
         self._check_curies(edges, "primary_knowledge_source", None, problems, allowed_prefixes=("infores",))
         self._check_curies(edges, "uptake_mechanism", None, problems, allowed_prefixes=("GO",))
 
-        conf = pd.to_numeric(edges["confidence"].replace("", np.nan), errors="coerce")
-        raw = edges["confidence"].astype(str)
-        report(conf.isna() & (raw != "") & (raw != "nan"), "confidence",
-               lambda r: f"'{r['confidence']}' is not a number")
-        report(conf.isna() & ((raw == "") | (raw == "nan")), "confidence", "missing confidence (a number in [0, 1])")
+        confidence = edges["confidence"]
+        conf = (confidence if confidence.dtype.kind == "f"
+                else pd.to_numeric(confidence.replace("", np.nan), errors="coerce"))
+        if conf.isna().any():
+            raw = edges["confidence"].astype(str)
+            report(conf.isna() & (raw != "") & (raw != "nan"), "confidence",
+                   lambda r: f"'{r['confidence']}' is not a number")
+            report(conf.isna() & ((raw == "") | (raw == "nan")), "confidence",
+                   "missing confidence (a number in [0, 1])")
         report(conf.notna() & ((conf < 0) | (conf > 1)), "confidence",
                lambda r: f"{r['confidence']} is outside [0, 1]")
         edges["confidence"] = conf
 
-        for col, prefixes in (("species", ("NCBITaxon",)), ("publications", PUBLICATION_PREFIXES)):
+        for col, prefixes in (("species", ("NCBITaxon",)), ("publications", publication_prefixes(schema))):
             # check each distinct cell once (first occurrence keeps its file and line)
             exploded = edges.loc[edges[col] != "", [col, "_file", "_line"]].drop_duplicates(subset=[col])
             exploded = exploded.assign(**{col: exploded[col].str.split(LIST_SEP)}).explode(col)
@@ -280,10 +290,7 @@ class GraphBuilder:
         records that differ is an error naming both places.
         """
         self.merges = []
-        content = [c for c in EDGE_COLUMNS if c != "id"]
-        key = pd.DataFrame({c: edges[c].to_numpy(dtype=np.float64) if c == "confidence"
-                            else edges[c].astype(str).to_numpy(dtype=object) for c in content})
-        signature = pd.util.hash_pandas_object(key, index=False).to_numpy(dtype=np.uint64)
+        signature = edge_signatures(edges)
         given = edges["id"] != ""
         bad = given & (edges["id"].str.contains(_BAD_ID) | (edges["id"].str.len() > MAX_ID_LENGTH))
         for idx in edges.index[bad.to_numpy()][:MAX_PROBLEMS]:
@@ -293,9 +300,10 @@ class GraphBuilder:
         if bad.any():
             return edges
         edges = edges.copy()
+        edges["id"] = np.asarray(edges["id"], dtype=object)
         if not given.all():
             missing = (~given).to_numpy()
-            edges.loc[missing, "id"] = ["evgraph:E" + format(int(h), "016x") for h in signature[missing]]
+            edges.loc[missing, "id"] = hex_ids(signature[missing])
         ids = edges["id"]
         dup = ids.duplicated(keep=False).to_numpy()
         if not dup.any():
@@ -328,19 +336,22 @@ class GraphBuilder:
         node_frame["category"] = pd.Categorical(node_frame["category"], categories=list(self.schema.classes))
         ids = node_frame["id"].to_numpy(dtype=object)
 
-        # plain object columns reorder several times faster than Arrow-backed strings
-        edge_frame = pd.DataFrame({c: edges[c].to_numpy(dtype=object) if c != "confidence" else edges[c].to_numpy()
-                                   for c in EDGE_COLUMNS})
         index = pd.Index(ids)
-        subj = index.get_indexer(edge_frame["subject"].to_numpy())
-        obj = index.get_indexer(edge_frame["object"].to_numpy())
-        edge_frame["subject"] = pd.Categorical.from_codes(subj, categories=index, validate=False)
-        edge_frame["object"] = pd.Categorical.from_codes(obj, categories=index, validate=False)
-        edge_frame["predicate"] = pd.Categorical(edge_frame["predicate"], categories=list(self.schema.relations))
-        for col in EDGE_CATEGORICAL:
-            if col != "predicate":
-                edge_frame[col] = edge_frame[col].astype("category")
-        edge_frame["confidence"] = edge_frame["confidence"].astype(np.float64)
+        subj, obj = node_codes(edges["subject"], index), node_codes(edges["object"], index)
+        data: dict[str, object] = {}
+        for c in EDGE_COLUMNS:
+            col = edges[c]
+            if c in ("subject", "object"):
+                data[c] = pd.Categorical.from_codes(subj if c == "subject" else obj, categories=index, validate=False)
+            elif c == "predicate":
+                data[c] = pd.Categorical(col, categories=list(self.schema.relations))
+            elif c == "confidence":
+                data[c] = col.to_numpy(dtype=np.float64)
+            elif c in EDGE_CATEGORICAL:
+                data[c] = sorted_categorical(col)
+            else:  # plain object columns reorder several times faster than Arrow-backed strings
+                data[c] = np.asarray(col, dtype=object)
+        edge_frame = pd.DataFrame(data, index=pd.RangeIndex(len(edges)))
         # deterministic order: by subject, relationship, object; ties keep the (deterministic) input order
         order = np.lexsort((obj, edge_frame["predicate"].cat.codes.to_numpy(), subj))
         edge_frame = edge_frame.iloc[order].reset_index(drop=True)

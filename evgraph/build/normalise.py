@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..model import LIST_SEP, NODE_COLUMNS
 from .builder import prepare_frame
+from .columns import join_sorted_unique, per_value, starts_with
 from .qc import SourceReport
 from .records import SourceRecords, Term, learn_symbol, norm_name
 
@@ -163,7 +164,7 @@ def normalise(records: list[SourceRecords]) -> list[SourceRecords]:
         edges = pd.concat([edges, extra], ignore_index=True)
 
     # gene labels from the symbol tables
-    gmask = nodes["id"].str.startswith("NCBIGene:") & (nodes["label"] == "")
+    gmask = starts_with(nodes["id"], "NCBIGene:") & (nodes["label"] == "").to_numpy()
     if gmask.any():
         nodes.loc[gmask, "label"] = [ctx.gene_labels.get(i[9:], "") for i in nodes.loc[gmask, "id"]]
 
@@ -175,8 +176,10 @@ def normalise(records: list[SourceRecords]) -> list[SourceRecords]:
 
     # one record per node (xrefs merged); nodes defined by curated/KGX sources win
     if "xrefs" in nodes.columns and (nodes["xrefs"] != "").any():
-        xr = nodes[nodes["xrefs"] != ""].groupby("id")["xrefs"].agg(
-            lambda v: LIST_SEP.join(sorted({x for s in v for x in s.split(LIST_SEP) if x})))
+        with_x = nodes[nodes["xrefs"] != ""]
+        items = with_x.assign(_x=with_x["xrefs"].str.split(LIST_SEP)).explode("_x")
+        items = items[items["_x"] != ""]
+        xr = join_sorted_unique(items["id"].to_numpy(dtype=object), items["_x"].to_numpy(dtype=object), LIST_SEP)
         nodes["xrefs"] = nodes["id"].map(xr).fillna("")
     nodes["_nolabel"] = nodes["label"] == ""
     nodes = nodes.sort_values(["id", "_nolabel", "_src"], kind="stable").drop_duplicates("id")
@@ -271,9 +274,8 @@ def _mapping_rates(ctx: Lookups, edges: pd.DataFrame, mapping: dict[str, Any]) -
     """Record, per source, how many distinct placeholder identifiers were resolved."""
     if edges.empty:
         return
-    ends = pd.concat([edges[["subject", "_src"]].set_axis(["id", "_src"], axis=1),
-                      edges[["object", "_src"]].set_axis(["id", "_src"], axis=1)], ignore_index=True)
-    ends = ends[ends["id"].str.startswith("?")].drop_duplicates()
+    ends = pd.concat([edges.loc[starts_with(edges[c], "?"), [c, "_src"]].set_axis(["id", "_src"], axis=1)
+                      for c in ("subject", "object")], ignore_index=True).drop_duplicates()
     if ends.empty:
         return
     ends["kind"] = ends["id"].str.extract(r"^(\?\w+:)", expand=False)
@@ -319,15 +321,14 @@ def _apply_mapping(ctx: Lookups, edges: pd.DataFrame, mapping: dict[str, Any]) -
                 rep.skip(reason + " (edges)", None, None, examples, count=len(grp))
         values = np.empty(len(uniques), dtype=object)
         values[:] = [v if not isinstance(v, list) else None for v in new_u]
-        single = row_n == 1
-        out = edges.iloc[np.flatnonzero(single)].copy()
-        out[col] = values[codes[single]]
-        multi = row_n > 1
-        if multi.any():
-            exp = edges.iloc[np.flatnonzero(multi)].copy()
-            exp[col] = [new_u[c] for c in codes[multi]]
-            out = pd.concat([out, exp.explode(col)], ignore_index=True)
-        edges = out.reset_index(drop=True)
+        single, multi = np.flatnonzero(row_n == 1), np.flatnonzero(row_n > 1)
+        # the kept rows, then each expanded row once per new id (one take instead of copies and a concat)
+        take = np.concatenate([single, np.repeat(multi, row_n[multi])])
+        new_col = np.empty(len(take), dtype=object)
+        new_col[: len(single)] = values[codes[single]]
+        new_col[len(single):] = [x for c in codes[multi] for x in new_u[c]]
+        edges = edges.take(take).reset_index(drop=True)
+        edges[col] = new_col
     return edges
 
 
@@ -354,15 +355,17 @@ def _ontology_enrichment(ctx: Lookups, nodes: pd.DataFrame, edges: pd.DataFrame,
     empty = pd.DataFrame(columns=list(edges.columns))
     if not terms or nodes.empty:
         return nodes, empty
-    prefix = nodes["id"].str.split(":", n=1).str[0]
-    onto = prefix.isin(["CL", "UBERON", "MONDO", "DOID", "GO"])
-    labels = nodes.loc[onto, "id"].map(lambda i: terms[i].label if i in terms else "")
+    onto = pd.Series(starts_with(nodes["id"], ("CL:", "UBERON:", "MONDO:", "DOID:", "GO:")), index=nodes.index)
+    ids = nodes.loc[onto, "id"]
+    labels = pd.Series(per_value(ids, lambda i: terms[i].label if i in terms else ""), index=ids.index)
     nodes.loc[onto & (labels != "").reindex(nodes.index, fill_value=False), "label"] = labels[labels != ""]
-    syn = nodes.loc[onto, "id"].map(lambda i: LIST_SEP.join(terms[i].synonyms[:10]) if i in terms else "")
+    syn = pd.Series(per_value(ids, lambda i: LIST_SEP.join(terms[i].synonyms[:10]) if i in terms else ""),
+                    index=ids.index)
     nodes.loc[onto & (nodes["synonyms"] == ""), "synonyms"] = syn
 
     is_cond = nodes["category"] == "Condition"
-    cats = nodes.loc[is_cond, "id"].map(lambda i: _condition_category(terms.get(i)))
+    cond_ids = nodes.loc[is_cond, "id"]
+    cats = pd.Series(per_value(cond_ids, lambda i: _condition_category(terms.get(i))), index=cond_ids.index)
     nodes.loc[is_cond & (nodes["condition_category"] == ""), "condition_category"] = cats
 
     present = dict(zip(existing["id"], existing["category"], strict=True))

@@ -35,6 +35,9 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 
@@ -204,6 +207,59 @@ class Table:
             pending, self._pending = self._pending, None
             yield from self._rows([pending])
         yield from self._rows(self._lines)
+
+    def plain_frame(self, columns: Sequence[str]) -> pd.DataFrame | None:
+        """The rest of a *plain* table at once: the fields of ``columns`` (canonical names) and ``_line``.
+
+        A fast path for large, regular releases (miRTarBase: 500k rows), read by Arrow in one
+        pass instead of row by row. It gives what iterating would give (fields unstripped,
+        ``\\r`` removed, CSV quotes read like :mod:`csv`, ``rows_read`` counted) or ``None`` when
+        the file is not plain (not UTF-8, a truncated stream, blank or comment lines, a row whose field count is
+        not the header's); then iterate the table, whose row reader words every problem. Call
+        it before iterating; a ``None`` leaves the table unread.
+        """
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        if self._pending is not None or not hasattr(self, "header_line"):
+            return None
+        try:
+            with open_binary(self.path) as fh:
+                data = fh.read()
+            text = data.decode("utf-8")
+        except (EOFError, OSError, zlib.error, UnicodeDecodeError):
+            return None
+        text = text.lstrip("\ufeff").replace("\r", "")
+        quoted = self.delimiter != "\t" and '"' in text  # CSV quoting as the csv module reads it
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        body = lines[self.header_line:]
+        if not body:
+            return None
+        if any(not ln.strip() for ln in body) or (self.comment and any(ln.startswith(self.comment) for ln in body)):
+            return None
+        want = {c: self.index[c] for c in columns if c in self.index}
+        names = [f"c{i}" for i in range(self.width)]
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer("\n".join(body).encode("utf-8")),
+                read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+                parse_options=pacsv.ParseOptions(delimiter=self.delimiter, quote_char='"' if quoted else False,
+                                                 double_quote=True,
+                                                 newlines_in_values=False, ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                     include_columns=sorted({names[i] for i in want.values()}),
+                                                     strings_can_be_null=False))
+        except (pa.ArrowInvalid, ValueError):
+            return None
+        if table.num_rows != len(body):
+            return None
+        self.report.rows_read += len(body)
+        self._lines = iter(())  # consumed
+        frame = pd.DataFrame({c: table.column(names[i]).to_numpy(zero_copy_only=False) for c, i in want.items()})
+        frame["_line"] = np.arange(self.header_line + 1, self.header_line + 1 + len(body))
+        return frame
 
     def _rows(self, lines) -> Iterator[tuple[int, list[str]]]:
         report, need, width, comment, split = self.report, self._need, self.width, self.comment, self._split

@@ -18,16 +18,18 @@ Confidence is 0.9 / 0.6 / 0.3 for the strongest support of the pair.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..build.records import SourceRecords
 from ..errors import DataError, Problem
-from ._context import mirbase_prefixes, norm_name, species_table, start_source, taxon_curie
+from ._context import mirbase_prefixes, norm_name, species_table, start_source
 from ._io import Table, progress
 from .vesiclepedia import mirna_name
 
@@ -73,9 +75,30 @@ def read_mirtarbase(path: str | Path | None, options: Mapping[str, str] | None =
         rep.notes.append("no Support Type column: the support filter was not applied")
     species = species_table()
     prefixes = mirbase_prefixes()
+    frame = t.plain_frame(tuple(COLUMNS))
+    found = _pairs_vectorised(frame, t, min_level, species, prefixes) if frame is not None else None
+    if found is None:
+        if frame is not None:  # a row the row loop must word: read the file again, row by row
+            t = Table(base, rep, COLUMNS, required=("mirna", "entrez"))
+            rep.files.pop()
+            rep.rows_read -= len(frame)
+        found = _pairs_rows(t, min_level, species, prefixes)
+    learned, pairs_found = found
+    for taxon, symbol, entrez in learned:
+        out.learn_symbol(taxon, symbol, entrez)
+    return _finish(out, rep, support, *pairs_found)
+
+
+def _pairs_rows(t: Table, min_level: int, species: dict, prefixes: dict) -> tuple[list[tuple[str, str, str]], tuple]:
+    """Read ``t`` row by row: the symbols to learn and the (miRNA, gene) pairs (see :func:`_finish`).
+
+    Every row it cannot import is skipped and counted with its line (unknown support type,
+    malformed Entrez id or miRNA name, unknown species).
+    """
+    rep = t.report
+    fname = str(t.path)
     sp_cache: dict[str, tuple[str, str] | None] = {}
     pairs: dict[tuple[str, str], list] = {}
-    fname = str(base)
     i_mirna, i_entrez = t.index["mirna"], t.index["entrez"]
     i_sup = t.index.get("support")
     i_sym, i_tsp = t.index.get("symbol"), t.index.get("target_species")
@@ -83,7 +106,7 @@ def read_mirtarbase(path: str | Path | None, options: Mapping[str, str] | None =
     filtered = 0
     levels = SUPPORT_LEVELS
     width = max(i for i in (i_mirna, i_entrez, i_sup, i_sym, i_tsp, i_exp, i_pm) if i is not None) + 1
-    learned: set[str] = set()
+    learned: dict[str, tuple[str, str, str]] = {}
     for line, f in progress(t, "mirtarbase"):
         if len(f) < width:
             f = f + [""] * (width - len(f))
@@ -125,9 +148,8 @@ def read_mirtarbase(path: str | Path | None, options: Mapping[str, str] | None =
         rec = pairs.get(key)
         if rec is None:
             if entrez not in learned:
-                learned.add(entrez)
-                out.learn_symbol(taxon, f[i_sym].strip() if i_sym is not None else "", entrez)
-            rec = pairs[key] = [level, set(), set(), line, taxon, ""]
+                learned[entrez] = (taxon, f[i_sym].strip() if i_sym is not None else "", entrez)
+            rec = pairs[key] = [level, set(), set(), line, taxon]
         elif level > rec[0]:
             rec[0] = level
         if i_pm is not None:
@@ -138,34 +160,162 @@ def read_mirtarbase(path: str | Path | None, options: Mapping[str, str] | None =
                 rec[1].update(_pmids(pm))
         if i_exp is not None and f[i_exp]:
             rec[2].add(f[i_exp])
+    subj, obj, sp_col, pubs, evid, levels_out, lines = ([] for _ in range(7))
+    for (name, entrez), (level, pmids, exps, line, taxon) in pairs.items():
+        subj.append(name)
+        obj.append(entrez)
+        sp_col.append(taxon)
+        pubs.append("|".join(f"PMID:{p}" for p in sorted(pmids, key=_pmid_key)))
+        evid.append("; ".join(sorted({m for e in exps for m in _methods(e)})))
+        levels_out.append(level)
+        lines.append(line)
+    return list(learned.values()), (
+        filtered, np.array(subj, dtype=object), np.array(obj, dtype=object), np.array(sp_col, dtype=object),
+        np.array(pubs, dtype=object), np.array(evid, dtype=object), np.array(levels_out, dtype=np.int64),
+        np.array(lines, dtype=np.int64))
+
+
+def _pmid_key(pmid: str) -> tuple[int, str]:
+    return int(pmid), pmid
+
+
+def _finish(out: SourceRecords, rep, support: str, filtered: int, names: np.ndarray, entrez: np.ndarray,
+            taxa: np.ndarray, pubs: np.ndarray, methods: np.ndarray, levels: np.ndarray,
+            lines: np.ndarray) -> SourceRecords:
+    """Edges and nodes of the (miRNA, gene) pairs, in first-seen order (both reading paths end here)."""
     if filtered:
         rep.skip(f"filtered out by support type (kept: {support})", None, None, count=filtered)
-    n = len(pairs)
-    subj, obj, sp_col, pubs, evid, conf, direction, level_col, lines = ([] for _ in range(9))
-    mirnas: dict[str, int] = {}
-    genes: dict[str, int] = {}
-    for (name, entrez), (level, pmids, exps, line, taxon, _mirt) in pairs.items():
-        mid = f"evmirna:{name}"
-        gid = f"NCBIGene:{entrez}"
-        mirnas.setdefault(mid, line)
-        genes.setdefault(gid, line)
-        subj.append(mid)
-        obj.append(gid)
-        sp_col.append(taxon_curie(taxon))
-        pubs.append("|".join(f"PMID:{p}" for p in sorted(pmids, key=int)))
-        methods = sorted({m for e in exps for m in _methods(e)})
-        evid.append(f"{SUPPORT_NAMES.get(level, 'support not given')}; " + "; ".join(methods))
-        conf.append(CONFIDENCE[level])
-        direction.append("downregulated" if level != 1 else "")
-        level_col.append("knowledge_assertion" if level in (3, 0) else "observation")
-        lines.append(line)
-    edges = pd.DataFrame({"subject": subj, "predicate": "regulates", "object": obj, "direction": direction,
-                          "species": sp_col, "publications": pubs, "knowledge_level": level_col,
+    n = len(names)
+    subj = np.char.add("evmirna:", names.astype(str)).astype(object) if n else names
+    obj = np.char.add("NCBIGene:", entrez.astype(str)).astype(object) if n else entrez
+    lv = pd.Series(levels)
+    support_name = lv.map(SUPPORT_NAMES).fillna("support not given").to_numpy(dtype=object)
+    evid = (pd.Series(support_name) + "; " + pd.Series(methods, dtype=object)).to_numpy(dtype=object)
+    edges = pd.DataFrame({"subject": subj, "predicate": "regulates", "object": obj,
+                          "direction": np.where(levels != 1, "downregulated", "").astype(object),
+                          "species": ("NCBITaxon:" + pd.Series(taxa, dtype=object)).to_numpy(dtype=object),
+                          "publications": pubs, "knowledge_level": np.where(
+                              np.isin(levels, (3, 0)), "knowledge_assertion", "observation").astype(object),
                           "agent_type": "manual_agent", "primary_knowledge_source": "infores:mirtarbase",
-                          "evidence": evid, "confidence": conf, "_line": lines})
-    nodes = pd.DataFrame(
-        [{"id": m, "category": "MicroRNA", "label": m[8:], "_line": ln} for m, ln in mirnas.items()]
-        + [{"id": g, "category": "Gene", "label": "", "_line": ln} for g, ln in genes.items()])
+                          "evidence": evid, "confidence": lv.map(CONFIDENCE).to_numpy(dtype=np.float64),
+                          "_line": lines})
+    mir = pd.DataFrame({"id": subj, "_line": lines}).drop_duplicates("id")
+    gen = pd.DataFrame({"id": obj, "_line": lines}).drop_duplicates("id")
+    nodes = pd.concat([mir.assign(category="MicroRNA", label=mir["id"].str[8:]),
+                       gen.assign(category="Gene", label="")], ignore_index=True)[["id", "category", "label", "_line"]]
     rep.notes.append(f"{n} miRNA-target pairs from {rep.imported} rows")
     out.add(nodes, edges)
+    return out
+
+
+def _pairs_vectorised(df: pd.DataFrame, t: Table, min_level: int, species: dict,
+                      prefixes: dict) -> tuple[list[tuple[str, str, str]], tuple] | None:
+    """The row loop of :func:`read_mirtarbase` on a whole plain table, column-wise.
+
+    Each distinct cell (support type, Entrez id, miRNA name, species, PMID list, experiment
+    list) is interpreted once; rows are grouped per (miRNA, gene) in first-seen order. Returns
+    ``None`` when a row would be skipped (unknown support type, bad Entrez id or miRNA name,
+    unknown species): the row loop then reads the file and reports each such row.
+    """
+    rep = t.report
+    n = len(df)
+
+    def per_value(col: str, fn, dtype=object) -> np.ndarray:
+        codes, uniq = pd.factorize(df[col].to_numpy(dtype=object))
+        return np.array([fn(u) for u in uniq], dtype=dtype)[codes]
+
+    if "support" in df.columns:
+        level = per_value("support", lambda v: SUPPORT_LEVELS.get(v.strip().lower(), -1), np.int64)
+        if (level == -1).any():
+            return None
+        keep = level >= min_level
+    else:
+        level = np.zeros(n, dtype=np.int64)
+        keep = np.ones(n, dtype=bool)
+    filtered = int((~keep).sum())
+    df = df[keep].reset_index(drop=True)
+    level = level[keep]
+    entrez = per_value("entrez", str.strip)
+    if not all(e.isdigit() for e in pd.unique(entrez)):
+        return None
+    names = per_value("mirna", lambda v: mirna_name(v.strip(), ""))
+    if any(v is None for v in pd.unique(names)):
+        return None
+    raw_sp = df["target_species"].to_numpy(dtype=object) if "target_species" in df.columns else np.full(len(df), "")
+
+    def taxon_of(tsp: str, name: str) -> str | None:
+        if tsp.strip():
+            sp = species.get(norm_name(tsp))
+        else:
+            tx = prefixes.get(name.split("-", 1)[0])
+            sp = (tx, "") if tx else None
+        return sp[0] if sp else None
+
+    key = pd.DataFrame({"s": raw_sp, "n": names})
+    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(key))
+    taxa = np.array([taxon_of(s, nm) for s, nm in uniq], dtype=object)[codes]
+    if any(v is None for v in pd.unique(taxa)):
+        return None
+    rep.imported += len(df)
+    pair, first_row = _group(names, entrez)
+    npairs = len(first_row)
+    best = pd.Series(level).groupby(pair).max().to_numpy()
+    if "support" not in df.columns:
+        best = np.zeros(npairs, dtype=np.int64)
+    lines = df["_line"].to_numpy()[first_row]
+    symbols = df["symbol"].to_numpy(dtype=object) if "symbol" in df.columns else np.full(len(df), "", dtype=object)
+    seen: set[str] = set()
+    learned = []
+    for r in first_row:
+        e = entrez[r]
+        if e not in seen:
+            seen.add(e)
+            learned.append((taxa[r], symbols[r].strip(), e))
+    pmids = _joined(pair, npairs, df["pmids"].to_numpy(dtype=object) if "pmids" in df.columns else None,
+                    _pmid_items, key=int, fmt="PMID:{}", sep="|")
+    methods = _joined(pair, npairs, df["experiments"].to_numpy(dtype=object) if "experiments" in df.columns else None,
+                      _methods, key=None, fmt="{}", sep="; ")
+    return learned, (filtered, names[first_row], entrez[first_row], taxa[first_row], pmids, methods, best, lines)
+
+
+def _pmid_items(raw: str) -> tuple[str, ...]:
+    pm = raw.strip()
+    if pm.isdigit():
+        return (pm,)
+    return tuple(_pmids(pm)) if pm else ()
+
+
+def _group(names: np.ndarray, entrez: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pair code of every row (pairs numbered in first-seen order) and each pair's first row."""
+    cn, _ = pd.factorize(names)
+    ce, ue = pd.factorize(entrez)
+    pair, _ = pd.factorize(cn.astype(np.int64) * max(len(ue), 1) + ce)
+    order = np.argsort(pair, kind="stable")
+    starts = np.r_[0, np.flatnonzero(np.diff(pair[order])) + 1]
+    return pair, order[starts]
+
+
+def _joined(pair: np.ndarray, npairs: int, raw: np.ndarray | None, items, key, fmt: str, sep: str) -> np.ndarray:
+    """Per pair, the sorted distinct items of its rows' cells (each distinct cell parsed once), joined."""
+    out = np.full(npairs, "", dtype=object)
+    if raw is None:
+        return out
+    codes, uniq = pd.factorize(raw)
+    parsed = [items(u) if u else () for u in uniq]
+    lens = np.array([len(p) for p in parsed], dtype=np.int64)
+    flat = np.array([x for p in parsed for x in p], dtype=object)
+    starts = np.r_[0, np.cumsum(lens)[:-1]] if len(lens) else lens
+    row_len = lens[codes]
+    rows = np.repeat(np.arange(len(codes)), row_len)
+    offs = np.arange(row_len.sum()) - np.repeat(np.cumsum(row_len) - row_len, row_len)
+    vals = flat[np.repeat(starts[codes], row_len) + offs] if len(rows) else np.array([], dtype=object)
+    tab = pd.DataFrame({"p": pair[rows], "v": vals}).drop_duplicates()
+    sort_key = tab["v"].map(key) if key is not None else tab["v"]
+    tab = tab.assign(k=sort_key.to_numpy()).sort_values(["p", "k", "v"], kind="stable")
+    text = (fmt.format("") + tab["v"]) if fmt != "{}" else tab["v"]
+    p = tab["p"].to_numpy()
+    bounds = np.r_[0, np.flatnonzero(np.diff(p)) + 1, len(p)]
+    t = text.to_numpy(dtype=object)
+    for a, b in itertools.pairwise(bounds):
+        out[p[a]] = t[a] if b - a == 1 else sep.join(t[a:b])
     return out

@@ -31,11 +31,13 @@ distinct gene ids were mapped; genes without a human ortholog keep their own id.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..build.columns import per_value
 from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 from ._io import Table, progress
@@ -165,28 +167,38 @@ def apply_orthologs(ctx, edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[pd.D
     if pairs is None or pairs.empty or edges.empty:
         return edges, nodes
     table = pairs.assign(old="NCBIGene:" + pairs["other"], new="NCBIGene:" + pairs["human"])
-    targets = table.groupby("old")["new"].agg(lambda v: sorted(set(v)))
+    pairs_sorted = table[["old", "new"]].drop_duplicates().sort_values(["old", "new"], kind="stable")
+    olds, news = pairs_sorted["old"].to_numpy(dtype=object), pairs_sorted["new"].to_numpy(dtype=object)
+    bounds = np.flatnonzero(np.r_[True, olds[1:] != olds[:-1], True])
     info = table.drop_duplicates("old").set_index("old")
     note = ("ortholog: " + info.index + " (" + info["other_symbol"] + ", " + info["taxon"].map(SPECIES)
             + ") -> human, HomoloGene:" + info["hid"] + " (" + info["kind"] + ")")
     note_map = note.to_dict()
-    target_map = targets.to_dict()
+    target_map = {olds[a]: list(news[a:b]) for a, b in itertools.pairwise(bounds)}
     _rates(ctx, edges, {t: set("NCBIGene:" + pairs.loc[pairs["taxon"] == t, "other"]) for t in SPECIES})
     if "evidence" not in edges.columns:
         edges["evidence"] = ""
-    edges["evidence"] = edges["evidence"].fillna("").astype(str)
+    edges["evidence"] = per_value(edges["evidence"], lambda v: "" if v is None or v != v else str(v))
     for col in ("subject", "object"):
         hit = edges[col].isin(target_map.keys()).to_numpy()
         if not hit.any():
             continue
-        sub = edges.loc[hit].copy()
-        old = sub[col].to_numpy()
-        notes = pd.Series(old).map(note_map).to_numpy()
-        sub["evidence"] = np.where(sub["evidence"].to_numpy() == "", notes,
-                                   sub["evidence"].to_numpy() + "; " + notes)
-        sub[col] = [target_map[o] for o in old]
-        sub = sub.explode(col)
-        edges = pd.concat([edges.loc[~hit], sub], ignore_index=True)
+        # rows without an ortholog, then each mapped row once per human ortholog (one take, no copies)
+        keep, mapped = np.flatnonzero(~hit), np.flatnonzero(hit)
+        old = edges[col].to_numpy(dtype=object)[mapped]
+        new = [target_map[o] for o in old]
+        counts = np.fromiter((len(n) for n in new), dtype=np.int64, count=len(new))
+        ev = edges["evidence"].to_numpy(dtype=object)[mapped]
+        notes = pd.Series(old).map(note_map).to_numpy(dtype=object)
+        ev = np.where(ev == "", notes, ev + "; " + notes)
+        edges = edges.take(np.concatenate([keep, np.repeat(mapped, counts)])).reset_index(drop=True)
+        n_keep = len(keep)
+        col_values = edges[col].to_numpy(dtype=object).copy()
+        col_values[n_keep:] = [x for n in new for x in n]
+        ev_values = edges["evidence"].to_numpy(dtype=object).copy()
+        ev_values[n_keep:] = np.repeat(ev, counts)
+        edges[col] = col_values
+        edges["evidence"] = ev_values
     if not nodes.empty:
         hit = nodes["id"].isin(target_map.keys())
         if hit.any():
@@ -204,7 +216,7 @@ def _rates(ctx, edges: pd.DataFrame, mapped: dict[str, set[str]]) -> None:
     if "species" not in edges.columns or "_src" not in edges.columns:
         return
     for taxon, name in SPECIES.items():
-        sp = edges["species"].astype(str) == f"NCBITaxon:{taxon}"
+        sp = edges["species"] == f"NCBITaxon:{taxon}"
         if not sp.any():
             continue
         sub = edges.loc[sp, ["subject", "object", "_src"]]

@@ -80,26 +80,60 @@ def fold_scores(tpm: pd.DataFrame, genes: pd.DataFrame) -> np.ndarray:
     [10.0, 16.67, 10.0, 10.0]
     """
     out = np.full(len(genes), np.nan)
-    groups = genes[genes["cls"] == "group"].groupby("ensembl")["tissue"].agg(set).to_dict()
-    cols = list(tpm.columns)
-    for i, (g, t, c) in enumerate(zip(genes["ensembl"], genes["tissue"], genes["cls"], strict=True)):
-        if g not in tpm.index or t not in cols:
-            continue
-        row = tpm.loc[g]
-        if isinstance(row, pd.DataFrame):
-            row = row.iloc[0]
-        if c == "group":
-            members = groups.get(g, {t})
-            inside = row[[m for m in members if m in cols]]
-            outside = row.drop(labels=[m for m in members if m in cols])
-            denom = outside.max() if len(outside) else np.nan
-            num = inside.min()
-        else:
-            others = row.drop(labels=[t])
-            num = row[t]
-            denom = others.max() if c == "enriched" else others.mean()
-        out[i] = num / max(denom, 1e-9) if np.isfinite(denom) else np.nan
+    if not len(genes) or tpm.empty:
+        return out
+    cols = pd.Index(tpm.columns)
+    rows = pd.Index(tpm.index)
+    m = tpm.to_numpy(dtype=np.float64)
+    gi = rows.get_indexer(genes["ensembl"]) if rows.is_unique else _first_positions(rows, genes["ensembl"])
+    ti = cols.get_indexer(genes["tissue"]) if cols.is_unique else _first_positions(cols, genes["tissue"])
+    ok = (gi >= 0) & (ti >= 0)
+    cls = genes["cls"].to_numpy(dtype=object)
+    num = np.full(len(genes), np.nan)
+    denom = np.full(len(genes), np.nan)
+    # enriched: the tissue over the highest other tissue; enhanced: over the mean of the others
+    single = ok & (cls != "group")
+    if single.any():
+        g, t = gi[single], ti[single]
+        sub = m[g]
+        rows_i = np.arange(len(g))[:, None]
+        own = sub[rows_i[:, 0], t]
+        # the other tissues of each row, in column order (the row without its own tissue, as pandas drops it,
+        # so the sums add the same numbers in the same order)
+        keep = np.arange(m.shape[1] - 1)[None, :]
+        others = sub[rows_i, keep + (keep >= t[:, None])]
+        with np.errstate(all="ignore"):
+            finite = ~np.isnan(others)
+            best = np.where(finite, others, -np.inf).max(axis=1) if others.shape[1] else np.full(len(g), -np.inf)
+            best = np.where(finite.any(axis=1), best, np.nan)
+            mean = np.where(finite, others, 0.0).sum(axis=1) / finite.sum(axis=1)
+        num[single] = own
+        denom[single] = np.where(cls[single] == "enriched", best, mean)
+    # group: the lowest tissue of the gene's group over the highest tissue outside it
+    grouped = ok & (cls == "group")
+    if grouped.any():
+        members = genes[genes["cls"] == "group"].groupby("ensembl")["tissue"].agg(set).to_dict()
+        for g_name, idx in pd.Series(np.flatnonzero(grouped)).groupby(genes["ensembl"].to_numpy()[grouped]):
+            row = m[gi[idx.iloc[0]]]
+            inside = np.isin(cols, list(members.get(g_name, ())))
+            with np.errstate(all="ignore"):
+                lo = np.nanmin(row[inside]) if inside.any() and not np.isnan(row[inside]).all() else np.nan
+                rest = row[~inside]
+                hi = np.nanmax(rest) if len(rest) and not np.isnan(rest).all() else np.nan
+            num[idx.to_numpy()] = lo
+            denom[idx.to_numpy()] = hi
+    with np.errstate(all="ignore"):
+        fold = num / np.maximum(denom, 1e-9)
+    keep = ok & np.isfinite(denom)
+    out[keep] = fold[keep]
     return out
+
+
+def _first_positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Row of the first occurrence of each value in a non-unique ``index`` (-1 if absent)."""
+    pos = pd.Series(np.arange(len(index)), index=index)
+    pos = pos[~pos.index.duplicated(keep="first")]
+    return pos.reindex(values).fillna(-1).to_numpy(dtype=np.int64)
 
 
 def _specific(file: Path, tpm_file: Path | None, rep: SourceReport, classes: set[str]) -> pd.DataFrame:
