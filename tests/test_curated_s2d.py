@@ -110,3 +110,14 @@ def test_carotid_atherosclerosis_microparticles_split_by_species(kg):
     assert not sd8["predicate"].isin(["biomarker_for"]).any()
     assert _categories(kg, "SD007") == {"cardiovascular"} == _categories(kg, "SD008")
     assert set(sd8["evidence_tier"]) == {"tier3"}
+
+
+def test_nafld_serum_ev_mir122_is_split_by_species(kg):
+    """SD010 (patients) and SD011 (HFD mice) of one paper: serum-EV miR-122-5p higher in NAFLD, one
+    statement per species, both biomarker edges to MASLD carried by the miRNA."""
+    e = sd_edges(kg)
+    for sid, taxon in (("SD010", "NCBITaxon:9606"), ("SD011", "NCBITaxon:10090")):
+        rows = e[e["statement"] == sid]
+        assert set(rows["species"]) == {taxon}, sid
+        assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0013209"}, sid
+        assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"mirbase:MIMAT0000421"}, sid
