@@ -183,7 +183,9 @@ def edge_iri(edge_id: str) -> str:
 def edge_iris(ids: pd.Series) -> np.ndarray:
     ids = ids.astype(object).reset_index(drop=True)
     values = ids.tolist()
-    if values and all(v.startswith("evgraph:") for v in values):
+    # every id an evgraph: CURIE? (one C-level count over the joined ids, no per-id Python call;
+    # ids never hold a NUL: the builder rejects control characters)
+    if values and ("\x00" + "\x00".join(values)).count("\x00evgraph:") == len(values):
         locals_ = [v[8:] for v in values]
         if all(locals_) and not re.search(r"[^A-Za-z0-9_.\-]", "".join(locals_)):
             return np.array([EVGRAPH + v for v in locals_], dtype=object)
