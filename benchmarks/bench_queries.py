@@ -121,14 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [n for n in args.queries.split(",") if n]
     queries = [q for q in library().values() if not wanted or q.name in wanted]
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if graph_dir and args.rebuild:
         from evgraph.query.embedded import DB_FILE, KEY_FILE
 
         for name in (DB_FILE, KEY_FILE):  # time a cold build
             (Path(graph_dir) / name).unlink(missing_ok=True)
     embedded = EmbeddedEngine(kg, graph_dir)
-    print(f"embedded database built or opened in {time.perf_counter() - t0:.2f}s"
+    import resource
+
+    print(f"embedded database built or opened in {time.perf_counter() - t0:.2f}s wall, "
+          f"{time.process_time() - c0:.2f}s CPU, peak RSS so far "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
           + (f" (cached in {graph_dir})" if graph_dir else " (in memory)"))
     t0 = time.perf_counter()
     if graph_dir:
