@@ -124,14 +124,20 @@ class GraphBuilder:
             self.add_edges(f.frame, file=f.file)
 
     # ------------------------------------------------------------------ build
-    def build(self, metadata: dict | None = None) -> KnowledgeGraph:
-        """Merge, validate and return the graph; raise :class:`ValidationError` on problems."""
+    def build(self, metadata: dict | None = None, release: bool = False) -> KnowledgeGraph:
+        """Merge, validate and return the graph; raise :class:`ValidationError` on problems.
+
+        ``release=True`` lets go of the added frames once merged (less peak memory; the builder
+        cannot build again).
+        """
         problems: list[Problem] = []
         nodes = (pd.concat(self._nodes, ignore_index=True) if self._nodes
                  else prepare_frame(pd.DataFrame(columns=list(NODE_COLUMNS)), NODE_COLUMNS, "<none>"))
         edges = (concat_frames(self._edges) if self._edges
                  else prepare_frame(pd.DataFrame(columns=list(EDGE_COLUMNS)), EDGE_COLUMNS, "<none>",
                                     categorical=True))
+        if release:
+            self._nodes, self._edges = [], []
         self._check_nodes(nodes, problems)
         nodes = self._merge_nodes(nodes, problems)
         if not problems:
@@ -364,12 +370,14 @@ def assemble(records: list[SourceRecords], metadata: dict | None = None, schema:
     """Validate ``records`` (in order) against the ontology and return the graph.
 
     Edge records identical to an earlier one are merged; ``report`` (when given) counts them
-    per source (:meth:`~evgraph.build.qc.BuildReport.count_merges`).
+    per source (:meth:`~evgraph.build.qc.BuildReport.count_merges`). ``records`` are consumed:
+    their frames are released as the builder takes them.
     """
     builder = GraphBuilder(schema)
     for rec in records:
         builder.add(rec)
-    kg = builder.build(metadata=metadata)
+        rec.nodes, rec.edges = [], []  # consumed: the builder holds their prepared copies
+    kg = builder.build(metadata=metadata, release=True)
     if report is not None:
         report.count_merges(builder.merges)
     return kg

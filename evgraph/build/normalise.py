@@ -116,6 +116,7 @@ def normalise(records: list[SourceRecords]) -> list[SourceRecords]:
     mapped (placeholders resolved, unmapped records dropped and counted in its report, nodes
     merged, nodes already defined by a final source removed); then, when the ontologies add
     any, the ``ontology roll-up`` records. Each source keeps its own :class:`SourceReport`.
+    The other sources' input records are consumed: their frames are released once merged.
 
     >>> from evgraph.sources.curated import read_curated
     >>> out = normalise([read_curated()])
@@ -145,6 +146,9 @@ def normalise(records: list[SourceRecords]) -> list[SourceRecords]:
         columns=["subject", "predicate", "object", "_src"])
     nodes = pd.concat(node_frames, ignore_index=True) if node_frames else pd.DataFrame(
         columns=["id", "category", "label", "_src"])
+    del edge_frames, node_frames
+    for pend in ctx.pending:  # consumed: their rows live on in the merged frames (memory of big priors)
+        pend.nodes, pend.edges = [], []
     for col in ("label", "xrefs", "synonyms", "description", "condition_category"):
         if col not in nodes.columns:
             nodes[col] = ""
