@@ -336,3 +336,35 @@ def test_queries_over_neo4j_match_embedded(kg):
     finally:
         clear_graph(kg, engine)
         engine.close()
+
+
+# ---------------------------------------------------------------------- views and static files
+@pytest.mark.parametrize("path", ["/views/overview", "/views/graph", "/views/crosstalk", "/views/bodymap",
+                                  "/views/sankey", "/views/ego?node=CL:0000235&radius=2",
+                                  f"/views/paths?source={OBESITY}&target={AD}&k=3"])
+def test_every_view_is_served_under_its_own_csp(base, path):
+    reply = get(base, path)
+    assert reply.status == 200 and reply.body.startswith(b"<!DOCTYPE html>"), (path, reply.status)
+    csp = reply.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "unsafe-eval" not in csp and "http" not in csp
+
+
+@pytest.mark.parametrize("path, status, message", [
+    ("/views/nothing", 404, "no view"),
+    ("/views/overview?evil=1", 400, "unknown view option"),
+    ("/views/ego", 400, "needs node"),
+    ("/views/ego?node=CL:0000235&radius=9", 400, "radius must be between"),
+    ("/views/ego?node=CL:0000235&radius=x", 400, "radius must be an integer"),
+    ("/views/ego?node=FOO:1", 404, "no node"),
+    ("/views/paths?source=" + OBESITY, 400, "needs source and target"),
+    (f"/views/paths?source={OBESITY}&target={AD}&k=99", 400, "k must be between"),
+    ("/static/secret.py", 404, "no static file"),
+])
+def test_view_and_static_errors(base, path, status, message):
+    assert message in assert_error(get(base, path), status)["error"]
+
+
+def test_html_errors_are_pages(base):
+    reply = get(base, "/views/nothing", headers={"Accept": "text/html"})
+    assert reply.status == 404 and reply.headers["content-type"].startswith("text/html")
+    assert b"no view" in reply.body and b'<a href="/">Home</a>' in reply.body and b"<script" not in reply.body
