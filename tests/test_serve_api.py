@@ -368,3 +368,44 @@ def test_html_errors_are_pages(base):
     reply = get(base, "/views/nothing", headers={"Accept": "text/html"})
     assert reply.status == 404 and reply.headers["content-type"].startswith("text/html")
     assert b"no view" in reply.body and b'<a href="/">Home</a>' in reply.body and b"<script" not in reply.body
+
+
+# ---------------------------------------------------------------------- a fresh install
+def _serve_until_ready(env, cwd, port):
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "evgraph.cli", "serve", "--port", str(port)], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            reply = None
+            try:
+                reply = get(f"http://127.0.0.1:{port}", "/api/v1/")
+            except OSError:
+                pass
+            if reply is not None and reply.status == 200:
+                return reply.json()
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "evgraph serve did not answer"
+            time.sleep(0.1)
+    finally:
+        proc.terminate()
+        err = proc.communicate(timeout=30)[1]
+        _serve_until_ready.stderr = err
+
+
+def test_fresh_install_serve_keeps_the_built_curated_kb(tmp_path, kg):
+    """`evgraph serve` with no graph (the README's first command) builds the curated KB once, keeps it
+    in $EVGRAPH_CACHE, and the next start loads it instead of building."""
+    from serve_server import free_port
+
+    env = {**os.environ, "EVGRAPH_CACHE": str(tmp_path / "cache")}
+    first = _serve_until_ready(env, tmp_path, free_port())
+    assert first["num_edges"] == kg.num_edges and "building the curated knowledge base" in _serve_until_ready.stderr
+    kept = list((tmp_path / "cache" / "serve-curated").iterdir())
+    assert len(kept) == 1 and (kept[0] / "graph.json").is_file()
+    second = _serve_until_ready(env, tmp_path, free_port())
+    assert second["num_edges"] == kg.num_edges and "building" not in _serve_until_ready.stderr

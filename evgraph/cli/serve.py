@@ -4,7 +4,43 @@ from __future__ import annotations
 
 import click
 
-from .app import graph_option, main, open_graph
+from .app import DEFAULT_GRAPH_DIR, graph_option, main, open_graph
+
+
+def curated_graph():
+    """The curated knowledge base, built once and kept as a built graph in ``$EVGRAPH_CACHE``
+    (default ``~/.cache/evgraph``) ``/serve-curated/<digest>/``, the digest covering evgraph's
+    version, the packaged ontology and curated data; later starts load it (lazily) instead of
+    building. A cache that cannot be written is skipped (the graph is built every time)."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    from .. import __version__
+    from ..api import build, save
+    from ..schema import ontology_dir
+    from ..store import is_built_graph, load_built
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    data = Path(__file__).resolve().parent.parent / "data"
+    for root in (ontology_dir(), data):
+        for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            h.update(str(f.relative_to(root)).encode())
+            h.update(f.read_bytes())
+    folder = Path(os.environ.get("EVGRAPH_CACHE") or Path.home() / ".cache" / "evgraph") / "serve-curated" / \
+        h.hexdigest()
+    if is_built_graph(folder):
+        return load_built(folder), str(folder)
+    click.echo(f"evgraph: no built graph in {DEFAULT_GRAPH_DIR}/; building the curated knowledge base "
+               f"(kept in {folder} for the next start)", err=True)
+    kg = build()
+    try:
+        save(kg, folder)
+    except OSError as exc:
+        click.echo(f"evgraph: could not keep the built curated KB ({exc}); it is rebuilt next time", err=True)
+        return kg, None
+    return kg, str(folder)
 
 
 @main.command()
@@ -24,7 +60,8 @@ def serve(graph_dir: str, host: str, port: int, use_neo4j: bool, uri: str | None
     Open http://HOST:PORT/ for search, node pages, the connectivity workflow (metapaths ->
     paths -> subgraph downloads), the named queries as forms and the views; the JSON API is
     under /api/v1/ (OpenAPI schema at /api/v1/openapi.json). Nothing is loaded from other
-    sites and nothing is written.
+    sites and the graph is never changed; caches (the built curated KB when no graph is given,
+    the query engine's database, permuted graphs) are kept beside the graph or in $EVGRAPH_CACHE.
 
     \b
     Examples:
@@ -38,8 +75,11 @@ def serve(graph_dir: str, host: str, port: int, use_neo4j: bool, uri: str | None
     from ..store import is_built_graph
 
     started = time.perf_counter()
-    kg = open_graph(graph_dir)
+    if graph_dir != DEFAULT_GRAPH_DIR or is_built_graph(graph_dir):
+        kg, cache_dir = open_graph(graph_dir), graph_dir if is_built_graph(graph_dir) else None
+    else:
+        kg, cache_dir = curated_graph()
     click.echo(f"evgraph: serving {kg.num_nodes} nodes and {kg.num_edges} edges on http://{host}:{port}/ "
                f"(loaded in {time.perf_counter() - started:.1f} s; Ctrl-C stops)", err=True)
-    run(kg, host=host, port=port, graph_dir=graph_dir if is_built_graph(graph_dir) else None,
+    run(kg, host=host, port=port, graph_dir=cache_dir,
         engine="neo4j" if use_neo4j else "embedded", neo4j_uri=uri, time_limit=time_limit)
