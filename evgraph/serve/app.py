@@ -13,7 +13,10 @@ so they are switched off: the schema itself is served at ``/api/v1/openapi.json`
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -46,18 +49,25 @@ def create_app(kg: KnowledgeGraph, *, graph_dir: str | None = None, engine: str 
     ``engine``: ``embedded`` (default) or ``neo4j`` for the named queries; ``host``: the address
     the server binds (requests addressed to another host are refused); ``time_limit``: seconds
     of work per request; ``workers``: requests computed at once; ``max_body``: bytes per request
-    body; ``warm``: build the search and edge indexes in a background thread at once (else on
-    first use; either way the app answers before they are built, a request that needs them waits).
+    body; ``warm``: build the search and edge indexes in a background thread once the server has
+    started (a second after its startup, so the first answers do not share the interpreter with
+    it; else on first use). Either way the app answers before they are built, and a request that
+    needs them waits for them.
     """
     service = GraphService(kg, graph_dir, engine, neo4j_uri)
-    if warm:
-        service.warm()
     limits = Limits(time_limit, workers)
-    app = FastAPI(title="evgraph", version=__version__, openapi_url=f"{api.API}/openapi.json", docs_url=None,
-                  redoc_url=None, description=("Read-only JSON API over an evgraph knowledge graph of systemic "
-                                               "extracellular-vesicle traffic: search, nodes, connectivity "
-                                               "(metapaths, DWPC, p and q values), paths, subgraphs and the "
-                                               "named Cypher query library."))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            asyncio.get_running_loop().call_later(1.0, service.warm)
+        yield
+
+    description = ("Read-only JSON API over an evgraph knowledge graph of systemic extracellular-vesicle traffic: "
+                   "search, nodes, connectivity (metapaths, DWPC, p and q values), paths, subgraphs, the named Cypher "
+                   "query library, link predictions (hypotheses), a lab's cargo overlay and tissue of origin.")
+    app = FastAPI(lifespan=lifespan, title="evgraph", version=__version__, openapi_url=f"{api.API}/openapi.json",
+                  docs_url=None, redoc_url=None, description=description)
     app.state.service = service
     app.state.limits = limits
 
