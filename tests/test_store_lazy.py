@@ -193,3 +193,14 @@ def test_analytics_names_import_on_first_use():
     assert res.stdout.split() == ["False", "True", "True"]
     with pytest.raises(AttributeError):
         evgraph.analytics.not_a_name  # noqa: B018
+
+
+def test_hubs_command_explains_the_rows_it_prints(folder, kg):
+    res = subprocess.run([sys.executable, "-m", "evgraph.cli", "hubs", "--graph", str(folder), "--measure",
+                          "pagerank", "--null", "0", "--top", "5", "--format", "json"],
+                         capture_output=True, text=True, check=True)
+    rows = json.loads(res.stdout)
+    full = hubs(kg, ["pagerank"], null=0).head(5)
+    assert [r["id"] for r in rows] == full["id"].tolist()
+    assert [r["explanation"] for r in rows] == full["explanation"].tolist()
+    assert all(r["explanation"] for r in rows)
