@@ -1,0 +1,107 @@
+"""Session-2 curation pass E (statement ids SE..., files statements-s2e-*.tsv): every statement is
+assessed by the evidence rubric with one species, each reference is in the pass's own curation
+notes next to the statement id, biomarker rows state a direction, correlation-only rows carry no
+biomarker edge, and each statement links exactly the condition families its paper studies."""
+
+from __future__ import annotations
+
+import re
+
+from evgraph.model import split_list
+from evgraph.sources.curated import curated_dir
+
+
+def se_edges(kg):
+    return kg.edges[kg.edges["statement"].str.match(r"^SE\d{3}$")]
+
+
+def _categories(kg, sid):
+    e = se_edges(kg)
+    objs = e.loc[(e["statement"] == sid) & e["object"].astype(str).str.startswith("MONDO:"), "object"]
+    return {kg.node(str(o))["condition_category"] for o in objs}
+
+
+def test_every_se_statement_has_model_system_year_tier_and_one_species(kg):
+    e = se_edges(kg)
+    assert e["statement"].nunique() >= 2
+    for col in ("model_system", "publication_year", "evidence_tier", "species"):
+        missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
+        assert not missing, (col, missing)
+    assert (e["species"].map(lambda s: len(split_list(s))) == 1).all()
+
+
+def test_se_references_are_in_the_pass_notes_with_the_statement(kg):
+    notes = (curated_dir() / "curation-notes-s2e.md").read_text(encoding="utf-8")
+    e = se_edges(kg)
+    for sid, pubs in e.drop_duplicates("statement")[["statement", "publications"]].itertuples(index=False):
+        for ref in split_list(pubs):
+            line = next((ln for ln in notes.splitlines() if ref.split(":", 1)[1] in ln), "")
+            assert line, (sid, ref)
+            assert re.search(rf"\b{sid}\b", line), (sid, ref)
+
+
+def test_se_biomarker_statements_state_their_direction(kg):
+    e = se_edges(kg)
+    for sid in sorted(set(e.loc[e["predicate"] == "biomarker_for", "statement"])):
+        evidence = kg.node(f"evgraph:EVP-{sid}")["description"]
+        assert re.match(r"^Direction: (higher|lower) in disease", evidence), sid
+
+
+def test_nafld_serum_exosome_correlations_carry_no_biomarker_edge(kg):
+    """SE001: serum exosomal miRNAs correlate with NAFLD histology scores within 41 patients
+    (no control group, no direction per miRNA in the abstract): a human statistical association
+    released in MASLD, sampled from serum, with no cargo, biomarker or outcome edge."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE001"]
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows["knowledge_level"]) == {"statistical_association"}
+    assert not rows["predicate"].isin(["biomarker_for", "carries", "contributes_to"]).any()
+    assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0013209"}
+    assert set(rows.loc[rows["predicate"] == "sampled_from", "object"]) == {"UBERON:0001977"}
+    assert _categories(kg, "SE001") == {"hepatic"}
+    assert set(rows["evidence_tier"]) == {"tier3"}
+
+
+def test_adipocyte_sevs_in_alzheimer_stay_an_association_in_one_family(kg):
+    """SE002: adipocyte-derived small EVs from serum and CSF of Alzheimer patients carry a miRNA
+    module inversely correlated with MMSE; the CREB effect is predicted only, so the statement has
+    the adipocyte source and both biofluids but no pathway, cargo or outcome edge, and no metabolic
+    condition (obesity was the authors' motivation, not a studied condition)."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE002"]
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000136"}
+    assert set(rows.loc[rows["predicate"] == "sampled_from", "object"]) == {"UBERON:0001359", "UBERON:0001977"}
+    assert not rows["predicate"].isin(["affects", "carries", "contributes_to", "biomarker_for"]).any()
+    assert _categories(kg, "SE002") == {"neurodegenerative"}
+
+
+def test_hypertension_exosome_biomarker_bridges_to_cognitive_disorder(kg):
+    """SE003: serum exosomal miR-330-3p is lower in hypertensive patients with cognitive impairment
+    than in those with normal cognition and in controls; a human biomarker (lower in disease) in a
+    hypertension context, so the statement links the cardiovascular and 'other' families, with no
+    cargo node (the miRNA accession was not confirmed) and no mechanism edge."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE003"]
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0002039"}
+    assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0005044"}
+    assert kg.node("evgraph:EVP-SE003")["description"].startswith("Direction: lower in disease")
+    assert not rows["predicate"].isin(["carries", "contributes_to", "affects"]).any()
+    assert _categories(kg, "SE003") == {"cardiovascular", "other"}
+
+
+def test_hypertensive_rat_brain_evs_raise_neuroinflammation_without_a_condition(kg):
+    """SE004: brain EVs of hypertensive Dahl salt-sensitive rats raise neuroinflammatory gene
+    expression in neurons and, injected, in the rat brain; a rat in vivo mechanism (tier3: no
+    causal EV test or MISEV characterisation in the abstract) with an increased
+    neuroinflammatory-response edge and no disease outcome."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE004"]
+    assert set(rows["species"]) == {"NCBITaxon:10116"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0000955"}
+    affects = rows[rows["predicate"] == "affects"]
+    assert set(affects["object"]) == {"GO:0150076"} and set(affects["direction"]) == {"increased"}
+    assert not rows["predicate"].isin(["contributes_to", "biomarker_for", "taken_up_by"]).any()
+    assert _categories(kg, "SE004") == {"cardiovascular"}
+    assert set(rows["evidence_tier"]) == {"tier3"}
