@@ -105,3 +105,21 @@ def test_hypertensive_rat_brain_evs_raise_neuroinflammation_without_a_condition(
     assert not rows["predicate"].isin(["contributes_to", "biomarker_for", "taken_up_by"]).any()
     assert _categories(kg, "SE004") == {"cardiovascular"}
     assert set(rows["evidence_tier"]) == {"tier3"}
+
+
+def test_stroke_serum_exosome_biomarker_records_only_the_evidence_read(kg):
+    """SE005: serum exosomes of acute ischaemic stroke patients carry more miR-134 than those of
+    controls; a human biomarker (higher in disease) for the new ischemic stroke node with the EV
+    markers the abstract names (CD9, CD63, TSG101) and no separation or single-EV method (not in
+    the abstract), so the rubric gives tier3; no cargo node (accession below the two-hit rule)."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE005"]
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:1060198"}
+    assert kg.node("MONDO:1060198")["condition_category"] == "cardiovascular"
+    assert kg.node("evgraph:EVP-SE005")["description"].startswith("Direction: higher in disease")
+    assert {m for v in rows["ev_markers_positive"] for m in split_list(v)} == {
+        "NCBIGene:928", "NCBIGene:967", "NCBIGene:7251"}
+    assert set(rows["single_ev_characterisation"]) == {""}
+    assert not rows["predicate"].isin(["carries", "contributes_to"]).any()
+    assert set(rows["evidence_tier"]) == {"tier3"}
