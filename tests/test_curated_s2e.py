@@ -123,3 +123,18 @@ def test_stroke_serum_exosome_biomarker_records_only_the_evidence_read(kg):
     assert set(rows["single_ev_characterisation"]) == {""}
     assert not rows["predicate"].isin(["carries", "contributes_to"]).any()
     assert set(rows["evidence_tier"]) == {"tier3"}
+
+
+def test_alzheimer_plasma_ev_proteins_keep_the_null_result_and_no_biomarker_edge(kg):
+    """SE006: PEA profiling of plasma EVs in AD, MCI and controls (n = 10 each): EV number and size
+    did not differ (a non-significant result, stated in the evidence); protein ratios separated the
+    groups without a direction per protein, so there is no biomarker or cargo edge. The abstract
+    records separation (20,000 g), CD9 and NTA/TEM, so the rubric gives tier2 (in vivo + MISEV)."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE006"]
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert not rows["predicate"].isin(["biomarker_for", "carries", "contributes_to"]).any()
+    assert "non-significant" in kg.node("evgraph:EVP-SE006")["description"]
+    assert set(rows["separation_method"]) == {"differential_centrifugation"}
+    assert set(rows["evidence_tier"]) == {"tier2"}
+    assert _categories(kg, "SE006") == {"neurodegenerative"}
