@@ -138,3 +138,16 @@ def test_alzheimer_plasma_ev_proteins_keep_the_null_result_and_no_biomarker_edge
     assert set(rows["separation_method"]) == {"differential_centrifugation"}
     assert set(rows["evidence_tier"]) == {"tier2"}
     assert _categories(kg, "SE006") == {"neurodegenerative"}
+
+
+def test_diabetic_endothelial_ev_pdgfb_is_a_human_cargo_statement_only(kg):
+    """SE007: serum CD31+ EVs of people with type 2 diabetes carry more PDGF-BB; the smooth-muscle
+    mechanism was shown in cells of unstated species, so the statement holds only the human cargo
+    edge (endothelial source, serum, T2D context) with no target cell, pathway or biomarker edge."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE007"]
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"NCBIGene:5155"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
+    assert not rows["predicate"].isin(["taken_up_by", "affects", "biomarker_for", "contributes_to"]).any()
+    assert _categories(kg, "SE007") == {"metabolic"}
