@@ -151,3 +151,19 @@ def test_diabetic_endothelial_ev_pdgfb_is_a_human_cargo_statement_only(kg):
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
     assert not rows["predicate"].isin(["taken_up_by", "affects", "biomarker_for", "contributes_to"]).any()
     assert _categories(kg, "SE007") == {"metabolic"}
+
+
+def test_lps_macrophage_exosomes_and_kidney_injury_claim_no_sepsis_context(kg):
+    """SE008: exosomes of LPS-stimulated macrophages injure renal endothelium in mice and ASM
+    knockout lowers glomerular exosome secretion and injury (secretion block, tier2). LPS is the
+    authors' sepsis model, not an infection, so no sepsis context is recorded and the statement is
+    renal only; uptake and homing are not described, so no target cell or organ."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE008"]
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert set(rows.loc[rows["predicate"] == "contributes_to", "object"]) == {"MONDO:0002492"}
+    assert set(rows.loc[rows["predicate"] == "contributes_to", "direction"]) == {"increased"}
+    assert not rows["predicate"].isin(["released_in", "taken_up_by", "homes_to"]).any()
+    assert set(rows["ev_perturbation"]) == {"secretion_block"}
+    assert set(rows["evidence_tier"]) == {"tier2"}
+    assert _categories(kg, "SE008") == {"renal"}
