@@ -5,7 +5,8 @@ networkx-style, one module per family:
 
 * :func:`hubs` (:mod:`.centrality`): degree, PageRank, betweenness, cross-category bridging;
 * :class:`Metapath`, :func:`metapaths_between` (:mod:`.metagraph`): the metapath language;
-* :class:`HetMat`, :func:`dwpc` (:mod:`.hetmat`): metaedge matrices and degree-weighted path counts;
+* :class:`HetMat`, :func:`dwpc_matrix` (all pairs: sparse matrix + node index), :func:`dwpc` (long table)
+  (:mod:`.hetmat`): metaedge matrices and degree-weighted path counts;
 * :func:`paths` (:mod:`.paths`): typed propagation paths between two nodes, hop by hop;
 * :mod:`.traffic`: the organ/cell EV traffic (transfers, neighbourhoods, crosstalk links);
 * :func:`connectivity` (:mod:`.connectivity`): Hetionet-style connectivity search with a
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .connectivity import connectivity
     from .crosstalk import CrosstalkResult, crosstalk
     from .diffusion import propagate
-    from .hetmat import HetMat, dwpc, hetmat
+    from .hetmat import DwpcMatrix, HetMat, dwpc, dwpc_matrix, hetmat
     from .metagraph import CROSSTALK_METAPATHS, DEFAULT_METAPATHS, Metapath, default_metapaths, metapaths_between
     from .paths import paths
     from .robustness import robustness
@@ -43,7 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
 _LAZY: dict[str, str] = {
     "hubs": "centrality", "pagerank_vector": "centrality", "connectivity": "connectivity",
     "CrosstalkResult": "crosstalk", "crosstalk": "crosstalk", "propagate": "diffusion",
-    "HetMat": "hetmat", "dwpc": "hetmat", "hetmat": "hetmat", "CROSSTALK_METAPATHS": "metagraph",
+    "HetMat": "hetmat", "DwpcMatrix": "hetmat", "dwpc": "hetmat", "dwpc_matrix": "hetmat",
+    "hetmat": "hetmat", "CROSSTALK_METAPATHS": "metagraph",
     "DEFAULT_METAPATHS": "metagraph", "Metapath": "metagraph", "default_metapaths": "metagraph",
     "metapaths_between": "metagraph", "paths": "paths", "robustness": "robustness",
 }
@@ -79,12 +81,14 @@ __all__ = [
     "CROSSTALK_METAPATHS",
     "DEFAULT_METAPATHS",
     "CrosstalkResult",
+    "DwpcMatrix",
     "HetMat",
     "Metapath",
     "connectivity",
     "crosstalk",
     "default_metapaths",
     "dwpc",
+    "dwpc_matrix",
     "hetmat",
     "hubs",
     "metapaths_between",

@@ -37,12 +37,17 @@ KNOWLEDGE_LEVEL_ORDER: tuple[str, ...] = (
 
 
 def progress(iterable: Iterable[Any], *, total: int | None = None, desc: str = "", enabled: bool | None = None):
-    """A tqdm progress bar on stderr (only when stderr is a terminal, unless ``enabled``)."""
-    from tqdm.auto import tqdm
+    """A progress bar on stderr following the project's policy (:func:`evgraph.progress.bar`:
+    shown on a terminal unless ``EVGRAPH_PROGRESS=0`` / ``--quiet``); ``enabled`` forces it on
+    or off."""
+    from ..progress import bar
 
     if enabled is None:
-        enabled = sys.stderr.isatty()
-    return tqdm(iterable, total=total, desc=desc, file=sys.stderr, disable=not enabled, leave=False)
+        return bar(iterable, total=total, desc=desc)
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, file=sys.stderr, disable=not enabled, leave=False, delay=0.5,
+                mininterval=0.5)
 
 
 def class_groups(kg: KnowledgeGraph) -> np.ndarray:

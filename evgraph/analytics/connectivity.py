@@ -5,21 +5,21 @@ For a source and a target, every metapath between their classes up to ``max_leng
 and ``dwpc`` (damping 0.4, :mod:`.hetmat`). Metapaths with no path get ``p = 1`` without further
 work (reachability along the metapath is checked first).
 
-**The null.** For each metapath with paths, the DWPC of the source-target pair is compared with
-the DWPCs of *degree-matched* pairs in degree-preserving permuted graphs (:mod:`.permutation`,
-``permutations`` graphs, seeded, cached beside the built graph): sources with the same degree on
-the metapath's first metaedge as the source, targets with the same degree on its last metaedge
-(the ``group_size`` nodes of each end whose degree is closest to the query node's, exact matches
-first, ties drawn with the seed, the query nodes always included). This
-asks: *do these two nodes share more paths of this type than nodes of the same degrees do in a
-graph wired at random?*
+**The null** (:mod:`.dwpc_null`, Hetionet's degree-grouped permutations). For each metapath
+with paths, the DWPC of the source-target pair is compared with the DWPCs of node pairs *of the
+same degrees* (the source's degree on the metapath's first metaedge, the target's on its last)
+in ``permutations`` degree-preserving permuted graphs (:mod:`.permutation`, seeded, cached
+beside the built graph). This asks: *do these two nodes share more paths of this type than
+nodes of the same degrees do in a graph wired at random?* The null is summarised per metapath
+and source degree (sum, sum of squares and non-zero count per target node), cached in memory and
+beside the permutations, so a second pair of the same degrees, or the same pair again, costs
+look-ups only.
 
-**p-value.** Empirical, ``(1 + #{null >= observed}) / (1 + N)``, when at least
-:data:`MIN_TAIL` null values reach the observed DWPC; otherwise (a thin tail, where the
-empirical p would only say "< 1/N") a gamma-hurdle fit as in hetmatpy: ``p = P(null > 0) *
-GammaSF(observed)`` with the gamma's shape and scale from the mean and variance of the non-zero
-null values (method of moments). Fewer than :data:`MIN_NONZERO` non-zero null values: the
-empirical p is kept (conservative). ``p_method`` says which.
+**p-value.** The gamma hurdle of hetmatpy: ``p = P(null > 0) * GammaSF(observed)``, the
+gamma's shape and scale from the mean and variance of the non-zero null values (method of
+moments). With fewer than :data:`~.dwpc_null.MIN_NONZERO` non-zero null values there is
+nothing to fit and ``p = (1 + nonzero) / (1 + N)``, an upper bound of the empirical p (never
+anti-conservative). ``p_method`` says which.
 
 **Multiple testing.** ``adjusted_p`` is Bonferroni within each length (p times the number of
 metapaths of that length between the two classes, capped at 1, as Hetionet does);
@@ -47,29 +47,26 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from scipy import stats
 
 from ..arrays import unique
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
-from ._common import edge_filter
+from .dwpc_null import DEFAULT_GROUP_SIZE, DwpcNull
 from .grouping import VOCABULARY_CLASSES
 from .hetmat import HetMat, hetmat
 from .metagraph import DAMPING, Metapath, as_metapath, metapaths_between
-from .permutation import DEFAULT_PERMUTATIONS, stacked_hetmat
-from .permutation import permutations as draw_permutations
+from .permutation import DEFAULT_PERMUTATIONS
 
 #: Null values at or above the observed DWPC needed to trust the empirical p.
 MIN_TAIL = 10
 #: Non-zero null values needed to fit the gamma of the hurdle.
 MIN_NONZERO = 5
-#: Edges per stacked hetmat of permuted graphs (bounds memory: ~100 bytes per edge).
-STACK_EDGES = 8_000_000
 #: The sentence said whenever routes exist but none is significant.
 NOT_MORE_THAN_EXPECTED = "routes exist but are not more than expected from node degrees"
 
-COLUMNS = ["metapath", "length", "path_count", "dwpc", "null_mean", "null_nonzero", "null_size", "p_value",
+COLUMNS = ["metapath", "length", "path_count", "dwpc", "source_degree", "target_degree", "null_mean", "null_nonzero",
+           "null_size", "p_value",
            "p_method", "adjusted_p", "q_value", "significant", "path_score", "top_paths"]
 
 
@@ -140,43 +137,10 @@ def reachable(hm: HetMat, mps: Sequence[Metapath], s: int, t: int) -> list[Metap
             if len(reach) and np.isin(t, reach)]
 
 
-def degree_group(hm: HetMat, mp: Metapath, node: int, end: str, size: int, rng: np.random.Generator) -> np.ndarray:
-    """``node`` and the ``size - 1`` nodes of its position whose degree on the end metaedge is closest
-    to its own (exact matches first, ties drawn with ``rng``)."""
-    if end == "source":
-        B = hm.metaedge(mp.relations[0], mp.sets[0], mp.sets[1], mp.reverse[0])[0]
-        deg = np.asarray(B.sum(axis=1)).ravel()
-        pool = np.flatnonzero(hm.class_mask(mp.sets[0]))
-    else:
-        k = len(mp) - 1
-        B = hm.metaedge(mp.relations[k], mp.sets[k], mp.sets[k + 1], mp.reverse[k])[0]
-        deg = np.asarray(B.sum(axis=0)).ravel()
-        pool = np.flatnonzero(hm.class_mask(mp.sets[-1]))
-    pool = pool[(pool != node) & (deg[pool] > 0)]
-    gap = np.abs(np.log1p(deg[pool]) - np.log1p(deg[node]))
-    order = np.lexsort((rng.random(len(pool)), gap))[:max(size - 1, 0)]
-    return np.concatenate([[node], np.sort(pool[order])]).astype(np.int64)
-
-
-def _null_values(stacks: Sequence[tuple[HetMat, int]], n: int, mp: Metapath, rows: np.ndarray, cols: np.ndarray,
-                 damping: float) -> np.ndarray:
-    """DWPC of every (row, col) pair, row != col, in every permuted graph (stacked copies)."""
-    off = rows[:, None] != cols[None, :]
-    vals = []
-    for hp, P in stacks:
-        base = np.arange(P, dtype=np.int64) * n
-        R = (base[:, None] + rows[None, :]).ravel()
-        C = (base[:, None] + cols[None, :]).ravel()
-        D = hp.dwpc(mp, damping, rows=R, cols=C)
-        D = D.toarray() if sp.issparse(D) else np.asarray(D)
-        for p in range(P):
-            vals.append(D[p * len(rows):(p + 1) * len(rows), p * len(cols):(p + 1) * len(cols)][off])
-    return np.concatenate(vals) if vals else np.zeros(0)
-
-
 def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: int = 4,
                  metapaths: Sequence[Metapath | str] | None = None, permutations: int = DEFAULT_PERMUTATIONS,
-                 seed: int = 0, cache_dir: str | Path | None = None, group_size: int = 10, top_paths: int = 3,
+                 seed: int = 0, cache_dir: str | Path | None = None, group_size: int = DEFAULT_GROUP_SIZE,
+                 top_paths: int = 3,
                  alpha: float = 0.05, species: str | Sequence[str] | None = None,
                  min_knowledge_level: str | None = None, damping: float = DAMPING, all_metapaths: bool = False,
                  max_paths: int = 200_000, show_progress: bool | None = None) -> pd.DataFrame:
@@ -208,9 +172,6 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
     if not mps:
         raise EvgraphError(f"no metapath joins a {s_cls} to a {t_cls} in at most {max_length} hops")
     tests_per_length = dict(sorted(Counter(len(m) for m in mps).items()))
-    mask = None
-    if species or min_knowledge_level:
-        mask = edge_filter(kg, species=species, min_knowledge_level=min_knowledge_level)
     hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level)
     cand = reachable(hm, mps, s, t)
     rows = []
@@ -230,36 +191,19 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
         if count:
             rows.append({"mp": mp, "path_count": count, "dwpc": value})
     if rows:
-        perms = draw_permutations(kg, permutations, seed=seed, cache_dir=cache_dir, show_progress=show_progress)
-        chunk = max(1, min(len(perms), STACK_EDGES // max(kg.num_edges, 1)))
-        groups = []
+        nulls = DwpcNull(kg, permutations, seed, cache_dir=cache_dir, group_size=group_size, damping=damping,
+                         species=species, min_knowledge_level=min_knowledge_level, show_progress=show_progress)
+        failed = set(nulls.prepare([(r["mp"], s) for r in rows]))
         for r in rows:
-            mp = r["mp"]
-            rng = np.random.default_rng([seed, len(mp), s, t])
-            groups.append((degree_group(hm, mp, s, "source", group_size, rng),
-                           degree_group(hm, mp, t, "target", group_size, rng)))
-        nulls: list[list[np.ndarray] | None] = [[] for _ in rows]
-        for i in range(0, len(perms), chunk):  # one stack of permuted graphs in memory at a time
-            stack = [(stacked_hetmat(kg, np.asarray(perms.dst[i:i + chunk]), mask), min(chunk, len(perms) - i))]
-            for j, r in enumerate(rows):
-                if nulls[j] is None:
-                    continue
-                try:
-                    nulls[j].append(_null_values(stack, kg.num_nodes, r["mp"], *groups[j], damping))
-                except EvgraphError:  # the null is too big to enumerate: the metapath stays untested (p = 1)
-                    nulls[j] = None
-            del stack
-        for j, r in enumerate(rows):
-            if nulls[j] is None:
+            summ = None if r["mp"].abbrev in failed else nulls.summary(r["mp"], s, t)
+            if summ is None:
                 skipped.append(r["mp"].abbrev)
                 r.update(null_mean=0.0, null_nonzero=0.0, null_size=0, p_value=1.0,
                          p_method="not tested (null too large to enumerate)")
                 continue
-            null = np.concatenate(nulls[j])
-            r["null_mean"] = float(null.mean()) if len(null) else 0.0
-            r["null_nonzero"] = float((null > 0).mean()) if len(null) else 0.0
-            r["null_size"] = len(null)
-            r["p_value"], r["p_method"] = gamma_hurdle_p(r["dwpc"], null)
+            r.update(null_mean=summ.mean, null_nonzero=summ.nonzero_share, null_size=summ.size,
+                     source_degree=summ.source_degree, target_degree=summ.target_degree)
+            r["p_value"], r["p_method"] = summ.p_value(r["dwpc"])
     # every metapath tested enters the corrections (no path: p = 1)
     found = {r["mp"]: r for r in rows}
     allp = np.array([found[m]["p_value"] if m in found else 1.0 for m in mps])
@@ -270,7 +214,8 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
         r = found.get(m)
         if r is None and not all_metapaths:
             continue
-        rec = {"metapath": m.abbrev, "length": len(m), "path_count": 0, "dwpc": 0.0, "null_mean": 0.0,
+        rec = {"metapath": m.abbrev, "length": len(m), "path_count": 0, "dwpc": 0.0, "source_degree": 0,
+               "target_degree": 0, "null_mean": 0.0,
                "null_nonzero": 0.0, "null_size": 0, "p_value": 1.0, "p_method": "no paths"}
         if r is not None:
             rec.update({k: v for k, v in r.items() if k != "mp"})

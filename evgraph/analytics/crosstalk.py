@@ -38,7 +38,8 @@ import scipy.sparse as sp
 
 from ..model import KnowledgeGraph
 from ._common import progress
-from .connectivity import NOT_MORE_THAN_EXPECTED, STACK_EDGES, benjamini_hochberg, gamma_hurdle_p, walk_reach
+from .connectivity import NOT_MORE_THAN_EXPECTED, benjamini_hochberg, gamma_hurdle_p, walk_reach
+from .dwpc_null import STACK_EDGES
 from .grouping import VOCABULARY_CLASSES
 from .hetmat import HetMat, hetmat, zero_diagonal
 from .metagraph import DAMPING, Metapath, as_metapath, metapaths_between

@@ -56,6 +56,7 @@ class HetMat:
         cls = kg.nodes["category"]
         self.class_code = cls.cat.codes.to_numpy()
         self.class_names = list(cls.cat.categories)
+        self.binary = False
         self._cache: dict = {}
 
     def class_mask(self, classes: frozenset[str]) -> np.ndarray:
@@ -76,7 +77,11 @@ class HetMat:
                 x, y, c = np.concatenate([x, y]), np.concatenate([y, x]), np.concatenate([c, c])
             ok = self.class_mask(a)[x] & self.class_mask(b)[y] & (x != y)
             x, y, c = x[ok], y[ok], c[ok]
-            self._cache[key] = _pair_matrices(x, y, c, self.n)
+            if getattr(self, "binary", False):  # permuted copies: no confidences, a sort-based dedup
+                B = _binary_matrix(x, y, self.n)
+                self._cache[key] = (B, B)
+            else:
+                self._cache[key] = _pair_matrices(x, y, c, self.n)
         return self._cache[key]
 
     def weighted(self, mp: Metapath, i: int, damping: float) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -140,6 +145,25 @@ class HetMat:
         out.eliminate_zeros()
         out.sort_indices()
         return out
+
+    def dwpc_from(self, mp: Metapath | str, rows: np.ndarray, damping: float = DAMPING) -> sp.csr_matrix:
+        """DWPC from the source nodes ``rows`` to every node: a ``len(rows) x n`` CSR.
+
+        One forward pass along the metapath's matrix plan from the (few) source rows, repeats
+        excluded as in :meth:`dwpc`; metapaths without a plan are enumerated from ``rows``. The
+        permutation null uses it (few sources of a degree group, every target).
+        """
+        mp = as_metapath(mp)
+        rows = np.asarray(rows, dtype=np.int64)
+        if mp.matrix_plan() is None:
+            return self._dwpc_enumerated(mp, damping, rows, np.arange(self.n))
+        X = self.chain(mp, rows, len(mp), damping)
+        if (0, len(mp)) in mp.overlaps():
+            X = X.tocsr()
+            r = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+            X.data[X.indices == rows[r]] = 0.0
+        X.eliminate_zeros()
+        return X
 
     def halves(self, mp: Metapath, damping: float, rows: np.ndarray, cols: np.ndarray) -> Halves:
         """The two halves of ``mp``'s matrix chain, meeting at its cheapest interior position.
@@ -376,6 +400,17 @@ def _pair_matrices(x: np.ndarray, y: np.ndarray, c: np.ndarray, n: int) -> tuple
     return B, C
 
 
+def _binary_matrix(x: np.ndarray, y: np.ndarray, n: int) -> sp.csr_matrix:
+    """Binary CSR of the distinct pairs ``(x, y)`` (one sort of int64 keys)."""
+    key = np.sort(x.astype(np.int64) * n + y)
+    if len(key):
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+    rows, cols = key // n, key % n
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return sp.csr_matrix((np.ones(len(key)), cols, indptr), shape=(n, n))
+
+
 def hetmat(kg: KnowledgeGraph, species: str | Sequence[str] | None = None,
            min_knowledge_level: str | None = None, min_confidence: float | None = None) -> HetMat:
     """The (cached) :class:`HetMat` of ``kg`` under the given edge filters."""
@@ -392,8 +427,51 @@ def hetmat(kg: KnowledgeGraph, species: str | Sequence[str] | None = None,
     return kg.cached(key, make)
 
 
+@dataclass
+class DwpcMatrix:
+    """DWPC of one metapath for every (source, target) pair of its end classes, as hetmatpy returns it.
+
+    ``matrix`` is a ``len(rows) x len(cols)`` CSR; ``rows`` / ``cols`` are the node codes of
+    its rows and columns (every node of the end classes, in code order), ``row_ids`` /
+    ``col_ids`` their CURIEs. :meth:`to_frame` gives the long table of connected pairs.
+    """
+
+    metapath: Metapath
+    rows: np.ndarray
+    cols: np.ndarray
+    row_ids: np.ndarray
+    col_ids: np.ndarray
+    matrix: sp.csr_matrix
+
+    def to_frame(self) -> pd.DataFrame:
+        """``source``, ``target``, ``dwpc`` for every pair with a path, sorted by source then target."""
+        M = self.matrix.tocoo()
+        df = pd.DataFrame({"source": self.row_ids[M.row], "target": self.col_ids[M.col], "dwpc": M.data})
+        return df.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
+
+
+def dwpc_matrix(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = DAMPING, **filters) -> DwpcMatrix:
+    """DWPC of ``metapath`` for all pairs in matrix form: a sparse matrix and its node index.
+
+    >>> import evgraph
+    >>> kg = evgraph.load()
+    >>> res = dwpc_matrix(kg, "C<riEVcCGctC")
+    >>> res.matrix.shape == (len(res.rows), len(res.cols)) and set(kg.node_class[res.rows]) == {"Condition"}
+    True
+    >>> len(res.to_frame()) == res.matrix.nnz
+    True
+    """
+    mp = as_metapath(metapath)
+    hm = hetmat(kg, **filters)
+    r = np.flatnonzero(hm.class_mask(mp.sets[0]))
+    c = np.flatnonzero(hm.class_mask(mp.sets[-1]))
+    ids = kg.nodes["id"].to_numpy(dtype=object)
+    return DwpcMatrix(mp, r, c, ids[r], ids[c], hm.dwpc(mp, damping, rows=r, cols=c))
+
+
 def dwpc(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = DAMPING, **filters) -> pd.DataFrame:
-    """DWPC of a metapath for every connected (source, target) pair, as a long table.
+    """DWPC of a metapath for every connected (source, target) pair, as a long table (on request:
+    :func:`dwpc_matrix` is the matrix form).
 
     Columns ``source``, ``target``, ``dwpc``; pairs with no path are left out.
 
@@ -403,7 +481,4 @@ def dwpc(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = DAMPING,
     >>> list(df.columns), bool((df["dwpc"] > 0).all())
     (['source', 'target', 'dwpc'], True)
     """
-    M = hetmat(kg, **filters).dwpc(metapath, damping).tocoo()
-    ids = kg.nodes["id"].to_numpy(dtype=object)
-    df = pd.DataFrame({"source": ids[M.row], "target": ids[M.col], "dwpc": M.data})
-    return df.sort_values(["source", "target"]).reset_index(drop=True)
+    return dwpc_matrix(kg, metapath, damping, **filters).to_frame()

@@ -42,8 +42,27 @@ from .hetmat import HetMat, hetmat
 DEFAULT_PERMUTATIONS = 200
 
 
-def permute_edges(hm: HetMat, relations: Sequence[str], rng: np.random.Generator, rounds: int = 10) -> np.ndarray:
-    """Object codes of every edge of ``hm.kg`` after a degree-preserving shuffle of ``relations``."""
+#: Version of the permutation algorithm, stored in the cache manifest (a change redraws).
+ALGORITHM = 2
+
+
+def _group_order(group: np.ndarray) -> np.ndarray:
+    """A stable argsort of small non-negative stratum codes (radix sort when they fit 16 bits)."""
+    if len(group) and int(group.max()) < 2**16:
+        return np.argsort(group.astype(np.uint16), kind="stable")
+    return np.argsort(group, kind="stable")
+
+
+def permute_edges(hm: HetMat, relations: Sequence[str], rng: np.random.Generator, rounds: int = 40) -> np.ndarray:
+    """Object codes of every edge of ``hm.kg`` after a degree-preserving shuffle of ``relations``.
+
+    Objects are shuffled within each (relationship, subject class, object class) stratum;
+    then, for up to ``rounds`` rounds, every duplicate edge or self-loop swaps its object with
+    a random edge of its stratum, a swap being kept only when neither new edge exists yet (an
+    XSwap step, checked against the sorted edge keys by binary search, so a round costs the
+    bad edges, not the graph). Degrees never change; the few duplicates left after the last
+    round (none in most graphs) stay.
+    """
     kg = hm.kg
     dst = kg.dst.copy()
     pred = kg.edges["predicate"].cat.codes.to_numpy()
@@ -52,42 +71,81 @@ def permute_edges(hm: HetMat, relations: Sequence[str], rng: np.random.Generator
     if len(sel) == 0:
         return dst
     ncls = len(hm.class_names) + 1
-    s, o = kg.src[sel], dst[sel]
-    group = (pred[sel].astype(np.int64) * ncls + hm.class_code[s]) * ncls + hm.class_code[o]
-    a = np.argsort(group, kind="stable")
-    b = np.lexsort((rng.random(len(sel)), group))
+    s, o = kg.src[sel].astype(np.int64), dst[sel].astype(np.int64)
+    ps = pred[sel].astype(np.int64)
+    group = (ps * ncls + hm.class_code[s]) * ncls + hm.class_code[o]
+    a = _group_order(group)  # edges sorted by stratum
+    shuffled = rng.permutation(len(sel))
+    b = shuffled[_group_order(group[shuffled])]  # the same strata, random order inside each
     o_new = np.empty_like(o)
     o_new[a] = o[b]
     n = kg.num_nodes
-    # re-draw duplicates and self-loops by swapping with random edges of the same stratum
     gs = group[a]
-    starts = np.searchsorted(gs, gs, side="left")
-    ends = np.searchsorted(gs, gs, side="right")
+    brk = np.flatnonzero(gs[1:] != gs[:-1]) + 1
+    bstart, bend = np.r_[0, brk], np.r_[brk, len(gs)]  # each stratum's range in the sorted order
+    gid = np.zeros(len(gs), dtype=np.int64)
+    gid[brk] = 1
+    np.cumsum(gid, out=gid)
     pos_in_sorted = np.empty(len(sel), dtype=np.int64)
     pos_in_sorted[a] = np.arange(len(sel))
+    base = (ps * n + s) * n
+    key = base + o_new
+    order = np.argsort(key)
+    sk = key[order]
+    dup = np.zeros(len(sel), dtype=bool)
+    dup[order[1:]] = sk[1:] == sk[:-1]
+    dup |= s == o_new
+    bad = np.flatnonzero(dup)
+
+    def present(k: np.ndarray) -> np.ndarray:
+        i = np.minimum(np.searchsorted(sk, k), len(sk) - 1)
+        return sk[i] == k
+
     for _ in range(rounds):
-        key = (pred[sel].astype(np.int64) * n + s) * n + o_new
-        order = np.argsort(key, kind="stable")
-        dup = np.zeros(len(sel), dtype=bool)
-        dup[order[1:]] = key[order[1:]] == key[order[:-1]]
-        dup |= s == o_new
-        bad = np.flatnonzero(dup)
         if len(bad) == 0:
             break
-        p = pos_in_sorted[bad]
-        partner_sorted = starts[p] + (rng.random(len(bad)) * (ends[p] - starts[p])).astype(np.int64)
-        partner = a[partner_sorted]
-        # swap disjoint pairs only (overlapping fancy-index swaps would duplicate objects and
-        # break the degree sequence); the rest is retried in the next round
+        g = gid[pos_in_sorted[bad]]
+        partner = a[bstart[g] + (rng.random(len(bad)) * (bend[g] - bstart[g])).astype(np.int64)]
+        # disjoint swaps only: a partner is no bad edge and serves one bad edge
         ok = ~np.isin(partner, bad)
-        bad, partner = bad[ok], partner[ok]
-        _, first = unique(partner, return_index=True)
-        bad, partner = bad[first], partner[first]
-        tmp = o_new[bad].copy()
-        o_new[bad] = o_new[partner]
-        o_new[partner] = tmp
+        e, f = bad[ok], partner[ok]
+        _, first = unique(f, return_index=True)
+        e, f = e[first], f[first]
+        ke, kf = base[e] + o_new[f], base[f] + o_new[e]
+        acc = (s[e] != o_new[f]) & (s[f] != o_new[e]) & (ke != kf) & ~present(ke) & ~present(kf)
+        new = np.concatenate([ke[acc], kf[acc]])
+        if len(new):  # two swaps of the batch must not make the same edge
+            vals, cnt = np.unique(new, return_counts=True)
+            clash = np.isin(ke, vals[cnt > 1]) | np.isin(kf, vals[cnt > 1])
+            acc &= ~clash
+        e, f = e[acc], f[acc]
+        if len(e):
+            old = np.sort(np.concatenate([key[e], key[f]]))
+            left = np.searchsorted(sk, old)
+            # equal old keys (duplicates) take successive positions
+            rank = np.arange(len(old)) - np.searchsorted(old, old)
+            sk = np.delete(sk, left + rank)
+            tmp = o_new[e].copy()
+            o_new[e] = o_new[f]
+            o_new[f] = tmp
+            key[e], key[f] = base[e] + o_new[e], base[f] + o_new[f]
+            ins = np.sort(np.concatenate([key[e], key[f]]))
+            sk = np.insert(sk, np.searchsorted(sk, ins), ins)
+            dup[e] = False
+            bad = np.flatnonzero(dup)
     dst[sel] = o_new
     return dst
+
+
+def cache_dir_for(graph_dir: str | Path | None) -> str | None:
+    """Where the permuted graphs (and the DWPC null summaries) of a built graph are cached:
+    ``<graph>/permutations``; None (memory only) for anything but a built-graph folder. The CLI
+    and the web app use it, so they share one cache."""
+    if graph_dir is None:
+        return None
+    from ..store import is_built_graph
+
+    return str(Path(graph_dir) / "permutations") if is_built_graph(graph_dir) else None
 
 
 def fingerprint(kg: KnowledgeGraph) -> str:
@@ -151,7 +209,7 @@ def permutations(kg: KnowledgeGraph, n: int = DEFAULT_PERMUTATIONS, seed: int = 
         old = None
         if manifest.is_file() and data.is_file():
             meta = json.loads(manifest.read_text(encoding="utf-8"))
-            if meta.get("fingerprint") == fp:
+            if meta.get("fingerprint") == fp and meta.get("algorithm") == ALGORITHM:
                 old = np.load(data, mmap_mode="r")
         if old is not None and len(old) >= n:
             store["dst"] = old
@@ -165,7 +223,7 @@ def permutations(kg: KnowledgeGraph, n: int = DEFAULT_PERMUTATIONS, seed: int = 
         with atomic_open(data, "wb") as fh:
             np.save(fh, full)
         with atomic_open(manifest) as fh:
-            fh.write(json.dumps({"fingerprint": fp, "seed": seed, "permutations": len(full),
+            fh.write(json.dumps({"fingerprint": fp, "algorithm": ALGORITHM, "seed": seed, "permutations": len(full),
                                  "num_nodes": kg.num_nodes, "num_edges": kg.num_edges}, indent=2) + "\n")
         store["dst"] = np.load(data, mmap_mode="r")
         return Permutations(kg, store["dst"][:n], seed)
@@ -175,15 +233,17 @@ def permutations(kg: KnowledgeGraph, n: int = DEFAULT_PERMUTATIONS, seed: int = 
     return Permutations(kg, store["dst"][:n], seed)
 
 
-__all__ = ["DEFAULT_PERMUTATIONS", "Permutations", "fingerprint", "permutations", "permute_edges"]
+__all__ = ["DEFAULT_PERMUTATIONS", "Permutations", "cache_dir_for", "fingerprint", "permutations", "permute_edges"]
 
 
 
-def stacked_hetmat(kg: KnowledgeGraph, dst: np.ndarray, mask: np.ndarray | None = None) -> HetMat:
+def stacked_hetmat(kg: KnowledgeGraph, dst: np.ndarray, mask: np.ndarray | None = None,
+                   binary: bool = False) -> HetMat:
     """One :class:`HetMat` over the disjoint union of the permuted graphs ``dst`` (rows).
 
     Copy ``p`` holds node ``v`` at code ``p * n + v``; one DWPC call then scores every copy at
-    once (the copies share no edge, so no path crosses between them).
+    once (the copies share no edge, so no path crosses between them). ``binary``: metaedge
+    matrices without confidences (enough for DWPC; cheaper to build).
     """
     P = int(dst.shape[0])
     n = kg.num_nodes
@@ -203,4 +263,5 @@ def stacked_hetmat(kg: KnowledgeGraph, dst: np.ndarray, mask: np.ndarray | None 
     hm.class_code = np.tile(cls.cat.codes.to_numpy(), P)
     hm.class_names = list(cls.cat.categories)
     hm._cache = {}
+    hm.binary = binary
     return hm

@@ -36,12 +36,10 @@ def _note(text: str) -> None:
 
 
 def _cache_dir(graph_dir: str) -> str | None:
-    """Where permuted graphs are cached: ``<graph>/permutations`` for a built graph, else in memory."""
-    from pathlib import Path
+    """Where permuted graphs are cached (:func:`evgraph.analytics.permutation.cache_dir_for`)."""
+    from ..analytics.permutation import cache_dir_for
 
-    from ..store import is_built_graph
-
-    return str(Path(graph_dir) / "permutations") if is_built_graph(graph_dir) else None
+    return cache_dir_for(graph_dir)
 
 
 @main.command("hubs")
@@ -184,7 +182,7 @@ def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ..
               help="Degree-preserving permuted graphs for the null (cached beside a built graph).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the permutations and degree groups.")
 @click.option("--group-size", type=click.IntRange(1, None), default=10, show_default=True,
-              help="Degree-matched sources and targets per end in the null.")
+              help="Sources of the same degree sampled per degree group in the null (targets: all).")
 @click.option("--top-paths", type=int, default=3, show_default=True, help="Paths listed per significant metapath.")
 @click.option("--alpha", type=click.FloatRange(0, 1), default=0.05, show_default=True,
               help="q-value threshold for 'significant'.")
@@ -198,8 +196,9 @@ def connectivity_cmd(graph_dir: str, source: str, target: str, max_length: int, 
     """Connectivity search: which metapaths join SOURCE and TARGET more than their degrees predict.
 
     Every metapath between the two nodes' classes up to --max-length hops gets its path count,
-    DWPC, a p-value against degree-matched pairs in degree-preserving permuted graphs
-    (empirical, or a gamma-hurdle fit where the tail is thin), a Bonferroni adjusted_p per
+    DWPC, a p-value against pairs of the same end degrees in degree-preserving permuted graphs
+    (a gamma-hurdle fit; the null is cached per metapath and degree, so later pairs are
+    look-ups), a Bonferroni adjusted_p per
     length and a Benjamini-Hochberg q_value; significant metapaths list their top paths with
     sign, coherence (bridged = HYPOTHESIS) and references. See the README's statistics section.
 

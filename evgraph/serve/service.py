@@ -281,15 +281,17 @@ class GraphService(HypothesisService):
 
     def _connectivity(self, s: str, t: str) -> dict[str, Any]:
         from ..analytics import Metapath, connectivity
+        from ..analytics.permutation import cache_dir_for
 
         with self._stats_lock:
-            table = connectivity(self.kg, s, t, cache_dir=self.graph_dir, show_progress=False)
+            table = connectivity(self.kg, s, t, cache_dir=cache_dir_for(self.graph_dir), show_progress=False)
         rows = records(table.drop(columns=[c for c in ("top_paths",) if c in table.columns]))
         for row in rows:
             row["metapath_long"] = str(Metapath.parse(row["metapath"]))
         return {"source": self._node_brief(self.kg.index_of(s)), "target": self._node_brief(self.kg.index_of(t)),
                 "metapaths": rows, "method": "evgraph.analytics.connectivity",
-                "note": ("p: degree-grouped permutation null (empirical, or a gamma-hurdle fit in the thin tail); "
+                "note": ("p: degree-grouped permutation null (gamma-hurdle fit of the null DWPCs of pairs with the "
+                         "same end degrees; an empirical upper bound where it has too few non-zero values); "
                          "adjusted_p: Bonferroni; q: Benjamini-Hochberg over the metapaths tested. DWPC alone "
                          "measures connectivity, not significance.")}
 
