@@ -225,6 +225,8 @@ def brute_dwpc(kg, mp: Metapath, damping=0.4):
 @pytest.mark.parametrize("text", [
     "C<riEVctC", "C<riEVcCGctC", "C<riEVcCGaPW<aCGctC", "C<riEVcCGaPW<piGasC", "O<poCTrEVcCGrgGasC",
     "O<poCTrEVuCT", "C<riEVuCTrEVctC", "GiGiG", "CscCscC",
+    # hetmatpy's repeat categories: B A B A (one 3-hop block), inside a longer metapath, B A A B
+    "EVcCG<cEVcCG", "CTrEVcCG<cEVcCG", "CG<cEVctC<ctEVcCG", "C<riEVcCGbmC",
 ])
 def test_dwpc_matches_brute_force(syn, text):
     mp = Metapath.parse(text)
@@ -233,6 +235,29 @@ def test_dwpc_matches_brute_force(syn, text):
     ref = {k: v for k, v in brute_dwpc(syn, mp).items() if v != 0}
     assert got.keys() == ref.keys()
     assert max((abs(got[k] - ref[k]) for k in ref), default=0.0) < 1e-9
+
+
+@pytest.mark.parametrize("text", ["EVcCG<cEVcCG", "CTrEVcCG<cEVcCG", "C<riEVcCGbmC", "CG<cEVctC<ctEVcCG"])
+def test_dwpc_matrix_form_and_row_slices_match_brute_force(syn, text):
+    from evgraph.analytics import dwpc_matrix
+
+    mp = Metapath.parse(text)
+    ref = {k: v for k, v in brute_dwpc(syn, mp).items() if v != 0}
+    assert ref  # the synthetic graph has paths of every category tested
+    res = dwpc_matrix(syn, mp)
+    M = res.matrix.tocoo()
+    got = {(int(res.rows[r]), int(res.cols[c])): float(d) for r, c, d in zip(M.row, M.col, M.data, strict=True)}
+    assert got.keys() == ref.keys() and max((abs(got[k] - ref[k]) for k in ref), default=0.0) < 1e-9
+    assert len(res.to_frame()) == len(ref)
+    hm = hetmat(syn)
+    few = res.rows[:7]  # a few sources to every node (the null's kernel), and more sources than targets
+    F = hm.dwpc_from(mp, few).tocoo()
+    part = {(int(few[r]), int(c)): float(d) for r, c, d in zip(F.row, F.col, F.data, strict=True)}
+    assert part.keys() == {k for k in ref if k[0] in set(few.tolist())}
+    assert max((abs(part[k] - ref[k]) for k in part), default=0.0) < 1e-9
+    T = hm.dwpc(mp, rows=res.rows, cols=res.cols[:5]).tocoo()
+    tall = {(int(res.rows[r]), int(res.cols[c])): float(d) for r, c, d in zip(T.row, T.col, T.data, strict=True)}
+    assert tall.keys() == {k for k in ref if k[1] in set(res.cols[:5].tolist())}
 
 
 def test_paths_sum_to_dwpc_and_carry_references(syn):

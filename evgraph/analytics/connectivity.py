@@ -122,7 +122,7 @@ def walk_reach(hm: HetMat, mps: Sequence[Metapath], starts: np.ndarray) -> list[
         for i in range(len(mp)):
             key = (*key, (mp.relations[i], mp.sets[i + 1], mp.reverse[i]))
             if key not in memo:
-                B = hm.metaedge(mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i])[0]
+                B = hm.adjacency(mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i])
                 memo[key] = unique(B[reach].indices) if len(reach) else reach
             reach = memo[key]
             if len(reach) == 0:

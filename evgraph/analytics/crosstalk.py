@@ -102,19 +102,19 @@ def _attribution(hm: HetMat, mp: Metapath, a: np.ndarray, b: np.ndarray, damping
         return {}
     def left(X, blk):  # X @ block, without forming a two-hop block (X (W1 W2 - diag(d)))
         x, y = blk
-        W = hm.weighted(mp, x, damping)[0]
+        W = hm.weights(mp, x, damping)
         if y - x == 1:
             return X @ W
         d = hm.two_hop_diag(mp, x, damping)
-        return X @ W @ hm.weighted(mp, x + 1, damping)[0] - (X * d if isinstance(X, np.ndarray) else X @ sp.diags(d))
+        return X @ W @ hm.weights(mp, x + 1, damping) - (X * d if isinstance(X, np.ndarray) else X @ sp.diags(d))
 
     def right(X, blk):  # block @ X
         x, y = blk
-        W = hm.weighted(mp, x, damping)[0]
+        W = hm.weights(mp, x, damping)
         if y - x == 1:
             return W @ X
         d = hm.two_hop_diag(mp, x, damping)
-        return W @ (hm.weighted(mp, x + 1, damping)[0] @ X) - (d * X if isinstance(X, np.ndarray) else sp.diags(d) @ X)
+        return W @ (hm.weights(mp, x + 1, damping) @ X) - (d * X if isinstance(X, np.ndarray) else sp.diags(d) @ X)
 
     both = a * b
     ends_same = (0, len(mp)) in mp.overlaps() and bool(both.any())  # else no s == t walk to remove
@@ -141,8 +141,8 @@ def _attribution(hm: HetMat, mp: Metapath, a: np.ndarray, b: np.ndarray, damping
                 contrib = contrib - np.asarray(left_m[bi].multiply(right_m[bi].T).sum(axis=0)).ravel()
             out[x] = contrib
         if y - x == 2:  # middle position of a two-hop block
-            W1 = hm.weighted(mp, x, damping)[0]
-            W2 = hm.weighted(mp, x + 1, damping)[0]
+            W1 = hm.weights(mp, x, damping)
+            W2 = hm.weights(mp, x + 1, damping)
             lv, rv = left_v[bi], right_v[bi + 1]
             WW = W1.multiply(W2.T).tocsr()  # (c, v): W1[c, v] * W2[v, c]
             contrib = (lv @ W1) * (W2 @ rv) - WW.T @ (lv * rv)

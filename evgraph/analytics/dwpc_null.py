@@ -132,11 +132,11 @@ def end_degrees(hm: HetMat, mp: Metapath, end: str) -> np.ndarray:
            mp.reverse[0 if end == "source" else -1])
     if key not in hm._cache:
         if end == "source":
-            B = hm.metaedge(mp.relations[0], mp.sets[0], mp.sets[1], mp.reverse[0])[0]
+            B = hm.adjacency(mp.relations[0], mp.sets[0], mp.sets[1], mp.reverse[0])
             deg = np.diff(B.indptr)
         else:
             k = len(mp) - 1
-            B = hm.metaedge(mp.relations[k], mp.sets[k], mp.sets[k + 1], mp.reverse[k])[0]
+            B = hm.adjacency(mp.relations[k], mp.sets[k], mp.sets[k + 1], mp.reverse[k])
             deg = np.bincount(B.indices, minlength=hm.n)
         hm._cache[key] = np.asarray(deg, dtype=np.int64)
     return hm._cache[key]

@@ -51,7 +51,8 @@ class HetMat:
         self.src = kg.src[m]
         self.dst = (kg.dst if dst is None else dst)[m]
         self.pred = kg.edges["predicate"].cat.codes.to_numpy()[m]
-        self.conf = np.nan_to_num(kg.edges["confidence"].to_numpy(dtype=np.float64)[m], nan=0.0)
+        self._conf: np.ndarray | None = None  # read on first use (DWPC never needs it)
+        self._conf_rows = m
         self.pred_names = list(kg.edges["predicate"].cat.categories)
         cls = kg.nodes["category"]
         self.class_code = cls.cat.codes.to_numpy()
@@ -59,48 +60,82 @@ class HetMat:
         self.binary = False
         self._cache: dict = {}
 
+    @property
+    def conf(self) -> np.ndarray:
+        """Confidence of every kept edge (0 where missing)."""
+        if self._conf is None:
+            c = np.nan_to_num(self.kg.edges["confidence"].to_numpy(dtype=np.float64), nan=0.0)
+            rows = self._conf_rows
+            self._conf = np.tile(c[rows], len(self.src) // max(len(c[rows]), 1)) if len(c[rows]) else c[rows]
+        return self._conf
+
     def class_mask(self, classes: frozenset[str]) -> np.ndarray:
-        codes = [self.class_names.index(c) for c in classes if c in self.class_names]
-        return np.isin(self.class_code, codes)
+        key = ("class-mask", classes)
+        if key not in self._cache:
+            codes = [self.class_names.index(c) for c in classes if c in self.class_names]
+            self._cache[key] = np.isin(self.class_code, codes)
+        return self._cache[key]
+
+    def _hop_edges(self, rel: str, a: frozenset[str], b: frozenset[str], rev: bool, conf: bool):
+        """``(x, y, c)``: the ends (and confidences) of the edges of one hop a -> b, self-loops dropped."""
+        p = self.pred_names.index(rel)
+        sel = np.flatnonzero(self.pred == p)
+        s, o = self.src[sel], self.dst[sel]
+        c = self.conf[sel] if conf else None
+        x, y = (o, s) if rev else (s, o)
+        if self.kg.schema.relations[rel].symmetric:
+            x, y = np.concatenate([x, y]), np.concatenate([y, x])
+            c = np.concatenate([c, c]) if conf else None
+        ok = self.class_mask(a)[x] & self.class_mask(b)[y] & (x != y)
+        return x[ok], y[ok], (c[ok] if conf else None)
+
+    def adjacency(self, rel: str, a: frozenset[str], b: frozenset[str], rev: bool) -> sp.csr_matrix:
+        """Binary adjacency a -> b of one hop (n x n CSR, parallel edges once, sorted indices)."""
+        key = ("B", rel, a, b, rev)
+        if key not in self._cache:
+            flipped = ("B", rel, b, a, not rev)
+            if flipped in self._cache:
+                self._cache[key] = self._cache[flipped].T.tocsr()
+                self._cache[key].sort_indices()
+            else:
+                x, y, _ = self._hop_edges(rel, a, b, rev, conf=False)
+                self._cache[key] = _binary_matrix(x, y, self.n)
+        return self._cache[key]
 
     def metaedge(self, rel: str, a: frozenset[str], b: frozenset[str], rev: bool
                  ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """``(B, C)``: binary adjacency a -> b of one hop and, with the same structure, best confidence."""
-        key = (rel, a, b, rev)
+        B = self.adjacency(rel, a, b, rev)
+        if self.binary:  # permuted copies: no confidences
+            return B, B
+        key = ("C", rel, a, b, rev)
         if key not in self._cache:
-            schema = self.kg.schema
-            p = self.pred_names.index(rel)
-            sel = self.pred == p
-            s, o, c = self.src[sel], self.dst[sel], self.conf[sel]
-            x, y = (o, s) if rev else (s, o)
-            if schema.relations[rel].symmetric:
-                x, y, c = np.concatenate([x, y]), np.concatenate([y, x]), np.concatenate([c, c])
-            ok = self.class_mask(a)[x] & self.class_mask(b)[y] & (x != y)
-            x, y, c = x[ok], y[ok], c[ok]
-            if getattr(self, "binary", False):  # permuted copies: no confidences, a sort-based dedup
-                B = _binary_matrix(x, y, self.n)
-                self._cache[key] = (B, B)
-            else:
-                self._cache[key] = _pair_matrices(x, y, c, self.n)
+            x, y, c = self._hop_edges(rel, a, b, rev, conf=True)
+            self._cache[key] = _confidence_matrix(x, y, c, B)
+        return B, self._cache[key]
+
+    def weights(self, mp: Metapath, i: int, damping: float) -> sp.csr_matrix:
+        """Degree-weighted matrix W of hop ``i``: ``B[u, v] deg_out(u)^-w deg_in(v)^-w``."""
+        key = ("W", mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i], damping)
+        flipped = ("W", mp.relations[i], mp.sets[i + 1], mp.sets[i], not mp.reverse[i], damping)
+        if key not in self._cache and flipped in self._cache:  # the same hop walked the other way
+            W = self._cache[flipped].T.tocsr()
+            W.sort_indices()
+            self._cache[key] = W
+        if key not in self._cache:
+            B = self.adjacency(mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i])
+            dr = np.diff(B.indptr).astype(np.float64)
+            dc = np.bincount(B.indices, minlength=self.n).astype(np.float64)
+            rows = np.repeat(np.arange(self.n), np.diff(B.indptr))
+            with np.errstate(divide="ignore"):
+                fr, fc = dr ** -damping, dc ** -damping
+            self._cache[key] = sp.csr_matrix((fr[rows] * fc[B.indices], B.indices, B.indptr), shape=B.shape)
         return self._cache[key]
 
     def weighted(self, mp: Metapath, i: int, damping: float) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Degree-weighted matrix W of hop ``i`` and its confidence matrix (same structure)."""
-        key = ("W", mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i], damping)
-        flipped = ("W", mp.relations[i], mp.sets[i + 1], mp.sets[i], not mp.reverse[i], damping)
-        if key not in self._cache and flipped in self._cache:  # the same hop walked the other way
-            W, C = self._cache[flipped]
-            self._cache[key] = (W.T.tocsr(), C.T.tocsr())
-        if key not in self._cache:
-            B, C = self.metaedge(mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i])
-            dr = np.asarray(B.sum(axis=1)).ravel()
-            dc = np.asarray(B.sum(axis=0)).ravel()
-            W = B.copy()
-            rows = np.repeat(np.arange(self.n), np.diff(B.indptr))
-            with np.errstate(divide="ignore"):
-                W.data = (dr[rows] ** -damping) * (dc[B.indices] ** -damping)
-            self._cache[key] = (W, C)
-        return self._cache[key]
+        return self.weights(mp, i, damping), self.metaedge(mp.relations[i], mp.sets[i], mp.sets[i + 1],
+                                                           mp.reverse[i])[1]
 
     # ------------------------------------------------------------------ DWPC, all pairs
     def dwpc(self, mp: Metapath | str, damping: float = DAMPING, rows: np.ndarray | None = None,
@@ -124,8 +159,15 @@ class HetMat:
             return out
         rows = np.arange(self.n) if rows is None else np.asarray(rows, dtype=np.int64)
         cols = np.arange(self.n) if cols is None else np.asarray(cols, dtype=np.int64)
-        if mp.matrix_plan() is None:
+        plan = mp.matrix_plan(triples=True)
+        if plan is None:
             return self._dwpc_enumerated(mp, damping, rows, cols)
+        if len(mp) <= 3 or not self._meeting_points(mp, plan):  # one pass from the smaller end
+            if len(rows) <= len(cols):
+                P = self.chain(mp, rows, len(mp), damping)[:, cols]
+            else:
+                P = self.chain(mp.inverse(), cols, len(mp), damping)[:, rows].T
+            return self._finish(mp, P.tocsr(), rows, cols)
         h = self.halves(mp, damping, rows, cols)
         A, B = h.left, h.right
         dense_flops = float(A.shape[0]) * A.shape[1] * B.shape[0]
@@ -138,13 +180,22 @@ class HetMat:
         if h.corr_left is not None:
             P = _minus_returning(P, (h.corr_left @ h.corr_right.T).tocsr())
         out = sp.csr_matrix(P) if isinstance(P, np.ndarray) else P
-        if (0, len(mp)) in mp.overlaps():
-            coo = out.tocoo()
-            keep = rows[coo.row] != cols[coo.col]
-            out = sp.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=out.shape)
+        return self._finish(mp, out, rows, cols)
+
+    @staticmethod
+    def _finish(mp: Metapath, out: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+        """Drop ``source == target`` pairs (when the ends can be one node) and zeros (indices are left
+        in product order: call ``sort_indices()`` when sorted ones are needed)."""
+        if (0, len(mp)) in mp.overlaps() and out.nnz:
+            r = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
+            out.data[rows[r] == cols[out.indices]] = 0.0
         out.eliminate_zeros()
-        out.sort_indices()
         return out
+
+    def _meeting_points(self, mp: Metapath, plan: list[tuple[int, int]]) -> list[int]:
+        """Interior positions where :meth:`halves` may split ``mp`` (never inside a 3-hop block)."""
+        inside = {x for a, b in plan if b - a == 3 for x in range(a + 1, b)}
+        return [x for x in range(1, len(mp)) if x not in inside]
 
     def dwpc_from(self, mp: Metapath | str, rows: np.ndarray, damping: float = DAMPING) -> sp.csr_matrix:
         """DWPC from the source nodes ``rows`` to every node: a ``len(rows) x n`` CSR.
@@ -155,7 +206,7 @@ class HetMat:
         """
         mp = as_metapath(mp)
         rows = np.asarray(rows, dtype=np.int64)
-        if mp.matrix_plan() is None:
+        if mp.matrix_plan(triples=True) is None:
             return self._dwpc_enumerated(mp, damping, rows, np.arange(self.n))
         X = self.chain(mp, rows, len(mp), damping)
         if (0, len(mp)) in mp.overlaps():
@@ -171,15 +222,16 @@ class HetMat:
         ``DWPC(rows[i], cols[j]) = left[i] . right[j] - corr_left[i] . corr_right[j]`` (before
         the two ends are required to differ); see :class:`Halves`. Needs a matrix plan.
         """
-        plan = mp.matrix_plan()
+        plan = mp.matrix_plan(triples=True)
         if plan is None:
             raise EvgraphError(f"metapath {mp.abbrev} has no matrix plan")
         k = len(mp)
         inv = mp.inverse()
-        if k <= 3:  # short: one pass from the smaller end (sliced first or last hop matrix)
+        points = self._meeting_points(mp, plan)
+        if k <= 3 or not points:  # short: one pass from the smaller end (sliced first or last hop matrix)
             m = k if len(rows) <= len(cols) else 0
         else:  # long: meet at the interior position with the fewest nodes (e.g. pathways)
-            sizes = {x: int(self.class_mask(mp.sets[x]).sum()) for x in range(1, k)}
+            sizes = {x: int(self.class_mask(mp.sets[x]).sum()) for x in points}
             m = min(sizes, key=lambda x: (sizes[x], abs(2 * x - k)))
         mid = np.flatnonzero(self.class_mask(mp.sets[m]))
         block = next(((a, b) for a, b in plan if a < m < b), None)
@@ -190,8 +242,8 @@ class HetMat:
         a = block[0]
         La = self.chain(mp, rows, a, damping)
         Rb = self.chain(inv, cols, k - a - 2, damping)
-        L = (La @ self.weighted(mp, a, damping)[0][:, mid]).tocsr()
-        R = (Rb @ self.weighted(inv, k - a - 2, damping)[0][:, mid]).tocsr()
+        L = (La @ self.weights(mp, a, damping)[:, mid]).tocsr()
+        R = (Rb @ self.weights(inv, k - a - 2, damping)[:, mid]).tocsr()
         d = self.two_hop_diag(mp, a, damping)
         keep = np.flatnonzero(d)
         return Halves(L, R, (La[:, keep] @ sp.diags(d[keep])).tocsr(), Rb[:, keep].tocsr())
@@ -200,32 +252,60 @@ class HetMat:
         """``len(rows) x n``: summed path-degree products of ``mp``'s paths from ``rows`` to
         every node at position ``upto`` (a boundary of the matrix plan), repeats excluded."""
         X = sp.csr_matrix((np.ones(len(rows)), (np.arange(len(rows)), rows)), shape=(len(rows), self.n))
-        for a, b in mp.matrix_plan() or []:
+        for a, b in mp.matrix_plan(triples=True) or []:
             if b > upto:
                 break
-            W = self.weighted(mp, a, damping)[0]
+            W = self.weights(mp, a, damping)
             if b - a == 1:
                 X = (X @ W).tocsr()
-            else:  # two-hop block without returning walks: X (W1 W2 - diag(d))
+            elif b - a == 2:  # two-hop block without returning walks: X (W1 W2 - diag(d))
                 d = self.two_hop_diag(mp, a, damping)
-                X = _minus_returning((X @ W @ self.weighted(mp, a + 1, damping)[0]).tocsr(),
-                                     (X @ sp.diags(d)).tocsr())
+                X = _minus_returning(self._times_pair(X, mp, a, damping), (X @ sp.diags(d)).tocsr())
+            else:  # B A B A block, inclusion-exclusion: ABC - diag(AB) C - A diag(BC) + (A o B^T o C)
+                W3 = self.weights(mp, a + 2, damping)
+                XA = (X @ W).tocsr()
+                back = (X @ sp.diags(self.two_hop_diag(mp, a, damping)) @ W3).tocsr() + \
+                    (XA @ sp.diags(self.two_hop_diag(mp, a + 1, damping))).tocsr()
+                X = _minus_returning(self._times_pair(XA, mp, a + 1, damping),
+                                     (back - X @ self._baba_both(mp, a, damping)).tocsr())
         return X
+
+    def _times_pair(self, X: sp.csr_matrix, mp: Metapath, i: int, damping: float) -> sp.csr_matrix:
+        """``X W_i W_{i+1}``, associated the cheaper way (estimated multiplications): ``(X W_i) W_{i+1}``
+        for a few rows, ``X (W_i W_{i+1})`` (the pair product cached) when the pair is the smaller
+        product, e.g. all pairs of a class."""
+        W1, W2 = self.weights(mp, i, damping), self.weights(mp, i + 1, damping)
+        left = float(np.dot(np.bincount(X.indices, minlength=self.n), np.diff(W1.indptr)))
+        key = ("pair", mp.relations[i:i + 2], tuple(mp.sets[i:i + 3]), mp.reverse[i:i + 2], damping)
+        if key not in self._cache:
+            pair = float(np.dot(np.bincount(W1.indices, minlength=self.n), np.diff(W2.indptr)))
+            if pair >= left:
+                return (X @ W1 @ W2).tocsr()
+            self._cache[key] = (W1 @ W2).tocsr()
+        return (X @ self._cache[key]).tocsr()
+
+    def _baba_both(self, mp: Metapath, a: int, damping: float) -> sp.csr_matrix:
+        """``W_a o W_{a+1}^T o W_{a+2}``: the walks ``x0 x1 x0 x1`` of a B A B A block (both repeats)."""
+        key = ("baba", mp.relations[a:a + 3], tuple(mp.sets[a:a + 4]), mp.reverse[a:a + 3], damping)
+        if key not in self._cache:
+            W1, W2, W3 = (self.weights(mp, a + i, damping) for i in range(3))
+            self._cache[key] = W1.multiply(W2.T).multiply(W3).tocsr()
+        return self._cache[key]
 
     def two_hop_diag(self, mp: Metapath, a: int, damping: float) -> np.ndarray:
         """``d[v] = sum_u W_a[v, u] W_{a+1}[u, v]``: weight of the 2-hop walks that return to ``v``."""
         key = ("d", mp.relations[a:a + 2], tuple(mp.sets[a:a + 3]), mp.reverse[a:a + 2], damping)
         if key not in self._cache:
-            W1 = self.weighted(mp, a, damping)[0]
-            W2 = self.weighted(mp, a + 1, damping)[0]
+            W1 = self.weights(mp, a, damping)
+            W2 = self.weights(mp, a + 1, damping)
             self._cache[key] = np.asarray(W1.multiply(W2.T).sum(axis=1)).ravel()
         return self._cache[key]
 
     def _block(self, mp: Metapath, a: int, b: int, damping: float) -> sp.csr_matrix:
-        W = self.weighted(mp, a, damping)[0]
+        W = self.weights(mp, a, damping)
         if b - a == 1:
             return W
-        M = (W @ self.weighted(mp, a + 1, damping)[0]).tocsr()
+        M = (W @ self.weights(mp, a + 1, damping)).tocsr()
         return zero_diagonal(M)
 
     def _dwpc_enumerated(self, mp: Metapath, damping: float, rows: np.ndarray, cols: np.ndarray
@@ -336,9 +416,42 @@ def _minus_returning(P, Xd: sp.csr_matrix, rtol: float = 1e-10):
         R = P - D
         R[np.abs(R) <= rtol * (P + D)] = 0.0
         return R
-    R = (P - Xd).tocsr()
-    T = (P + Xd).tocsr()
-    return R.multiply(abs(R) > rtol * T).tocsr()
+    P = P.tocsr()  # a product: no duplicate entries, indices possibly unsorted (never sorted here)
+    Xd = Xd.tocsr()
+    Xd.sum_duplicates()  # the (smaller) correction is made canonical: its keys are sorted
+    ncol = P.shape[1]
+    kx = np.repeat(np.arange(Xd.shape[0], dtype=np.int64), np.diff(Xd.indptr)) * ncol + Xd.indices
+    if len(kx) == 0:
+        return P
+    kp = np.repeat(np.arange(P.shape[0], dtype=np.int64), np.diff(P.indptr)) * ncol + P.indices
+    if P.shape[0] * ncol <= 400_000_000:  # a bitmap of the correction's keys first: few binary searches
+        mark = np.zeros(P.shape[0] * ncol, dtype=bool)
+        mark[kx] = True
+        cand = np.flatnonzero(mark[kp])
+        del mark
+    else:
+        cand = np.arange(len(kp))
+    pos = np.minimum(np.searchsorted(kx, kp[cand]), len(kx) - 1)
+    ok = kx[pos] == kp[cand]
+    cand, pos = cand[ok], pos[ok]
+    hit = np.zeros(len(kp), dtype=bool)
+    hit[cand] = True
+    full = np.zeros(len(kp), dtype=np.int64)
+    full[cand] = pos
+    pos = full
+    if len(cand) != len(kx):  # the correction's support is not within P's: the general way
+        P.sum_duplicates()
+        R = (P - Xd).tocsr()
+        T = (P + abs(Xd)).tocsr()
+        return R.multiply(abs(R) > rtol * T).tocsr()
+    where = np.flatnonzero(hit)
+    corr = Xd.data[pos[where]]
+    before = P.data[where]
+    after = before - corr
+    after[np.abs(after) <= rtol * (before + np.abs(corr))] = 0.0
+    P.data[where] = after
+    P.eliminate_zeros()
+    return P
 
 
 @dataclass
@@ -384,20 +497,18 @@ def zero_diagonal(M: sp.csr_matrix) -> sp.csr_matrix:
     return M
 
 
-def _pair_matrices(x: np.ndarray, y: np.ndarray, c: np.ndarray, n: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Binary and best-confidence CSR matrices with identical, canonical structure."""
+def _confidence_matrix(x: np.ndarray, y: np.ndarray, c: np.ndarray, B: sp.csr_matrix) -> sp.csr_matrix:
+    """Best confidence of the edges ``(x, y)``, on the structure of their binary matrix ``B``."""
+    n = B.shape[1]
     key = x.astype(np.int64) * n + y
-    order = np.lexsort((-c, key))
+    order = np.argsort(key)
     key, c = key[order], c[order]
-    first = np.ones(len(key), dtype=bool)
-    first[1:] = key[1:] != key[:-1]
-    key, c = key[first], c[first]
-    rows, cols = key // n, key % n
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    B = sp.csr_matrix((np.ones(len(key)), cols, indptr), shape=(n, n))
-    C = sp.csr_matrix((c, cols.copy(), indptr.copy()), shape=(n, n))
-    return B, C
+    if len(key):
+        start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        best = np.maximum.reduceat(c, start)
+    else:
+        best = c
+    return sp.csr_matrix((best, B.indices.copy(), B.indptr.copy()), shape=B.shape)
 
 
 def _binary_matrix(x: np.ndarray, y: np.ndarray, n: int) -> sp.csr_matrix:

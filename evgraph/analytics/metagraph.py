@@ -223,30 +223,43 @@ class Metapath:
         s = self.sets
         return [(i, j) for i in range(len(s)) for j in range(i + 1, len(s)) if s[i] & s[j]]
 
-    def matrix_plan(self) -> list[tuple[int, int]] | None:
+    def matrix_plan(self, triples: bool = False) -> list[tuple[int, int]] | None:
         """Blocks ``(start, end)`` of hops whose product is exact, or None if enumeration is needed.
 
         Adjacent overlaps are self-loops (never in a metaedge); two-apart overlaps become a
         2-hop block with its diagonal zeroed; the two ends overlapping zero the final diagonal.
+        With ``triples``, two interleaved two-apart overlaps (``B A B A``: positions ``i, i+2``
+        and ``i+1, i+3``) become one 3-hop block, exact by inclusion-exclusion.
+
+        >>> Metapath.parse("EVcCG<cEVcCG").matrix_plan() is None
+        True
+        >>> Metapath.parse("EVcCG<cEVcCG").matrix_plan(triples=True)
+        [(0, 3)]
         """
         k = len(self)
         two = sorted({i for i, j in self.overlaps() if j - i == 2 and not (i == 0 and j == k and k != 2)})
         if any(j - i > 2 and not (i == 0 and j == k) for i, j in self.overlaps()):
             return None
-        blocks: list[tuple[int, int]] = []
-        used_edges: set[int] = set()
-        for i in two:
-            if {i, i + 1} & used_edges:
+        runs: list[list[int]] = []
+        for i in two:  # consecutive two-apart overlaps share a hop
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        starts: dict[int, int] = {}
+        for run in runs:
+            if len(run) == 1:
+                starts[run[0]] = 2
+            elif len(run) == 2 and triples:
+                starts[run[0]] = 3
+            else:
                 return None
-            used_edges |= {i, i + 1}
+        blocks: list[tuple[int, int]] = []
         pos = 0
         while pos < k:
-            if pos in two:
-                blocks.append((pos, pos + 2))
-                pos += 2
-            else:
-                blocks.append((pos, pos + 1))
-                pos += 1
+            step = starts.get(pos, 1)
+            blocks.append((pos, pos + step))
+            pos += step
         return blocks
 
 

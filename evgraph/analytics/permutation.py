@@ -257,7 +257,8 @@ def stacked_hetmat(kg: KnowledgeGraph, dst: np.ndarray, mask: np.ndarray | None 
     hm.src = (kg.src[ids][None, :] + off).ravel()
     hm.dst = (np.asarray(dst[:, ids], dtype=np.int64) + off).ravel()
     hm.pred = np.tile(kg.edges["predicate"].cat.codes.to_numpy()[ids], P)
-    hm.conf = np.tile(np.nan_to_num(kg.edges["confidence"].to_numpy(dtype=np.float64)[ids], nan=0.0), P)
+    hm._conf = None  # tiled from the graph's confidences on first use (never for DWPC)
+    hm._conf_rows = ids
     hm.pred_names = list(kg.edges["predicate"].cat.categories)
     cls = kg.nodes["category"]
     hm.class_code = np.tile(cls.cat.codes.to_numpy(), P)

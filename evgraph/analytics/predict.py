@@ -209,8 +209,8 @@ class SignedHetMat(HetMat):
         self.sign = edge_signs(kg)[self.edge_ids]
         self._signed: dict = {}
 
-    def weighted(self, mp: Metapath, i: int, damping: float) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        W, C = super().weighted(mp, i, damping)
+    def weights(self, mp: Metapath, i: int, damping: float) -> sp.csr_matrix:
+        W = super().weights(mp, i, damping)
         key = (mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i], damping)
         if key not in self._signed:
             rel = mp.relations[i]
@@ -224,7 +224,7 @@ class SignedHetMat(HetMat):
             S.data = np.sign(S.data)
             Ws = W.multiply(S).tocsr()
             Ws.eliminate_zeros()
-            self._signed[key] = (Ws, C)
+            self._signed[key] = Ws
         return self._signed[key]
 
 
