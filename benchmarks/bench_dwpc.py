@@ -39,8 +39,9 @@ sys.path.insert(0, str(HERE))
 CASES: dict[str, str] = {
     "no_repeats": "CTrEVcCGaPW",
     "short_repeat": "C<riEVcCGbmC",
-    "disjoint": "CTrEVuCTrEV",
-    "BABA": "EVcCG<cEVcCG",
+    "disjoint": "EVcCG<cEVriCscC",
+    "BABA": "CTrEVuCTrEV",
+    "BABA-cargo": "EVcCG<cEVcCG",
     "BAAB": "CG<cEVctC<ctEVcCG",
 }
 

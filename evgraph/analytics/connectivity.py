@@ -65,7 +65,8 @@ MIN_NONZERO = 5
 #: The sentence said whenever routes exist but none is significant.
 NOT_MORE_THAN_EXPECTED = "routes exist but are not more than expected from node degrees"
 
-COLUMNS = ["metapath", "length", "path_count", "dwpc", "source_degree", "target_degree", "null_mean", "null_nonzero",
+COLUMNS = ["metapath", "length", "source_id", "target_id", "via_closure", "closure", "path_count", "dwpc",
+           "source_degree", "target_degree", "null_mean", "null_nonzero",
            "null_size", "p_value",
            "p_method", "adjusted_p", "q_value", "significant", "path_score", "top_paths"]
 
@@ -111,6 +112,19 @@ def bonferroni_by_length(p: np.ndarray, lengths: np.ndarray, tests_per_length: d
     return np.minimum(1.0, np.asarray(p, dtype=np.float64) * m)
 
 
+def _closure_text(src: tuple[str, int], tgt: tuple[str, int]) -> str:
+    """``"source broader 1; target narrower 2"``: how each end of a row relates to the query node."""
+    parts = [f"{end} {d} {k}" for end, (d, k) in (("source", src), ("target", tgt)) if d]
+    return "; ".join(parts)
+
+
+def _ends_at(nodes: list[str], s_id: str, t_id: str, a: str, b: str) -> bool:
+    """Whether a roll-up path (query source ... query target) has its evidence ends at ``a`` and ``b``."""
+    first = nodes[0] if a == s_id else (nodes[1] if len(nodes) > 1 else "")
+    last = nodes[-1] if b == t_id else (nodes[-2] if len(nodes) > 1 else "")
+    return first == a and last == b
+
+
 def walk_reach(hm: HetMat, mps: Sequence[Metapath], starts: np.ndarray) -> list[np.ndarray]:
     """Per metapath, the nodes its walks reach from ``starts`` (node codes); shared prefixes are
     walked once."""
@@ -143,7 +157,7 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
                  top_paths: int = 3,
                  alpha: float = 0.05, species: str | Sequence[str] | None = None,
                  min_knowledge_level: str | None = None, damping: float = DAMPING, all_metapaths: bool = False,
-                 max_paths: int = 200_000, show_progress: bool | None = None) -> pd.DataFrame:
+                 max_paths: int = 200_000, closure: bool = True, show_progress: bool | None = None) -> pd.DataFrame:
     """Every metapath from ``source`` to ``target`` with its DWPC, path count, p, adjusted p and q.
 
     One row per metapath that has at least one path (``all_metapaths=True``: every metapath
@@ -171,31 +185,50 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
         mps = metapaths_between(s_cls, t_cls, max_length, schema=kg.schema, exclude=VOCABULARY_CLASSES)
     if not mps:
         raise EvgraphError(f"no metapath joins a {s_cls} to a {t_cls} in at most {max_length} hops")
-    tests_per_length = dict(sorted(Counter(len(m) for m in mps).items()))
+    from .paths import _endpoints
+
+    S = _endpoints(kg, s, closure, True)  # node code -> (roll-up direction, steps): the same relatives as paths
+    T = _endpoints(kg, t, closure, True)
+    n_pairs = len(S) * len(T)
+    tests_per_length = {k: v * n_pairs for k, v in sorted(Counter(len(m) for m in mps).items())}
     hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level)
-    cand = reachable(hm, mps, s, t)
+    s_codes, t_codes = np.fromiter(S, dtype=np.int64), np.fromiter(T, dtype=np.int64)
+    cand = [mp for mp, reach in zip(mps, walk_reach(hm, mps, s_codes), strict=True)
+            if len(reach) and np.isin(t_codes, reach).any()]
     rows = []
     skipped: list[str] = []
     for mp in cand:
-        try:
-            nodes, pdp, _ = hm.paths_between(mp, s, t, damping, max_paths=max_paths)
-            count, value = len(nodes), float(pdp.sum())
-        except EvgraphError:  # too many paths to list: the matrix kernels count them (damping 0) and weigh them
-            one, other = np.array([s]), np.array([t])
+        if (s, t) in [(a, b) for a in S for b in T] and mp in reachable(hm, [mp], s, t):
             try:
-                count = round(float(hm.dwpc(mp, 0.0, rows=one, cols=other).sum()))
-                value = float(hm.dwpc(mp, damping, rows=one, cols=other).sum())
-            except EvgraphError:  # no matrix plan and too many walks to enumerate: not scored
-                skipped.append(mp.abbrev)
-                continue
-        if count:
-            rows.append({"mp": mp, "path_count": count, "dwpc": value})
+                nodes, pdp, _ = hm.paths_between(mp, s, t, damping, max_paths=max_paths)
+                count, value = len(nodes), float(pdp.sum())
+            except EvgraphError:  # too many paths to list: the matrix kernels count (damping 0) and weigh them
+                try:
+                    count = round(float(hm.dwpc(mp, 0.0, rows=np.array([s]), cols=np.array([t])).sum()))
+                    value = float(hm.dwpc(mp, damping, rows=np.array([s]), cols=np.array([t])).sum())
+                except EvgraphError:  # no matrix plan and too many walks to enumerate: not scored
+                    skipped.append(mp.abbrev)
+                    count = 0
+            if count:
+                rows.append({"mp": mp, "s": s, "t": t, "path_count": count, "dwpc": value})
+        if n_pairs == 1:
+            continue
+        try:  # the roll-up pairs: one matrix over the relatives (the query pair itself is done above)
+            D = hm.dwpc(mp, damping, rows=s_codes, cols=t_codes).tocoo()
+            N = hm.dwpc(mp, 0.0, rows=s_codes, cols=t_codes).tocsr()
+        except EvgraphError:
+            skipped.append(f"{mp.abbrev} (roll-up pairs)")
+            continue
+        for i, j, v in zip(D.row.tolist(), D.col.tolist(), D.data.tolist(), strict=True):
+            a, b = int(s_codes[i]), int(t_codes[j])
+            if (a, b) != (s, t) and v > 0:
+                rows.append({"mp": mp, "s": a, "t": b, "path_count": round(float(N[i, j])), "dwpc": float(v)})
     if rows:
         nulls = DwpcNull(kg, permutations, seed, cache_dir=cache_dir, group_size=group_size, damping=damping,
                          species=species, min_knowledge_level=min_knowledge_level, show_progress=show_progress)
-        failed = set(nulls.prepare([(r["mp"], s) for r in rows]))
+        failed = set(nulls.prepare([(r["mp"], r["s"]) for r in rows]))
         for r in rows:
-            summ = None if r["mp"].abbrev in failed else nulls.summary(r["mp"], s, t)
+            summ = None if r["mp"].abbrev in failed else nulls.summary(r["mp"], r["s"], r["t"])
             if summ is None:
                 skipped.append(r["mp"].abbrev)
                 r.update(null_mean=0.0, null_nonzero=0.0, null_size=0, p_value=1.0,
@@ -204,56 +237,72 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
             r.update(null_mean=summ.mean, null_nonzero=summ.nonzero_share, null_size=summ.size,
                      source_degree=summ.source_degree, target_degree=summ.target_degree)
             r["p_value"], r["p_method"] = summ.p_value(r["dwpc"])
-    # every metapath tested enters the corrections (no path: p = 1)
-    found = {r["mp"]: r for r in rows}
-    allp = np.array([found[m]["p_value"] if m in found else 1.0 for m in mps])
+    # every (metapath, pair) tested enters the corrections (no path: p = 1)
+    n_tests = len(mps) * n_pairs
+    allp = np.ones(n_tests)
+    allp[:len(rows)] = [r["p_value"] for r in rows]
     q = benjamini_hochberg(allp)
-    adj = bonferroni_by_length(allp, np.array([len(m) for m in mps]), tests_per_length)
+    adj = bonferroni_by_length(allp[:len(rows)], np.array([len(r["mp"]) for r in rows], dtype=np.int64),
+                               tests_per_length)
+    ids = kg.nodes["id"].to_numpy(dtype=object)
     out = []
-    for i, m in enumerate(mps):
-        r = found.get(m)
-        if r is None and not all_metapaths:
-            continue
-        rec = {"metapath": m.abbrev, "length": len(m), "path_count": 0, "dwpc": 0.0, "source_degree": 0,
-               "target_degree": 0, "null_mean": 0.0,
-               "null_nonzero": 0.0, "null_size": 0, "p_value": 1.0, "p_method": "no paths"}
-        if r is not None:
-            rec.update({k: v for k, v in r.items() if k != "mp"})
+    for i, r in enumerate(rows):
+        rec = {"metapath": r["mp"].abbrev, "length": len(r["mp"]), "source_id": str(ids[r["s"]]),
+               "target_id": str(ids[r["t"]]), "via_closure": (r["s"], r["t"]) != (s, t),
+               "closure": _closure_text(S[r["s"]], T[r["t"]])}
+        rec.update({k: v for k, v in r.items() if k not in ("mp", "s", "t")})
         rec.update({"adjusted_p": float(adj[i]), "q_value": float(q[i]), "significant": bool(q[i] < alpha),
                     "path_score": 0.0, "top_paths": []})
         out.append(rec)
+    if all_metapaths:  # every metapath tested for the query pair itself, also those without paths
+        done = {r["mp"] for r in rows if (r["s"], r["t"]) == (s, t)}
+        for m in mps:
+            if m not in done:
+                out.append({"metapath": m.abbrev, "length": len(m), "source_id": s_id, "target_id": t_id,
+                            "via_closure": False, "closure": "", "path_count": 0, "dwpc": 0.0, "source_degree": 0,
+                            "target_degree": 0, "null_mean": 0.0, "null_nonzero": 0.0, "null_size": 0,
+                            "p_value": 1.0, "p_method": "no paths", "adjusted_p": 1.0, "q_value": float(q[-1]),
+                            "significant": False, "path_score": 0.0, "top_paths": []})
     df = pd.DataFrame(out, columns=COLUMNS)
     if len(df):
-        df = df.sort_values(["adjusted_p", "dwpc", "metapath"], ascending=[True, False, True],
-                            kind="stable").reset_index(drop=True)
+        df = df.sort_values(["adjusted_p", "dwpc", "metapath", "source_id", "target_id"],
+                            ascending=[True, False, True, True, True], kind="stable").reset_index(drop=True)
         from .paths import paths as find_paths
 
         surprise = -np.log10(np.clip(df["adjusted_p"].to_numpy(dtype=float), 1e-300, 1.0))
         for i in np.flatnonzero(df["significant"].to_numpy()):
-            found_paths = find_paths(kg, s_id, t_id, [df.at[i, "metapath"]], k=top_paths, rank_by="pdp",
-                                     closure=False, species=species, min_knowledge_level=min_knowledge_level)
+            rolled = bool(df.at[i, "via_closure"])
+            found_paths = find_paths(kg, s_id, t_id, [df.at[i, "metapath"]], k=top_paths if not rolled else 200,
+                                     rank_by="pdp", closure=rolled, species=species,
+                                     min_knowledge_level=min_knowledge_level)
             recs = []
             for p in found_paths.to_dict("records"):
+                if rolled and not _ends_at(p["nodes"], s_id, t_id, df.at[i, "source_id"], df.at[i, "target_id"]):
+                    continue
                 score = float(p["pdp"] / df.at[i, "dwpc"] * surprise[i]) if df.at[i, "dwpc"] > 0 else 0.0
                 recs.append({"path": p["path"], "sign": p["sign"], "coherence": p["coherence"],
-                             "hypothesis": p["hypothesis"], "statements": p["statements"],
-                             "evidence": p["evidence"], "pdp": p["pdp"], "path_score": score,
-                             "references": p["references"]})
+                             "hypothesis": p["hypothesis"], "via_closure": p["via_closure"],
+                             "statements": p["statements"], "evidence": p["evidence"], "pdp": p["pdp"],
+                             "path_score": score, "references": p["references"]})
+                if len(recs) == top_paths:
+                    break
             df.at[i, "top_paths"] = recs
             df.at[i, "path_score"] = max((x["path_score"] for x in recs), default=0.0)
     n_sig = int(df["significant"].sum()) if len(df) else 0
     n_with = int((df["path_count"] > 0).sum()) if len(df) else 0
+    tested = f"{len(mps)} metapaths" + (f" x {n_pairs} node pairs with the roll-up" if n_pairs > 1 else "")
     if n_with == 0:
-        summary = f"no path joins {s_id} to {t_id} along any of the {len(mps)} metapaths tested"
+        summary = f"no path joins {s_id} to {t_id} along any of the {tested} tested"
     elif n_sig == 0:
         summary = (f"{n_with} metapath(s) have paths from {s_id} to {t_id}, but none has q < {alpha}: "
                    f"{NOT_MORE_THAN_EXPECTED}")
     else:
-        summary = f"{n_sig} of {n_with} metapath(s) with paths have q < {alpha} ({len(mps)} tested)"
+        summary = f"{n_sig} of {n_with} metapath(s) with paths have q < {alpha} ({tested} tested)"
     if skipped:
         summary += (f"; {len(skipped)} metapath(s) had too many paths to score and count as p = 1: "
                     + ", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else ""))
     df.attrs["skipped_metapaths"] = skipped
-    df.attrs.update({"source": s_id, "target": t_id, "tests": len(mps), "tests_per_length": tests_per_length,
+    df.attrs.update({"source": s_id, "target": t_id, "tests": n_tests, "tests_per_length": tests_per_length,
+                     "closure": bool(closure), "node_pairs": n_pairs,
                      "permutations": permutations, "seed": seed, "alpha": alpha, "summary": summary})
     return df

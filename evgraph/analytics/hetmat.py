@@ -163,7 +163,8 @@ class HetMat:
         plan = mp.matrix_plan(triples=True)
         if plan is None:
             return self._dwpc_enumerated(mp, damping, rows, cols)
-        if len(mp) <= 3 or not self._meeting_points(mp, plan):  # one pass from the smaller end
+        small, big = sorted((len(rows), len(cols)))
+        if len(mp) <= 3 or not self._meeting_points(mp, plan) or small * 10 <= big:  # one pass from the smaller end
             if len(rows) <= len(cols):
                 P = self.chain(mp, rows, len(mp), damping)[:, cols]
             else:

@@ -188,11 +188,13 @@ def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ..
               help="q-value threshold for 'significant'.")
 @click.option("--all", "all_metapaths", is_flag=True, help="List every metapath tested, also those without paths.")
 @click.option("--species", default=None, help="Only edges observed in this NCBITaxon (or with no species).")
+@click.option("--no-closure", "no_closure", is_flag=True,
+              help="Test the two nodes only, not also their ontology relatives (the roll-up pairs, via_closure).")
 @_out_option
 @format_option
 def connectivity_cmd(graph_dir: str, source: str, target: str, max_length: int, metapaths: tuple[str, ...],
                      permutations: int, seed: int, group_size: int, top_paths: int, alpha: float,
-                     all_metapaths: bool, species: str | None, out: str | None, fmt: str) -> None:
+                     all_metapaths: bool, species: str | None, no_closure: bool, out: str | None, fmt: str) -> None:
     """Connectivity search: which metapaths join SOURCE and TARGET more than their degrees predict.
 
     Every metapath between the two nodes' classes up to --max-length hops gets its path count,
@@ -200,7 +202,9 @@ def connectivity_cmd(graph_dir: str, source: str, target: str, max_length: int, 
     (a gamma-hurdle fit; the null is cached per metapath and degree, so later pairs are
     look-ups), a Bonferroni adjusted_p per
     length and a Benjamini-Hochberg q_value; significant metapaths list their top paths with
-    sign, coherence (bridged = HYPOTHESIS) and references. See the README's statistics section.
+    sign, coherence (bridged = HYPOTHESIS) and references. With the ontology roll-up (default;
+    --no-closure turns it off) the two nodes' broader and narrower terms are tested too, as extra
+    node pairs (via_closure), and count in the corrections. See the README's statistics section.
 
     \b
     Examples:
@@ -212,7 +216,8 @@ def connectivity_cmd(graph_dir: str, source: str, target: str, max_length: int, 
     kg = open_graph(graph_dir)
     df = connectivity(kg, source, target, max_length=max_length, metapaths=list(metapaths) or None,
                       permutations=permutations, seed=seed, cache_dir=_cache_dir(graph_dir), group_size=group_size,
-                      top_paths=top_paths, alpha=alpha, all_metapaths=all_metapaths, species=species)
+                      top_paths=top_paths, alpha=alpha, all_metapaths=all_metapaths, species=species,
+                      closure=not no_closure)
     _note(df.attrs["summary"] + f"; null: {permutations} permuted graphs, seed {seed}")
     if fmt == "json":
         emit_records(df, out)
@@ -220,8 +225,8 @@ def connectivity_cmd(graph_dir: str, source: str, target: str, max_length: int, 
     table = df.drop(columns=["top_paths"]).copy()
     table["top_path"] = [recs[0]["path"] if recs else "" for recs in df["top_paths"]]
     if fmt == "table":
-        table = table[["metapath", "length", "path_count", "dwpc", "p_value", "p_method", "adjusted_p", "q_value",
-                       "significant", "path_score", "top_path"]]
+        table = table[["metapath", "length", "source_id", "target_id", "via_closure", "path_count", "dwpc", "p_value",
+                       "p_method", "adjusted_p", "q_value", "significant", "path_score", "top_path"]]
     emit(_flat(table), fmt, out)
 
 
