@@ -185,10 +185,10 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
         mps = metapaths_between(s_cls, t_cls, max_length, schema=kg.schema, exclude=VOCABULARY_CLASSES)
     if not mps:
         raise EvgraphError(f"no metapath joins a {s_cls} to a {t_cls} in at most {max_length} hops")
-    from .paths import _endpoints
+    from .paths import endpoints
 
-    S = _endpoints(kg, s, closure, True)  # node code -> (roll-up direction, steps): the same relatives as paths
-    T = _endpoints(kg, t, closure, True)
+    S = endpoints(kg, s, closure, True)  # node code -> (roll-up direction, steps): the same relatives as paths
+    T = endpoints(kg, t, closure, True)
     n_pairs = len(S) * len(T)
     tests_per_length = {k: v * n_pairs for k, v in sorted(Counter(len(m) for m in mps).items())}
     hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level)

@@ -153,7 +153,7 @@ def _mark_end_hierarchy(hops: list[dict]) -> None:
             h.update(via_closure=True, closure="narrower" if up else "broader", closure_forward=up)
 
 
-def _endpoints(kg: KnowledgeGraph, code: int, closure: bool, exclude_grouping: bool) -> dict[int, tuple[str, int]]:
+def endpoints(kg: KnowledgeGraph, code: int, closure: bool, exclude_grouping: bool) -> dict[int, tuple[str, int]]:
     """Node code -> (closure direction, steps) for a query node and its roll-up relatives."""
     out: dict[int, tuple[str, int]] = {code: ("", 0)}
     if closure:
@@ -227,8 +227,8 @@ def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Meta
     s_cls, t_cls = str(kg.node_class[s]), str(kg.node_class[t])
     hm = hetmat(kg, species=species, min_knowledge_level=min_knowledge_level, min_confidence=min_confidence)
     chosen = choose_metapaths(kg, s_cls, t_cls, metapaths, max_length, s_id, t_id)
-    S = _endpoints(kg, s, closure, exclude_grouping)
-    T = _endpoints(kg, t, closure, exclude_grouping)
+    S = endpoints(kg, s, closure, exclude_grouping)
+    T = endpoints(kg, t, closure, exclude_grouping)
     blocked = excluded_nodes(kg, vocabulary=exclude_vocabulary, grouping=exclude_grouping)
     group_ids = set(grouping_terms()["id"])
     per_mp = candidates or max(5 * k, 50)
