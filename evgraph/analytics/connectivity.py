@@ -244,7 +244,7 @@ def connectivity(kg: KnowledgeGraph, source: str, target: str, *, max_length: in
     q = benjamini_hochberg(allp)
     adj = bonferroni_by_length(allp[:len(rows)], np.array([len(r["mp"]) for r in rows], dtype=np.int64),
                                tests_per_length)
-    ids = kg.nodes["id"].to_numpy(dtype=object)
+    ids = kg.node_column("id").to_numpy(dtype=object)
     out = []
     for i, r in enumerate(rows):
         rec = {"metapath": r["mp"].abbrev, "length": len(r["mp"]), "source_id": str(ids[r["s"]]),

@@ -51,11 +51,11 @@ class HetMat:
         self.edge_ids = np.flatnonzero(m)
         self.src = kg.src[m]
         self.dst = (kg.dst if dst is None else dst)[m]
-        self.pred = kg.edges["predicate"].cat.codes.to_numpy()[m]
+        self.pred = kg.edge_column("predicate").cat.codes.to_numpy()[m]
         self._conf: np.ndarray | None = None  # read on first use (DWPC never needs it)
         self._conf_rows = m
-        self.pred_names = list(kg.edges["predicate"].cat.categories)
-        cls = kg.nodes["category"]
+        self.pred_names = list(kg.edge_column("predicate").cat.categories)
+        cls = kg.node_column("category")
         self.class_code = cls.cat.codes.to_numpy()
         self.class_names = list(cls.cat.categories)
         self.binary = False
@@ -65,7 +65,7 @@ class HetMat:
     def conf(self) -> np.ndarray:
         """Confidence of every kept edge (0 where missing)."""
         if self._conf is None:
-            c = np.nan_to_num(self.kg.edges["confidence"].to_numpy(dtype=np.float64), nan=0.0)
+            c = np.nan_to_num(self.kg.edge_column("confidence").to_numpy(dtype=np.float64), nan=0.0)
             rows = self._conf_rows
             self._conf = np.tile(c[rows], len(self.src) // max(len(c[rows]), 1)) if len(c[rows]) else c[rows]
         return self._conf
@@ -460,7 +460,7 @@ def dwpc_matrix(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = D
     hm = hetmat(kg, **filters)
     r = np.flatnonzero(hm.class_mask(mp.sets[0]))
     c = np.flatnonzero(hm.class_mask(mp.sets[-1]))
-    ids = kg.nodes["id"].to_numpy(dtype=object)
+    ids = kg.node_column("id").to_numpy(dtype=object)
     return DwpcMatrix(mp, r, c, ids[r], ids[c], hm.dwpc(mp, damping, rows=r, cols=c))
 
 

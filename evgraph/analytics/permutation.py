@@ -65,7 +65,7 @@ def permute_edges(hm: HetMat, relations: Sequence[str], rng: np.random.Generator
     """
     kg = hm.kg
     dst = kg.dst.copy()
-    pred = kg.edges["predicate"].cat.codes.to_numpy()
+    pred = kg.edge_column("predicate").cat.codes.to_numpy()
     codes = [hm.pred_names.index(r) for r in relations]
     sel = np.flatnonzero(np.isin(pred, codes))
     if len(sel) == 0:
@@ -151,7 +151,8 @@ def cache_dir_for(graph_dir: str | Path | None) -> str | None:
 def fingerprint(kg: KnowledgeGraph) -> str:
     """A hash of the graph's structure (nodes, classes, edge ends, relationships)."""
     h = hashlib.blake2b(digest_size=16)
-    for arr in (kg.src, kg.dst, kg.edges["predicate"].cat.codes.to_numpy(), kg.nodes["category"].cat.codes.to_numpy()):
+    for arr in (kg.src, kg.dst, kg.edge_column("predicate").cat.codes.to_numpy(),
+                kg.node_column("category").cat.codes.to_numpy()):
         h.update(np.ascontiguousarray(arr).tobytes())
     h.update(str((kg.num_nodes, kg.num_edges)).encode())
     return h.hexdigest()
@@ -256,11 +257,11 @@ def stacked_hetmat(kg: KnowledgeGraph, dst: np.ndarray, mask: np.ndarray | None 
     hm.edge_ids = np.tile(ids, P)
     hm.src = (kg.src[ids][None, :] + off).ravel()
     hm.dst = (np.asarray(dst[:, ids], dtype=np.int64) + off).ravel()
-    hm.pred = np.tile(kg.edges["predicate"].cat.codes.to_numpy()[ids], P)
+    hm.pred = np.tile(kg.edge_column("predicate").cat.codes.to_numpy()[ids], P)
     hm._conf = None  # tiled from the graph's confidences on first use (never for DWPC)
     hm._conf_rows = ids
-    hm.pred_names = list(kg.edges["predicate"].cat.categories)
-    cls = kg.nodes["category"]
+    hm.pred_names = list(kg.edge_column("predicate").cat.categories)
+    cls = kg.node_column("category")
     hm.class_code = np.tile(cls.cat.codes.to_numpy(), P)
     hm.class_names = list(cls.cat.categories)
     hm._cache = {}
