@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +184,7 @@ class ParquetTable:
         self._codes: dict[str, np.ndarray] = {}
         self._dictionaries: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._node_dtype: pd.CategoricalDtype | None = None
+        self._lock = threading.RLock()  # a served graph is read from several threads
 
     def __len__(self) -> int:
         return self._rows
@@ -193,7 +195,8 @@ class ParquetTable:
         if name not in self.columns:
             raise KeyError(name)
         try:
-            return self._file.read(columns=[name], use_threads=False).column(0)
+            with self._lock:
+                return self._file.read(columns=[name], use_threads=False).column(0)
         except (OSError, pa.ArrowException) as exc:
             raise DataError(Problem(str(self.path), None, name,
                                     f"unreadable column: {str(exc).splitlines()[0]}")) from None
@@ -203,6 +206,10 @@ class ParquetTable:
 
     def codes(self, name: str) -> np.ndarray:
         """The int64 node codes of ``subject`` or ``object``, range-checked."""
+        with self._lock:
+            return self._codes_of(name)
+
+    def _codes_of(self, name: str) -> np.ndarray:
         if name not in self._codes:
             values = self._read(name).to_numpy()
             n = len(self.nodes) if self.nodes is not None else 0
@@ -213,6 +220,12 @@ class ParquetTable:
         return self._codes[name]
 
     def column(self, name: str) -> pd.Series:
+        if name in self._columns:
+            return self._columns[name]
+        with self._lock:
+            return self._column(name)
+
+    def _column(self, name: str) -> pd.Series:
         if name in self._columns:
             return self._columns[name]
         if self.kind == "edges" and name in ("subject", "object"):
@@ -258,6 +271,10 @@ class ParquetTable:
     def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """``(codes, values)`` of a text column from its stored dictionary (code -1 = missing);
         the per-row column is not built."""
+        with self._lock:
+            return self._factorize(name)
+
+    def _factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         import pyarrow as pa
 
         if name not in self._dictionaries and name not in self._columns and self._plain_text(name):

@@ -204,3 +204,17 @@ def test_hubs_command_explains_the_rows_it_prints(folder, kg):
     assert [r["id"] for r in rows] == full["id"].tolist()
     assert [r["explanation"] for r in rows] == full["explanation"].tolist()
     assert all(r["explanation"] for r in rows)
+
+
+def test_columns_read_from_several_threads_at_once(folder, kg):
+    from concurrent.futures import ThreadPoolExecutor
+
+    lazy = load_built(folder)
+    names = list(kg.edges.columns) * 3
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lazy.edge_column, names))
+        facts = list(pool.map(lazy.edge_factorized, ["statement", "publications"] * 4))
+    for name, col in zip(names, got, strict=True):
+        assert col.reset_index(drop=True).equals(kg.edges[name].reset_index(drop=True)), name
+    assert all((v[c] == kg.edges["statement"].to_numpy(dtype=object)).all() for c, v in facts[::2])
+    assert lazy.edges.equals(kg.edges)
