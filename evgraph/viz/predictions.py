@@ -30,7 +30,7 @@ PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy"
- content="{{ csp }}">
+ content="{{ csp|safe }}">
 <title>{{ title }}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#222;max-width:70rem}
