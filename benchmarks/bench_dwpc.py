@@ -13,7 +13,7 @@ the times and the ratio (hetmatpy time / evgraph time, > 1 means evgraph is fast
   path-count cache. The folder is written outside the timing.
 
 Each measurement is the median of ``--repeats`` runs, interleaved (evgraph, hetmatpy, ...).
-hetmatpy is a benchmark-only dependency (``pip install hetmatpy``).
+hetmatpy is a benchmark-only dependency (``pip install -e ".[bench-hetmatpy]"``).
 
     nice -n 10 python benchmarks/bench_dwpc.py --size 100k
     nice -n 10 python benchmarks/bench_dwpc.py --size 1m --repeats 3
