@@ -167,3 +167,19 @@ def test_lps_macrophage_exosomes_and_kidney_injury_claim_no_sepsis_context(kg):
     assert set(rows["ev_perturbation"]) == {"secretion_block"}
     assert set(rows["evidence_tier"]) == {"tier2"}
     assert _categories(kg, "SE008") == {"renal"}
+
+
+def test_septic_serum_exosomes_bridge_sepsis_to_kidney_and_lung_injury(kg):
+    """SE009: serum exosomes of mice with Pseudomonas pneumonia-induced sepsis, injected i.v., cause
+    acute kidney and lung injury through apoptosis and pyroptosis: an outcome bridge from the
+    inflammatory family (a real infection, unlike the LPS model of SE008) to renal and 'other'
+    outcomes, in mice, with no source cell or target claimed."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE009"]
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:1040015"}
+    assert set(rows.loc[rows["predicate"] == "contributes_to", "object"]) == {"MONDO:0002492", "MONDO:0015796"}
+    affects = rows[rows["predicate"] == "affects"]
+    assert set(affects["object"]) == {"GO:0006915", "GO:0070269"} and set(affects["direction"]) == {"increased"}
+    assert not rows["predicate"].isin(["releases", "taken_up_by", "homes_to"]).any()
+    assert _categories(kg, "SE009") == {"inflammatory", "renal", "other"}
