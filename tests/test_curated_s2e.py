@@ -183,3 +183,21 @@ def test_septic_serum_exosomes_bridge_sepsis_to_kidney_and_lung_injury(kg):
     assert set(affects["object"]) == {"GO:0006915", "GO:0070269"} and set(affects["direction"]) == {"increased"}
     assert not rows["predicate"].isin(["releases", "taken_up_by", "homes_to"]).any()
     assert _categories(kg, "SE009") == {"inflammatory", "renal", "other"}
+
+
+def test_covid_platelet_evs_split_into_a_thrombosis_bridge_and_a_covid_biomarker(kg):
+    """SE010 (Campello 2022: P-selectin+ platelet EVs above a threshold associated with thrombosis in
+    hospitalised COVID-19) is a COVID-19 -> thrombotic disease biomarker bridge; SE011 (Raineri 2022:
+    platelet EVs higher in SARS-CoV-2 patients than controls) is a COVID-19 biomarker only. Both human
+    associations, both 'higher in disease', neither an EV effect."""
+    e = se_edges(kg)
+    sd10, sd11 = e[e["statement"] == "SE010"], e[e["statement"] == "SE011"]
+    assert set(sd10.loc[sd10["predicate"] == "biomarker_for", "object"]) == {"MONDO:0000831"}
+    assert set(sd10.loc[sd10["predicate"] == "released_in", "object"]) == {"MONDO:0100096"}
+    assert _categories(kg, "SE010") == {"inflammatory", "cardiovascular"}
+    assert set(sd11.loc[sd11["predicate"] == "biomarker_for", "object"]) == {"MONDO:0100096"}
+    assert _categories(kg, "SE011") == {"inflammatory"}
+    for rows in (sd10, sd11):
+        assert set(rows["species"]) == {"NCBITaxon:9606"}
+        assert set(rows["knowledge_level"]) == {"statistical_association"}
+        assert not rows["predicate"].isin(["contributes_to", "affects"]).any()
