@@ -201,3 +201,16 @@ def test_covid_platelet_evs_split_into_a_thrombosis_bridge_and_a_covid_biomarker
         assert set(rows["species"]) == {"NCBITaxon:9606"}
         assert set(rows["knowledge_level"]) == {"statistical_association"}
         assert not rows["predicate"].isin(["contributes_to", "affects"]).any()
+
+
+def test_covid_tissue_factor_microvesicles_are_a_biomarker_without_a_thrombosis_claim(kg):
+    """SE012: plasma TF-bearing microvesicles higher in ICU COVID-19 patients than controls; the
+    tissue factor cargo carries the COVID-19 biomarker edge, and no thrombosis edge is recorded
+    because thrombosis was not an outcome of the study."""
+    e = se_edges(kg)
+    rows = e[e["statement"] == "SE012"]
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"NCBIGene:2152"}
+    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0100096"}
+    assert _categories(kg, "SE012") == {"inflammatory"}
+    assert kg.node("evgraph:EVP-SE012")["description"].startswith("Direction: higher in disease")
