@@ -37,13 +37,16 @@ STAGES = (
 
 
 def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
-          report: BuildReport | None = None, strict: bool = False) -> KnowledgeGraph:
+          report: BuildReport | None = None, strict: bool = False, allow_empty: bool = False) -> KnowledgeGraph:
     """Build and validate a graph from sources (default: the curated knowledge base).
 
     Each source is ``"NAME=PATH"``, ``"NAME"``, a ``(name, path)`` tuple or a ``sources.toml``
     file naming several, e.g. ``evgraph.build(["curated", "kgx=exports/kgx"])``. Pass a
     :class:`~evgraph.build.qc.BuildReport` as ``report`` to receive the per-source QC counts.
     ``strict=True`` makes readers that skip unimportable records (KGX) stop at the first one.
+    A source that imports nothing, or a table with no data rows, is an error unless
+    ``allow_empty=True`` (see :func:`evgraph.sources.read`, which also applies the damaged-row
+    thresholds of :mod:`evgraph.build.qc`).
     A progress bar (one step per source) shows on a terminal (see :mod:`evgraph.progress`).
     The stages are :data:`STAGES`.
     """
@@ -55,7 +58,7 @@ def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
         records = []
         for spec in specs:                                             # read
             steps.set_postfix_str(str(spec).partition("=")[0])
-            records.append(read(spec, strict=strict))
+            records.append(read(spec, strict=strict, allow_empty=allow_empty))
             steps.update()
         steps.set_postfix_str("normalise")
         assembled = normalise(records)                                 # normalise
@@ -65,8 +68,26 @@ def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
         kg = assemble(assembled, metadata={"evgraph_version": __version__,  # assemble
                                            "sources": [r.provenance for r in records]}, report=report)
         steps.update()
+    if not allow_empty:
+        _require_contribution(records)
     report.graph = {"num_nodes": kg.num_nodes, "num_edges": kg.num_edges, "counts": kg.counts()}
     return kg
+
+
+def _require_contribution(records: list) -> None:
+    """A source whose every record was dropped while normalising is an error (``allow_empty`` accepts it)."""
+    from .errors import DataError, Problem
+    from .sources import gives_lookups
+
+    for rec in records:
+        rep = rec.report
+        if rep.nodes + rep.edges == 0 and not gives_lookups(rec):
+            top = ", ".join(f"{n} {r}" for r, n in rep.skipped_counts.most_common(2))
+            raise DataError(Problem(
+                rep.path or rep.name, None, None,
+                f"source '{rep.name}' contributed nothing to the graph ({rep.rows_read} rows read"
+                + (f"; skipped: {top}" if top else "") + "): add the source that resolves its names "
+                "(e.g. genes=FILE for gene symbols) or use --allow-empty"))
 
 
 def load(path: str | Path | None = None) -> KnowledgeGraph:

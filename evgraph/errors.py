@@ -30,9 +30,30 @@ class Problem:
         where = self.file or "<input>"
         if self.line is not None:
             where = f"{where}:{self.line}"
+        message = one_line(self.message)
         if self.field:
-            return f"{where}: field '{self.field}': {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}: field '{one_line(self.field, 80)}': {message}"
+        return f"{where}: {message}"
+
+
+#: A problem's message is cut to this many characters (a bad value can be megabytes long).
+MAX_MESSAGE = 400
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` on one line (line breaks and other controls escaped), cut to ``limit`` characters.
+
+    >>> one_line("a\\nb\\x00c")
+    'a\\\\nb\\\\x00c'
+    >>> len(one_line("x" * 10_000))
+    400
+    """
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if len(text) > limit:
+        tail = f"... ({len(text)} chars)"
+        text = text[: limit - len(tail)] + tail
+    return text
 
 
 class DataError(EvgraphError):

@@ -9,7 +9,6 @@ list/dict cells flattened for text tables (:func:`flatten_cells`).
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
@@ -35,20 +34,64 @@ def flatten_cells(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _bad_utf8_line(name: str) -> int | None:
+    """The first line of file ``name`` that is not UTF-8 (text is decoded in chunks, so the error
+    itself does not say which line)."""
+    from pathlib import Path
+
+    try:
+        with Path(name).open("rb") as fh:
+            for lineno, raw in enumerate(fh, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return lineno
+    except OSError:
+        return None
+    return None
+
+
+#: A curated or configuration field longer than this is an error (it is not a label, id or note).
+MAX_FIELD = 1 << 16
+
+
 def iter_tsv(handle: TextIO, name: str, required: Iterable[str] = ()) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(line_number, row)`` for each data row; ``#`` lines and blank lines are skipped.
 
-    Raises :class:`DataError` naming the file, line and field for a missing column or a row
-    with the wrong number of fields.
+    Raises :class:`DataError` naming the file, line and field for a missing column, a row with the
+    wrong number of fields, a field over :data:`MAX_FIELD` characters, a NUL byte, text that is not
+    UTF-8, or a last line without its line end (a cut file).
+
+    >>> import io
+    >>> list(iter_tsv(io.StringIO("a\\tb\\n1\\t2"), "cut.tsv"))
+    Traceback (most recent call last):
+    ...
+    evgraph.errors.DataError: cut.tsv:2: the file ends in the middle of a line (no line end): it looks truncated
     """
     header: list[str] | None = None
-    for lineno, raw in enumerate(handle, start=1):
+    lineno = 0
+    lines = iter(handle)
+    while True:
+        try:
+            raw = next(lines)
+        except StopIteration:
+            break
+        except UnicodeDecodeError as exc:
+            raise DataError(Problem(name, _bad_utf8_line(name) or lineno + 1, None,
+                                    f"the file is not UTF-8 text (undecodable byte "
+                                    f"{exc.object[exc.start:exc.start + 1]!r}); save it as UTF-8")) from None
+        lineno += 1
+        if not raw.endswith("\n") and raw.strip():
+            raise DataError(Problem(name, lineno, None,
+                                    "the file ends in the middle of a line (no line end): it looks truncated"))
         line = raw.rstrip("\r\n")
         if lineno == 1:
             line = line.lstrip("\ufeff")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        fields = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
+        if "\x00" in line:
+            raise DataError(Problem(name, lineno, None, "NUL byte in the line (a binary or damaged file)"))
+        fields = line.split("\t")
         if header is None:
             header = [h.strip() for h in fields]
             missing = [c for c in required if c not in header]
@@ -60,6 +103,9 @@ def iter_tsv(handle: TextIO, name: str, required: Iterable[str] = ()) -> Iterato
             field = header[len(fields)] if len(fields) < len(header) else None
             raise DataError(Problem(name, lineno, field,
                                     f"expected {len(header)} tab-separated fields, found {len(fields)}"))
+        for h, v in zip(header, fields, strict=True):
+            if len(v) > MAX_FIELD:
+                raise DataError(Problem(name, lineno, h, f"value of {len(v)} characters (at most {MAX_FIELD})"))
         yield lineno, {h: v.strip() for h, v in zip(header, fields, strict=True)}
     if header is None:
         raise DataError(Problem(name, None, None, "empty file: no header row"))

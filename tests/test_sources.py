@@ -373,7 +373,8 @@ def test_sources_command_lists_readers():
 def test_import_is_deterministic():
     specs = (f"curated={CURATED}", f"vesiclepedia={SRC / 'vesiclepedia'}", f"ontologies={SRC / 'ontologies'}",
              f"mirtarbase={SRC / 'mirtarbase' / 'hsa_MTI_v7.csv.gz'}#support=all",
-             f"reactome={SRC / 'gmt' / 'ReactomePathways.gmt'}", f"ligand_receptor={SRC / 'ligand_receptor.tsv'}")
+             f"reactome={SRC / 'gmt' / 'ReactomePathways.gmt'}", f"ligand_receptor={SRC / 'ligand_receptor.tsv'}",
+             f"genes={SRC / 'genes_hetionet_nodes.tsv'}")  # resolves the ligand-receptor symbols (else: nothing)
     a, ra = build(*specs)
     b, rb = build(*specs)
     pd.testing.assert_frame_equal(a.nodes, b.nodes)

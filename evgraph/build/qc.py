@@ -160,6 +160,77 @@ class BuildReport:
         return [out / REPORT_JSON, out / REPORT_TEXT]
 
 
+#: Skip reasons that mean *damaged rows* (wrong number of fields, bad bytes, NUL, a line of
+#: megabytes, columns that do not fit the format), as opposed to records a reader leaves out by
+#: design or because a release lacks a value (another species, a filter option, a missing id, an
+#: unmapped name): a reason counts as damage when it starts with one of these.
+DAMAGE_PREFIXES = ("malformed row", "malformed line", "undecodable")
+#: The fraction of a source's rows that may be skipped as damaged before its build fails
+#: (``NAME=PATH#max_bad=0.2`` raises it for one source). Public releases evgraph reads have at most
+#: a handful of such rows (measured on the releases in ``../shared/data``, see README "Bad input");
+#: more means the file is not what the reader expects (wrong file, wrong version, a cut download).
+DEFAULT_MAX_BAD = 0.01
+#: ... and never for this many damaged rows or fewer (small files: a few bad rows are noise, counted in the report)
+MIN_BAD = 3
+#: Readers whose releases are known to carry more damaged rows, with the reason.
+MAX_BAD: dict[str, tuple[float, str]] = {}
+
+
+def damaged(report: SourceReport) -> tuple[int, list[str]]:
+    """Rows ``report`` skipped as damaged (:data:`DAMAGE_PREFIXES`) and example locations."""
+    n, examples = 0, []
+    for reason, k in report.skipped_counts.items():
+        if reason.startswith(DAMAGE_PREFIXES):
+            n += k
+            examples += [f"{reason} at {e}" for e in report.examples.get(reason, [])[:1]]
+    return n, examples
+
+
+def max_bad(reader: str, option: str | None = None, file: str | None = None) -> float:
+    """The damaged-row threshold of ``reader`` (``option``: the ``max_bad`` reader option, checked)."""
+    from ..errors import DataError, Problem
+
+    if option is None or option == "":
+        return MAX_BAD.get(reader, (DEFAULT_MAX_BAD, ""))[0]
+    try:
+        value = float(option)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise DataError(Problem(file, None, "max_bad", f"option max_bad={option!r} is not a fraction in [0, 1]"))
+    return value
+
+
+def check_damage(report: SourceReport, reader: str, limit: float) -> None:
+    """Fail when ``report`` skipped more than ``limit`` of its rows, and more than :data:`MIN_BAD`
+    rows, as damaged (see :data:`DEFAULT_MAX_BAD`).
+
+    >>> rep = SourceReport("demo", "demo.tsv")
+    >>> rep.rows_read = 100
+    >>> rep.skip("malformed row", "demo.tsv", 4, "expected 3 fields", count=10)
+    >>> check_damage(rep, "demo", 0.2)
+    >>> check_damage(rep, "demo", 0.05)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    evgraph.errors.DataError: demo.tsv:4: 10 of 100 rows (10.0%) skipped as damaged (...); the limit for demo is 5.0%...
+    """
+    from ..errors import DataError, Problem
+
+    bad, examples = damaged(report)
+    rows = max(report.rows_read, bad)
+    if bad <= max(limit * rows, MIN_BAD):
+        return
+    first = next(iter(examples), "")
+    where = first.split(" at ", 1)[1].split(": ", 1)[0] if " at " in first else (report.path or report.name)
+    file, _, line = where.rpartition(":")
+    loc = (file, int(line)) if line.isdigit() else (where, None)
+    raise DataError(Problem(loc[0], loc[1], None,
+                            f"{bad} of {rows} rows ({100 * bad / rows:.1f}%) skipped as damaged ({first}); "
+                            f"the limit for {reader} is {100 * limit:.1f}%: is this the right file, complete and "
+                            f"of a supported release? (raise the limit with {reader}=PATH#max_bad="
+                            f"{min(1.0, round(2 * bad / rows, 2))})"))
+
+
 FINAL_NOTE = "records validated by the builder (any problem stops the build)"
 
 

@@ -22,8 +22,11 @@ if TYPE_CHECKING:  # pragma: no cover
 @click.option("--strict", is_flag=True,
               help="Stop at the first record a source cannot import (KGX: unknown class or prefix, no evgraph "
                    "relationship, ...) instead of skipping it and counting it in the build report.")
+@click.option("--allow-empty", is_flag=True,
+              help="Accept a source that imports nothing, or a table with a header and no data rows "
+                   "(by default both stop the build: they usually mean a wrong or cut file).")
 @format_option
-def build(sources: tuple[str, ...], out: str, fmt: str, strict: bool = False) -> None:
+def build(sources: tuple[str, ...], out: str, fmt: str, strict: bool = False, allow_empty: bool = False) -> None:
     """Build, validate and save a graph (default: the curated knowledge base).
 
     \b
@@ -33,13 +36,17 @@ def build(sources: tuple[str, ...], out: str, fmt: str, strict: bool = False) ->
       evgraph build --source curated --source vesiclepedia=data/ev_cargo \\
                     --source mirtarbase=hsa_MTI.csv.gz#support=all --out full/
       evgraph build --source sources.toml --out full/
+
+    Bad input stops the build with one line naming file, line and field: a cut file, a source that
+    imports nothing (--allow-empty accepts it), more damaged rows than the reader's threshold
+    (NAME=PATH#max_bad=FRACTION raises it). Everything skipped is counted in build-report.txt.
     """
     from ..api import build as build_graph
     from ..api import save as save_graph
     from ..build.qc import BuildReport
 
     report = BuildReport()
-    kg = build_graph(list(sources) or None, report=report, strict=strict)
+    kg = build_graph(list(sources) or None, report=report, strict=strict, allow_empty=allow_empty)
     save_graph(kg, out, report=report)  # every build writes its report (what each source gave and skipped)
     click.echo(f"wrote {out}/build-report.txt", err=True)
     click.echo(f"built {kg.num_nodes} nodes and {kg.num_edges} edges into {out}/", err=True)

@@ -328,21 +328,35 @@ def _header(path: Path) -> list[str]:
 
 def _check_field_counts(path: Path, header: list[str]) -> list[int]:
     """Stream the file once: stop at the first row with more fields than the header; return the
-    lines of rows with fewer (ragged rows, padded with empty fields by the reader)."""
+    lines of rows with fewer (ragged rows, padded with empty fields by the reader), and minus the
+    last line when it has every field but no line end (foreign writers often omit it)."""
     import gzip
 
     want = len(header) - 1
     short: list[int] = []
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as fh:
-        fh.readline()
+        first = fh.readline()
+        line = first
         for lineno, line in enumerate(fh, start=2):
+            if b"\x00" in line:
+                raise DataError(Problem(str(path), lineno, None, "NUL byte in the line (a binary or damaged file)"))
             tabs = line.count(b"\t")
             if tabs > want:
                 raise DataError(Problem(str(path), lineno, None,
                                         f"expected {len(header)} tab-separated fields, found {tabs + 1}"))
             if tabs < want and line.strip(b"\r\n"):
                 short.append(lineno)
+        if line and not line.endswith(b"\n") and line.strip():
+            # foreign KGX writers often omit the final line end: the last row is accepted (and noted
+            # by the caller) when it has every field, or when the writer leaves short rows anyway;
+            # a short last row in a file whose other rows are all whole was cut mid-row
+            cut = line.count(b"\t") < want and (not short or short == [lineno])
+            if line is first or cut:
+                raise DataError(Problem(str(path), 1 if line is first else lineno, None,
+                                        "the file ends in the middle of a line (no line end, and the last row has "
+                                        "fewer fields than the header): it looks truncated"))
+            short.append(-lineno)  # marks "last row without line end" for the caller's note
     return short
 
 
@@ -486,6 +500,10 @@ def read_kgx(path: str | Path | None, options: Mapping[str, str] | None = None) 
     rep.files = [str(npath), str(epath)]
     rep.rows_read = len(nodes) + len(edges)
     for p, short in ((npath, nshort), (epath, eshort)):
+        if short and short[-1] < 0:
+            short.pop()
+            rep.notes.append(f"{p.name}: the last line has no line end; accepted because it has every field "
+                             "(a file cut inside its last field cannot be told apart)")
         if short:
             rep.notes.append(f"{p.name}: {len(short)} rows had fewer fields than the header and were padded "
                              f"with empty fields (first at line {short[0]})")

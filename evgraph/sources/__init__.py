@@ -93,26 +93,53 @@ def parse_source(spec: str) -> tuple[str, str | None]:
     return name, (path.strip() or None) if sep else None
 
 
-def read(spec: str | tuple[str, str | None], strict: bool = False) -> SourceRecords:
+def gives_lookups(rec: SourceRecords) -> bool:
+    """Whether ``rec`` contributes lookup tables (gene symbols, ontology terms, pathway names...)."""
+    return bool(any(rec.symbols.values()) or rec.terms or rec.pathway_names or rec.gene_labels
+                or any(v is not None and (not hasattr(v, "__len__") or len(v)) for v in rec.extra.values()))
+
+
+def read(spec: str | tuple[str, str | None], strict: bool = False, allow_empty: bool = False) -> SourceRecords:
     """Read one source: ``"NAME=PATH#key=value"``, ``"NAME"`` or ``(name, path)``.
 
     The path's ``#options`` are passed to the reader (``strict=True`` adds ``strict=true``: readers
     that skip unimportable records, KGX, stop at the first one); the source's report records
     the spec's path as given and the seconds reading took.
 
+    Bad input fails here, with one line naming the file: a source that gives no records, a table
+    with a header and no data rows (both accepted with ``allow_empty=True``), and a source that
+    skipped more of its rows as damaged than its threshold (:func:`evgraph.build.qc.check_damage`;
+    option ``#max_bad=FRACTION``).
+
     >>> read("curated").report.name
     'curated'
     """
-    from ._io import split_options
+    from ..build.qc import check_damage, max_bad
+    from ..errors import DataError, Problem
+    from ._io import ALLOW_EMPTY, split_options
 
     name, path = parse_source(spec) if isinstance(spec, str) else spec
     if name not in READERS:
         raise EvgraphError(f"unknown source '{name}'")
     base, options = split_options(path)
+    limit = max_bad(name, options.pop("max_bad", None), base)
     if strict:
         options = {**options, "strict": "true"}
     t0 = time.perf_counter()
-    rec = READERS[name](base, options)
+    token = ALLOW_EMPTY.set(allow_empty)
+    try:
+        rec = READERS[name](base, options)
+    finally:
+        ALLOW_EMPTY.reset(token)
     rec.report.path = str(path or "")
     rec.report.seconds = time.perf_counter() - t0
+    rep = rec.report
+    if not allow_empty and rec.num_nodes + rec.num_edges == 0 and not gives_lookups(rec):
+        skipped = sum(rep.skipped_counts.values())
+        top = ", ".join(f"{n} {r}" for r, n in rep.skipped_counts.most_common(2))
+        raise DataError(Problem(base or name, None, None,
+                                f"source '{name}' imported nothing ({rep.rows_read} rows read, {skipped} skipped"
+                                + (f": {top}" if top else "") + "); is this the right file? "
+                                "(--allow-empty accepts a source without records)"))
+    check_damage(rep, name, limit)
     return rec

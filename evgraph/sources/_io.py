@@ -27,6 +27,7 @@ the file, line and what was expected.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import gzip
 import io
@@ -42,6 +43,10 @@ from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 
 GZIP_MAGIC = b"\x1f\x8b"
+csv.field_size_limit(max(csv.field_size_limit(), 4 << 20))  # quoted fields up to MAX_LINE parse
+#: ``evgraph build --allow-empty``: a table with a header and no data rows is accepted (set by
+#: :func:`evgraph.sources.read` while a reader runs)
+ALLOW_EMPTY: contextvars.ContextVar[bool] = contextvars.ContextVar("evgraph_allow_empty", default=False)
 
 
 def norm_header(name: str) -> str:
@@ -65,20 +70,76 @@ def open_binary(path: Path) -> io.BufferedIOBase:
         raise DataError(Problem(str(path), None, None, "file not found")) from None
     except IsADirectoryError:
         raise DataError(Problem(str(path), None, None, "expected a file, found a folder")) from None
+    except PermissionError:
+        raise DataError(Problem(str(path), None, None, "permission denied: the file is not readable")) from None
+    except OSError as exc:
+        raise DataError(Problem(str(path), None, None, f"cannot open the file: {exc.strerror or exc}")) from None
     if fh.peek(2)[:2] == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
     return fh  # type: ignore[return-value]
+
+
+#: A line longer than this is not a table row of any release evgraph reads: it is skipped and counted.
+MAX_LINE = 4 << 20
+
+
+class _Complete(io.RawIOBase):
+    """A byte stream that raises :class:`DataError` at its end when its last line has no line end.
+
+    A text table cut by a failed download or a full disk ends in the middle of a line; its last
+    row would otherwise be imported with wrong values (``166-649`` for ``166-6495``).
+    """
+
+    def __init__(self, raw: io.BufferedIOBase, path: Path):
+        self._raw, self._path = raw, path
+        self._lines = 0
+        self._tail = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        if n:
+            buffer[:n] = data
+            nl = data.count(b"\n")
+            self._lines += nl
+            self._tail = data[data.rfind(b"\n") + 1:] if nl else (self._tail + data)[-64:]
+            return n
+        if self._tail.strip():
+            raise DataError(Problem(str(self._path), self._lines + 1, None,
+                                    "the file ends in the middle of a line (its last line has no line end): "
+                                    "it looks truncated; download it again (or end the last line if the file "
+                                    "is complete)"))
+        return 0
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+#: What reading a damaged table with pandas can raise (parser errors and an empty file are ValueErrors).
+READ_ERRORS = (ValueError, UnicodeDecodeError, EOFError, OSError, zlib.error)
+
+
+def open_table(path: Path) -> io.BufferedReader:
+    """:func:`open_binary` for a text table: reading past its end raises when the last line is cut."""
+    return io.BufferedReader(_Complete(open_binary(path), path), buffer_size=1 << 20)
 
 
 def iter_lines(path: Path, report: SourceReport | None = None) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` for each ``\\n``-terminated line of ``path``.
 
     A trailing ``\\r`` is removed, other ``\\r`` characters inside the line are removed, a
-    UTF-8 BOM on line 1 is dropped. A line that is not valid UTF-8 is skipped and counted
-    (``undecodable bytes``) when a report is given; a truncated gzip stream raises.
+    UTF-8 BOM on line 1 is dropped. A line that is not valid UTF-8, holds a NUL byte or is longer
+    than :data:`MAX_LINE` is skipped and counted when a report is given (else it raises); a
+    truncated gzip stream or a last line without its line end (a cut file) raises.
     Lines are decoded in batches of about 1 MB, so the file is streamed, not loaded.
     """
-    fh = open_binary(path)
+    fh = open_table(path)
     lineno = 0
     try:
         with fh:
@@ -107,6 +168,12 @@ def iter_lines(path: Path, report: SourceReport | None = None) -> Iterator[tuple
                 for text in decoded:
                     lineno += 1
                     if text is None:
+                        continue
+                    if "\x00" in text or len(text) > MAX_LINE:
+                        why = "NUL byte in the line" if "\x00" in text else f"line longer than {MAX_LINE >> 20} MiB"
+                        if report is None:
+                            raise DataError(Problem(str(path), lineno, None, f"malformed line: {why}"))
+                        report.skip(f"malformed line ({why})", str(path), lineno)
                         continue
                     if lineno == 1:
                         text = text.lstrip("\ufeff")
@@ -165,6 +232,7 @@ class Table:
                 f"unknown column layout: no column '{want[0] if want else missing[0]}' "
                 f"(header has: {', '.join(self.header)})"))
         self.width = len(self.header)
+        self.data_rows = 0
         self._need = max((self.index[c] for c in required), default=-1) + 1
 
     def _first_data_line(self) -> tuple[int, str] | None:
@@ -267,12 +335,22 @@ class Table:
             if not text.strip() or (comment and text.startswith(comment)):
                 continue
             report.rows_read += 1
-            fields = split(text)
+            self.data_rows += 1
+            try:
+                fields = split(text)
+            except csv.Error as exc:
+                report.skip("malformed row", str(self.path), lineno, f"unreadable quoting ({exc})")
+                continue
             if len(fields) < need:
                 report.skip("malformed row", str(self.path), lineno,
                             f"expected {width} fields separated by {self.delimiter!r}, found {len(fields)}")
                 continue
             yield lineno, fields
+        if not self.data_rows and not ALLOW_EMPTY.get():
+            where = getattr(self, "header_line", None)
+            raise DataError(Problem(str(self.path), where, None,
+                                    "no data rows" + (" (only a header)" if where else "")
+                                    + ": the file is empty or cut; use --allow-empty if that is intended"))
 
 
 def progress(iterable, desc: str):

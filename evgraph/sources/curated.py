@@ -93,12 +93,19 @@ def read_curated(path: str | Path | None = None, options: Mapping[str, str] | No
     node_rows = [dict(r, _line=line, _file=file) for (file, line, r) in entities.values()]
     edge_rows: list[dict[str, Any]] = []
     statement_rows: list[dict[str, Any]] = []
+    fact_files = sorted(folder.glob("statements-*.tsv")) + sorted(folder.glob("edges-*.tsv"))
+    if not fact_files:  # entities alone are not a knowledge base (error path: issue 18)
+        raise DataError(Problem(str(folder), None, None, "no statements-*.tsv or edges-*.tsv file in the curated "
+                                                         "folder: nothing to build but entities"))
     for file in sorted(folder.glob("statements-*.tsv")):
         with file.open(encoding="utf-8") as fh:
+            n = 0
             for line, row in iter_tsv(fh, str(file), required=STATEMENT_COLUMNS):
                 nodes, edges = _compile_statement(row, str(file), line, entities)
                 statement_rows.extend(nodes)
                 edge_rows.extend(edges)
+                n += 1
+            _require_rows(file, n)
     for file in sorted(folder.glob("edges-*.tsv")):
         with file.open(encoding="utf-8") as fh:
             for line, row in iter_tsv(fh, str(file), required=EDGE_FILE_COLUMNS):
@@ -122,6 +129,15 @@ def read_curated(path: str | Path | None = None, options: Mapping[str, str] | No
     for file, rows in sorted(edges_by_file.items()):
         rec.add(edges=pd.DataFrame(rows), file=file)
     return rec
+
+
+def _require_rows(file: Path, n: int) -> None:
+    """A statements file with a header and no statement is an error (unless ``--allow-empty``)."""
+    from ._io import ALLOW_EMPTY
+
+    if not n and not ALLOW_EMPTY.get():
+        raise DataError(Problem(str(file), None, None, "no statements (only a header): the file is empty or cut; "
+                                                       "use --allow-empty if that is intended"))
 
 
 def read_entities(folder: Path) -> dict[str, tuple[str, int, dict[str, str]]]:

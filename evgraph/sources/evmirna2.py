@@ -67,6 +67,7 @@ import pandas as pd
 from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 from ._context import mappings_dir
+from ._io import READ_ERRORS, open_table
 from ._records import Parsed, adapter, option_float
 from .vesiclepedia import mirna_name
 
@@ -316,8 +317,9 @@ def locate(path: Path, rep: SourceReport) -> list[Project]:
 
 def _read_matrix(file: Path) -> pd.DataFrame:
     try:
-        df = pd.read_csv(file, index_col=0, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        with open_table(file) as fh:
+            df = pd.read_csv(fh, index_col=0, dtype=str, keep_default_na=False)
+    except READ_ERRORS as exc:
         raise DataError(Problem(str(file), None, None, f"cannot read the expression table: {exc}")) from None
     if df.empty or df.shape[1] == 0:
         raise DataError(Problem(str(file), 1, None, "empty expression table: expected miRNA rows x run columns"))
@@ -334,8 +336,9 @@ def _read_matrix(file: Path) -> pd.DataFrame:
 
 def _read_metadata(file: Path) -> pd.DataFrame:
     try:
-        meta = pd.read_csv(file, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        with open_table(file) as fh:
+            meta = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    except READ_ERRORS as exc:
         raise DataError(Problem(str(file), None, None, f"cannot read the run metadata: {exc}")) from None
     meta.columns = [c.strip().lstrip("\ufeff") for c in meta.columns]
     lower = {c.lower(): c for c in meta.columns}

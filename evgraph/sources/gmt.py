@@ -60,6 +60,37 @@ def pathway_id(name: str, desc: str) -> tuple[str, str, str]:
     return f"MSigDB:{local}", name.strip(), taxon
 
 
+def _check_row(source: str, name: str, desc: str) -> str:
+    """Why a GMT row's name and description columns do not fit ``source`` (``""`` when they do).
+
+    Reactome rows carry their stable id as the description; WikiPathways rows their WP id in the
+    name or URL; MSigDB-style rows a description or URL, so a second column that looks like a gene
+    means the description column is missing (the first gene would be read as the description).
+
+    >>> _check_row("reactome", "2-LTR circle formation", "R-HSA-164843")
+    ''
+    >>> _check_row("reactome", "2-LTR circle formation", "BANF1")
+    "no Reactome stable id (R-HSA-...) in the description column, found 'BANF1'"
+    >>> _check_row("msigdb", "HALLMARK_HYPOXIA", "7098")
+    "the description column holds '7098', which looks like a gene: is the description column missing?"
+    """
+    if not name:
+        return "empty gene set name"
+    if source == "reactome":
+        if not _REACT.fullmatch(desc):
+            return f"no Reactome stable id (R-HSA-...) in the description column, found {desc[:40]!r}"
+    elif source == "wikipathways" and not (_WP.search(name) or _WP.search(desc)):
+        return f"no WikiPathways id (WP...) in the name or URL column ({name[:40]!r}, {desc[:40]!r})"
+    if source != "reactome" and desc and desc.lower() != "na" and "://" not in desc \
+            and not any(c.isspace() for c in desc) and not desc.startswith(">") and _GENE_LIKE.fullmatch(desc):
+        return (f"the description column holds {desc[:40]!r}, which looks like a gene: "
+                "is the description column missing?")
+    return ""
+
+
+_GENE_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@/-]*")
+
+
 def read_gmt(path: str | Path | None, options: Mapping[str, str] | None = None,
              source: str = "msigdb") -> SourceRecords:
     """Import one GMT file (or every ``*.gmt`` in a folder) as ``source``."""
@@ -82,6 +113,10 @@ def read_gmt(path: str | Path | None, options: Mapping[str, str] | None = None,
             if len(fields) < 3:
                 rep.skip("malformed row", str(file), line,
                          f"expected name, description and genes separated by tabs, found {len(fields)} field(s)")
+                continue
+            bad = _check_row(source, fields[0].strip(), fields[1].strip())
+            if bad:
+                rep.skip("malformed row", str(file), line, bad)
                 continue
             pid, label, taxon = pathway_id(fields[0], fields[1])
             if not taxon:

@@ -27,7 +27,7 @@ import pandas as pd
 from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 from ._context import gene_placeholder
-from ._io import iter_lines, open_binary
+from ._io import READ_ERRORS, iter_lines, open_table
 from ._records import Parsed, adapter, pick_files
 
 EVIDENCE = {"expev": ("experimental evidence codes (EXP, IDA, IPI, IMP, IGI, IEP, HTP, HDA, HMP, HGI, HEP)", 0.8),
@@ -52,9 +52,9 @@ def reserved_go_ids() -> frozenset[str]:
 
 def _table(file: Path, rep: SourceReport) -> pd.DataFrame:
     try:
-        with open_binary(file) as fh:
+        with open_table(file) as fh:
             df = pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+    except READ_ERRORS as exc:
         raise DataError(Problem(str(file), None, None, f"cannot read the GO annotation table: {exc}")) from None
     df.columns = [c.strip().lstrip("\ufeff").lower() for c in df.columns]
     for col in ("go_id", "gene_ids"):

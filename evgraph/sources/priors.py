@@ -39,7 +39,7 @@ import pandas as pd
 
 from ..build.qc import SourceReport
 from ..errors import DataError, Problem
-from ._io import open_binary
+from ._io import READ_ERRORS, open_table
 from ._records import Parsed, adapter, pick_files
 
 _PHYSICAL = ("interacts", "complex", "biogrid", "intact", "hprd", "ppi", "inweb", "bind", "mint", "dip",
@@ -80,11 +80,11 @@ def _read_table(file: Path, use_cache: bool) -> pd.DataFrame:
         df = _read_rda(file, use_cache)
     else:
         try:
-            with open_binary(file) as fh:
+            with open_table(file) as fh:
                 head = fh.peek(4096)[:4096].decode("utf-8", "replace")
                 sep = "\t" if "\t" in head.split("\n", 1)[0] else ","
                 df = pd.read_csv(fh, sep=sep, dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        except READ_ERRORS as exc:
             raise DataError(Problem(str(file), None, None, f"cannot read the network table: {exc}")) from None
     df.columns = [str(c).strip().lstrip("\ufeff").lower() for c in df.columns]
     return df

@@ -36,7 +36,7 @@ import pandas as pd
 from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 from ._context import gene_placeholder, mappings_dir
-from ._io import Table, open_binary
+from ._io import READ_ERRORS, Table, open_table
 from ._records import Parsed, adapter, pick_files
 
 CLASSES = {"tissue-enriched": ("enriched", "tissue enriched", 0.8),
@@ -62,8 +62,11 @@ def _dataset(name: str) -> str:
 
 
 def _tpm(file: Path) -> pd.DataFrame:
-    with open_binary(file) as fh:
-        df = pd.read_csv(fh, sep="\t")
+    try:
+        with open_table(file) as fh:
+            df = pd.read_csv(fh, sep="\t")
+    except READ_ERRORS as exc:
+        raise DataError(Problem(str(file), None, None, f"cannot read the TPM table: {exc}")) from None
     sym = next((c for c in df.columns if c.lower() in ("symbol", "gene name")), None)
     ens = next((c for c in df.columns if c.lower() in ("ensembl_gene_id", "gene")), df.columns[0])
     df = df.drop(columns=[c for c in (sym,) if c]).set_index(ens)
@@ -188,8 +191,11 @@ def _specific(file: Path, tpm_file: Path | None, rep: SourceReport, classes: set
 
 
 def _bgee(file: Path, rep: SourceReport) -> pd.DataFrame:
-    with open_binary(file) as fh:
-        df = pd.read_csv(fh, sep="\t", dtype=str)
+    try:
+        with open_table(file) as fh:
+            df = pd.read_csv(fh, sep="\t", dtype=str)
+    except READ_ERRORS as exc:
+        raise DataError(Problem(str(file), None, None, f"cannot read the Bgee table: {exc}")) from None
     gene_col = df.columns[0]
     long = df.melt(id_vars=[gene_col], var_name="term", value_name="v")
     rep.rows_read += len(df)
