@@ -70,6 +70,13 @@ def build(sources: Iterable[str | tuple[str, str | None]] | None = None, *,
         steps.update()
     if not allow_empty:
         _require_contribution(records)
+        if kg.num_nodes + kg.num_edges == 0:
+            from .errors import DataError, Problem
+
+            raise DataError(Problem(", ".join(r.report.path or r.name for r in records), None, None,
+                                    "the build gives an empty graph: these sources only give lookup tables "
+                                    "(gene symbols, ontology terms...) to other sources; add one with records "
+                                    "(or use --allow-empty)"))
     report.graph = {"num_nodes": kg.num_nodes, "num_edges": kg.num_edges, "counts": kg.counts()}
     return kg
 

@@ -20,6 +20,7 @@ demo: 3 rows read, 2 records imported, 1 skipped
 
 from __future__ import annotations
 
+import contextvars
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .records import SourceRecords
 
 MAX_EXAMPLES = 5
+#: ``evgraph build --allow-empty``: a table with a header and no data rows is accepted (set by
+#: :func:`evgraph.sources.read` while a reader runs; readers consult it through ``ALLOW_EMPTY.get()``)
+ALLOW_EMPTY: contextvars.ContextVar[bool] = contextvars.ContextVar("evgraph_allow_empty", default=False)
 REPORT_JSON = "build-report.json"
 REPORT_TEXT = "build-report.txt"
 

@@ -499,6 +499,13 @@ def read_kgx(path: str | Path | None, options: Mapping[str, str] | None = None) 
     rep = imp.report
     rep.files = [str(npath), str(epath)]
     rep.rows_read = len(nodes) + len(edges)
+    from ..build.qc import ALLOW_EMPTY
+
+    if nodes.empty and not ALLOW_EMPTY.get():
+        raise DataError(Problem(str(npath), 1, None, "no data rows (only a header): the file is empty or cut; "
+                                                     "use --allow-empty if that is intended"))
+    if edges.empty:
+        rep.notes.append(f"{epath.name}: no data rows (a graph of nodes only)")
     for p, short in ((npath, nshort), (epath, eshort)):
         if short and short[-1] < 0:
             short.pop()

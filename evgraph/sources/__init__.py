@@ -114,9 +114,9 @@ def read(spec: str | tuple[str, str | None], strict: bool = False, allow_empty: 
     >>> read("curated").report.name
     'curated'
     """
-    from ..build.qc import check_damage, max_bad
+    from ..build.qc import ALLOW_EMPTY, check_damage, max_bad
     from ..errors import DataError, Problem
-    from ._io import ALLOW_EMPTY, split_options
+    from ._io import split_options
 
     name, path = parse_source(spec) if isinstance(spec, str) else spec
     if name not in READERS:

@@ -27,7 +27,6 @@ the file, line and what was expected.
 
 from __future__ import annotations
 
-import contextvars
 import csv
 import gzip
 import io
@@ -39,14 +38,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..build.qc import SourceReport
+from ..build.qc import ALLOW_EMPTY, SourceReport
 from ..errors import DataError, Problem
 
 GZIP_MAGIC = b"\x1f\x8b"
 csv.field_size_limit(max(csv.field_size_limit(), 4 << 20))  # quoted fields up to MAX_LINE parse
-#: ``evgraph build --allow-empty``: a table with a header and no data rows is accepted (set by
-#: :func:`evgraph.sources.read` while a reader runs)
-ALLOW_EMPTY: contextvars.ContextVar[bool] = contextvars.ContextVar("evgraph_allow_empty", default=False)
 
 
 def norm_header(name: str) -> str:
@@ -297,13 +293,15 @@ class Table:
             text = data.decode("utf-8")
         except (EOFError, OSError, zlib.error, UnicodeDecodeError):
             return None
+        if not data.endswith(b"\n") or b"\x00" in data:  # a cut last line, NUL bytes: the row reader says so
+            return None
         text = text.lstrip("\ufeff").replace("\r", "")
         quoted = self.delimiter != "\t" and '"' in text  # CSV quoting as the csv module reads it
         lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
         body = lines[self.header_line:]
-        if not body:
+        if not body or max(map(len, body)) > MAX_LINE:
             return None
         if any(not ln.strip() for ln in body) or (self.comment and any(ln.startswith(self.comment) for ln in body)):
             return None

@@ -133,7 +133,7 @@ def read_curated(path: str | Path | None = None, options: Mapping[str, str] | No
 
 def _require_rows(file: Path, n: int) -> None:
     """A statements file with a header and no statement is an error (unless ``--allow-empty``)."""
-    from ._io import ALLOW_EMPTY
+    from ..build.qc import ALLOW_EMPTY
 
     if not n and not ALLOW_EMPTY.get():
         raise DataError(Problem(str(file), None, None, "no statements (only a header): the file is empty or cut; "

@@ -353,6 +353,15 @@ def _read_metadata(file: Path) -> pd.DataFrame:
         if col is not None:
             rename[col] = want
     meta = meta.rename(columns=rename)
+    from ..build.qc import ALLOW_EMPTY  # error paths (issue 18): no runs, a run listed twice
+
+    if meta.empty and not ALLOW_EMPTY.get():
+        raise DataError(Problem(str(file), 1, None, "no data rows (only a header): the run metadata is empty or cut"))
+    dup = meta["Run"].str.strip().duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataError(Problem(str(file), None, "Run", f"run {meta['Run'].iat[i]!r} is listed twice "
+                                                        f"(data row {i + 1}): each run is one sample"))
     for c in ("Source", "EV_type", "treatment"):
         if c not in meta.columns:
             meta[c] = ""

@@ -231,6 +231,9 @@ class EVDatabase:
             if not exp:
                 rep.skip("missing experiment id", str(file), line)
                 continue
+            if not exp.isdigit():  # every release numbers its experiments (error path, issue 18)
+                rep.skip("malformed row", str(file), line, f"experiment id {exp[:40]!r} is not a number")
+                continue
             rep.imported += 1
             n += 1
             sps = [species.get(norm_name(x)) for x in t.get(f, "species").split("|") if x.strip()]
@@ -352,6 +355,9 @@ class EVDatabase:
             exp = t.get(f, "experiment")
             if not exp:
                 rep.skip("missing experiment id", fname, line)
+                continue
+            if not exp.isdigit():  # every release numbers its experiments (error path, issue 18)
+                rep.skip("malformed row", fname, line, f"experiment id {exp[:40]!r} is not a number")
                 continue
             total += 1
             if exp in self.created:
