@@ -58,6 +58,9 @@ class SourceReport:
     seconds: float = 0.0
     #: edge records merged into an identical earlier record (the same fact stated twice)
     edges_merged: int = 0
+    #: rows the reader folded into an earlier record of the same fact (a miRNA-gene pair over several
+    #: rows, a protein pair stated twice), their references combined
+    rows_merged: int = 0
     merge_examples: list[str] = field(default_factory=list)
     #: the ``file`` labels this source's records carry in the builder (to attribute merges)
     builder_files: set[str] = field(default_factory=set, repr=False)
@@ -86,7 +89,8 @@ class SourceReport:
             "records_imported": self.imported, "records_skipped": sum(self.skipped_counts.values()),
             "skipped": self.skipped, "skip_examples": {k: self.examples[k] for k in sorted(self.examples)},
             "mappings": self.mappings, "notes": self.notes, "nodes_added": self.nodes,
-            "edges_added": self.edges, "edges_merged": self.edges_merged, "merge_examples": self.merge_examples,
+            "edges_added": self.edges, "edges_merged": self.edges_merged, "rows_merged": self.rows_merged,
+            "merge_examples": self.merge_examples,
         }  # no timings: the report is part of the (deterministic) build output
 
 
@@ -133,6 +137,8 @@ class BuildReport:
             lines.append(f"{s.name}: {s.rows_read} rows read, {s.imported} records imported, {skipped} skipped")
             if s.path:
                 lines.append(f"  path: {s.path}")
+            if s.rows_merged:
+                lines.append(f"  folded {s.rows_merged} rows into an earlier record of the same fact")
             if s.edges_merged:
                 ex = "; ".join(s.merge_examples[:2])
                 lines.append(f"  merged {s.edges_merged} edge records identical to an earlier record (e.g. {ex})")

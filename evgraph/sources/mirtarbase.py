@@ -186,6 +186,7 @@ def _finish(out: SourceRecords, rep, support: str, filtered: int, names: np.ndar
     if filtered:
         rep.skip(f"filtered out by support type (kept: {support})", None, None, count=filtered)
     n = len(names)
+    rep.rows_merged += rep.imported - n  # rows of a pair seen before: folded into its one edge
     subj = np.char.add("evmirna:", names.astype(str)).astype(object) if n else names
     obj = np.char.add("NCBIGene:", entrez.astype(str)).astype(object) if n else entrez
     lv = pd.Series(levels)

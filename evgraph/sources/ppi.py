@@ -73,7 +73,15 @@ def read_ppi(path: str | Path | None, options: Mapping[str, str] | None = None) 
         rep.imported += 1
         rows.append((a, b, "|".join(f"PMID:{p}" for p in pm), ev, line))
     edges = pd.DataFrame(rows, columns=["subject", "object", "publications", "evidence", "_line"])
-    edges = edges.drop_duplicates(["subject", "object"])
+    if edges.duplicated(["subject", "object"]).any():  # a pair stated twice: one edge, every reference kept
+        def union(values: pd.Series, sep: str, key=None) -> str:
+            items = dict.fromkeys(x for v in values for x in v.split(sep) if x)
+            return sep.join(sorted(items, key=key) if key else items)
+
+        edges = edges.groupby(["subject", "object"], sort=False, as_index=False).agg(
+            publications=("publications", lambda v: union(v, "|", key=lambda p: int(p[5:]))),
+            evidence=("evidence", lambda v: union(v, "; ")), _line=("_line", "min"))
+        rep.rows_merged += len(rows) - len(edges)
     edges = edges.assign(predicate="interacts_with", species="NCBITaxon:9606", knowledge_level="knowledge_assertion",
                          agent_type="manual_agent", primary_knowledge_source=infores, confidence=0.8)
     genes = pd.unique(pd.concat([edges["subject"], edges["object"]], ignore_index=True))
