@@ -269,6 +269,10 @@ def _crosstalk(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, permuta
         st.sections.append(Section("crosstalk", "Crosstalk", intro,
                                    note="evgraph.analytics.crosstalk failed; see the warnings above."))
         return
+    if "score" not in result.table.columns:  # a graph without categorised conditions (error path, issue 18)
+        st.sections.append(Section("crosstalk", "Crosstalk", intro,
+                                   note="no crosstalk: the graph has no categorised conditions."))
+        return
     order = [c for c in ("q_value", "score", "category_a", "category_b") if c in result.table.columns]
     full = result.table[result.table["score"] > 0].sort_values(order, ascending=[c != "score" for c in order],
                                                                  kind="stable")

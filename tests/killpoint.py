@@ -3,9 +3,10 @@
     python tests/killpoint.py TARGET N -- evgraph-args...
 
 ``TARGET`` is ``module:attribute`` of a function (``os:replace``, ``os:rename``,
-``pyarrow.parquet:write_table``, ...). The process kills itself with ``kill -9`` right after the
-``N``-th call of that function returns (``N`` counted from 1), so no ``finally`` block, atexit
-handler or buffered write runs: what is on disk is what a power cut or the OOM killer leaves.
+``pyarrow.parquet:write_table``, ...) or ``module:Class.method`` (``neo4j:Session.execute_write``).
+The process kills itself with ``kill -9`` right after the ``N``-th call of that function returns
+(``N`` counted from 1), so no ``finally`` block, atexit handler or buffered write runs: what is
+on disk is what a power cut or the OOM killer leaves.
 When the command finishes before the ``N``-th call the exit status is the command's and
 ``KILLPOINT_NOT_REACHED`` is printed on stderr.
 
@@ -24,6 +25,9 @@ def arm(target: str, n: int) -> None:
     """Patch ``target`` so that its ``n``-th call is followed by SIGKILL."""
     module_name, attr = target.split(":")
     module = importlib.import_module(module_name)
+    *owners, attr = attr.split(".")  # ``Class.method`` patches the class (every instance)
+    for name in owners:
+        module = getattr(module, name)
     original = getattr(module, attr)
     calls = [0]
 

@@ -211,11 +211,16 @@ def test_curated_folder_errors_are_one_line(tmp_path):
     assert_clean_failure(cli_build("--source", f"curated={cur}", out=out), out, f"{st}:2", "not UTF-8")
     st.write_bytes(good.rstrip(b"\n") + b"\t" + b"x" * 200_000 + b"\n")
     assert_clean_failure(cli_build("--source", f"curated={cur}", out=out), out, str(st))
-    st.write_bytes(good.split(b"\n", 1)[0] + b"\n")
-    assert_clean_failure(cli_build("--source", f"curated={cur}", out=out), out, str(st), "no statements")
+    st.write_bytes(good.split(b"\n", 1)[0] + b"\n")  # header only: fine while edges-mini.tsv has rows
+    assert cli_build("--source", f"curated={cur}", out=out).exit_code == 0
+    edges = cur / "edges-mini.tsv"
+    edges.write_bytes(edges.read_bytes().split(b"\n", 1)[0] + b"\n")
+    assert_clean_failure(cli_build("--source", f"curated={cur}", out=tmp_path / "o2"), tmp_path / "o2", str(cur),
+                         "no statements")
     st.unlink()
-    (cur / "edges-mini.tsv").unlink()
-    assert_clean_failure(cli_build("--source", f"curated={cur}", out=out), out, str(cur), "statements-*.tsv")
+    edges.unlink()
+    assert_clean_failure(cli_build("--source", f"curated={cur}", out=tmp_path / "o3"), tmp_path / "o3", str(cur),
+                         "statements-*.tsv")
 
 
 def test_pandas_readers_report_empty_and_cut_files(tmp_path):

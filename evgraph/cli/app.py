@@ -87,6 +87,11 @@ class _Group(click.Group):
                 raise
             click.echo(f"evgraph: error: {exc}", err=True)
             ctx.exit(1)
+        except EOFError as exc:  # a cut compressed file read past its end (click would print a bare "Aborted!")
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"evgraph: error: unexpected end of a compressed file, it looks truncated ({exc})", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

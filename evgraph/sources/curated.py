@@ -99,13 +99,10 @@ def read_curated(path: str | Path | None = None, options: Mapping[str, str] | No
                                                          "folder: nothing to build but entities"))
     for file in sorted(folder.glob("statements-*.tsv")):
         with file.open(encoding="utf-8") as fh:
-            n = 0
             for line, row in iter_tsv(fh, str(file), required=STATEMENT_COLUMNS):
                 nodes, edges = _compile_statement(row, str(file), line, entities)
                 statement_rows.extend(nodes)
                 edge_rows.extend(edges)
-                n += 1
-            _require_rows(file, n)
     for file in sorted(folder.glob("edges-*.tsv")):
         with file.open(encoding="utf-8") as fh:
             for line, row in iter_tsv(fh, str(file), required=EDGE_FILE_COLUMNS):
@@ -117,6 +114,7 @@ def read_curated(path: str | Path | None = None, options: Mapping[str, str] | No
                 row["publications"] = row.pop("references", "")
                 edge_rows.append(row)
 
+    _require_facts(folder, len(edge_rows))
     by_file: dict[str, list[dict[str, Any]]] = {}
     for r in node_rows + statement_rows:
         by_file.setdefault(r.pop("_file"), []).append(r)
@@ -131,13 +129,17 @@ def read_curated(path: str | Path | None = None, options: Mapping[str, str] | No
     return rec
 
 
-def _require_rows(file: Path, n: int) -> None:
-    """A statements file with a header and no statement is an error (unless ``--allow-empty``)."""
+def _require_facts(folder: Path, n: int) -> None:
+    """A curated folder whose statements and edges files hold no row is an error (unless ``--allow-empty``).
+
+    A single header-only file (a file started for later statements) is fine when others have rows.
+    """
     from ..build.qc import ALLOW_EMPTY
 
     if not n and not ALLOW_EMPTY.get():
-        raise DataError(Problem(str(file), None, None, "no statements (only a header): the file is empty or cut; "
-                                                       "use --allow-empty if that is intended"))
+        raise DataError(Problem(str(folder), None, None, "no statements: the statements-*.tsv and edges-*.tsv "
+                                                         "files hold only headers (empty or cut files?); use "
+                                                         "--allow-empty if that is intended"))
 
 
 def read_entities(folder: Path) -> dict[str, tuple[str, int, dict[str, str]]]:

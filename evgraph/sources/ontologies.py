@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -146,8 +147,12 @@ def parse_obo(path: Path) -> dict[str, Term]:
 
 def parse_cellxgene_json(path: Path) -> dict[str, Term]:
     """Parse a cellxgene-ontology-guide term file (``.json`` or ``.json.zst``)."""
-    with open_binary(path) as fh:
-        data = fh.read()
+    try:
+        with open_binary(path) as fh:
+            data = fh.read()
+    except (EOFError, zlib.error, OSError) as exc:  # a cut .json.gz (error path, issue 18)
+        raise DataError(Problem(str(path), None, None,
+                                f"compressed file is truncated or corrupt ({exc}); download it again")) from None
     if data[:4] == b"\x28\xb5\x2f\xfd":
         import zstandard
 

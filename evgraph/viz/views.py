@@ -757,6 +757,8 @@ def _fmt(value: Any) -> str:
 
 def _crosstalk_from_table(kg: KnowledgeGraph, table: pd.DataFrame, categories: Sequence[str] | None,
                           size_by: str) -> View:
+    if "score" not in table.columns:  # no condition categories at all (error path, issue 18)
+        raise EvgraphError("no crosstalk between condition categories (the graph has no categorised conditions)")
     rows = table[table["score"] > 0]
     if categories:
         wanted = set(categories)
