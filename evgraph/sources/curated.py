@@ -97,12 +97,16 @@ def read_curated(path: str | Path | None = None, options: Mapping[str, str] | No
     if not fact_files:  # entities alone are not a knowledge base (error path: issue 18)
         raise DataError(Problem(str(folder), None, None, "no statements-*.tsv or edges-*.tsv file in the curated "
                                                          "folder: nothing to build but entities"))
+    empty_files: list[str] = []
     for file in sorted(folder.glob("statements-*.tsv")):
         with file.open(encoding="utf-8") as fh:
+            n = len(edge_rows)
             for line, row in iter_tsv(fh, str(file), required=STATEMENT_COLUMNS):
                 nodes, edges = _compile_statement(row, str(file), line, entities)
                 statement_rows.extend(nodes)
                 edge_rows.extend(edges)
+            if len(edge_rows) == n:
+                empty_files.append(file.name)
     for file in sorted(folder.glob("edges-*.tsv")):
         with file.open(encoding="utf-8") as fh:
             for line, row in iter_tsv(fh, str(file), required=EDGE_FILE_COLUMNS):
@@ -119,6 +123,7 @@ def read_curated(path: str | Path | None = None, options: Mapping[str, str] | No
     for r in node_rows + statement_rows:
         by_file.setdefault(r.pop("_file"), []).append(r)
     rec = SourceRecords("curated", final=True)
+    rec.report.notes += [f"{name}: no data rows (only a header)" for name in empty_files]
     for file, rows in sorted(by_file.items()):
         rec.add(nodes=pd.DataFrame(rows), file=file)
     edges_by_file: dict[str, list[dict[str, Any]]] = {}
