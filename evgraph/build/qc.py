@@ -177,7 +177,7 @@ class BuildReport:
 DAMAGE_PREFIXES = ("malformed row", "malformed line", "undecodable")
 #: The fraction of a source's rows that may be skipped as damaged before its build fails
 #: (``NAME=PATH#max_bad=0.2`` raises it for one source). Public releases evgraph reads have at most
-#: a handful of such rows (measured on the releases in ``../shared/data``, see README "Bad input");
+#: a handful of such rows (measured on the public releases the tests read, see README "Bad input");
 #: more means the file is not what the reader expects (wrong file, wrong version, a cut download).
 DEFAULT_MAX_BAD = 0.01
 #: ... and never for this many damaged rows or fewer (small files: a few bad rows are noise, counted in the report)
