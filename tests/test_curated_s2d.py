@@ -1,14 +1,9 @@
-"""Session-2 curation pass D (statement ids SD..., files statements-s2d-*.tsv): every statement is
-assessed by the evidence rubric with one species, each reference is in the pass's own curation
-notes next to the statement id, biomarker rows state a direction, and the two-family statements
-link exactly the families their papers study."""
+"""Session-2 curation pass D (statement ids SD..., files statements-s2d-*.tsv): the two-family
+statements link exactly the families their papers study (the generic per-file checks - rubric
+fields with one species, a note per reference, biomarker direction - are in
+test_curated_statement_files.py)."""
 
 from __future__ import annotations
-
-import re
-
-from evgraph.model import split_list
-from evgraph.sources.curated import curated_dir
 
 
 def sd_edges(kg):
@@ -21,30 +16,14 @@ def _categories(kg, sid):
     return {kg.node(str(o))["condition_category"] for o in objs}
 
 
-def test_every_sd_statement_has_model_system_year_tier_and_one_species(kg):
-    e = sd_edges(kg)
-    assert e["statement"].nunique() >= 2
-    for col in ("model_system", "publication_year", "evidence_tier", "species"):
-        missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
-        assert not missing, (col, missing)
-    assert (e["species"].map(lambda s: len(split_list(s))) == 1).all()
 
 
-def test_sd_references_are_in_the_pass_notes_with_the_statement(kg):
-    notes = (curated_dir() / "curation-notes-s2d.md").read_text(encoding="utf-8")
-    e = sd_edges(kg)
-    for sid, pubs in e.drop_duplicates("statement")[["statement", "publications"]].itertuples(index=False):
-        for ref in split_list(pubs):
-            line = next((ln for ln in notes.splitlines() if ref.split(":", 1)[1] in ln), "")
-            assert line, (sid, ref)
-            assert re.search(rf"\b{sid}\b", line), (sid, ref)
 
 
-def test_sd_biomarker_statements_state_their_direction(kg):
-    e = sd_edges(kg)
-    for sid in sorted(set(e.loc[e["predicate"] == "biomarker_for", "statement"])):
-        evidence = kg.node(f"evgraph:EVP-{sid}")["description"]
-        assert re.match(r"^Direction: (higher|lower) in disease", evidence), sid
+
+
+def test_sd_pass_size(kg):
+    assert sd_edges(kg)["statement"].nunique() >= 2
 
 
 def test_sepsis_plasma_evs_act_on_the_brain_without_a_claimed_outcome(kg):

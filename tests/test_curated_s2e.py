@@ -1,14 +1,12 @@
-"""Session-2 curation pass E (statement ids SE..., files statements-s2e-*.tsv): every statement is
-assessed by the evidence rubric with one species, each reference is in the pass's own curation
-notes next to the statement id, biomarker rows state a direction, correlation-only rows carry no
-biomarker edge, and each statement links exactly the condition families its paper studies."""
+"""Session-2 curation pass E (statement ids SE..., files statements-s2e-*.tsv): correlation-only
+rows carry no biomarker edge, and each statement links exactly the condition families its paper
+studies (the generic per-file checks - rubric
+fields with one species, a note per reference, biomarker direction - are in
+test_curated_statement_files.py)."""
 
 from __future__ import annotations
 
-import re
-
 from evgraph.model import split_list
-from evgraph.sources.curated import curated_dir
 
 
 def se_edges(kg):
@@ -21,30 +19,14 @@ def _categories(kg, sid):
     return {kg.node(str(o))["condition_category"] for o in objs}
 
 
-def test_every_se_statement_has_model_system_year_tier_and_one_species(kg):
-    e = se_edges(kg)
-    assert e["statement"].nunique() >= 2
-    for col in ("model_system", "publication_year", "evidence_tier", "species"):
-        missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
-        assert not missing, (col, missing)
-    assert (e["species"].map(lambda s: len(split_list(s))) == 1).all()
 
 
-def test_se_references_are_in_the_pass_notes_with_the_statement(kg):
-    notes = (curated_dir() / "curation-notes-s2e.md").read_text(encoding="utf-8")
-    e = se_edges(kg)
-    for sid, pubs in e.drop_duplicates("statement")[["statement", "publications"]].itertuples(index=False):
-        for ref in split_list(pubs):
-            line = next((ln for ln in notes.splitlines() if ref.split(":", 1)[1] in ln), "")
-            assert line, (sid, ref)
-            assert re.search(rf"\b{sid}\b", line), (sid, ref)
 
 
-def test_se_biomarker_statements_state_their_direction(kg):
-    e = se_edges(kg)
-    for sid in sorted(set(e.loc[e["predicate"] == "biomarker_for", "statement"])):
-        evidence = kg.node(f"evgraph:EVP-{sid}")["description"]
-        assert re.match(r"^Direction: (higher|lower) in disease", evidence), sid
+
+
+def test_se_pass_size(kg):
+    assert se_edges(kg)["statement"].nunique() >= 2
 
 
 def test_nafld_serum_exosome_correlations_carry_no_biomarker_edge(kg):

@@ -1,0 +1,136 @@
+"""The generic checks every curated statements file must pass, one parametrised case per
+``evgraph/data/curated/statements-*.tsv`` file (so a new curation pass is covered as soon as its
+file exists): every statement is assessed by the evidence rubric and has one species, every
+reference is recorded in the curation notes on a line naming the statement, and every biomarker
+statement says its direction. The paper-specific checks of each pass stay in
+``test_curated_s2{a,b,c,d,e}.py``.
+
+A *pass file* is one named ``statements-s<session><pass>-<axis>.tsv`` (``statements-s2a-brain.tsv``,
+``statements-s3b-gut.tsv``): its references must be in its own pass's notes
+(``curation-notes-s2a.md``) and its biomarker rows must start ``Direction: higher in disease`` or
+``Direction: lower in disease``. The older module files (``statements-brain.tsv`` ...) predate
+the direction rule; they are checked against every notes file, and the few biomarker statements
+written before the rule are listed in :data:`LEGACY_WITHOUT_DIRECTION`, a list the test keeps
+exact so that it can only shrink.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from evgraph.model import split_list
+from evgraph.sources.curated import curated_dir
+
+STATEMENT_FILES = sorted(curated_dir().glob("statements-*.tsv"))
+
+#: ``statements-s2a-brain.tsv`` -> pass ``s2a``.
+PASS_FILE = re.compile(r"^statements-(s\d[a-z])-[a-z0-9-]+\.tsv$")
+
+#: A pass's biomarker rows open with one direction (the rule since session 2).
+DIRECTION = re.compile(r"^Direction: (higher|lower) in disease\b")
+
+#: Passes whose own tests required the sentence to end right after "disease".
+DIRECTION_SENTENCE = re.compile(r"^Direction: (higher|lower) in disease\.")
+SENTENCE_PASSES = frozenset({"s2a", "s2c"})
+
+#: Biomarker statements of the older module files written before the direction rule, or with a
+#: direction per cargo ("miR-1 lower and miR-153 higher in disease"); the test asserts this list is
+#: exactly the set of older statements without a single direction, so fixing one must remove it.
+LEGACY_WITHOUT_DIRECTION = frozenset({
+    "BM002", "BM007", "BM009", "KD002", "KD003", "KD004", "KD010", "MC008", "MC024H", "MC031H",
+    "MC035H", "MC037", "MC037H", "MC038", "MC039", "NO004", "NO005", "NO006", "NO007", "NO018H",
+    "NO021H",
+})
+
+
+@cache
+def statement_ids(path: Path) -> tuple[str, ...]:
+    """The statement ids of one file's data rows (``#`` lines are held-back statements)."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    return tuple(row["statement_id"] for row in csv.DictReader(lines, delimiter="\t"))
+
+
+def pass_of(path: Path) -> str | None:
+    m = PASS_FILE.match(path.name)
+    return m.group(1) if m else None
+
+
+def notes_for(path: Path) -> str:
+    """The notes a file's references must be in: its pass's own notes, else every notes file."""
+    pid = pass_of(path)
+    if pid is not None:
+        return (curated_dir() / f"curation-notes-{pid}.md").read_text(encoding="utf-8")
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(curated_dir().glob("curation-notes-*.md")))
+
+
+def held_back_ids(path: Path) -> set[str]:
+    return set(re.findall(r"^# ([A-Z]{2}\d{3}[A-Z]?)\t", path.read_text(encoding="utf-8"), re.M))
+
+
+def file_edges(kg, path: Path):
+    ids = statement_ids(path)
+    return kg.edges[kg.edges["statement"].isin(ids)]
+
+
+def test_every_statements_file_is_covered():
+    """The parametrisation sees the session-1 modules and every pass file (and any new one)."""
+    names = {p.name for p in STATEMENT_FILES}
+    assert {"statements-brain.tsv", "statements-metabolic-cardio.tsv", "statements-s2a-brain.tsv",
+            "statements-s2e-kidney.tsv"} <= names
+    assert sum(pass_of(p) is not None for p in STATEMENT_FILES) >= 19
+
+
+@pytest.mark.parametrize("path", STATEMENT_FILES, ids=lambda p: p.name)
+def test_every_statement_has_model_system_year_tier_and_one_species(kg, path):
+    ids = statement_ids(path)
+    e = file_edges(kg, path)
+    if not ids:  # every statement of the file was held back: nothing of it may reach the graph
+        assert held_back_ids(path), f"{path.name}: no statements and none held back"
+        assert not set(kg.edges["statement"]) & held_back_ids(path), path.name
+        return
+    assert set(e["statement"]) == set(ids), sorted(set(ids) - set(e["statement"]))
+    for col in ("model_system", "publication_year", "evidence_tier", "species"):
+        missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
+        assert not missing, (path.name, col, missing)
+    several = sorted(set(e.loc[e["species"].map(lambda s: len(split_list(s))) != 1, "statement"]))
+    assert not several, (path.name, several)
+    assert e["species"].astype(str).str.fullmatch(r"NCBITaxon:\d+").all(), path.name
+
+
+@pytest.mark.parametrize("path", STATEMENT_FILES, ids=lambda p: p.name)
+def test_references_are_in_the_notes_with_the_statement(kg, path):
+    """Each reference of each statement is on a notes line that also names the statement."""
+    lines = notes_for(path).splitlines()
+    e = file_edges(kg, path)
+    missing = []
+    for sid, pubs in e.drop_duplicates("statement")[["statement", "publications"]].itertuples(index=False):
+        refs = split_list(pubs)
+        assert refs, (path.name, sid)
+        for ref in refs:
+            if not any(ref.split(":", 1)[1] in ln and re.search(rf"\b{sid}\b", ln) for ln in lines):
+                missing.append((sid, ref))
+    assert not missing, (path.name, missing)
+
+
+@pytest.mark.parametrize("path", STATEMENT_FILES, ids=lambda p: p.name)
+def test_biomarker_statements_state_their_direction(kg, path):
+    e = file_edges(kg, path)
+    with_biomarker = sorted(set(e.loc[e["predicate"] == "biomarker_for", "statement"]))
+    rule = DIRECTION_SENTENCE if pass_of(path) in SENTENCE_PASSES else DIRECTION
+    undirected = [sid for sid in with_biomarker if not rule.match(kg.node(f"evgraph:EVP-{sid}")["description"])]
+    if pass_of(path) is not None:
+        assert not undirected, (path.name, undirected)
+    else:
+        assert set(undirected) == LEGACY_WITHOUT_DIRECTION & set(statement_ids(path)), (
+            path.name, sorted(set(undirected) ^ (LEGACY_WITHOUT_DIRECTION & set(statement_ids(path)))))
+
+
+def test_the_legacy_direction_list_names_only_existing_biomarker_statements(kg):
+    biomarker = set(kg.edges.loc[kg.edges["predicate"] == "biomarker_for", "statement"])
+    assert biomarker >= LEGACY_WITHOUT_DIRECTION
+    assert not any(pass_of(p) for p in STATEMENT_FILES if LEGACY_WITHOUT_DIRECTION & set(statement_ids(p)))
