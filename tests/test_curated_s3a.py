@@ -1,16 +1,12 @@
-"""Session-3 curation pass A (statement ids TA..., files statements-s3a-*.tsv): every statement is
-assessed by the evidence rubric with one species, each reference is in the pass's own curation notes
-next to the statement id, biomarker rows state a direction, and each statement links exactly the
-condition families its paper studies (the bridges the pass adds are checked one by one)."""
+"""Session-3 curation pass A (statement ids TA..., files statements-s3a-*.tsv): each statement links
+exactly the condition families its paper studies, with the edges the abstract supports (the bridges
+the pass adds are checked one by one). The generic per-file checks - rubric fields with one species,
+a note per reference naming the statement, biomarker direction - are in
+test_curated_statement_files.py."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-
-from evgraph.model import split_list
-from evgraph.sources.curated import curated_dir
 
 
 def ta_edges(kg):
@@ -32,32 +28,8 @@ def _objects(rows, predicate):
     return set(rows.loc[rows["predicate"] == predicate, "object"])
 
 
-def test_every_ta_statement_has_model_system_year_tier_and_one_species(kg):
-    e = ta_edges(kg)
-    assert e["statement"].nunique() >= 4
-    for col in ("model_system", "publication_year", "evidence_tier", "species"):
-        missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
-        assert not missing, (col, missing)
-    assert (e["species"].map(lambda s: len(split_list(s))) == 1).all()
-
-
-def test_ta_references_are_in_the_pass_notes_with_the_statement(kg):
-    notes = (curated_dir() / "curation-notes-s3a.md").read_text(encoding="utf-8")
-    e = ta_edges(kg)
-    for sid, pubs in e.drop_duplicates("statement")[["statement", "publications"]].itertuples(index=False):
-        for ref in split_list(pubs):
-            line = next((ln for ln in notes.splitlines() if ref.split(":", 1)[1] in ln), "")
-            assert line, (sid, ref)
-            assert re.search(rf"\b{sid}\b", line), (sid, ref)
-
-
-def test_ta_biomarker_statements_state_their_direction(kg):
-    e = ta_edges(kg)
-    sids = sorted(set(e.loc[e["predicate"] == "biomarker_for", "statement"]))
-    assert sids
-    for sid in sids:
-        evidence = kg.node(f"evgraph:EVP-{sid}")["description"]
-        assert re.match(r"^Direction: (higher|lower) in disease", evidence), sid
+def test_ta_pass_size(kg):
+    assert ta_edges(kg)["statement"].nunique() >= 4
 
 
 def test_urinary_exosomes_in_type_2_diabetes_mark_diabetic_kidney_disease(kg):
