@@ -75,3 +75,29 @@ def test_serum_exosomal_let7b_marks_hyperglycaemia_in_coronary_heart_disease(kg)
     assert set(marker["subject"]) == {"mirbase:MIMAT0000063"} and set(marker["object"]) == {"MONDO:0002909"}
     assert "contributes_to" not in set(rows["predicate"])
     assert _categories(kg, "TA004") == {"cardiovascular", "metabolic"}
+
+
+def test_exercised_muscle_evs_home_to_liver_and_lower_glucose_intolerance_and_atherosclerosis(kg):
+    """TA005 (Wang 2023 Aging Dis): skeletal-muscle EVs of exercised mice, injected into obese and
+    ApoE-/- mice, are taken up mainly by liver and adipose tissue and protect like exercise: the first
+    skeletal muscle -> liver statement, a metabolic + cardiovascular bridge shown in mice in vivo."""
+    rows = _rows(kg, "TA005")
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0001134"}
+    assert _objects(rows, "homes_to") == {"UBERON:0002107", "UBERON:0001013"}
+    outcome = rows[rows["predicate"] == "contributes_to"]
+    assert set(outcome["object"]) == {"MONDO:0001076", "MONDO:0005311"}
+    assert set(outcome["direction"]) == {"decreased"}
+    assert set(rows["model_system"]) == {"animal_in_vivo"} and set(rows["ev_perturbation"]) == {"secretion_block"}
+    assert set(rows["evidence_tier"]) == {"tier2"}
+    assert _categories(kg, "TA005") == {"metabolic", "cardiovascular"}
+
+
+def test_endothelial_microparticles_in_type_2_diabetes_mark_hypertension(kg):
+    """TA006 (Dec-Gilowska 2019): within type 2 diabetes, serum EMPs are higher with hypertension."""
+    rows = _rows(kg, "TA006")
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
+    assert _objects(rows, "released_in") == {"MONDO:0005148"}
+    assert _objects(rows, "sampled_from") == {"UBERON:0001977"}
+    assert _objects(rows, "biomarker_for") == {"MONDO:0005044"}
+    assert _categories(kg, "TA006") == {"metabolic", "cardiovascular"}
