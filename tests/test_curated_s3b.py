@@ -1,0 +1,105 @@
+"""Session-3 curation pass B (statement ids TB..., files statements-s3b-*.tsv): every statement is
+assessed by the evidence rubric with one species, each reference is in the pass's own curation
+notes next to the statement id, biomarker rows state a direction, the cardiosphere / cardiac
+progenitor axis reaches five statements, and each statement links exactly the condition families
+its paper studies."""
+
+from __future__ import annotations
+
+import re
+
+from evgraph.model import split_list
+from evgraph.sources.curated import curated_dir
+
+CARDIOSPHERE_AXIS = re.compile(r"cardiac progenitor|cardiosphere|cardiac stromal", re.I)
+
+
+def tb_edges(kg):
+    return kg.edges[kg.edges["statement"].str.match(r"^TB\d{3}$")]
+
+
+def _rows(kg, sid):
+    e = tb_edges(kg)
+    return e[e["statement"] == sid]
+
+
+def _categories(kg, sid):
+    rows = _rows(kg, sid)
+    objs = rows.loc[rows["object"].astype(str).str.startswith(("MONDO:", "DOID:")), "object"]
+    return {kg.node(str(o))["condition_category"] for o in objs}
+
+
+def test_every_tb_statement_has_model_system_year_tier_and_one_species(kg):
+    e = tb_edges(kg)
+    assert e["statement"].nunique() >= 4
+    for col in ("model_system", "publication_year", "evidence_tier", "species"):
+        missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
+        assert not missing, (col, missing)
+    assert (e["species"].map(lambda s: len(split_list(s))) == 1).all()
+
+
+def test_tb_references_are_in_the_pass_notes_with_the_statement(kg):
+    notes = (curated_dir() / "curation-notes-s3b.md").read_text(encoding="utf-8")
+    e = tb_edges(kg)
+    for sid, pubs in e.drop_duplicates("statement")[["statement", "publications"]].itertuples(index=False):
+        for ref in split_list(pubs):
+            line = next((ln for ln in notes.splitlines() if ref.split(":", 1)[1] in ln), "")
+            assert line, (sid, ref)
+            assert re.search(rf"\b{sid}\b", line), (sid, ref)
+
+
+def test_tb_biomarker_statements_state_their_direction(kg):
+    e = tb_edges(kg)
+    for sid in sorted(set(e.loc[e["predicate"] == "biomarker_for", "statement"])):
+        evidence = kg.node(f"evgraph:EVP-{sid}")["description"]
+        assert re.match(r"^Direction: (higher|lower) in disease", evidence), sid
+
+
+def test_cardiosphere_and_cardiac_progenitor_axis_has_at_least_five_statements(kg):
+    """Issue 12 axis (pass-A rule): 'cardiac progenitor', 'cardiosphere' or 'cardiac stromal' in the
+    evidence of a curated statement; AX002/AX003 were the only ones on main before this pass."""
+    sids = sorted(set(kg.edges.loc[kg.edges["statement"] != "", "statement"]))
+    axis = [s for s in sids if CARDIOSPHERE_AXIS.search(str(kg.node(f"evgraph:EVP-{s}")["description"]))]
+    assert len(axis) >= 5, axis
+    assert {"TB001", "TB002", "TB003", "TB004"} <= set(axis)
+
+
+def test_child_cpc_exosomes_split_into_a_human_and_a_rat_statement(kg):
+    """TB001/TB002 (Trac 2019, Figure 8): exosomes of aggregated human child CPCs improve HUVEC tube
+    formation (human) and reduce fibrotic gene expression of TGF-beta-stimulated rat cardiac
+    fibroblasts (rat): one statement per organism, opposite-signed pathway edges, no uptake edge
+    (uptake is not described) and no heart-failure context (the exosomes were not given in vivo)."""
+    t1, t2 = _rows(kg, "TB001"), _rows(kg, "TB002")
+    assert set(t1["species"]) == {"NCBITaxon:9606"} and set(t2["species"]) == {"NCBITaxon:10116"}
+    a1, a2 = t1[t1["predicate"] == "affects"], t2[t2["predicate"] == "affects"]
+    assert set(zip(a1["object"], a1["direction"], strict=True)) == {("GO:0001525", "increased")}
+    assert set(zip(a2["object"], a2["direction"], strict=True)) == {("GO:0072537", "decreased")}
+    for rows in (t1, t2):
+        assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0011026"}
+        assert ("CL:0011026", "part_of", "UBERON:0000948") in set(
+            zip(rows["subject"], rows["predicate"], rows["object"], strict=True))
+        assert not rows["predicate"].isin(["taken_up_by", "released_in", "contributes_to"]).any()
+        assert set(rows["separation_method"]) == {"differential_centrifugation"}
+
+
+def test_physoxic_cpc_exosome_release_is_an_observation_without_an_unattributed_effect(kg):
+    """TB003 (Dougherty 2020): physoxia raises exosome release by human CPCs (NTA); the tube-formation
+    cells are not named in the abstract, so there is no pathway or target edge at all."""
+    rows = _rows(kg, "TB003")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows["knowledge_level"]) == {"observation"}
+    assert not rows["predicate"].isin(["affects", "taken_up_by", "homes_to"]).any()
+    assert set(rows["single_ev_characterisation"]) == {"nanoparticle_tracking_analysis"}
+
+
+def test_cdc_exosomes_lower_cardiomyocyte_apoptosis_in_human_cells_only(kg):
+    """TB004 (Namazi 2018): exosomes of human CDCs are anti-apoptotic for cobalt-chloride-stressed
+    human ESC-derived cardiomyocytes; heart as source organ (no CL term for CDCs), decreased apoptotic
+    process, no condition (an in vitro hypoxia mimic, not a disease)."""
+    rows = _rows(kg, "TB004")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0000948"}
+    a = rows[rows["predicate"] == "affects"]
+    assert set(zip(a["object"], a["direction"], strict=True)) == {("GO:0006915", "decreased")}
+    assert _categories(kg, "TB004") == set()
+    assert set(rows["evidence_tier"]) == {"tier4"}
