@@ -1,15 +1,12 @@
-"""Session-3 curation pass B (statement ids TB..., files statements-s3b-*.tsv): every statement is
-assessed by the evidence rubric with one species, each reference is in the pass's own curation
-notes next to the statement id, biomarker rows state a direction, the cardiosphere / cardiac
-progenitor axis reaches five statements, and each statement links exactly the condition families
-its paper studies."""
+"""Session-3 curation pass B (statement ids TB..., files statements-s3b-*.tsv): the pass's size, the
+cardiosphere / cardiac progenitor axis reaching five statements, and the paper-specific checks (each
+statement links exactly the condition families and organism its paper studies). The generic checks
+(rubric fields, one species, a note per reference naming the statement, biomarker direction) are in
+``test_curated_statement_files.py``."""
 
 from __future__ import annotations
 
 import re
-
-from evgraph.model import split_list
-from evgraph.sources.curated import curated_dir
 
 CARDIOSPHERE_AXIS = re.compile(r"cardiac progenitor|cardiosphere|cardiac stromal", re.I)
 
@@ -29,30 +26,8 @@ def _categories(kg, sid):
     return {kg.node(str(o))["condition_category"] for o in objs}
 
 
-def test_every_tb_statement_has_model_system_year_tier_and_one_species(kg):
-    e = tb_edges(kg)
-    assert e["statement"].nunique() >= 4
-    for col in ("model_system", "publication_year", "evidence_tier", "species"):
-        missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
-        assert not missing, (col, missing)
-    assert (e["species"].map(lambda s: len(split_list(s))) == 1).all()
-
-
-def test_tb_references_are_in_the_pass_notes_with_the_statement(kg):
-    notes = (curated_dir() / "curation-notes-s3b.md").read_text(encoding="utf-8")
-    e = tb_edges(kg)
-    for sid, pubs in e.drop_duplicates("statement")[["statement", "publications"]].itertuples(index=False):
-        for ref in split_list(pubs):
-            line = next((ln for ln in notes.splitlines() if ref.split(":", 1)[1] in ln), "")
-            assert line, (sid, ref)
-            assert re.search(rf"\b{sid}\b", line), (sid, ref)
-
-
-def test_tb_biomarker_statements_state_their_direction(kg):
-    e = tb_edges(kg)
-    for sid in sorted(set(e.loc[e["predicate"] == "biomarker_for", "statement"])):
-        evidence = kg.node(f"evgraph:EVP-{sid}")["description"]
-        assert re.match(r"^Direction: (higher|lower) in disease", evidence), sid
+def test_pass_size(kg):
+    assert tb_edges(kg)["statement"].nunique() >= 4
 
 
 def test_cardiosphere_and_cardiac_progenitor_axis_has_at_least_five_statements(kg):
