@@ -115,3 +115,16 @@ def test_brain_evs_constrict_vessels_without_a_recorded_injury_context(kg):
     assert _objects(rows, "contributes_to") == {"MONDO:0005299"}
     assert "released_in" not in set(rows["predicate"])
     assert _categories(kg, "TA007") == {"cardiovascular"}
+
+
+def test_urinary_exosomal_mir146a_falls_with_albuminuria_in_hypertension(kg):
+    """TA008 (Perez-Hernandez 2018): in essential hypertension, urinary exosomal miR-146a is lower
+    with albuminuria (recorded as proteinuria): a cardiovascular context and a renal marker."""
+    rows = _rows(kg, "TA008")
+    assert _objects(rows, "released_in") == {"MONDO:0005044"}
+    assert _objects(rows, "sampled_from") == {"UBERON:0001088"}
+    marker = rows[rows["predicate"] == "biomarker_for"]
+    assert set(marker["subject"]) == {"mirbase:MIMAT0000449"} and set(marker["object"]) == {"MONDO:0003634"}
+    assert kg.node("evgraph:EVP-TA008")["description"].startswith("Direction: lower in disease")
+    assert set(rows["single_ev_characterisation"]) == {"tunable_resistive_pulse_sensing"}
+    assert _categories(kg, "TA008") == {"cardiovascular", "renal"}
