@@ -128,3 +128,16 @@ def test_urinary_exosomal_mir146a_falls_with_albuminuria_in_hypertension(kg):
     assert kg.node("evgraph:EVP-TA008")["description"].startswith("Direction: lower in disease")
     assert set(rows["single_ev_characterisation"]) == {"tunable_resistive_pulse_sensing"}
     assert _categories(kg, "TA008") == {"cardiovascular", "renal"}
+
+
+def test_obese_endothelial_microvesicles_act_on_endothelial_cells_in_culture_only(kg):
+    """TA009 (Am J Physiol Endocrinol Metab 2023): CD144+ EMVs of obese adults raise apoptotic and
+    inflammatory markers in cultured endothelial cells; an in vitro claim in human cells, released
+    in obesity, with no disease outcome, so it stays in the metabolic family and is tier4."""
+    rows = _rows(kg, "TA009")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert _objects(rows, "released_in") == {"MONDO:0011122"}
+    assert _objects(rows, "affects") == {"GO:0006915"}
+    assert not rows["predicate"].isin(["contributes_to", "taken_up_by", "biomarker_for"]).any()
+    assert set(rows["model_system"]) == {"cell_culture"} and set(rows["evidence_tier"]) == {"tier4"}
+    assert _categories(kg, "TA009") == {"metabolic"}
