@@ -141,3 +141,14 @@ def test_obese_endothelial_microvesicles_act_on_endothelial_cells_in_culture_onl
     assert not rows["predicate"].isin(["contributes_to", "taken_up_by", "biomarker_for"]).any()
     assert set(rows["model_system"]) == {"cell_culture"} and set(rows["evidence_tier"]) == {"tier4"}
     assert _categories(kg, "TA009") == {"metabolic"}
+
+
+def test_procoagulant_microparticles_in_lupus_mark_arterial_disease(kg):
+    """TA010 (Plasín-Rodríguez 2021): in SLE, MP procoagulant activity is higher with arterial
+    thrombosis and carotid plaques: an inflammatory context and two cardiovascular markers."""
+    rows = _rows(kg, "TA010")
+    assert _objects(rows, "released_in") == {"MONDO:0007915"}
+    marker = rows[rows["predicate"] == "biomarker_for"]
+    assert set(marker["subject"]) == {"evgraph:EVP-TA010"}
+    assert set(marker["object"]) == {"MONDO:0000831", "MONDO:0002277"}
+    assert _categories(kg, "TA010") == {"inflammatory", "cardiovascular"}
