@@ -152,3 +152,13 @@ def test_procoagulant_microparticles_in_lupus_mark_arterial_disease(kg):
     assert set(marker["subject"]) == {"evgraph:EVP-TA010"}
     assert set(marker["object"]) == {"MONDO:0000831", "MONDO:0002277"}
     assert _categories(kg, "TA010") == {"inflammatory", "cardiovascular"}
+
+
+@pytest.mark.parametrize(("sid", "cell"), [("TA011", "CL:0000233"), ("TA012", "CL:0000233"), ("TA013", "CL:0000232")])
+def test_psoriasis_microvesicles_stay_in_the_inflammatory_family(kg, sid, cell):
+    """TA011-TA013 (Papadavid 2016, Margouta 2022): platelet and erythrocyte microvesicles are higher
+    in psoriasis; carotid IMT and PWV did not differ, so no cardiovascular condition is recorded."""
+    rows = _rows(kg, sid)
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {cell}
+    assert _objects(rows, "biomarker_for") == {"MONDO:0005083"}
+    assert _categories(kg, sid) == {"inflammatory"}
