@@ -162,3 +162,13 @@ def test_psoriasis_microvesicles_stay_in_the_inflammatory_family(kg, sid, cell):
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {cell}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005083"}
     assert _categories(kg, sid) == {"inflammatory"}
+
+
+def test_rbc_evs_mark_poor_glucose_control_in_diabetic_heart_failure_with_atrial_fibrillation(kg):
+    """TA014 (Berezin 2023): RBC-derived EVs higher with HbA1c >= 7% among AF patients with T2D and
+    heart failure: released in T2D, heart failure and AF, marking hyperglycaemia."""
+    rows = _rows(kg, "TA014")
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000232"}
+    assert _objects(rows, "released_in") == {"MONDO:0005148", "MONDO:0005252", "MONDO:0004981"}
+    assert _objects(rows, "biomarker_for") == {"MONDO:0002909"}
+    assert _categories(kg, "TA014") == {"metabolic", "cardiovascular"}
