@@ -27,7 +27,7 @@ def _categories(kg, sid):
 
 
 def test_pass_size(kg):
-    assert tb_edges(kg)["statement"].nunique() >= 4
+    assert tb_edges(kg)["statement"].nunique() >= 6
 
 
 def test_cardiosphere_and_cardiac_progenitor_axis_has_at_least_five_statements(kg):
@@ -78,3 +78,32 @@ def test_cdc_exosomes_lower_cardiomyocyte_apoptosis_in_human_cells_only(kg):
     assert set(zip(a["object"], a["direction"], strict=True)) == {("GO:0006915", "decreased")}
     assert _categories(kg, "TB004") == set()
     assert set(rows["evidence_tier"]) == {"tier4"}
+
+
+def test_t2d_plasma_exosome_let7c_bridges_to_cognitive_disorder(kg):
+    """TB005 (J Diabetes 2023): within people with type 2 diabetes, plasma-exosome let-7c-5p is higher
+    in those with mild cognitive impairment: a human biomarker (higher in disease) that links the
+    metabolic context to the 'other' family (cognitive disorder); no pathway or outcome edge (the
+    IL-10 link is the authors' inference from correlation)."""
+    rows = _rows(kg, "TB005")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows["knowledge_level"]) == {"statistical_association"}
+    assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"mirbase:MIMAT0000064"}
+    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0002039"}
+    assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0005148"}
+    assert not rows["predicate"].isin(["affects", "contributes_to", "regulates"]).any()
+    assert kg.node("evgraph:EVP-TB005")["description"].startswith("Direction: higher in disease")
+    assert _categories(kg, "TB005") == {"metabolic", "other"}
+
+
+def test_covid_ev_protein_signature_is_a_biomarker_without_cargo_or_endothelial_edges(kg):
+    """TB006 (Krishnamachary 2021): circulating EVs of COVID-19 patients are enriched in inflammatory
+    and procoagulant protein signatures (higher in disease); single proteins only correlate with
+    severity, so no cargo edge, and the endothelial-apoptosis effect has no stated organism, so no
+    pathway or target edge; one family (inflammatory)."""
+    rows = _rows(kg, "TB006")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0100096"}
+    assert not rows["predicate"].isin(["carries", "affects", "taken_up_by", "contributes_to"]).any()
+    assert set(rows["separation_method"]) == {"differential_ultracentrifugation"}
+    assert _categories(kg, "TB006") == {"inflammatory"}
