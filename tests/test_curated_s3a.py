@@ -172,3 +172,13 @@ def test_rbc_evs_mark_poor_glucose_control_in_diabetic_heart_failure_with_atrial
     assert _objects(rows, "released_in") == {"MONDO:0005148", "MONDO:0005252", "MONDO:0004981"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0002909"}
     assert _categories(kg, "TA014") == {"metabolic", "cardiovascular"}
+
+
+def test_platelet_microparticles_in_diabetes_mark_diabetic_retinopathy(kg):
+    """TA015 (Diabetes Res Clin Pract 2005): PMPs rise with retinopathy stage in diabetic patients:
+    a metabolic context and an eye-complication marker (diabetic retinopathy, filed as other)."""
+    rows = _rows(kg, "TA015")
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000233"}
+    assert _objects(rows, "released_in") == {"MONDO:0005015"}
+    assert _objects(rows, "biomarker_for") == {"MONDO:0005266"}
+    assert _categories(kg, "TA015") == {"metabolic", "other"}
