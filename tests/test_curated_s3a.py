@@ -182,3 +182,12 @@ def test_platelet_microparticles_in_diabetes_mark_diabetic_retinopathy(kg):
     assert _objects(rows, "released_in") == {"MONDO:0005015"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005266"}
     assert _categories(kg, "TA015") == {"metabolic", "other"}
+
+
+def test_tissue_factor_microparticles_in_type_1_diabetes_mark_retinopathy(kg):
+    """TA016 (Zhang 2019 DMSO): TF+PS+ MPs higher in type 1 diabetes and, within it, with diabetic
+    retinopathy; tissue factor is the marker cargo."""
+    rows = _rows(kg, "TA016")
+    assert _objects(rows, "carries") == {"NCBIGene:2152"}
+    assert _objects(rows, "biomarker_for") == {"MONDO:0005147", "MONDO:0005266"}
+    assert _categories(kg, "TA016") == {"metabolic", "other"}
