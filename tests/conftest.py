@@ -3,6 +3,15 @@
 ``kg`` is the curated knowledge base shipped with evgraph; ``mini_kg`` a one-statement graph
 built from ``tests/fixtures/curated``. ``shared_data`` is ``../shared/data`` (reference data
 that exists on developer machines and in CI, never in the installed package).
+
+``neo4j_server`` is the one connection to the real Neo4j test server for every Neo4j test
+(``test_neo4j*.py``, ``test_evidence.py``, ``test_query_multisource.py``), ``neo4j_uri`` its
+Bolt URI for tests that drive the command line. The server is the one named by ``NEO4J_URI``
+(``NEO4J_USER``/``NEO4J_PASSWORD``), or ``bolt://127.0.0.1:$EVGRAPH_NEO4J_PORT`` when only the
+port of ``tests/neo4j/start.sh`` is set; ``tests/run.sh`` starts it and exports ``NEO4J_URI``.
+There is deliberately no default port: on a shared machine a guessed ``7687`` may be another
+developer's server, whose evgraph nodes the tests would delete. Without a reachable server the
+tests are skipped, and under ``CI=true`` they fail.
 """
 
 from __future__ import annotations
@@ -18,6 +27,56 @@ from evgraph.sources.curated import read_curated
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _missing(reason: str):
+    """Fail under ``CI=true`` (CI must run every test), skip elsewhere."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def neo4j_test_uri(env: dict[str, str] | None = None) -> str | None:
+    """The test server's Bolt URI: ``NEO4J_URI``, else the port of ``tests/neo4j/start.sh``, else None.
+
+    >>> neo4j_test_uri({"EVGRAPH_NEO4J_PORT": "7723"})
+    'bolt://127.0.0.1:7723'
+    >>> neo4j_test_uri({}) is None
+    True
+    """
+    env = os.environ if env is None else env
+    if env.get("NEO4J_URI"):
+        return env["NEO4J_URI"]
+    if env.get("EVGRAPH_NEO4J_PORT"):
+        return f"bolt://127.0.0.1:{env['EVGRAPH_NEO4J_PORT']}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def neo4j_server():
+    """A connected :class:`~evgraph.query.neo4j.Neo4jEngine` on the test server (see the module doc)."""
+    from evgraph.query import QueryError
+    from evgraph.query.neo4j import Neo4jEngine
+
+    uri = neo4j_test_uri()
+    if uri is None:
+        _missing("no Neo4j test server named: start one with tests/neo4j/start.sh (EVGRAPH_NEO4J_PORT=PORT) "
+                 "and export NEO4J_URI=bolt://127.0.0.1:PORT (tests/run.sh does both)")
+    engine = Neo4jEngine.from_env(uri)
+    try:
+        engine.check()
+    except QueryError as exc:
+        engine.close()
+        _missing(f"Neo4j test server not reachable at {uri} ({exc}); start it with tests/neo4j/start.sh "
+                 "(needs Java 17+ and Maven)")
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(neo4j_server) -> str:
+    """The Bolt URI of :func:`neo4j_server` (for tests that run ``evgraph ... --uri``)."""
+    return neo4j_server.settings.uri
 
 
 def _shared_data() -> Path:
@@ -42,9 +101,7 @@ def shared_data() -> Path:
     """The shared reference data folder; in CI (CI=true) its absence is a failure, not a skip."""
     path = _shared_data()
     if not path.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"shared reference data not found at {path}")
-        pytest.skip(f"shared reference data not found at {path}")
+        _missing(f"shared reference data not found at {path}")
     return path
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 from pathlib import Path
 
@@ -250,18 +249,10 @@ def test_embedded_cypher_sees_lists_and_integers(ev_kg):
 
 
 @pytest.mark.neo4j
-def test_real_neo4j_stores_the_fields(ev_kg):
-    from evgraph.query import QueryError
-    from evgraph.query.neo4j import Neo4jEngine, clear_graph, load_graph
+def test_real_neo4j_stores_the_fields(ev_kg, neo4j_server):
+    from evgraph.query.neo4j import clear_graph, load_graph
 
-    engine = Neo4jEngine.from_env(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
-    try:
-        engine.check()
-    except QueryError as exc:
-        engine.close()
-        if os.environ.get("CI"):
-            pytest.fail(f"Neo4j test server not reachable ({exc})")
-        pytest.skip(f"Neo4j test server not reachable ({exc})")
+    engine = neo4j_server
     try:
         clear_graph(ev_kg, engine)
         load_graph(ev_kg, engine)
@@ -273,4 +264,3 @@ def test_real_neo4j_stores_the_fields(ev_kg):
         assert (row["tier"], row["conf"], row["metric"]) == ("tier1", 0.95, 44)
     finally:
         clear_graph(ev_kg, engine)
-        engine.close()

@@ -1,8 +1,8 @@
 """Loading into a real Neo4j 5 server and running the query library there.
 
-The server is ``tests/neo4j/start.sh`` (Neo4j 5.26 Community through neo4j-harness, Bolt on
-127.0.0.1:7687, no auth), or whatever ``NEO4J_URI`` (``NEO4J_USER``/``NEO4J_PASSWORD``) names.
-In CI (``CI=true``) a missing server fails these tests; elsewhere they are skipped.
+The server is ``tests/neo4j/start.sh`` (Neo4j 5.26 Community through neo4j-harness, no auth)
+named by ``NEO4J_URI``: the ``neo4j_server`` fixture of ``conftest.py``. In CI (``CI=true``) a
+missing server fails these tests; elsewhere they are skipped.
 Every test deletes the evgraph-labelled nodes of that database first.
 """
 
@@ -17,29 +17,18 @@ import pandas as pd
 import pytest
 
 from evgraph.model import split_list
-from evgraph.query import QueryError, library, run_query
+from evgraph.query import library, run_query
 from evgraph.query.neo4j import Neo4jEngine, clear_graph, graph_counts, load_graph, load_plan
 
 pytestmark = pytest.mark.neo4j
 ROOT = Path(__file__).resolve().parent.parent
-URI = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
 LIB = library()
 
 
 @pytest.fixture(scope="module")
-def neo4j() -> Neo4jEngine:
-    engine = Neo4jEngine.from_env(URI)
-    try:
-        engine.check()
-    except QueryError as exc:
-        engine.close()
-        reason = (f"Neo4j test server not reachable ({exc}); "
-                  "start it with tests/neo4j/start.sh (needs Java 17+ and Maven)")
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    yield engine
-    engine.close()
+def neo4j(neo4j_server) -> Neo4jEngine:
+    """The shared test-server connection (``conftest.neo4j_server``)."""
+    return neo4j_server
 
 
 def dump(engine: Neo4jEngine) -> tuple[list, list]:
@@ -121,21 +110,21 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
 
 
-def test_cli_load_and_query(kg, neo4j):
+def test_cli_load_and_query(kg, neo4j, neo4j_uri):
     clear_graph(kg, neo4j)
-    res = _cli("neo4j", "load", "--uri", URI, "--no-progress")
+    res = _cli("neo4j", "load", "--uri", neo4j_uri, "--no-progress")
     assert res.returncode == 0, res.stderr
     assert graph_counts(neo4j) == expected_counts(kg)
-    out = _cli("query", "organs_sending_evs_to", "-p", "target=heart", "--neo4j", URI, "--format", "csv")
+    out = _cli("query", "organs_sending_evs_to", "-p", "target=heart", "--neo4j", neo4j_uri, "--format", "csv")
     assert out.returncode == 0, out.stderr
     local = _cli("query", "organs_sending_evs_to", "-p", "target=heart", "--format", "csv")
     assert out.stdout == local.stdout and len(out.stdout.splitlines()) > 1
 
 
-def test_syntax_error_on_neo4j_names_the_query(kg, neo4j, tmp_path):
+def test_syntax_error_on_neo4j_names_the_query(kg, neo4j_uri, tmp_path):
     bad = tmp_path / "broken.cypher"
     bad.write_text("MATCH (n:Organ RETURN n.id")
-    res = _cli("query", str(bad), "--neo4j", URI)
+    res = _cli("query", str(bad), "--neo4j", neo4j_uri)
     assert res.returncode == 1
     assert "evgraph: error: query broken (" in res.stderr and "syntax error" in res.stderr
 

@@ -18,27 +18,17 @@ from pathlib import Path
 import pytest
 
 import evgraph
-from evgraph.query import QueryError
 from evgraph.query.neo4j import Neo4jEngine, clear_graph, graph_counts, load_graph, load_plan, schema_statements
 
 pytestmark = pytest.mark.neo4j
 HERE = Path(__file__).resolve().parent
-URI = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
 BATCH = 100
 
 
 @pytest.fixture(scope="module")
-def neo4j() -> Neo4jEngine:
-    engine = Neo4jEngine.from_env(URI)
-    try:
-        engine.check()
-    except QueryError as exc:
-        engine.close()
-        if os.environ.get("CI"):
-            pytest.fail(f"Neo4j test server not reachable ({exc})")
-        pytest.skip(f"Neo4j test server not reachable ({exc}); start it with tests/neo4j/start.sh")
-    yield engine
-    engine.close()
+def neo4j(neo4j_server) -> Neo4jEngine:
+    """The shared test-server connection (``conftest.neo4j_server``)."""
+    return neo4j_server
 
 
 def dump(engine: Neo4jEngine) -> tuple[list, list]:
@@ -48,14 +38,14 @@ def dump(engine: Neo4jEngine) -> tuple[list, list]:
     return nodes.to_dict("records"), rels.to_dict("records")
 
 
-def _load(graph: Path, *pre: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "EVGRAPH_PROGRESS": "0", "NEO4J_URI": URI}
-    return subprocess.run([sys.executable, *pre, "neo4j", "load", "--graph", str(graph), "--uri", URI,
+def _load(uri: str, graph: Path, *pre: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "EVGRAPH_PROGRESS": "0", "NEO4J_URI": uri}
+    return subprocess.run([sys.executable, *pre, "neo4j", "load", "--graph", str(graph), "--uri", uri,
                            "--batch-size", str(BATCH), "--no-progress"], capture_output=True, text=True, env=env,
                           timeout=600)
 
 
-def test_killed_load_leaves_whole_batches_and_a_rerun_recovers(tmp_path, neo4j):
+def test_killed_load_leaves_whole_batches_and_a_rerun_recovers(tmp_path, neo4j, neo4j_uri):
     kg = evgraph.build()
     graph = tmp_path / "g"
     evgraph.save(kg, graph)
@@ -69,13 +59,13 @@ def test_killed_load_leaves_whole_batches_and_a_rerun_recovers(tmp_path, neo4j):
     rng = random.Random(18)
     for n in sorted(rng.sample(range(1, len(batches)), 2)):  # seeded kill points: after the n-th batch
         clear_graph(kg, neo4j)
-        res = _load(graph, str(HERE / "killpoint.py"), "neo4j:Session.execute_write", str(n), "--")
+        res = _load(neo4j_uri, graph, str(HERE / "killpoint.py"), "neo4j:Session.execute_write", str(n), "--")
         assert res.returncode == -9, (res.returncode, res.stderr[-2000:])
         got = graph_counts(neo4j)
         loaded = sum(got["nodes"].values()) + sum(got["edges"].values())
         whole = sum(len(b.rows) for b in batches[:n])
         assert loaded == whole, (n, loaded, whole)  # exactly the committed batches, nothing half-written
-        rerun = _load(graph, "-m", "evgraph.cli")
+        rerun = _load(neo4j_uri, graph, "-m", "evgraph.cli")
         assert rerun.returncode == 0, rerun.stderr[-2000:]
         assert dump(neo4j) == clean
     clear_graph(kg, neo4j)

@@ -8,7 +8,6 @@ the same non-empty rows, with the parameters that ``tests/test_sparql.py`` uses.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,8 @@ from test_neo4j import _rows
 
 import evgraph
 from evgraph.formats.rdf.sparql import run_sparql
-from evgraph.query import QueryError, run_query
-from evgraph.query.neo4j import Neo4jEngine, clear_graph, load_graph
+from evgraph.query import run_query
+from evgraph.query.neo4j import clear_graph, load_graph
 
 pytestmark = pytest.mark.neo4j
 SRC = Path(__file__).parent / "fixtures" / "sources"
@@ -38,21 +37,12 @@ def public_kg():
 
 
 @pytest.fixture(scope="module")
-def server(public_kg):
-    engine = Neo4jEngine.from_env(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
-    try:
-        engine.check()
-    except QueryError as exc:
-        engine.close()
-        reason = f"Neo4j test server not reachable ({exc}); start it with tests/neo4j/start.sh"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+def server(public_kg, neo4j_server):
+    engine = neo4j_server
     clear_graph(public_kg, engine)
     load_graph(public_kg, engine, progress=False)
     yield engine
     clear_graph(public_kg, engine)
-    engine.close()
 
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])

@@ -202,26 +202,16 @@ def test_top_cargo_and_regulated_genes_match_reference(multi_kg, embedded_result
 
 # ------------------------------------------------------------------ parity with a real Neo4j server
 @pytest.fixture(scope="module")
-def neo4j_loaded(multi_kg):
-    from evgraph.query import QueryError
-    from evgraph.query.neo4j import Neo4jEngine, clear_graph, graph_counts, load_graph
+def neo4j_loaded(multi_kg, neo4j_server):
+    from evgraph.query.neo4j import clear_graph, graph_counts, load_graph
 
-    engine = Neo4jEngine.from_env(os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
-    try:
-        engine.check()
-    except QueryError as exc:
-        engine.close()
-        reason = f"Neo4j test server not reachable ({exc}); start it with tests/neo4j/start.sh"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    engine = neo4j_server
     clear_graph(multi_kg, engine)
     load_graph(multi_kg, engine, progress=False)
     counts = graph_counts(engine)
     assert sum(counts["edges"].values()) == multi_kg.num_edges
     yield engine
     clear_graph(multi_kg, engine)
-    engine.close()
 
 
 def _rows(df: pd.DataFrame, drop_lists: bool = False) -> list[tuple]:

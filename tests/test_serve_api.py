@@ -311,19 +311,10 @@ def test_csv_cells_cannot_become_spreadsheet_formulas():
 
 # ---------------------------------------------------------------------- Neo4j
 @pytest.mark.neo4j
-def test_queries_over_neo4j_match_embedded(kg):
-    from evgraph.query import QueryError
-    from evgraph.query.neo4j import Neo4jEngine, clear_graph, load_graph
+def test_queries_over_neo4j_match_embedded(kg, neo4j_server, neo4j_uri):
+    from evgraph.query.neo4j import clear_graph, load_graph
 
-    uri = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
-    engine = Neo4jEngine.from_env(uri)
-    try:
-        engine.check()
-    except QueryError as exc:
-        engine.close()
-        if os.environ.get("CI"):
-            pytest.fail(f"Neo4j not reachable: {exc}")
-        pytest.skip(f"Neo4j not reachable: {exc}")
+    engine, uri = neo4j_server, neo4j_uri
     try:
         clear_graph(kg, engine)
         load_graph(kg, engine)
@@ -335,7 +326,6 @@ def test_queries_over_neo4j_match_embedded(kg):
                 assert json.loads(json.dumps(served)) == json.loads(json.dumps(local, default=str)), name
     finally:
         clear_graph(kg, engine)
-        engine.close()
 
 
 # ---------------------------------------------------------------------- views and static files
