@@ -191,3 +191,11 @@ def test_tissue_factor_microparticles_in_type_1_diabetes_mark_retinopathy(kg):
     assert _objects(rows, "carries") == {"NCBIGene:2152"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005147", "MONDO:0005266"}
     assert _categories(kg, "TA016") == {"metabolic", "other"}
+
+
+def test_platelet_microparticles_mark_diabetic_nephropathy(kg):
+    """TA017 (Shao 2024): PMPs higher in diabetic nephropathy than in diabetes without it."""
+    rows = _rows(kg, "TA017")
+    assert _objects(rows, "released_in") == {"MONDO:0005015"}
+    assert _objects(rows, "biomarker_for") == {"MONDO:0005016"}
+    assert _categories(kg, "TA017") == {"metabolic", "renal"}
