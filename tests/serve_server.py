@@ -1,6 +1,8 @@
-"""A real uvicorn server for the web-app tests, on a free port in 8706-8799 (the serve engineer's range).
+"""A real uvicorn server for the web-app tests.
 
-``EVGRAPH_TEST_HTTP_PORTS=LO-HI`` picks another range.
+The listening socket is bound before the server starts and handed to it, so no other process can
+take the port between choosing and serving. By default the system picks a free port (port 0);
+``EVGRAPH_TEST_HTTP_PORTS=LO-HI`` binds the first free port of that range instead.
 """
 
 from __future__ import annotations
@@ -18,15 +20,19 @@ from dataclasses import dataclass
 from typing import Any
 
 
-def free_port() -> int:
-    lo, hi = (int(x) for x in os.environ.get("EVGRAPH_TEST_HTTP_PORTS", "8706-8799").split("-"))
+def bound_socket() -> socket.socket:
+    """A listening socket on 127.0.0.1, already bound (the port is held, no race)."""
+    from evgraph.serve import bind
+
+    spec = os.environ.get("EVGRAPH_TEST_HTTP_PORTS")
+    if not spec:
+        return bind("127.0.0.1", 0)
+    lo, hi = (int(x) for x in spec.split("-"))
     for port in range(lo, hi + 1):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+        try:
+            return bind("127.0.0.1", port)
+        except OSError:
+            continue
     raise RuntimeError(f"no free port in {lo}-{hi}")
 
 
@@ -45,10 +51,11 @@ def running(app: Any) -> Iterator[str]:
     """Serve ``app`` with uvicorn in a thread; yield its base URL."""
     import uvicorn
 
-    port = free_port()
+    sock = bound_socket()
+    port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            server_header=False))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
@@ -60,6 +67,7 @@ def running(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+        sock.close()
 
 
 def request(base: str, path: str, *, method: str = "GET", body: bytes | None = None,

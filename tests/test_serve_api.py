@@ -361,15 +361,28 @@ def test_html_errors_are_pages(base):
 
 
 # ---------------------------------------------------------------------- a fresh install
-def _serve_until_ready(env, cwd, port):
+def _serve_until_ready(env, cwd):
+    """Start `evgraph serve --port 0` (the server binds a port the system picks and prints it), wait for
+    its API to answer, stop it; return the API's index and keep the server's stderr."""
+    import re
     import subprocess
     import sys
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "evgraph.cli", "serve", "--port", str(port)], cwd=cwd, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "evgraph.cli", "serve", "--port", "0"], cwd=cwd, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 180
+    lines: list[str] = []
     try:
+        while True:  # the "serving ... on http://HOST:PORT/" line names the bound port
+            line = proc.stderr.readline()
+            assert line, "evgraph serve exited before serving: " + "".join(lines)
+            lines.append(line)
+            found = re.search(r"serving .* on http://127\.0\.0\.1:(\d+)/", line)
+            if found:
+                port = int(found.group(1))
+                break
+        assert port != 0
         while True:
             reply = None
             try:
@@ -378,24 +391,43 @@ def _serve_until_ready(env, cwd, port):
                 pass
             if reply is not None and reply.status == 200:
                 return reply.json()
-            assert proc.poll() is None, proc.stderr.read()
+            assert proc.poll() is None, "".join(lines) + proc.stderr.read()
             assert time.monotonic() < deadline, "evgraph serve did not answer"
             time.sleep(0.1)
     finally:
         proc.terminate()
         err = proc.communicate(timeout=30)[1]
-        _serve_until_ready.stderr = err
+        _serve_until_ready.stderr = "".join(lines) + err
 
 
 def test_fresh_install_serve_keeps_the_built_curated_kb(tmp_path, kg):
     """`evgraph serve` with no graph (the README's first command) builds the curated KB once, keeps it
     in $EVGRAPH_CACHE, and the next start loads it instead of building."""
-    from serve_server import free_port
-
     env = {**os.environ, "EVGRAPH_CACHE": str(tmp_path / "cache")}
-    first = _serve_until_ready(env, tmp_path, free_port())
+    first = _serve_until_ready(env, tmp_path)
     assert first["num_edges"] == kg.num_edges and "building the curated knowledge base" in _serve_until_ready.stderr
     kept = list((tmp_path / "cache" / "serve-curated").iterdir())
     assert len(kept) == 1 and (kept[0] / "graph.json").is_file()
-    second = _serve_until_ready(env, tmp_path, free_port())
+    second = _serve_until_ready(env, tmp_path)
     assert second["num_edges"] == kg.num_edges and "building" not in _serve_until_ready.stderr
+
+
+def test_serve_port_taken_is_one_clear_line(tmp_path, kg):
+    """A port another process holds: one line naming host and port, exit 1, no traceback."""
+    import subprocess
+    import sys
+
+    from evgraph.serve import bind
+
+    held = bind("127.0.0.1", 0)
+    try:
+        port = held.getsockname()[1]
+        env = {**os.environ, "EVGRAPH_CACHE": str(tmp_path / "cache")}
+        out = subprocess.run([sys.executable, "-m", "evgraph.cli", "serve", "--port", str(port)], cwd=tmp_path,
+                             env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        held.close()
+    assert out.returncode == 1
+    errors = [line for line in out.stderr.splitlines() if "error" in line]
+    assert errors == [f"evgraph: error: cannot listen on 127.0.0.1:{port}: Address already in use"], out.stderr
+    assert "Traceback" not in out.stderr

@@ -47,7 +47,8 @@ def curated_graph():
 @graph_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. The default answers only this machine; another address exposes the app.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="TCP port.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port; 0 lets the system pick a free one (the chosen port is printed).")
 @click.option("--neo4j", "use_neo4j", is_flag=True,
               help="Run the named queries on Neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD) instead of the embedded "
                    "engine; load the graph there first with 'evgraph neo4j load'.")
@@ -67,13 +68,21 @@ def serve(graph_dir: str, host: str, port: int, use_neo4j: bool, uri: str | None
     Examples:
       evgraph serve                                # curated KB (or evgraph-out/) on http://127.0.0.1:8000/
       evgraph serve --graph full/ --port 8080
+      evgraph serve --port 0                       # a free port the system picks (printed)
       evgraph serve --neo4j --uri bolt://localhost:7687
     """
+    import os
     import time
 
-    from ..serve import run
+    from ..errors import EvgraphError
+    from ..serve import bind, run
     from ..store import is_built_graph
 
+    try:  # bind first: a port in use fails at once, and the chosen port is held while the graph loads
+        sock = bind(host, port)
+    except OSError as exc:
+        raise EvgraphError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno) if exc.errno else exc}") from exc
+    port = sock.getsockname()[1]
     started = time.perf_counter()
     if graph_dir != DEFAULT_GRAPH_DIR or is_built_graph(graph_dir):
         kg, cache_dir = open_graph(graph_dir), graph_dir if is_built_graph(graph_dir) else None
@@ -81,5 +90,5 @@ def serve(graph_dir: str, host: str, port: int, use_neo4j: bool, uri: str | None
         kg, cache_dir = curated_graph()
     click.echo(f"evgraph: serving {kg.num_nodes} nodes and {kg.num_edges} edges on http://{host}:{port}/ "
                f"(loaded in {time.perf_counter() - started:.1f} s; Ctrl-C stops)", err=True)
-    run(kg, host=host, port=port, graph_dir=cache_dir,
+    run(kg, host=host, sock=sock, graph_dir=cache_dir,
         engine="neo4j" if use_neo4j else "embedded", neo4j_uri=uri, time_limit=time_limit)

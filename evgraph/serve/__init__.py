@@ -18,6 +18,6 @@ True
 
 from __future__ import annotations
 
-from .app import create_app, run
+from .app import bind, create_app, run
 
-__all__ = ["create_app", "run"]
+__all__ = ["bind", "create_app", "run"]

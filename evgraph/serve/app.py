@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -108,14 +109,31 @@ def create_app(kg: KnowledgeGraph, *, graph_dir: str | None = None, engine: str 
     return app
 
 
-def run(kg: KnowledgeGraph, *, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info",
-        **options: Any) -> None:
-    """Serve the app with uvicorn until interrupted."""
+def bind(host: str = "127.0.0.1", port: int = 8000) -> socket.socket:
+    """A listening TCP socket on ``host:port``; port 0 lets the operating system pick a free port.
+
+    Binding before serving means the port is held from the moment it is chosen: nothing else can
+    take it between choosing and serving (the race of "find a free port, then start a server").
+
+    >>> s = bind("127.0.0.1", 0)
+    >>> s.getsockname()[1] > 0
+    True
+    >>> s.close()
+    """
+    return socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
+                                reuse_port=False)
+
+
+def run(kg: KnowledgeGraph, *, host: str = "127.0.0.1", port: int = 8000, sock: socket.socket | None = None,
+        log_level: str = "info", **options: Any) -> None:
+    """Serve the app with uvicorn until interrupted, on ``sock`` if given (see :func:`bind`), else on ``host:port``."""
     import uvicorn
 
     app = create_app(kg, host=host, **options)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False,
-                limit_concurrency=64, timeout_keep_alive=5)
+    sock = sock if sock is not None else bind(host, port)
+    config = uvicorn.Config(app, host=host, port=sock.getsockname()[1], log_level=log_level, server_header=False,
+                            proxy_headers=False, limit_concurrency=64, timeout_keep_alive=5)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
-__all__ = ["JSONResponse", "create_app", "run"]
+__all__ = ["JSONResponse", "bind", "create_app", "run"]
