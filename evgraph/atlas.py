@@ -289,17 +289,14 @@ def _crosstalk(st: _State, root: Path, kg: KnowledgeGraph, size_by: str, permuta
 def _overlay(st: _State, root: Path, kg: KnowledgeGraph, cargo: pd.DataFrame, receiver: str | list[str] | None,
              background: list[str] | None) -> None:
     """The user's cargo: the overlay ranking and view (with a receiver) and the tissue of origin."""
-    from .analytics.origin import tissue_of_origin
+    from .analytics.origin import NULL_SUMMARY, tissue_of_origin
     from .analytics.overlay import mechanism_text, overlay
     from .tabular import flatten_cells
     from .viz.overlay import write_overlay
 
     ids = cargo["id"].astype(str).tolist()
     origin = None
-    o_intro = ("Tissue of origin of your cargo (evgraph.analytics.origin): organs and cell types ranked by one-sided "
-               "hypergeometric tests (null: the cargo set is a random draw from the cargo the evidence covers) for "
-               "specific expression/markers and for EV-release detections, Benjamini-Hochberg q over the candidates; "
-               "q > 0.05 is not significant. A lead, not proof of origin.")
+    o_intro = "Tissue of origin of your cargo (evgraph.analytics.origin): organs and cell types ranked. " + NULL_SUMMARY
     try:
         origin = tissue_of_origin(kg, ids, top=20)
     except EvgraphError as exc:

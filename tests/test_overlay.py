@@ -74,6 +74,39 @@ def test_activity_is_background_corrected_aupr(mti_graph):
     assert df.attrs["receiver_size"] == labels.sum() and df.attrs["background_size"] == len(genes)
 
 
+def test_blocked_float32_kernel_agrees_with_a_float64_solve(mti_graph):
+    """The batched kernel (float32, blocks of seeds) against the exact float64 solution of
+    r = restart e + (1 - restart) P^T r (a sparse direct solve), per seed; block size changes nothing."""
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import spsolve
+
+    kg, _ = mti_graph
+    net = prior_network(kg)
+    seeds = np.argsort(-np.diff(net.P.indptr), kind="stable")[:40]
+    R = regulatory_potential(net, seeds, block=16)
+    assert R.dtype == np.float32 and R.shape == (40, net.n)
+    A = (sp.identity(net.n, format="csc") - 0.5 * net.P.T.tocsc()).tocsc()
+    for i in (0, 17, 39):
+        exact = spsolve(A, 0.5 * np.eye(1, net.n, int(seeds[i])).ravel())
+        exact[seeds[i]] = 0.0
+        assert np.abs(R[i] - exact).sum() <= 2e-6  # L1 error <= tol (1e-6), plus float32 rounding
+    assert np.allclose(regulatory_potential(net, seeds, block=128), R, atol=1e-7)
+    R64 = regulatory_potential(net, seeds[:3], dtype=np.float64, tol=1e-12)
+    assert R64.dtype == np.float64 and np.abs(R64 - R[:3]).max() < 1e-6
+
+
+def test_overlay_view_draws_only_significant_senders():
+    import pandas as pd
+
+    df = pd.DataFrame([{"cargo": "x:1", "label": "miR-1", "activity": .4, "auroc": .8, "rank": 1, "targets": ["T1"],
+                        "mechanism": [], "sign": "decreases", "literature": {}}])
+    origin = pd.DataFrame({"label": ["colon", "liver"], "drivers": [["miR-1"], ["miR-1"]], "best_q": [0.3, 0.01]})
+    page = overlay_page(df, receiver="neuron", origin=origin)
+    assert "liver (q=1.0e-02)" in page and "colon" not in page
+    page = overlay_page(df, receiver="neuron", origin=origin.iloc[:1])
+    assert "no sender with q &lt; 0.05" in page and "colon" not in page
+
+
 def test_literature_lists_curated_statements_with_references(kg):
     e = kg.edges
     cur = e[(e["predicate"] == "carries") & (e["primary_knowledge_source"] == "infores:evgraph")]
@@ -138,24 +171,94 @@ def test_receiver_node_without_markers_is_a_clear_error(kg):
         overlay(kg, ["NCBIGene:5468"], "NCBIGene:7124")
 
 
-def test_origin_statistics_are_hypergeometric_with_bh(mti_graph):
-    kg, _ = mti_graph
+def _ev_release_by_hand(kg):
+    """Per candidate (organ/cell type releasing EVs directly) its carried cargo, and per cargo the number of
+    candidate-released EV populations carrying it, from the edge table with pandas (independent of origin.py)."""
     e = kg.edges
-    rel = e[e["predicate"] == "releases"]
-    liver_evs = set(rel.loc[rel["subject"].astype(str) == "UBERON:0002107", "object"].astype(str))
-    car = e[(e["predicate"] == "carries") & e["subject"].astype(str).isin(liver_evs)]
-    cargo = sorted(car["object"].astype(str).unique())[:25]
+    cls = kg.nodes.set_index("id")["category"].astype(str)
+    rel = e[e["predicate"] == "releases"][["subject", "object"]].astype(str)
+    rel = rel[rel["subject"].map(cls).isin(["Organ", "CellType"])]
+    car = e[e["predicate"] == "carries"][["subject", "object"]].astype(str).drop_duplicates()
+    det = car[car["subject"].isin(set(rel["object"]))].groupby("object")["subject"].nunique()
+    members = rel.merge(car, left_on="object", right_on="subject", suffixes=("", "_c"))
+    sets = members.groupby("subject")["object_c"].agg(set).to_dict()
+    part = e[e["predicate"] == "part_of"][["subject", "object"]].astype(str)
+    rolled = {k: set(v) for k, v in sets.items()}
+    for child, parent in part.itertuples(index=False):  # an organ also releases what its cell types release
+        if child in sets and cls.get(parent) in ("Organ", "CellType"):
+            rolled.setdefault(parent, set()).update(sets[child])
+    return rolled, det, cls
+
+
+def test_origin_ev_release_null_is_stratified_by_detection_frequency(mti_graph):
+    """The EV-release p is the exact tail of a sum of per-stratum hypergeometric variables, strata being cargo of
+    one kind and detection count (merged to >= 20); min_stratum=0 is the plain hypergeometric test; BH q."""
+    from evgraph.analytics.origin import MIN_STRATUM, detection_strata, stratified_hypergeom_sf
+
+    kg, _ = mti_graph
+    sets, det, cls = _ev_release_by_hand(kg)
+    liver = "UBERON:0002107"  # its set includes its cell types' (hepatocyte part_of liver)
+    cargo = sorted(sets[liver])[:25]
     df = tissue_of_origin(kg, cargo)
-    row = df[df["node"] == "UBERON:0002107"].iloc[0]
+    row = df[df["node"] == liver].iloc[0]
     info = df.attrs["ev_release"]
-    k, K, n = row["overlap_ev_release"], row["set_ev_release"], info["cargo_covered"]
-    assert k == n == 25 or k == n
-    assert row["p_ev_release"] == pytest.approx(hypergeom.sf(k - 1, info["universe"], K, n))
-    q = df["q_ev_release"].dropna().to_numpy()
-    p = df["p_ev_release"].dropna().to_numpy()
-    assert (q >= p - 1e-15).all()
+    assert "stratified by detection frequency" in info["null"] and "random draw" in df.attrs["expression"]["null"]
+    universe = np.array(sorted(det.index))
+    assert info["universe"] == len(universe)
+    strata = detection_strata(det.loc[universe].to_numpy(), cls.loc[universe].to_numpy(), MIN_STRATUM)
+    assert info["strata"] == strata.max() + 1
+    of = dict(zip(universe, strata, strict=True))
+    N = np.bincount(strata)
+    n = np.bincount([of[c] for c in cargo], minlength=len(N))
+    K = np.bincount([of[c] for c in sets[liver]], minlength=len(N))
+    assert row["set_ev_release"] == len(sets[liver]) and row["overlap_ev_release"] == 25
+    assert row["p_ev_release"] == pytest.approx(stratified_hypergeom_sf(np.array([25]), K[None, :], N, n)[0])
+    assert row["expected_ev_release"] == pytest.approx((K * n / N).sum(), abs=1e-3)
+    plain = tissue_of_origin(kg, cargo, min_stratum=0)
+    prow = plain[plain["node"] == liver].iloc[0]
+    assert plain.attrs["ev_release"]["strata"] == 1
+    assert prow["p_ev_release"] == pytest.approx(hypergeom.sf(24, len(universe), len(sets[liver]), 25))
+    for frame in (df, plain):
+        q = frame["q_ev_release"].dropna().to_numpy()
+        p = frame["p_ev_release"].dropna().to_numpy()
+        assert (q >= p - 1e-15).all() and (q <= 1).all()
     assert set(row["drivers"]) <= set(kg.nodes.set_index("id").loc[cargo, "label"])
     assert (df["rank"] == np.arange(1, len(df) + 1)).all()
+
+
+def test_stratified_tail_matches_simulated_stratified_draws():
+    """The exact tail against 200,000 simulated draws that keep the per-stratum counts (seeded)."""
+    from evgraph.analytics.origin import stratified_hypergeom_sf
+
+    rng = np.random.default_rng(7)
+    N, K, n = np.array([40, 25, 60]), np.array([30, 5, 12]), np.array([6, 4, 5])
+    draws = sum(rng.hypergeometric(K[b], N[b] - K[b], n[b], size=200_000) for b in range(3))
+    for hits in (6, 9, 12):
+        exact = stratified_hypergeom_sf(np.array([hits]), K[None, :], N, n)[0]
+        assert exact == pytest.approx((draws >= hits).mean(), abs=3e-3)
+    assert stratified_hypergeom_sf(np.array([0]), K[None, :], N, n)[0] == 1.0
+
+
+def test_origin_is_corrected_for_how_often_each_source_was_profiled(mti_graph):
+    """The 60 most often detected EV miRNAs (no tissue signal: they are everywhere) make the plain hypergeometric
+    test call many sources significant; the stratified test calls none. A set of
+    cargo detected only in liver EVs still puts liver/hepatocyte first, significantly."""
+    kg, _ = mti_graph
+    sets, det, cls = _ev_release_by_hand(kg)
+    mirnas = det[cls.loc[det.index].to_numpy() == "MicroRNA"].sort_values(ascending=False, kind="stable")
+    common = list(mirnas.index[:60])
+    plain = tissue_of_origin(kg, common, min_stratum=0)
+    assert (plain["q_ev_release"] < 1e-10).sum() >= 5
+    corrected = tissue_of_origin(kg, common)
+    assert (corrected["q_ev_release"] >= 0.05).all(), corrected.head()
+    assert corrected["expected_ev_release"].iloc[0] > 0.8 * corrected["overlap_ev_release"].iloc[0]
+    liver = "UBERON:0002107"
+    only_liver = sorted(c for c in sets[liver] if det[c] <= 2
+                        and not any(c in v for k, v in sets.items() if k not in (liver, "CL:0000182")))
+    assert len(only_liver) >= 3
+    df = tissue_of_origin(kg, only_liver)
+    assert set(df["node"].head(2)) <= {liver, "CL:0000182"} and liver in set(df["node"].head(2)), df.head()
+    assert df.loc[df["node"] == liver, "q_ev_release"].iloc[0] < 0.01
 
 
 def test_overlay_page_is_scriptless_and_escaped():

@@ -196,7 +196,8 @@ def test_overlay_rejects_bodies_that_are_not_json(base):
 def test_origin_ranks_liver_for_liver_secreted_proteins(base, priors_kg):
     body = post_json(base, "/api/v1/origin", {"cargo": LIVER_SECRETED, "classes": ["Organ"]}).json()
     assert body["rows"][0]["node"] == LIVER and body["rows"][0]["q_expression"] < 1e-6
-    assert "Null:" in body["note"] and "Benjamini-Hochberg" in body["note"] and "not significant" in body["note"]
+    assert "null: " in body["note"] and "stratified by detection frequency" in body["note"] \
+        and "Benjamini-Hochberg" in body["note"] and "not significant" in body["note"]
     mapper = NameMapper(priors_kg, CARGO_CLASSES)
     ids = [i for i in (mapper.map(g)[0] for g in LIVER_SECRETED) if i]
     assert body["cargo_mapping"]["mapped"] == len(ids) and len(ids) >= 16

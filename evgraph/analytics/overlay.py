@@ -39,7 +39,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
@@ -63,22 +63,36 @@ _SIGN = {"upregulated": 1, "increased": 1, "downregulated": -1, "decreased": -1}
 
 @dataclass
 class PriorNetwork:
-    """The gene/miRNA prior network as a row-normalised sparse transition matrix."""
+    """The gene/miRNA prior network as a row-normalised sparse transition matrix.
+
+    ``edge_key`` (sorted ``u * n + v`` of every transition) and ``edge_id`` (the graph edge
+    behind it, the first such edge) name the edge of each step; see :meth:`edge`.
+    """
 
     nodes: np.ndarray          # graph node codes, position -> code
     P: sp.csr_matrix           # transition probabilities (rows sum to 1 or 0)
-    edge_of: dict              # (pos_u, pos_v) -> graph edge index (first such edge)
+    edge_key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    edge_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __post_init__(self) -> None:
         self.coo = self.P.tocoo()  # the transitions as arrays, for the path search
         # the transitions sorted by column, then row (for a per-column maximum with reduceat)
-        order = np.lexsort((self.coo.row, self.coo.col))
-        self.by_col_row = self.coo.row[order].astype(np.int64)
-        self.by_col_col = self.coo.col[order].astype(np.int64)
+        row, col = self.coo.row.astype(np.int64), self.coo.col.astype(np.int64)
+        order = np.argsort(col * max(self.n, 1) + row, kind="stable")
+        self.by_col_row = row[order]
+        self.by_col_col = col[order]
         self.by_col_data = self.coo.data[order]
         self.col_starts = np.flatnonzero(np.r_[True, self.by_col_col[1:] != self.by_col_col[:-1]]) \
             if len(order) else np.zeros(0, dtype=np.int64)
         self.col_of_start = self.by_col_col[self.col_starts]
+
+    def edge(self, u: int, v: int) -> int:
+        """The graph edge index behind the step from position ``u`` to position ``v``."""
+        key = int(u) * self.n + int(v)
+        at = int(np.searchsorted(self.edge_key, key))
+        if at >= len(self.edge_key) or self.edge_key[at] != key:
+            raise KeyError((u, v))
+        return int(self.edge_id[at])
 
     @property
     def n(self) -> int:
@@ -97,65 +111,86 @@ class PriorNetwork:
 def prior_network(kg: KnowledgeGraph, hub: float = HUB) -> PriorNetwork:
     """The prior network of ``kg`` (see the module docstring), cached on the graph."""
     def make() -> PriorNetwork:
-        cls = kg.node_class.astype(str)
+        cls = kg.node_class
         in_prior = np.isin(cls, PRIOR_CLASSES)
-        pred = kg.edges["predicate"].astype(str).to_numpy()
+        src, dst = kg.src, kg.dst
         xs, ys, eidx = [], [], []
         for rel, both in PRIOR_RELATIONS.items():
-            sel = np.flatnonzero((pred == rel) & in_prior[kg.src] & in_prior[kg.dst] & (kg.src != kg.dst))
-            xs.append(kg.src[sel])
-            ys.append(kg.dst[sel])
+            if rel not in kg.schema.relations:
+                continue
+            sel = np.flatnonzero(kg.edge_mask([rel]))
+            sel = sel[in_prior[src[sel]] & in_prior[dst[sel]] & (src[sel] != dst[sel])]
+            xs.append(src[sel])
+            ys.append(dst[sel])
             eidx.append(sel)
             if both:
-                xs.append(kg.dst[sel])
-                ys.append(kg.src[sel])
+                xs.append(dst[sel])
+                ys.append(src[sel])
                 eidx.append(sel)
-        x, y, e = np.concatenate(xs), np.concatenate(ys), np.concatenate(eidx)
+        empty = np.zeros(0, dtype=np.int64)
+        x, y, e = (np.concatenate(v) if v else empty for v in (xs, ys, eidx))
         nodes = unique(np.concatenate([x, y]))
+        m = max(len(nodes), 1)
         pos = np.full(kg.num_nodes, -1, dtype=np.int64)
         pos[nodes] = np.arange(len(nodes))
         px, py = pos[x], pos[y]
-        key_uv = px * max(len(nodes), 1) + py
-        order = np.lexsort((e, key_uv))
+        key_uv = px * m + py
+        # parallel edges count once: keep the first (lowest index) edge of each (u, v)
+        order = np.argsort(key_uv * max(kg.num_edges, 1) + e, kind="stable")
         key_uv, px, py, e = key_uv[order], px[order], py[order], e[order]
         first = np.ones(len(key_uv), dtype=bool)
         first[1:] = key_uv[1:] != key_uv[:-1]
-        px, py, e = px[first], py[first], e[first]
+        key_uv, px, py, e = key_uv[first], px[first], py[first], e[first]
         node_deg = np.bincount(np.concatenate([px, py]), minlength=len(nodes)).astype(float)
         A = sp.csr_matrix((node_deg[py] ** -hub, (px, py)), shape=(len(nodes), len(nodes)))
         deg = np.asarray(A.sum(axis=1)).ravel()
         with np.errstate(divide="ignore"):
             inv = np.where(deg > 0, 1.0 / deg, 0.0)
         P = (sp.diags(inv) @ A).tocsr()
-        net = PriorNetwork(nodes, P, dict(zip(zip(px.tolist(), py.tolist(), strict=True), e.tolist(), strict=True)))
-        return net
+        return PriorNetwork(nodes, P, key_uv, e.astype(np.int64))
 
     return kg.cached(("evgraph.analytics", "overlay-prior", hub), make)
 
 
-def regulatory_potential(net: PriorNetwork, seeds: np.ndarray, restart: float = RESTART, tol: float = 1e-10,
-                         max_iter: int = 200) -> np.ndarray:
+#: Seeds per block of the batched personalised PageRank: a block of potentials (nodes x block,
+#: float32) stays in the processor cache across the sparse products (128 measured fastest on the
+#: full build's 3M-transition prior network, ``benchmarks/bench_overlay.py``).
+BLOCK = 128
+
+
+def regulatory_potential(net: PriorNetwork, seeds: np.ndarray, restart: float = RESTART, tol: float = 1e-6,
+                         max_iter: int | None = None, dtype: type = np.float32, block: int = BLOCK) -> np.ndarray:
     """``len(seeds) x n`` personalised PageRank from each seed position (its own entry zeroed).
 
+    Power iteration ``x <- (1 - restart) P^T x + restart e_seed`` for a block of seeds at once (one
+    sparse-times-dense product per step). Each step shrinks the L1 error by at least
+    ``1 - restart`` and the start's error is at most ``1 - restart``, so a fixed
+    ``k = ceil(log(tol) / log(1 - restart))`` steps (``max_iter`` overrides it) leave an L1 error of
+    at most ``tol`` per seed. The step count does not depend on the other seeds, so a cargo's
+    potentials do not depend on which cargo it is ranked with. ``dtype`` float32 (the default)
+    halves the memory traffic; float64 is the reference the tests and benchmark check it against.
+
     >>> P = sp.csr_matrix(np.array([[0, 1.0, 0], [0, 0, 1.0], [0, 0, 0]]))
-    >>> r = regulatory_potential(PriorNetwork(np.arange(3), P, {}), np.array([0]))
+    >>> r = regulatory_potential(PriorNetwork(np.arange(3), P), np.array([0]))
     >>> r.round(3).tolist()
     [[0.0, 0.25, 0.125]]
     """
+    seeds = np.asarray(seeds, dtype=np.int64)
     k = len(seeds)
+    steps = max_iter if max_iter is not None else int(np.ceil(np.log(tol) / np.log(1.0 - restart)))
     # iterate on X = R^T (nodes x seeds), so each step is one sparse-times-dense product
-    cols = np.arange(k)
-    PT = ((1.0 - restart) * net.P.T).tocsr()
-    X = np.zeros((net.n, k))
-    X[seeds, cols] = restart
-    for it in range(max_iter):
-        nxt = PT @ X
-        nxt[seeds, cols] += restart
-        if it % 4 == 3 and float(np.abs(nxt - X).max()) < tol:
-            X = nxt
-            break
-        X = nxt
-    R = np.ascontiguousarray(X.T)
+    PT = ((1.0 - restart) * net.P.T).tocsr().astype(dtype)
+    PT.sort_indices()
+    R = np.zeros((k, net.n), dtype=dtype)
+    for lo in range(0, k, block):
+        part = seeds[lo:lo + block]
+        cols = np.arange(len(part))
+        X = np.zeros((net.n, len(part)), dtype=dtype)
+        X[part, cols] = restart
+        for _ in range(steps):
+            X = PT @ X
+            X[part, cols] += restart
+        R[lo:lo + len(part)] = X.T
     R[np.arange(k), seeds] = 0.0
     return R
 
@@ -206,9 +241,9 @@ def overlay(kg: KnowledgeGraph, cargo: Sequence[str] | pd.DataFrame, receiver: S
                            "nichenet or omnipath)")
     recv_ids = receiver_genes(kg, receiver) if isinstance(receiver, str) else list(
         receiver["id"] if isinstance(receiver, pd.DataFrame) else receiver)
-    codes = kg.nodes["id"].to_numpy(dtype=object)
+    codes = kg.node_column("id").to_numpy(dtype=object)
     index = {v: i for i, v in enumerate(codes)}
-    cls = kg.node_class.astype(str)
+    cls = kg.node_class
     gene_pos = np.flatnonzero(cls[net.nodes] == "Gene")
     if background is not None:
         bg_codes = np.array([index[b] for b in background if b in index], dtype=np.int64)
@@ -230,7 +265,7 @@ def overlay(kg: KnowledgeGraph, cargo: Sequence[str] | pd.DataFrame, receiver: S
     labels = np.isin(bg, recv)
     rows = []
     lit = literature(kg, table.loc[in_net, "id"].tolist())
-    labels_of = kg.nodes["label"].to_numpy(dtype=object)
+    labels_of = kg.node_column("label").to_numpy(dtype=object)
     user = {k: table[k].to_numpy(dtype=object) for k in table.columns}
     for r, (i, c) in enumerate(zip(np.flatnonzero(in_net), cpos[in_net], strict=True)):
         pot = R[r, bg]
@@ -283,14 +318,13 @@ def receiver_genes(kg: KnowledgeGraph, node: str) -> list[str]:
     cls = str(kg.node_class[code])
     if cls not in ("CellType", "Organ", "Biofluid"):
         raise EvgraphError(f"receiver {nid} is a {cls}; give a CellType or Organ, or a gene list")
-    pred = kg.edges["predicate"].astype(str).to_numpy()
-    sel = np.isin(pred, ["marker_of", "expressed_in"]) & (kg.dst == code)
+    sel = _mask(kg, ["marker_of", "expressed_in"]) & (kg.dst == code)
     genes = np.unique(kg.src[sel])
-    genes = genes[kg.node_class.astype(str)[genes] == "Gene"]
+    genes = genes[kg.node_class[genes] == "Gene"]
     if len(genes) == 0:
         raise EvgraphError(f"no marker or tissue-enriched gene of {nid} in this graph (build it with the "
                            "cell_markers or tissue_expression sources, or give a gene list)")
-    return kg.nodes["id"].to_numpy(dtype=object)[genes].tolist()
+    return kg.node_column("id").to_numpy(dtype=object)[genes].tolist()
 
 
 def _best_path(net: PriorNetwork, source: int, target: int, max_hops: int = 4) -> list[int] | None:
@@ -302,7 +336,7 @@ def _best_path(net: PriorNetwork, source: int, target: int, max_hops: int = 4) -
     between predecessors go to the highest position.
 
     >>> P = sp.csr_matrix(np.array([[0, .5, .5, 0], [0, 0, 0, 1.0], [0, 0, 0, .2], [0, 0, 0, 0]]))
-    >>> _best_path(PriorNetwork(np.arange(4), P, {}), 0, 3)
+    >>> _best_path(PriorNetwork(np.arange(4), P), 0, 3)
     [0, 1, 3]
     """
     P = net.P
@@ -352,18 +386,21 @@ def _mechanism(kg: KnowledgeGraph, net: PriorNetwork, source: int, target: int) 
     chain = _best_path(net, source, target)
     if chain is None:
         return [], "unknown"
-    ids = kg.nodes["id"].to_numpy(dtype=object)
-    labels = kg.nodes["label"].to_numpy(dtype=object)
-    cols = _edge_columns(kg)
+    ids = kg.node_column("id").to_numpy(dtype=object)
+    labels = kg.node_column("label").to_numpy(dtype=object)
+    steps = list(pairwise(chain))
+    hop_edges = np.array([net.edge(u, v) for u, v in steps], dtype=np.int64)
+    text = _EdgeText(kg)
+    cols = {c: text(c, hop_edges) for c in ("predicate", "direction", "primary_knowledge_source", "publications")}
     hops, sign = [], 1
-    for u, v in pairwise(chain):
-        e = net.edge_of[(u, v)]
-        rel, direction = cols["predicate"][e], cols["direction"][e]
+    for h, (u, v) in enumerate(steps):
+        e = int(hop_edges[h])
+        rel, direction = cols["predicate"][h], cols["direction"][h]
         forward = int(kg.src[e]) == int(net.nodes[u])
         hops.append({"from": ids[net.nodes[u]], "from_label": labels[net.nodes[u]], "relationship": rel,
                      "reverse": not forward, "to": ids[net.nodes[v]], "to_label": labels[net.nodes[v]],
-                     "direction": direction, "source_database": cols["primary_knowledge_source"][e],
-                     "publications": [p for p in cols["publications"][e].split("|") if p]})
+                     "direction": direction, "source_database": cols["primary_knowledge_source"][h],
+                     "publications": [p for p in cols["publications"][h].split("|") if p]})
         if rel == "regulates":
             if direction not in _SIGN:
                 sign = 0
@@ -372,39 +409,50 @@ def _mechanism(kg: KnowledgeGraph, net: PriorNetwork, source: int, target: int) 
     return hops, ("unknown" if sign == 0 else "increases" if sign > 0 else "decreases")
 
 
-def _edge_columns(kg: KnowledgeGraph) -> dict[str, np.ndarray]:
-    """Text columns of the edges as plain string arrays (missing = ""), cached on the graph."""
-    def make() -> dict[str, np.ndarray]:
-        out = {}
-        for col in ("predicate", "direction", "primary_knowledge_source", "publications", "statement",
-                    "evidence_tier"):
-            if col in kg.edges.columns:
-                c = kg.edges[col]
-                out[col] = c.astype(object).where(c.notna(), "").astype(str).to_numpy()
-            else:
-                out[col] = np.full(kg.num_edges, "", dtype=object)
-        return out
+class _EdgeText:
+    """Text columns of chosen edges, read from each column's stored dictionary (missing = ""):
+    no per-edge string is made for the millions of edges an overlay never looks at."""
 
-    return kg.cached(("evgraph.analytics", "overlay-edge-columns"), make)
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+
+    def __call__(self, col: str, edges: np.ndarray | int) -> np.ndarray:
+        kg = self.kg
+        edges = np.atleast_1d(np.asarray(edges, dtype=np.int64))
+        if col not in kg.edge_columns:
+            return np.full(len(edges), "", dtype=object)
+        codes, values = kg.cached(("evgraph.analytics", "overlay-edge-text", col), lambda: kg.edge_factorized(col))
+        c = codes[edges]
+        out = np.full(len(edges), "", dtype=object)
+        ok = c >= 0
+        out[ok] = np.asarray(values, dtype=object)[c[ok]].astype(str)
+        return out
 
 
 def literature(kg: KnowledgeGraph, cargo_ids: Sequence[str]) -> dict[str, dict]:
     """Per cargo: curated statements of EV populations carrying it (with references and tier) and public detections."""
-    index = {v: i for i, v in enumerate(kg.nodes["id"].to_numpy(dtype=object))}
+    ids = kg.node_column("id").to_numpy(dtype=object)
+    index = {v: i for i, v in enumerate(ids)}
     want = np.array([index[c] for c in cargo_ids if c in index], dtype=np.int64)
-    cols = _edge_columns(kg)
-    pred, src_db, stmt, pubs, tier = (cols[c] for c in ("predicate", "primary_knowledge_source", "statement",
-                                                         "publications", "evidence_tier"))
-    sel = np.flatnonzero((pred == "carries") & np.isin(kg.dst, want))
-    ids = kg.nodes["id"].to_numpy(dtype=object)
+    sel = np.flatnonzero(_mask(kg, ["carries"]))
+    sel = sel[np.isin(kg.dst[sel], want)]
+    text = _EdgeText(kg)
+    src_db, stmt, pubs, tier = (text(c, sel) for c in ("primary_knowledge_source", "statement", "publications",
+                                                         "evidence_tier"))
     out: dict[str, dict] = {}
-    for e in sel:
+    for h, e in enumerate(sel):
         rec = out.setdefault(str(ids[kg.dst[e]]), {"statements": [], "public_detections": 0})
-        if src_db[e] == "infores:evgraph" and stmt[e]:
-            rec["statements"].append({"statement": stmt[e], "references": [p for p in pubs[e].split("|") if p],
-                                      "evidence_tier": tier[e]})
+        if src_db[h] == "infores:evgraph" and stmt[h]:
+            rec["statements"].append({"statement": stmt[h], "references": [p for p in pubs[h].split("|") if p],
+                                      "evidence_tier": tier[h]})
         else:
             rec["public_detections"] += 1
     for rec in out.values():
         rec["statements"].sort(key=lambda s: s["statement"])
     return out
+
+
+def _mask(kg: KnowledgeGraph, relations: Sequence[str]) -> np.ndarray:
+    """Edges of ``relations`` (those of the schema), read from the predicate column alone."""
+    known = [r for r in relations if r in kg.schema.relations]
+    return kg.edge_mask(known) if known else np.zeros(kg.num_edges, dtype=bool)

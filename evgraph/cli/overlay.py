@@ -110,6 +110,7 @@ def overlay_cmd(graph_dir: str, cargo_path: str, receiver: str, q_max: float, mi
         except EvgraphError as exc:
             _note(f"tissue of origin not available: {exc}")
         if with_origin and org is not None:
+            note_origin(org)
             click.echo(flatten_cells(org).to_string(index=False), err=True)
     if view_path:
         from ..viz.overlay import write_overlay
@@ -132,10 +133,14 @@ def overlay_cmd(graph_dir: str, cargo_path: str, receiver: str, q_max: float, mi
 def origin_cmd(graph_dir: str, cargo_path: str, classes: str, top: int, out: str | None, fmt: str) -> None:
     """Which organs and cell types could have released a set of circulating EV cargo?
 
-    Two one-sided hypergeometric tests per candidate (null: the cargo set is a random draw from
-    the cargo the evidence covers), BH-adjusted over candidates: specific expression/markers
-    (expressed_in, marker_of) and EV-release detections (releases -> carries). Ranked by the
-    smaller q; drivers name the overlapping cargo. A lead, not proof.
+    Two one-sided tests per candidate, BH-adjusted over candidates. Specific expression/markers
+    (expressed_in, marker_of): hypergeometric, null: the cargo set is a random draw from the
+    genes that evidence covers. EV-release detections (releases -> carries): hypergeometric
+    stratified by detection frequency, null: a random draw from the cargo detected in any
+    source's EVs keeping the set's number of cargo of each kind and detection count, so sources
+    profiled more often do not win by their number of detections (expected_ev_release: the
+    overlap this null expects). Ranked by the smaller q; drivers name the overlapping cargo;
+    q > 0.05 is not significant. A lead, not proof.
 
     \b
     Example:
@@ -149,6 +154,16 @@ def origin_cmd(graph_dir: str, cargo_path: str, classes: str, top: int, out: str
     report_mapping(cargo, "cargo")
     df = tissue_of_origin(kg, cargo.frame["id"].tolist(), classes=[c.strip() for c in classes.split(",") if c.strip()],
                           top=top or None)
-    for name, info in df.attrs.items():
-        _note(f"{name}: {info['cargo_covered']} of the cargo covered, universe {info['universe']}")
+    note_origin(df)
     _write(df, fmt, out)
+
+
+def note_origin(df: pd.DataFrame) -> None:
+    """The origin tests' coverage, nulls and significance, one line each, to stderr."""
+    for name, info in df.attrs.items():
+        if isinstance(info, dict) and "universe" in info:
+            _note(f"{name}: {info['cargo_covered']} of the cargo covered, universe {info['universe']}; "
+                  f"{info['null']}")
+    q = df[["q_expression", "q_ev_release"]].min(axis=1) if len(df) else None
+    n_sig = int((q < 0.05).sum()) if q is not None else 0
+    _note(f"{n_sig} candidates with q < 0.05" + ("" if n_sig else " (no origin is significant)"))

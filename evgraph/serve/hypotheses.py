@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..analytics.origin import NULL_SUMMARY
 from ..errors import EvgraphError
 from .jsonable import jsonable, records
 
@@ -155,10 +156,7 @@ OVERLAY_NOTE = ("Activity = AUPR of each cargo's regulatory potential (personali
                 "graph, NicheNet/EV-Net style) against the receiver genes, minus the background rate (0 = no better "
                 "than chance). It ranks cargo by prior-network proximity to the receiver set; it is not a test "
                 "and carries no p-value. Mechanisms are paths in the prior network (a hypothesis of how).")
-ORIGIN_NOTE = ("Null: the cargo set is a random draw from the cargo the evidence covers (one-sided hypergeometric "
-               "test per candidate, specific expression/markers and EV-release detections separately); q values "
-               "are Benjamini-Hochberg over the candidates of each test. q > 0.05 is not significant. A lead, "
-               "not proof of origin.")
+ORIGIN_NOTE = NULL_SUMMARY
 
 
 def public(answer: dict[str, Any]) -> dict[str, Any]:

@@ -91,14 +91,22 @@ def _template():
 
 def _flow(df: pd.DataFrame, origin: pd.DataFrame | None, receiver: str, k: int = 12) -> dict:
     top = df.head(k)
-    senders = origin.head(6) if origin is not None and len(origin) else pd.DataFrame(columns=["label", "drivers"])
+    # only senders the tissue-of-origin tests support (q < 0.05) are drawn; otherwise the page says so
+    if origin is not None and len(origin) and "best_q" in origin.columns:
+        senders = origin[origin["best_q"] < 0.05].head(6)
+    else:
+        senders = pd.DataFrame(columns=["label", "drivers", "best_q"])
     height = 40 + 26 * max(len(top), len(senders), 1)
     width = 980
     nodes, links = [], []
     cy = {str(c): 30 + 26 * i for i, c in enumerate(top["label"])}
+    if origin is not None and not len(senders):
+        nodes.append({"x": 300, "y": 30, "tx": 290, "anchor": "end", "label": "no sender with q < 0.05",
+                      "colour": "#999999"})
     for i, row in enumerate(senders.itertuples()):
         y = 30 + 26 * i
-        nodes.append({"x": 300, "y": y, "tx": 290, "anchor": "end", "label": str(row.label), "colour": "#4d9221"})
+        nodes.append({"x": 300, "y": y, "tx": 290, "anchor": "end", "label": f"{row.label} (q={row.best_q:.1e})",
+                      "colour": "#4d9221"})
         for d in row.drivers:
             if str(d) in cy:
                 links.append({"x1": 306, "y1": y, "x2": 524, "y2": cy[str(d)], "colour": "#4d9221", "width": 1.5})
