@@ -199,3 +199,13 @@ def test_platelet_microparticles_mark_diabetic_nephropathy(kg):
     assert _objects(rows, "released_in") == {"MONDO:0005015"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005016"}
     assert _categories(kg, "TA017") == {"metabolic", "renal"}
+
+
+def test_urinary_ev_podocalyxin_marks_diabetic_nephropathy(kg):
+    """TA018 (Wu 2018): urinary EV podocalyxin higher in diabetic nephropathy than in diabetes without
+    it; TEM/NTA and TSG101 recorded, so the statement carries MISEV fields but no in vivo EV test."""
+    rows = _rows(kg, "TA018")
+    marker = rows[rows["predicate"] == "biomarker_for"]
+    assert set(marker["subject"]) == {"NCBIGene:5420"} and set(marker["object"]) == {"MONDO:0005016"}
+    assert set(rows["ev_markers_positive"]) == {"NCBIGene:7251"}
+    assert _categories(kg, "TA018") == {"metabolic", "renal"}
