@@ -27,7 +27,7 @@ def _categories(kg, sid):
 
 
 def test_pass_size(kg):
-    assert tb_edges(kg)["statement"].nunique() >= 6
+    assert tb_edges(kg)["statement"].nunique() >= 7
 
 
 def test_cardiosphere_and_cardiac_progenitor_axis_has_at_least_five_statements(kg):
@@ -107,3 +107,19 @@ def test_covid_ev_protein_signature_is_a_biomarker_without_cargo_or_endothelial_
     assert not rows["predicate"].isin(["carries", "affects", "taken_up_by", "contributes_to"]).any()
     assert set(rows["separation_method"]) == {"differential_ultracentrifugation"}
     assert _categories(kg, "TB006") == {"inflammatory"}
+
+
+def test_intrarenal_msc_evs_in_metabolic_renovascular_pigs_protect_the_heart(kg):
+    """TB007 (Zhang 2020 Basic Res Cardiol): autologous adipose MSC EVs delivered into the stenotic
+    kidney of pigs with metabolic syndrome and renal artery stenosis lessen cardiac injury: a pig in
+    vivo statement (one species), released in a metabolic + renal context with a decreased
+    cardiovascular outcome; no homing or target edge (the EVs were injected into the kidney)."""
+    rows = _rows(kg, "TB007")
+    assert set(rows["species"]) == {"NCBITaxon:9823"}
+    assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0000816", "MONDO:0006945"}
+    c = rows[rows["predicate"] == "contributes_to"]
+    assert set(zip(c["object"], c["direction"], strict=True)) == {("MONDO:0005267", "decreased")}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000134"}
+    assert not rows["predicate"].isin(["homes_to", "taken_up_by", "biomarker_for"]).any()
+    assert _categories(kg, "TB007") == {"metabolic", "renal", "cardiovascular"}
+    assert set(rows["model_system"]) == {"animal_in_vivo"}
