@@ -209,3 +209,13 @@ def test_urinary_ev_podocalyxin_marks_diabetic_nephropathy(kg):
     assert set(marker["subject"]) == {"NCBIGene:5420"} and set(marker["object"]) == {"MONDO:0005016"}
     assert set(rows["ev_markers_positive"]) == {"NCBIGene:7251"}
     assert _categories(kg, "TA018") == {"metabolic", "renal"}
+
+
+def test_endothelial_microparticles_mark_hypertension_and_metabolic_syndrome(kg):
+    """TA019 (Amabile 2014 Eur Heart J, Framingham): CD144+ EMPs associated with hypertension and
+    metabolic syndrome in people without cardiovascular disease; no context condition."""
+    rows = _rows(kg, "TA019")
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
+    assert _objects(rows, "biomarker_for") == {"MONDO:0005044", "MONDO:0000816"}
+    assert not _objects(rows, "released_in")
+    assert _categories(kg, "TA019") == {"cardiovascular", "metabolic"}
