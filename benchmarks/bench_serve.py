@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,10 +36,23 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start_server(cmd: list[str]) -> tuple[subprocess.Popen, int, list[str]]:
+    """Start ``evgraph serve --port 0``: the server binds a port the system picks (no race between choosing
+    and binding) and names it in its "serving ... on http://HOST:PORT/" line. Its stderr is then drained
+    by a thread (kept in the returned list) so its log never fills the pipe."""
+    import re
+    import threading
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    for line in proc.stderr:
+        lines.append(line)
+        found = re.search(r"serving .* on http://127\.0\.0\.1:(\d+)/", line)
+        if found:
+            threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True).start()
+            return proc, int(found.group(1)), lines
+    proc.wait()
+    sys.exit("evgraph serve exited before serving:\n" + "".join(lines)[-2000:])
 
 
 def get(base: str, path: str, timeout: float = 3600) -> tuple[float, bytes]:
@@ -84,12 +96,11 @@ def main() -> int:
     sample = [str(ids[i]) for i in rng.choice(kg.num_nodes, size=args.repeats, replace=False)]
     words = [str(labels[i]).split()[0][:4] for i in rng.choice(kg.num_nodes, size=args.repeats, replace=False)]
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "evgraph.cli", "serve", "--graph", str(graph), "--port", str(port),
+    cmd = [sys.executable, "-m", "evgraph.cli", "serve", "--graph", str(graph), "--port", "0",
            "--time-limit", "3600"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc, port, log = start_server(cmd)
+    base = f"http://127.0.0.1:{port}"
     try:
         while True:
             try:
@@ -97,7 +108,7 @@ def main() -> int:
                 break
             except OSError:
                 if proc.poll() is not None:
-                    print(proc.stderr.read().decode()[-2000:])
+                    print("".join(log)[-2000:])
                     return 1
                 time.sleep(0.05)
         start = time.perf_counter() - t0

@@ -53,6 +53,7 @@ import scipy.sparse as sp
 
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
+from .overlay import relation_mask
 
 CANDIDATE_CLASSES: tuple[str, ...] = ("Organ", "CellType")
 EXPRESSION_RELATIONS: tuple[str, ...] = ("expressed_in", "marker_of")
@@ -150,11 +151,6 @@ def _bh(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def _mask(kg: KnowledgeGraph, relations: Sequence[str]) -> np.ndarray:
-    known = [r for r in relations if r in kg.schema.relations]
-    return kg.edge_mask(known) if known else np.zeros(kg.num_edges, dtype=bool)
-
-
 def _membership(kg: KnowledgeGraph, candidates: np.ndarray) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
     """``(expression, ev_release, detections)``: boolean matrices candidates x nodes, and per node
     the number of candidate-released EV populations that carry it."""
@@ -164,22 +160,22 @@ def _membership(kg: KnowledgeGraph, candidates: np.ndarray) -> tuple[sp.csr_matr
     pos[candidates] = np.arange(len(candidates))
     k = len(candidates)
     # expression: gene -expressed_in/marker_of-> candidate (organs also via their cell types)
-    sel = _mask(kg, EXPRESSION_RELATIONS)
+    sel = relation_mask(kg, EXPRESSION_RELATIONS)
     g, c = src[sel], pos[dst[sel]]
     ok = c >= 0
     expr = sp.csr_matrix((np.ones(int(ok.sum())), (c[ok], g[ok])), shape=(k, n))
-    part = _mask(kg, ["part_of"])
+    part = relation_mask(kg, ["part_of"])
     ps, po = pos[src[part]], pos[dst[part]]
     okp = (ps >= 0) & (po >= 0)
     if okp.any():
         up = sp.csr_matrix((np.ones(int(okp.sum())), (po[okp], ps[okp])), shape=(k, k))
         expr = expr + up @ expr
     # ev_release: candidate -releases-> EV -carries-> cargo
-    rel = _mask(kg, ["releases"])
+    rel = relation_mask(kg, ["releases"])
     rs, re_ = pos[src[rel]], dst[rel]
     okr = rs >= 0
     R = sp.csr_matrix((np.ones(int(okr.sum())), (rs[okr], re_[okr])), shape=(k, n))
-    car = _mask(kg, ["carries"])
+    car = relation_mask(kg, ["carries"])
     C = sp.csr_matrix((np.ones(int(car.sum())), (src[car], dst[car])), shape=(n, n))
     C.data[:] = 1.0  # an EV population carrying a cargo twice (two rows) is one detection
     released = np.zeros(n, dtype=bool)

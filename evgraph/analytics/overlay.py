@@ -116,9 +116,7 @@ def prior_network(kg: KnowledgeGraph, hub: float = HUB) -> PriorNetwork:
         src, dst = kg.src, kg.dst
         xs, ys, eidx = [], [], []
         for rel, both in PRIOR_RELATIONS.items():
-            if rel not in kg.schema.relations:
-                continue
-            sel = np.flatnonzero(kg.edge_mask([rel]))
+            sel = np.flatnonzero(relation_mask(kg, [rel]))
             sel = sel[in_prior[src[sel]] & in_prior[dst[sel]] & (src[sel] != dst[sel])]
             xs.append(src[sel])
             ys.append(dst[sel])
@@ -318,7 +316,7 @@ def receiver_genes(kg: KnowledgeGraph, node: str) -> list[str]:
     cls = str(kg.node_class[code])
     if cls not in ("CellType", "Organ", "Biofluid"):
         raise EvgraphError(f"receiver {nid} is a {cls}; give a CellType or Organ, or a gene list")
-    sel = _mask(kg, ["marker_of", "expressed_in"]) & (kg.dst == code)
+    sel = relation_mask(kg, ["marker_of", "expressed_in"]) & (kg.dst == code)
     genes = np.unique(kg.src[sel])
     genes = genes[kg.node_class[genes] == "Gene"]
     if len(genes) == 0:
@@ -434,7 +432,7 @@ def literature(kg: KnowledgeGraph, cargo_ids: Sequence[str]) -> dict[str, dict]:
     ids = kg.node_column("id").to_numpy(dtype=object)
     index = {v: i for i, v in enumerate(ids)}
     want = np.array([index[c] for c in cargo_ids if c in index], dtype=np.int64)
-    sel = np.flatnonzero(_mask(kg, ["carries"]))
+    sel = np.flatnonzero(relation_mask(kg, ["carries"]))
     sel = sel[np.isin(kg.dst[sel], want)]
     text = _EdgeText(kg)
     src_db, stmt, pubs, tier = (text(c, sel) for c in ("primary_knowledge_source", "statement", "publications",
@@ -452,7 +450,20 @@ def literature(kg: KnowledgeGraph, cargo_ids: Sequence[str]) -> dict[str, dict]:
     return out
 
 
-def _mask(kg: KnowledgeGraph, relations: Sequence[str]) -> np.ndarray:
-    """Edges of ``relations`` (those of the schema), read from the predicate column alone."""
-    known = [r for r in relations if r in kg.schema.relations]
-    return kg.edge_mask(known) if known else np.zeros(kg.num_edges, dtype=bool)
+def relation_mask(kg: KnowledgeGraph, relations: Sequence[str]) -> np.ndarray:
+    """Edges whose relationship is one of ``relations``, from the predicate column's stored codes
+    (no per-edge string is made; a relationship absent from the graph selects nothing).
+
+    >>> import evgraph
+    >>> kg = evgraph.load()
+    >>> bool((relation_mask(kg, ["carries"]) == (kg.edges["predicate"] == "carries").to_numpy()).all())
+    True
+    """
+    codes, values = kg.cached(("evgraph.analytics", "overlay-edge-text", "predicate"),
+                              lambda: kg.edge_factorized("predicate"))
+    wanted = np.flatnonzero(np.isin(np.asarray(values, dtype=object).astype(str), list(relations)))
+    if not len(wanted):
+        return np.zeros(kg.num_edges, dtype=bool)
+    if len(wanted) == 1:
+        return codes == wanted[0]
+    return np.isin(codes, wanted)
