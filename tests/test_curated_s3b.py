@@ -27,7 +27,7 @@ def _categories(kg, sid):
 
 
 def test_pass_size(kg):
-    assert tb_edges(kg)["statement"].nunique() >= 7
+    assert tb_edges(kg)["statement"].nunique() >= 8
 
 
 def test_cardiosphere_and_cardiac_progenitor_axis_has_at_least_five_statements(kg):
@@ -123,3 +123,18 @@ def test_intrarenal_msc_evs_in_metabolic_renovascular_pigs_protect_the_heart(kg)
     assert not rows["predicate"].isin(["homes_to", "taken_up_by", "biomarker_for"]).any()
     assert _categories(kg, "TB007") == {"metabolic", "renal", "cardiovascular"}
     assert set(rows["model_system"]) == {"animal_in_vivo"}
+
+
+def test_intrarenal_msc_evs_in_metabolic_renovascular_pigs_reach_tubules_and_lower_fibrosis(kg):
+    """TB008 (Eirin 2017 Kidney Int): autologous adipose MSC EVs delivered into the stenotic kidney
+    of MetS+RAS pigs are found in tubular cells and macrophages and lessen inflammation and fibrosis;
+    pig in vivo, metabolic + renal context, decreased renal fibrosis, no cargo (the IL10 knock-down
+    result was not read)."""
+    rows = _rows(kg, "TB008")
+    assert set(rows["species"]) == {"NCBITaxon:9823"}
+    assert set(rows.loc[rows["predicate"] == "taken_up_by", "object"]) == {"CL:1000494", "CL:0000235"}
+    c = rows[rows["predicate"] == "contributes_to"]
+    assert set(zip(c["object"], c["direction"], strict=True)) == {("MONDO:0000494", "decreased")}
+    assert not rows["predicate"].isin(["carries", "homes_to", "biomarker_for"]).any()
+    assert set(rows["ev_perturbation"]) == {""}
+    assert _categories(kg, "TB008") == {"metabolic", "renal"}
