@@ -50,6 +50,39 @@ def progress(iterable: Iterable[Any], *, total: int | None = None, desc: str = "
                 mininterval=0.5)
 
 
+def class_mask(kg: KnowledgeGraph, classes: Iterable[str]) -> np.ndarray:
+    """Boolean mask over node codes: the node's class is one of ``classes`` (from the category
+    codes: no string comparison per node).
+
+    >>> import evgraph
+    >>> kg = evgraph.load()
+    >>> bool(class_mask(kg, ["Organ"])[kg.index_of("UBERON:0002107")])
+    True
+    """
+    wanted = set(classes)
+    cat = kg.node_column("category")
+    if not isinstance(cat.dtype, pd.CategoricalDtype):
+        return np.isin(cat.to_numpy(dtype=object).astype(str), list(wanted))
+    hit = np.array([c in wanted for c in cat.cat.categories] + [False], dtype=bool)
+    return hit[cat.cat.codes.to_numpy()]  # code -1 (missing) -> False
+
+
+def node_codes(kg: KnowledgeGraph, ids: Iterable[str]) -> np.ndarray:
+    """Codes of the nodes among ``ids`` that the graph has (absent ids are skipped), sorted.
+
+    A binary search in the id column when it is sorted (as every built graph's is), else a
+    hash look-up; either way no per-node Python work.
+    """
+    ids = np.asarray(sorted(set(ids)), dtype=object)
+    col = kg.node_column("id").to_numpy(dtype=object)
+    if len(ids) == 0 or len(col) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if pd.Index(col).is_monotonic_increasing:
+        pos = np.minimum(np.searchsorted(col, ids), len(col) - 1)
+        return np.sort(pos[col[pos] == ids]).astype(np.int64)
+    return np.flatnonzero(pd.Index(col).isin(ids)).astype(np.int64)
+
+
 def class_groups(kg: KnowledgeGraph) -> np.ndarray:
     """Ranking group of each node: ``Cargo`` for every cargo class, else the node's class."""
     schema = kg.schema
@@ -180,8 +213,7 @@ def view(kg: KnowledgeGraph, exclude_classes: Sequence[str] = DEFAULT_EXCLUDE_CL
     excluded; ``dst`` replaces the edges' objects (a permuted graph, never cached).
     """
     def make() -> View:
-        keep = ~np.isin(kg.node_class.astype(str), list(exclude_classes)) if exclude_classes else \
-            np.ones(kg.num_nodes, dtype=bool)
+        keep = ~class_mask(kg, exclude_classes) if exclude_classes else np.ones(kg.num_nodes, dtype=bool)
         if exclude_nodes is not None:
             keep &= ~exclude_nodes
         return View(kg, keep, edge_mask, dst=dst)
@@ -192,9 +224,68 @@ def view(kg: KnowledgeGraph, exclude_classes: Sequence[str] = DEFAULT_EXCLUDE_CL
     return kg.cached(("evgraph.analytics", "view", tuple(sorted(exclude_classes)), cache_key), make)
 
 
-def ranked(df: pd.DataFrame, by: str, groups: np.ndarray | pd.Series | None = None) -> pd.DataFrame:
-    """Add ``rank`` (overall) and ``class_rank`` (within ``groups``) by descending ``by``; sort."""
-    df = df.copy()
+def _rank_min_desc(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    """1 + the number of values strictly greater (within the same group): pandas'
+    ``rank(ascending=False, method="min")``, by one sort instead of a hash group-by."""
+    n = len(values)
+    g = np.zeros(n, dtype=np.int64) if groups is None else groups
+    order = np.lexsort((-values, g))
+    sv, sg = values[order], g[order]
+    new_group = np.r_[True, sg[1:] != sg[:-1]] if n else np.zeros(0, dtype=bool)
+    new_value = new_group | np.r_[True, sv[1:] != sv[:-1]] if n else new_group
+    pos = np.arange(n)
+    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
+    value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
+    out = np.empty(n, dtype=np.int64)
+    out[order] = value_start - group_start + 1
+    return out
+
+
+def ranked(df: pd.DataFrame, by: str, groups: np.ndarray | pd.Series | None = None, *,
+           where: np.ndarray | None = None, head: int | None = None) -> pd.DataFrame:
+    """Add ``rank`` (overall) and ``class_rank`` (within ``groups``) by descending ``by``; sort
+    by rank, ties by ``id``.
+
+    Ranks are pandas' ``rank(ascending=False, method="min")``, computed with sorts (numpy);
+    a column with missing values takes pandas' own path. ``where`` (bool per row) keeps some
+    rows after ranking (ranks still count every row) and ``head`` the first rows of the
+    result: only those rows are copied, which is what a command printing the top rows needs.
+
+    >>> ranked(pd.DataFrame({"id": ["b", "a", "c"], "x": [1.0, 1.0, 2.0]}), "x")[["id", "rank"]].values.tolist()
+    [['c', 1], ['a', 2], ['b', 2]]
+    """
+    values = df[by].to_numpy(dtype=np.float64)
+    if np.isnan(values).any():
+        out = _ranked_pandas(df, by, groups)
+        rows = out.pop("_row").to_numpy()
+        if where is not None:
+            out = out[np.asarray(where, dtype=bool)[rows]].reset_index(drop=True)
+        return out.head(head).reset_index(drop=True) if head is not None else out
+    rank = _rank_min_desc(values)
+    class_rank = None
+    if groups is not None:
+        codes, _ = pd.factorize(np.asarray(groups))
+        class_rank = _rank_min_desc(values, codes.astype(np.int64))
+    ids = pd.Index(df["id"].to_numpy(dtype=object))
+    if ids.is_monotonic_increasing:
+        id_key = np.arange(len(ids))
+    else:  # the position of each row in id order
+        id_key = np.empty(len(ids), dtype=np.int64)
+        id_key[np.argsort(ids.to_numpy(), kind="stable")] = np.arange(len(ids))
+    order = np.lexsort((id_key, rank))
+    if where is not None:
+        order = order[np.asarray(where, dtype=bool)[order]]
+    if head is not None:
+        order = order[:max(int(head), 0)]
+    out = df.take(order).reset_index(drop=True)
+    out["rank"] = rank[order]
+    if class_rank is not None:
+        out["class_rank"] = class_rank[order]
+    return out
+
+
+def _ranked_pandas(df: pd.DataFrame, by: str, groups: np.ndarray | pd.Series | None) -> pd.DataFrame:
+    df = df.assign(_row=np.arange(len(df)))
     df["rank"] = df[by].rank(ascending=False, method="min").astype(np.int64)
     if groups is not None:
         df["class_rank"] = df.groupby(np.asarray(groups), sort=False)[by].rank(ascending=False, method="min").astype(

@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from ..arrays import gc_paused, unique
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
-from ._common import View, cached, class_groups, node_frame, progress, ranked, view
+from ._common import View, cached, class_groups, class_mask, node_frame, progress, ranked, view
 from .grouping import VOCABULARY_CLASSES, excluded_nodes
 
 MEASURES: tuple[str, ...] = ("degree", "pagerank", "betweenness", "bridging")
@@ -43,26 +43,34 @@ EXACT_THRESHOLD = 5000
 
 
 def pagerank_vector(A: sp.spmatrix, alpha: float = 0.85, personalization: np.ndarray | None = None,
-                    tol: float = 1e-8, max_iter: int = 1000) -> np.ndarray:
+                    tol: float = 1e-8, max_iter: int = 1000, symmetric: bool = False) -> np.ndarray:
     """PageRank of the graph with adjacency ``A`` (rows = sources; weights = entries).
 
     The update and the stopping rule are those of ``networkx.pagerank``: dangling nodes spread
     their rank by the personalization vector, and iteration stops once the L1 change is below
-    ``n * tol``.
+    ``n * tol``. ``symmetric=True`` says ``A`` equals its transpose (an undirected view): each
+    step is then ``A @ (x / out_degree)`` on ``A`` itself, with no scaled transposed copy.
 
     >>> import scipy.sparse as sp
     >>> A = sp.csr_matrix(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=float))
     >>> pagerank_vector(A, tol=1e-12).round(4).tolist()
     [0.4865, 0.2568, 0.2568]
     """
-    A = sp.csr_matrix(A, dtype=np.float64)
+    A = A if isinstance(A, sp.csr_matrix) and A.dtype == np.float64 else sp.csr_matrix(A, dtype=np.float64)
     n = A.shape[0]
     if n == 0:
         return np.zeros(0)
     out = np.asarray(A.sum(axis=1)).ravel()
     dangling = out == 0
     inv = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
-    M = (A.multiply(inv[:, None])).T.tocsr()  # column-stochastic transpose: x_new = M @ x
+    if symmetric:
+        def step(x: np.ndarray) -> np.ndarray:
+            return A @ (x * inv)
+    else:
+        M = (A.multiply(inv[:, None])).T.tocsr()  # column-stochastic transpose: x_new = M @ x
+
+        def step(x: np.ndarray) -> np.ndarray:
+            return M @ x
     if personalization is None:
         p = np.full(n, 1.0 / n)
     else:
@@ -73,7 +81,7 @@ def pagerank_vector(A: sp.spmatrix, alpha: float = 0.85, personalization: np.nda
     x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
         xlast = x
-        x = alpha * (M @ xlast + xlast[dangling].sum() * p) + (1.0 - alpha) * p
+        x = alpha * (step(xlast) + xlast[dangling].sum() * p) + (1.0 - alpha) * p
         if np.abs(x - xlast).sum() < n * tol:
             return x
     raise EvgraphError(f"PageRank did not converge in {max_iter} iterations")
@@ -283,28 +291,32 @@ def _node_statements(kg: KnowledgeGraph, nodes: np.ndarray | None) -> tuple[list
         return statements, families
     codes, names = kg.edge_factorized("statement")
     names = names.astype(str)
-    order = np.argsort(names, kind="stable")           # statement code -> rank by name
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    sorted_names = names[order]
     has = np.append(names != "", False)[codes]          # code -1 (missing) -> False
     if nodes is not None:  # only the statements on the edges of these nodes (all their edges)
-        touch = has & (np.isin(kg.src, nodes) | np.isin(kg.dst, nodes))
-        has &= np.isin(codes, unique(codes[touch]))
-    m = max(len(names), 1)
+        asked = np.zeros(n, dtype=bool)
+        asked[nodes] = True
+        touch = has & (asked[kg.src] | asked[kg.dst])
+        wanted = np.zeros(len(names) + 1, dtype=bool)
+        wanted[codes[touch]] = True
+        has &= wanted[codes]
+    used = np.flatnonzero(np.bincount(codes[has], minlength=len(names)))  # statement codes followed
+    order = used[np.argsort(names[used], kind="stable")]  # rank by name among the statements followed
+    rank = np.zeros(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    sorted_names = names[order]
+    m = max(len(order), 1)
     key = unique(np.concatenate([kg.src[has], kg.dst[has]]) * m
                  + np.concatenate([rank[codes[has]], rank[codes[has]]]))
     node, st = key // m, key % m
-    mine = slice(None) if nodes is None else np.isin(node, nodes)
+    mine = slice(None) if nodes is None else asked[node]
     _fill(statements, node[mine], sorted_names[st[mine]])
-    cats = kg.node_column("condition_category").astype(str).to_numpy() if "condition_category" in \
-        kg.node_columns else np.full(n, "", dtype=object)
-    is_cond = (kg.node_class.astype(str) == "Condition") & (cats != "")
+    cats = kg.node_column("condition_category").to_numpy(dtype=object)[node].astype(str) \
+        if "condition_category" in kg.node_columns else np.full(len(node), "", dtype=object)
+    cond = class_mask(kg, ["Condition"])[node] & (cats != "")
     cat_codes, cat_names = pd.factorize(cats)
-    cond = is_cond[node]
     if cond.any():
         cat_names = np.asarray(cat_names, dtype=object).astype(str)
-        S = sp.csr_matrix((np.ones(int(cond.sum())), (st[cond], cat_codes[node[cond]])),
+        S = sp.csr_matrix((np.ones(int(cond.sum())), (st[cond], cat_codes[cond])),
                           shape=(m, len(cat_names)))          # statement -> categories it reaches
         E = sp.csr_matrix((np.ones(len(node)), (node, st)), shape=(n, m))  # node -> its statements
         R = (E @ S).tocoo()
@@ -313,7 +325,7 @@ def _node_statements(kg: KnowledgeGraph, nodes: np.ndarray | None) -> tuple[list
         k = len(cat_names)
         key2 = unique(R.row.astype(np.int64) * k + cat_rank[R.col])
         rows = key2 // k
-        mine = slice(None) if nodes is None else np.isin(rows, nodes)
+        mine = slice(None) if nodes is None else asked[rows]
         _fill(families, rows[mine], np.sort(cat_names)[key2[mine] % k])
     return statements, families
 
@@ -352,8 +364,8 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
          exclude_grouping: bool = True, null: int = 20, null_measures: Sequence[str] = ("pagerank",),
          null_seed: int = 0, cache_dir: str | None = None, k: int | None = None, seed: int = 0,
          exact_threshold: int = EXACT_THRESHOLD, alpha: float = 0.85, tol: float = 1e-8,
-         explain: bool = True, explain_top: int | None = None, show_progress: bool | None = None
-         ) -> pd.DataFrame:
+         explain: bool = True, explain_top: int | None = None, top: int | None = None,
+         show_progress: bool | None = None) -> pd.DataFrame:
     """Hub table: one row per node with the measures asked for, ranked overall and within its class.
 
     Vocabulary classes (:data:`~.grouping.VOCABULARY_CLASSES`: vesicle types, uptake mechanisms,
@@ -379,6 +391,7 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
     How betweenness and bridging were computed is in ``df.attrs``. ``explain_top`` = N fills
     the last three columns for the first N rows only (the others get ``[]``, ``[]``, ``""``):
     what a command printing the top N needs, without explaining every node of a large graph.
+    ``top`` = N returns only the first N rows (ranks still count every node).
 
     >>> import evgraph
     >>> kg = evgraph.load()
@@ -413,7 +426,7 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
             for col in deg.columns:
                 df[col] = deg[col].to_numpy()
         elif m == "pagerank":
-            df["pagerank"] = pagerank_vector(v.A, alpha=alpha, tol=tol)
+            df["pagerank"] = pagerank_vector(v.A, alpha=alpha, tol=tol, symmetric=True)
         elif m == "betweenness":
             res = betweenness_vector(v, k=k, seed=seed, exact_threshold=exact_threshold, show_progress=show_progress)
             df["betweenness"] = res.values
@@ -433,7 +446,7 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
         for i in progress(range(len(perms)), total=len(perms), desc="hub null", enabled=show_progress):
             pv = view(kg, tuple(exclude_classes), exclude_nodes=skip, dst=perms.dst[i])
             for m in null_measures:
-                draws[m][i] = (pagerank_vector(pv.A, alpha=alpha, tol=tol) if m == "pagerank"
+                draws[m][i] = (pagerank_vector(pv.A, alpha=alpha, tol=tol, symmetric=True) if m == "pagerank"
                                else np.asarray(pv.A.sum(axis=1)).ravel())
         for m in null_measures:
             obs = df[m].to_numpy(dtype=float) if m != "degree" else np.asarray(v.A.sum(axis=1)).ravel()
@@ -449,16 +462,17 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
         df["statements"] = None
         df["condition_families"] = None
     df["_code"] = v.codes
-    df = ranked(df, rank_by, df["group"])
+    where = None
     if classes:
         from ._common import expand_classes
 
         wanted = expand_classes(kg, classes) | {c for c in classes if c == "Cargo"}
-        df = df[df["class"].isin(wanted) | df["group"].isin(wanted)].reset_index(drop=True)
+        where = (df["class"].isin(wanted) | df["group"].isin(wanted)).to_numpy()
+    df = ranked(df, rank_by, df["group"], where=where, head=top)
     codes = df.pop("_code").to_numpy()
     if explain:
         shown = len(df) if explain_top is None else max(min(int(explain_top), len(df)), 0)
-        statements, families = node_statements(kg) if shown == len(df) else node_statements(kg, codes[:shown])
+        statements, families = node_statements(kg) if shown == v.n else node_statements(kg, codes[:shown])
         with gc_paused():
             rest = len(df) - shown
             df["statements"] = [statements[c] for c in codes[:shown].tolist()] + [[] for _ in range(rest)]

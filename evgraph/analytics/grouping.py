@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import KnowledgeGraph
-from ._common import cached
+from ._common import cached, class_mask, node_codes
 
 #: Bookkeeping classes, never hubs or path junctions by default.
 VOCABULARY_CLASSES: tuple[str, ...] = ("VesicleType", "UptakeMechanism", "Publication")
@@ -41,14 +41,24 @@ def grouping_terms() -> pd.DataFrame:
         return pd.read_csv(fh, sep="\t", comment="#", dtype=str, keep_default_na=False)
 
 
+@cache
+def grouping_term_ids() -> frozenset[str]:
+    """The ids of the grouping-term registry (read once per process, without pandas)."""
+    path = resources.files("evgraph") / "data" / "analytics" / "grouping-terms.tsv"
+    with path.open(encoding="utf-8") as fh:
+        rows = [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
+    head = rows[0].index("id")
+    return frozenset(r[head] for r in rows[1:])
+
+
 def excluded_nodes(kg: KnowledgeGraph, vocabulary: bool = True, grouping: bool = True) -> np.ndarray:
     """Boolean mask over node codes: vocabulary-class nodes and/or grouping terms."""
     def build() -> np.ndarray:
         mask = np.zeros(kg.num_nodes, dtype=bool)
         if vocabulary:
-            mask |= np.isin(kg.node_class.astype(str), VOCABULARY_CLASSES)
+            mask |= class_mask(kg, VOCABULARY_CLASSES)
         if grouping:
-            mask |= kg.node_column("id").isin(set(grouping_terms()["id"])).to_numpy()
+            mask[node_codes(kg, grouping_term_ids())] = True
         mask.setflags(write=False)
         return mask
 

@@ -90,7 +90,7 @@ def hubs_cmd(graph_dir: str, measures: str, rank_by: str | None, classes: str | 
         df = hubs(kg, _csv(measures), rank_by=rank_by, classes=_csv(classes) or None, k=pivots, seed=seed,
                   null=null, null_seed=seed, exclude_classes=() if include_vocabulary else VOCABULARY_CLASSES,
                   exclude_grouping=not include_vocabulary, cache_dir=_cache_dir(graph_dir),
-                  explain_top=top or None)  # only the rows printed are explained
+                  explain_top=top or None, top=top or None)  # only the rows printed are built and explained
         for name, info in df.attrs.items():
             if isinstance(info, dict):
                 _note(f"{name}: " + ", ".join(f"{k}={v}" for k, v in info.items()))
