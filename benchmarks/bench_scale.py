@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_speed import evgraph_exe, run  # noqa: E402
+from bench_speed import compile_bytecode, evgraph_exe, run  # noqa: E402
 
 STEPS = ("build", "load", "open", "hubs", "paths", "nx-pagerank")
 PEER_LIMIT_EDGES = 2_000_000  # networkx at 5M edges takes many minutes and ~10 GB; skipped above this
@@ -96,6 +96,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="100k,1m", help="comma-separated sizes: 100k, 1m, 5m or edge counts")
     ap.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated steps ({', '.join(STEPS)})")
+    ap.add_argument("--timeout", type=float, default=1800.0,
+                    help="seconds a step may take before it is killed and reported as a timeout (default 1800)")
     args = ap.parse_args()
     from synthetic import ensure
 
@@ -103,6 +105,7 @@ def main() -> int:
     bad = [s for s in steps if s not in STEPS]
     if bad:
         raise SystemExit(f"unknown step(s) {', '.join(bad)} (known: {', '.join(STEPS)})")
+    compile_bytecode()
     table: dict[str, dict[str, dict]] = {}
     sizes = [s for s in args.sizes.split(",") if s]
     for size in sizes:
@@ -119,10 +122,10 @@ def main() -> int:
                 if step == "nx-pagerank" and m > PEER_LIMIT_EDGES:
                     print(f"  {size} {step}: skipped (above {PEER_LIMIT_EDGES} edges)", flush=True)
                     continue
-                r = run(step_command(step, graph, kgx, tmp, pair))
+                r = run(step_command(step, graph, kgx, tmp, pair), timeout=args.timeout)
                 table[size][step] = r
                 print(f"  {size} {step:<12} {r['s']:8.2f} s wall {r['cpu_s']:8.2f} s cpu {r['peak_mb']:8.0f} MB peak"
-                      f"  (load {r['load']:.2f})", flush=True)
+                      f"  (load {r['load']:.2f}){'  TIMEOUT (killed)' if r['timeout'] else ''}", flush=True)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     print("\nSCALING (wall s / cpu s / peak MB; 2-core machine shared with other work, load average per row)")
@@ -131,8 +134,8 @@ def main() -> int:
         cells, xs, ts, ms = [], [], [], []
         for size in sizes:
             r = table[size].get(step)
-            if r is None:
-                cells.append(f"{'-':>30}")
+            if r is None or r.get("timeout"):
+                cells.append(f"{'-' if r is None else 'timeout > ' + str(int(r['s'])) + ' s':>30}")
                 continue
             cells.append(f"{r['s']:>9.2f} /{r['cpu_s']:>8.2f} /{r['peak_mb']:>7.0f}   ")
             xs.append(_edges(size))
