@@ -91,6 +91,8 @@ def test_blocked_float32_kernel_agrees_with_a_float64_solve(mti_graph):
         exact[seeds[i]] = 0.0
         assert np.abs(R[i] - exact).sum() <= 2e-6  # L1 error <= tol (1e-6), plus float32 rounding
     assert np.allclose(regulatory_potential(net, seeds, block=128), R, atol=1e-7)
+    assert np.array_equal(regulatory_potential(net, seeds, block=16, workers=1),
+                          regulatory_potential(net, seeds, block=16, workers=3))  # threads change nothing
     R64 = regulatory_potential(net, seeds[:3], dtype=np.float64, tol=1e-12)
     assert R64.dtype == np.float64 and np.abs(R64 - R[:3]).max() < 1e-6
 
