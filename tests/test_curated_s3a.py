@@ -219,3 +219,22 @@ def test_endothelial_microparticles_mark_hypertension_and_metabolic_syndrome(kg)
     assert _objects(rows, "biomarker_for") == {"MONDO:0005044", "MONDO:0000816"}
     assert not _objects(rows, "released_in")
     assert _categories(kg, "TA019") == {"cardiovascular", "metabolic"}
+
+
+def test_urinary_ev_plakoglobin_marks_diabetic_retinopathy(kg):
+    """TA020 (Mighty 2023 Front Endocrinol): JUP in urinary EVs of DR patients, absent in diabetes without DR."""
+    rows = _rows(kg, "TA020")
+    marker = rows[rows["predicate"] == "biomarker_for"]
+    assert set(marker["subject"]) == {"NCBIGene:3728"} and set(marker["object"]) == {"MONDO:0005266"}
+    assert _objects(rows, "released_in") == {"MONDO:0005015"}
+    assert _categories(kg, "TA020") == {"metabolic", "other"}
+
+
+def test_igg_laden_plasma_exosomes_worsen_diabetic_retinopathy_in_mice(kg):
+    """TA021 (Huang 2018 Diabetes): IgG-laden plasma exosomes and retinal vascular damage in diabetic mice,
+    with a cargo loss-of-function test; mouse only."""
+    rows = _rows(kg, "TA021")
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert "MONDO:0005266" in set(rows["object"])
+    assert set(rows["ev_perturbation"]) == {"cargo_loss_of_function"}
+    assert _categories(kg, "TA021") == {"metabolic", "other"}
