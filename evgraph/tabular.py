@@ -20,16 +20,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def flatten_cells(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose list cells are ``|``-joined and dict cells JSON (sorted keys), for CSV/TSV.
+    """A copy of ``df`` whose list (and tuple) cells are ``|``-joined and dict cells JSON (sorted keys),
+    for CSV/TSV and text tables (evgraph's list convention).
 
     >>> import pandas as pd
-    >>> flatten_cells(pd.DataFrame({"a": [["x", "y"]], "b": [{"k": 1}], "c": ["z"]})).iloc[0].tolist()
-    ['x|y', '{"k": 1}', 'z']
+    >>> flatten_cells(pd.DataFrame({"a": [["x", "y"]], "b": [{"k": 1}], "c": ["z"], "d": [("u", 2)]})).iloc[0].tolist()
+    ['x|y', '{"k": 1}', 'z', 'u|2']
     """
     df = df.copy()
     for col in df.columns:
-        if df[col].map(lambda x: isinstance(x, list | dict)).any():
-            df[col] = df[col].map(lambda x: "|".join(map(str, x)) if isinstance(x, list)
+        if df[col].map(lambda x: isinstance(x, list | tuple | dict)).any():
+            df[col] = df[col].map(lambda x: "|".join(map(str, x)) if isinstance(x, list | tuple)
                                   else json.dumps(x, sort_keys=True) if isinstance(x, dict) else x)
     return df
 

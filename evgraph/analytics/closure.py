@@ -37,12 +37,16 @@ SPECIALISATION_PENALTY = 0.8
 def closure_graph(kg: KnowledgeGraph) -> sp.csr_matrix:
     """child -> parent adjacency (n x n CSR) of the roll-up edges between nodes of one class."""
     def build() -> sp.csr_matrix:
-        cls = kg.node_class.astype(str)
-        pred = kg.edges["predicate"].astype(str).to_numpy()
+        cat = kg.node_column("category")
+        cls, cls_names = cat.cat.codes.to_numpy(), list(cat.cat.categories)
+        pcol = kg.edge_column("predicate")
+        pred, pred_names = pcol.cat.codes.to_numpy(), list(pcol.cat.categories)
         s, o = kg.src, kg.dst
         keep = np.zeros(kg.num_edges, dtype=bool)
         for c, rel in CLOSURE_RELATIONS.items():
-            keep |= (pred == rel) & (cls[s] == c) & (cls[o] == c)
+            if c in cls_names and rel in pred_names:
+                code = cls_names.index(c)
+                keep |= (pred == pred_names.index(rel)) & (cls[s] == code) & (cls[o] == code)
         keep &= s != o
         n = kg.num_nodes
         A = sp.csr_matrix((np.ones(int(keep.sum())), (s[keep], o[keep])), shape=(n, n))
@@ -105,9 +109,20 @@ def chain_edges(kg: KnowledgeGraph, child: int, parent: int) -> list[int]:
     while node != child:
         links.append((int(pred[node]), node))
         node = int(pred[node])
-    rel = kg.edges["predicate"].astype(str).to_numpy()
-    out = []
-    for a, b in reversed(links):
-        rows = np.flatnonzero((kg.src == a) & (kg.dst == b) & np.isin(rel, list(set(CLOSURE_RELATIONS.values()))))
-        out += rows[:1].tolist()
-    return out
+    first = _closure_edge_rows(kg)
+    return [first[(a, b)] for a, b in reversed(links) if (a, b) in first]
+
+
+def _closure_edge_rows(kg: KnowledgeGraph) -> dict[tuple[int, int], int]:
+    """``(subject, object) -> first edge row`` of the roll-up relationships (cached on the graph)."""
+    def build() -> dict[tuple[int, int], int]:
+        pcol = kg.edge_column("predicate")
+        names = list(pcol.cat.categories)
+        codes = [names.index(r) for r in set(CLOSURE_RELATIONS.values()) if r in names]
+        rows = np.flatnonzero(np.isin(pcol.cat.codes.to_numpy(), codes))
+        out: dict[tuple[int, int], int] = {}
+        for r, a, b in zip(rows.tolist(), kg.src[rows].tolist(), kg.dst[rows].tolist(), strict=True):
+            out.setdefault((a, b), r)
+        return out
+
+    return cached(kg, "analytics-closure-edge-rows", build)

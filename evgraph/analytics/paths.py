@@ -48,7 +48,7 @@ class _EdgeIndex:
 
     def __init__(self, kg: KnowledgeGraph):
         n = kg.num_nodes
-        pred = kg.edges["predicate"].cat.codes.to_numpy().astype(np.int64)
+        pred = kg.edge_column("predicate").cat.codes.to_numpy().astype(np.int64)
         self.n = n
         self.keys = (pred * n + kg.src) * n + kg.dst
         self.order = np.argsort(self.keys, kind="stable")
@@ -64,13 +64,50 @@ def _edge_index(kg: KnowledgeGraph) -> _EdgeIndex:
     return kg.cached(("evgraph.analytics", "edge-index"), lambda: _EdgeIndex(kg))
 
 
+class _EdgeRows:
+    """Some edge rows, one column at a time, as numpy arrays: ``sub.raw(col)`` holds the values of
+    ``kg.edges[col].iloc[rows]``, ``sub.text(col)`` those of ``.astype(str)`` (without building the
+    whole edge table or a frame of every column)."""
+
+    def __init__(self, kg: KnowledgeGraph, rows):
+        self.kg, self.rows = kg, np.asarray(rows, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _column(self, col: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """``(values, None)`` or, for a categorical column, ``(codes, category texts + "nan")``."""
+        def make():
+            ser = self.kg.edge_column(col)
+            if isinstance(ser.dtype, pd.CategoricalDtype):
+                cats = np.array([str(c) for c in ser.cat.categories] + ["nan"], dtype=object)
+                return ser.cat.codes.to_numpy(), cats
+            return ser.to_numpy(), None
+
+        return self.kg.cached(("evgraph.analytics", "edge-column-array", col), make)
+
+    def raw(self, col: str) -> np.ndarray:
+        values, cats = self._column(col)
+        return cats[values[self.rows]] if cats is not None else values[self.rows]
+
+    def text(self, col: str) -> list[str]:
+        values, cats = self._column(col)
+        return cats[values[self.rows]].tolist() if cats is not None else [str(x) for x in values[self.rows]]
+
+
+def _node_arrays(kg: KnowledgeGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(ids, labels, classes)`` of every node as object / str arrays (cached: hop records read them often)."""
+    return kg.cached(("evgraph.analytics", "node-arrays"),
+                     lambda: (kg.node_column("id").to_numpy(dtype=object),
+                              kg.node_column("label").to_numpy(dtype=object), kg.node_class.astype(str)))
+
+
 def _hop_records(kg: KnowledgeGraph, hm: HetMat, mp: Metapath, nodes: np.ndarray) -> list[dict]:
     idx = _edge_index(kg)
-    allowed = None if len(hm.edge_ids) == kg.num_edges else set(hm.edge_ids.tolist())
-    ids = kg.nodes["id"].to_numpy(dtype=object)
-    labels = kg.nodes["label"].to_numpy(dtype=object)
-    classes = kg.node_class.astype(str)
-    edges = kg.edges
+    allowed = None if len(hm.edge_ids) == kg.num_edges else hm._cache.setdefault(
+        ("allowed-edges",), set(hm.edge_ids.tolist()))
+    ids, labels, classes = _node_arrays(kg)
+    has_statement = "statement" in kg.edge_columns
     hops = []
     for i, (rel, rev) in enumerate(zip(mp.relations, mp.reverse, strict=True)):
         a, b = int(nodes[i]), int(nodes[i + 1])
@@ -81,21 +118,23 @@ def _hop_records(kg: KnowledgeGraph, hm: HetMat, mp: Metapath, nodes: np.ndarray
             found = np.concatenate([found, idx.lookup(p, o, s)])
         if allowed is not None:
             found = np.array([e for e in found if e in allowed], dtype=np.int64)
-        sub = edges.iloc[np.sort(found)]
-        refs = sorted({r for v in sub["publications"] for r in split_list(v)})
-        species = sorted({r for v in sub["species"].astype(str) for r in split_list(v)})
-        statements = sorted({str(x) for x in sub["statement"].astype(str) if x}) if "statement" in sub else []
-        direction = "|".join(sorted({str(x) for x in sub["direction"].astype(str) if x}))
+        sub = _EdgeRows(kg, np.sort(found))
+        refs = sorted({r for v in sub.raw("publications") for r in split_list(v)})
+        species = sorted({r for v in sub.text("species") for r in split_list(v)})
+        statements = sorted({x for x in sub.text("statement") if x}) if has_statement else []
+        direction = "|".join(sorted({x for x in sub.text("direction") if x}))
+        conf = sub.raw("confidence").astype(np.float64)
+        conf = conf[~np.isnan(conf)]
         hops.append({
             "from": ids[a], "from_label": labels[a], "relationship": rel,
             "reverse": bool(rev), "to": ids[b], "to_label": labels[b],
             "subject": ids[s], "object": ids[o],
-            "confidence": float(sub["confidence"].max()) if len(sub) else float("nan"),
+            "confidence": float(conf.max()) if len(conf) else float("nan"),
             "direction": direction,
             "sign": HOP_SIGN_NAMES[hop_sign(rel, direction)],
-            "knowledge_level": "|".join(sorted({str(x) for x in sub["knowledge_level"].astype(str)})),
+            "knowledge_level": "|".join(sorted(set(sub.text("knowledge_level")))),
             "species": species, "publications": refs, "statements": statements,
-            "edges": [str(x) for x in sub["id"]], "to_class": classes[b], "from_class": classes[a],
+            "edges": sub.text("id"), "to_class": classes[b], "from_class": classes[a],
             "via_closure": False,
         })
     return hops
@@ -104,18 +143,17 @@ def _hop_records(kg: KnowledgeGraph, hm: HetMat, mp: Metapath, nodes: np.ndarray
 def _closure_hop(kg: KnowledgeGraph, a: int, b: int, direction: str, steps: int, forward: bool) -> dict:
     """A roll-up hop from ``a`` to ``b``; ``direction``: how the evidence node relates to the query
     node (``broader``/``narrower``); ``forward``: ``a`` is a subclass (part) of ``b``."""
-    ids = kg.nodes["id"].to_numpy(dtype=object)
-    labels = kg.nodes["label"].to_numpy(dtype=object)
-    cls = str(kg.node_class[b])
+    ids, labels, classes = _node_arrays(kg)
+    cls = str(classes[b])
     rel = CLOSURE_RELATIONS.get(cls, "subclass_of")
     rows = chain_edges(kg, a, b) if forward else chain_edges(kg, b, a)
-    sub = kg.edges.iloc[rows]
-    sources = sorted({str(x) for x in sub["primary_knowledge_source"].astype(str) if x})
+    sub = _EdgeRows(kg, rows)
+    sources = sorted({x for x in sub.text("primary_knowledge_source") if x})
     return {"from": ids[a], "from_label": labels[a], "relationship": rel, "reverse": False, "to": ids[b],
             "to_label": labels[b], "subject": ids[a], "object": ids[b], "confidence": 1.0, "direction": "",
             "sign": "neutral", "knowledge_level": "logical_entailment", "species": [], "publications": [],
-            "statements": [], "edges": [str(x) for x in sub["id"]], "knowledge_sources": sources, "to_class": cls,
-            "from_class": str(kg.node_class[a]),
+            "statements": [], "edges": sub.text("id"), "knowledge_sources": sources, "to_class": cls,
+            "from_class": str(classes[a]),
             "via_closure": True, "closure": direction,
             "closure_steps": steps, "closure_forward": forward}
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from ..errors import EvgraphError
+from ..tabular import flatten_cells
 from .app import HUB_MEASURES, emit, emit_records, format_option, graph_option, main, open_graph
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 
 def _out_option(fn):
@@ -20,15 +16,6 @@ def _out_option(fn):
 
 def _csv(value: str | None) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else []
-
-
-def _flat(df: pd.DataFrame) -> pd.DataFrame:
-    """Lists as ``|``-joined text for table/csv output."""
-    df = df.copy()
-    for col in df.columns:
-        if df[col].map(lambda x: isinstance(x, list | tuple)).any():
-            df[col] = df[col].map(lambda x: "|".join(map(str, x)) if isinstance(x, list | tuple) else x)
-    return df
 
 
 def _note(text: str) -> None:
@@ -100,7 +87,7 @@ def hubs_cmd(graph_dir: str, measures: str, rank_by: str | None, classes: str | 
                              "betweenness", "bridging", "condition_families", "explanation") if c in df.columns]]
     elif fmt == "table":
         df = df[["id", "label", "class", "role", "sends", "receives", "relay", "explanation"]]
-    emit(_flat(df) if fmt != "json" else df, fmt, out)
+    emit(flatten_cells(df) if fmt != "json" else df, fmt, out)
 
 
 @main.command("paths")
@@ -168,7 +155,7 @@ def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ..
     if fmt == "table":
         table = table[["rank", "metapath", "sign", "coherence", "evidence", "statements", "dwpc", "path",
                        "references"]]
-    emit(_flat(table), fmt, out)
+    emit(flatten_cells(table), fmt, out)
 
 
 @main.command("connectivity")
@@ -227,7 +214,7 @@ def connectivity_cmd(graph_dir: str, source: str, target: str, max_length: int, 
     if fmt == "table":
         table = table[["metapath", "length", "source_id", "target_id", "via_closure", "path_count", "dwpc", "p_value",
                        "p_method", "adjusted_p", "q_value", "significant", "path_score", "top_path"]]
-    emit(_flat(table), fmt, out)
+    emit(flatten_cells(table), fmt, out)
 
 
 @main.command("crosstalk")

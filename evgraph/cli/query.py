@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from ..errors import EvgraphError
+from ..tabular import flatten_cells
 from .app import emit, format_option, graph_option, main, open_graph
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
 
 
 def _parse_params(items: tuple[str, ...]) -> dict[str, str]:
@@ -102,16 +98,7 @@ def query_cmd(name_or_file: str | None, params: tuple[str, ...], neo4j_uri: str 
     else:
         kg, engine = _embedded(graph_dir)
         result = run_query(kg, q, values, engine=engine, offset=offset, limit=limit)
-    emit(_flat(result) if fmt != "json" else result, fmt, out)
-
-
-def _flat(df: pd.DataFrame) -> pd.DataFrame:
-    """List cells as '|'-joined text (evgraph's list convention) for table and CSV output."""
-    out = df.copy()
-    for col in out.columns:
-        if any(isinstance(v, list) for v in out[col]):
-            out[col] = ["|".join(map(str, v)) if isinstance(v, list) else v for v in out[col]]
-    return out
+    emit(flatten_cells(result) if fmt != "json" else result, fmt, out)
 
 
 @main.group("neo4j")
