@@ -24,7 +24,8 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -47,8 +48,12 @@ class HetMat:
     def __init__(self, kg: KnowledgeGraph, mask: np.ndarray | None = None, dst: np.ndarray | None = None):
         self.kg = kg
         self.n = kg.num_nodes
-        m = np.ones(kg.num_edges, dtype=bool) if mask is None else mask
-        self.edge_ids = np.flatnonzero(m)
+        if mask is None:  # every edge: the graph's own arrays, no copies
+            m: np.ndarray | slice = slice(None)
+            self.edge_ids = np.arange(kg.num_edges)
+        else:
+            m = np.asarray(mask, dtype=bool)
+            self.edge_ids = np.flatnonzero(m)
         self.src = kg.src[m]
         self.dst = (kg.dst if dst is None else dst)[m]
         self.pred = kg.edge_column("predicate").cat.codes.to_numpy()[m]
@@ -73,8 +78,9 @@ class HetMat:
     def class_mask(self, classes: frozenset[str]) -> np.ndarray:
         key = ("class-mask", classes)
         if key not in self._cache:
-            codes = [self.class_names.index(c) for c in classes if c in self.class_names]
-            self._cache[key] = np.isin(self.class_code, codes)
+            lut = np.zeros(len(self.class_names) + 1, dtype=bool)  # last: missing class (code -1)
+            lut[[self.class_names.index(c) for c in classes if c in self.class_names]] = True
+            self._cache[key] = lut[self.class_code]
         return self._cache[key]
 
     def _hop_edges(self, rel: str, a: frozenset[str], b: frozenset[str], rev: bool, conf: bool):
@@ -428,15 +434,23 @@ class DwpcMatrix:
 
     ``matrix`` is a ``len(rows) x len(cols)`` CSR; ``rows`` / ``cols`` are the node codes of
     its rows and columns (every node of the end classes, in code order), ``row_ids`` /
-    ``col_ids`` their CURIEs. :meth:`to_frame` gives the long table of connected pairs.
+    ``col_ids`` their CURIEs (read from the node table on first use). :meth:`to_frame` gives
+    the long table of connected pairs.
     """
 
     metapath: Metapath
     rows: np.ndarray
     cols: np.ndarray
-    row_ids: np.ndarray
-    col_ids: np.ndarray
     matrix: sp.csr_matrix
+    kg: KnowledgeGraph = field(repr=False, compare=False)
+
+    @cached_property
+    def row_ids(self) -> np.ndarray:
+        return self.kg.node_column("id").to_numpy(dtype=object)[self.rows]
+
+    @cached_property
+    def col_ids(self) -> np.ndarray:
+        return self.kg.node_column("id").to_numpy(dtype=object)[self.cols]
 
     def to_frame(self) -> pd.DataFrame:
         """``source``, ``target``, ``dwpc`` for every pair with a path, sorted by source then target."""
@@ -460,8 +474,7 @@ def dwpc_matrix(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = D
     hm = hetmat(kg, **filters)
     r = np.flatnonzero(hm.class_mask(mp.sets[0]))
     c = np.flatnonzero(hm.class_mask(mp.sets[-1]))
-    ids = kg.node_column("id").to_numpy(dtype=object)
-    return DwpcMatrix(mp, r, c, ids[r], ids[c], hm.dwpc(mp, damping, rows=r, cols=c))
+    return DwpcMatrix(mp, r, c, hm.dwpc(mp, damping, rows=r, cols=c), kg)
 
 
 def dwpc(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = DAMPING, **filters) -> pd.DataFrame:

@@ -104,8 +104,11 @@ def _node_arrays(kg: KnowledgeGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def _hop_records(kg: KnowledgeGraph, hm: HetMat, mp: Metapath, nodes: np.ndarray) -> list[dict]:
     idx = _edge_index(kg)
-    allowed = None if len(hm.edge_ids) == kg.num_edges else hm._cache.setdefault(
-        ("allowed-edges",), set(hm.edge_ids.tolist()))
+    allowed = None
+    if len(hm.edge_ids) != kg.num_edges:
+        if ("allowed-edges",) not in hm._cache:
+            hm._cache[("allowed-edges",)] = set(hm.edge_ids.tolist())
+        allowed = hm._cache[("allowed-edges",)]
     ids, labels, classes = _node_arrays(kg)
     has_statement = "statement" in kg.edge_columns
     hops = []
