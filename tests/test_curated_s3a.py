@@ -238,3 +238,12 @@ def test_igg_laden_plasma_exosomes_worsen_diabetic_retinopathy_in_mice(kg):
     assert "MONDO:0005266" in set(rows["object"])
     assert set(rows["ev_perturbation"]) == {"cargo_loss_of_function"}
     assert _categories(kg, "TA021") == {"metabolic", "other"}
+
+
+def test_hepatic_ischaemia_reperfusion_serum_exosomes_target_microglia(kg):
+    """TA022 (Wang 2023 Transplantation): serum exosomes of hepatic I/R rats taken up by hippocampal microglia,
+    pyroptosis and brain injury; rat; no source organ (origin not shown), so not a liver -> brain statement."""
+    rows = _rows(kg, "TA022")
+    assert set(rows["species"]) == {"NCBITaxon:10116"}
+    assert "CL:0000129" in set(rows["object"]) and "MONDO:0043510" in set(rows["object"])
+    assert "UBERON:0002107" not in set(rows["subject"]) | set(rows["object"])
