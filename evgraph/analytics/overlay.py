@@ -76,16 +76,16 @@ class PriorNetwork:
     edge_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __post_init__(self) -> None:
-        self.coo = self.P.tocoo()  # the transitions as arrays, for the path search
-        # the transitions sorted by column, then row (for a per-column maximum with reduceat)
-        row, col = self.coo.row.astype(np.int64), self.coo.col.astype(np.int64)
-        order = np.argsort(col * max(self.n, 1) + row, kind="stable")
-        self.by_col_row = row[order]
-        self.by_col_col = col[order]
-        self.by_col_data = self.coo.data[order]
-        self.col_starts = np.flatnonzero(np.r_[True, self.by_col_col[1:] != self.by_col_col[:-1]]) \
-            if len(order) else np.zeros(0, dtype=np.int64)
-        self.col_of_start = self.by_col_col[self.col_starts]
+        # the transitions grouped by column, rows ascending within one (for a per-column maximum with
+        # reduceat in the path search): the CSC form of P, converted in C rather than sorted
+        csc = self.P.tocsc()
+        csc.sort_indices()
+        counts = np.diff(csc.indptr)
+        self.by_col_row = csc.indices.astype(np.int64)
+        self.by_col_col = np.repeat(np.arange(self.P.shape[1], dtype=np.int64), counts)
+        self.by_col_data = csc.data
+        self.col_starts = csc.indptr[:-1][counts > 0].astype(np.int64)
+        self.col_of_start = np.flatnonzero(counts > 0).astype(np.int64)
 
     def edge(self, u: int, v: int) -> int:
         """The graph edge index behind the step from position ``u`` to position ``v``."""
