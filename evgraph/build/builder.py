@@ -41,6 +41,7 @@ from .columns import (
     edge_signatures,
     hex_ids,
     node_codes,
+    renumbered,
     set_where_empty,
     sorted_categorical,
 )
@@ -80,7 +81,7 @@ def prepare_frame(df: pd.DataFrame, columns: Iterable[str], file: str, categoric
     ``categorical=True`` gives the text columns (and ``_file``) as categoricals: one string per
     distinct value, so comparisons, hashing and joins over millions of edges work on codes.
     """
-    df = df.reset_index(drop=True)
+    df = renumbered(df)
     data = {c: df[c] for c in df.columns}
     if "_line" not in data:
         data["_line"] = np.arange(1, len(df) + 1)
@@ -305,13 +306,15 @@ class GraphBuilder:
                                     f"(tab, newline, NUL, ...) or is over {MAX_ID_LENGTH} characters"))
         if bad.any():
             return edges
-        edges = edges.copy()
-        edges["id"] = np.asarray(edges["id"], dtype=object)
+        edges = edges.copy(deep=False)  # only the id column changes (a deep copy stacks every column: seconds)
+        id_values = np.array(edges["id"], dtype=object)  # a copy: the input's id column stays as it was
         if not given.all():
             missing = (~given).to_numpy()
-            edges.loc[missing, "id"] = hex_ids(signature[missing])
+            id_values[missing] = hex_ids(signature[missing])
+        edges["id"] = id_values
         ids = edges["id"]
-        dup = ids.duplicated(keep=False).to_numpy()
+        # generated ids are the signatures' hex: equal ids <=> equal signatures (hashing 64-bit ints is fast)
+        dup = (pd.Series(signature) if not given.any() else ids).duplicated(keep=False).to_numpy()
         if not dup.any():
             return edges
         sub = pd.DataFrame({"id": ids[dup].to_numpy(), "sig": signature[dup], "pos": np.flatnonzero(dup)})
@@ -337,7 +340,7 @@ class GraphBuilder:
 
     # ------------------------------------------------------------------ assemble
     def _assemble(self, nodes: pd.DataFrame, edges: pd.DataFrame, metadata: dict) -> KnowledgeGraph:
-        nodes = nodes.sort_values("id", kind="stable").reset_index(drop=True)
+        nodes = renumbered(nodes.sort_values("id", kind="stable"))
         node_frame = nodes[list(NODE_COLUMNS)].copy()
         node_frame["category"] = pd.Categorical(node_frame["category"], categories=list(self.schema.classes))
         ids = node_frame["id"].to_numpy(dtype=object)
@@ -360,7 +363,7 @@ class GraphBuilder:
         edge_frame = pd.DataFrame(data, index=pd.RangeIndex(len(edges)))
         # deterministic order: by subject, relationship, object; ties keep the (deterministic) input order
         order = np.lexsort((obj, edge_frame["predicate"].cat.codes.to_numpy(), subj))
-        edge_frame = edge_frame.iloc[order].reset_index(drop=True)
+        edge_frame = renumbered(edge_frame.take(order))
         meta = {"ontology_version": self.schema.version, **metadata}
         return KnowledgeGraph(node_frame, edge_frame, self.schema, meta)
 

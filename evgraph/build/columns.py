@@ -48,6 +48,25 @@ def clean_categorical(col: pd.Series | pd.Categorical) -> pd.Categorical:
     return pd.Categorical.from_codes(codes2[codes], categories=pd.Index(cats, dtype=object), validate=False)
 
 
+def renumbered(df: pd.DataFrame) -> pd.DataFrame:
+    """``df.reset_index(drop=True)`` without copying a column.
+
+    pandas' ``reset_index`` copies the frame and so consolidates its blocks: the object columns
+    of a few million edges are stacked into one 2-D array, seconds each time. A shallow copy
+    with a new ``RangeIndex`` shares the columns (pandas' copy-on-write keeps ``df`` unchanged
+    when the result is edited).
+
+    >>> out = renumbered(pd.DataFrame({"a": [1, 2, 3]}).iloc[[2, 0]])
+    >>> out.to_dict("list"), list(out.index)
+    ({'a': [3, 1]}, [0, 1])
+    """
+    if isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1:
+        return df
+    out = df.copy(deep=False)
+    out.index = pd.RangeIndex(len(out))
+    return out
+
+
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """``pd.concat(frames, ignore_index=True)`` that keeps categorical columns categorical (categories united).
 
@@ -63,7 +82,7 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     from pandas.api.types import union_categoricals
 
     if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
+        return renumbered(frames[0])
     columns = list(dict.fromkeys(c for f in frames for c in f.columns))
     n = sum(len(f) for f in frames)
     data: dict[str, object] = {}
@@ -81,10 +100,13 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def set_where_empty(edges: pd.DataFrame, col: str, default: str) -> None:
-    """``edges.loc[edges[col] == "", col] = default`` for object and categorical columns."""
+    """``edges.loc[edges[col] == "", col] = default`` for object and categorical columns (the column is replaced,
+    not written into: frames may share columns, see :func:`renumbered`)."""
     values = edges[col]
     if not isinstance(values.dtype, pd.CategoricalDtype):
-        edges.loc[values == "", col] = default
+        empty = (values == "").to_numpy()
+        if empty.any():
+            edges[col] = np.where(empty, default, values.to_numpy(dtype=object)).astype(object)
         return
     cats = list(values.cat.categories)
     if "" not in cats:
@@ -139,9 +161,16 @@ def hex_ids(signature: np.ndarray) -> np.ndarray:
     >>> hex_ids(np.array([255, 2**64 - 1], dtype=np.uint64)).tolist()
     ['evgraph:E00000000000000ff', 'evgraph:Effffffffffffffff']
     """
+    import pyarrow as pa
+
+    n = len(signature)
     raw = _HEX[np.asarray(signature, dtype=">u8").view(np.uint8).reshape(-1, 8)]
-    digits = np.ascontiguousarray(raw).view("S16").ravel()
-    return np.char.add("evgraph:E", digits.astype("U16")).astype(object)
+    text = np.empty((n, 25), dtype=np.uint8)  # "evgraph:E" + 16 hex digits, one fixed-width row per id
+    text[:, :9] = np.frombuffer(b"evgraph:E", dtype=np.uint8)
+    text[:, 9:] = np.ascontiguousarray(raw).view(np.uint8).reshape(n, 16)
+    offsets = np.arange(0, 25 * (n + 1), 25, dtype=np.int64)
+    ids = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
+    return ids.to_numpy(zero_copy_only=False).astype(object, copy=False)
 
 
 def node_codes(col: pd.Series, index: pd.Index) -> np.ndarray:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..model import LIST_SEP, NODE_COLUMNS
 from .builder import prepare_frame
-from .columns import join_sorted_unique, per_value, starts_with
+from .columns import join_sorted_unique, per_value, renumbered, starts_with
 from .qc import SourceReport
 from .records import SourceRecords, Term, learn_symbol, norm_name
 
@@ -331,7 +331,7 @@ def _apply_mapping(ctx: Lookups, edges: pd.DataFrame, mapping: dict[str, Any]) -
         new_col = np.empty(len(take), dtype=object)
         new_col[: len(single)] = values[codes[single]]
         new_col[len(single):] = [x for c in codes[multi] for x in new_u[c]]
-        edges = edges.take(take).reset_index(drop=True)
+        edges = renumbered(edges.take(take))  # a fresh frame: no block consolidation
         edges[col] = new_col
     return edges
 

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..build.columns import per_value
+from ..build.columns import per_value, renumbered
 from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 from ._io import Table, progress
@@ -191,7 +191,7 @@ def apply_orthologs(ctx, edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[pd.D
         ev = edges["evidence"].to_numpy(dtype=object)[mapped]
         notes = pd.Series(old).map(note_map).to_numpy(dtype=object)
         ev = np.where(ev == "", notes, ev + "; " + notes)
-        edges = edges.take(np.concatenate([keep, np.repeat(mapped, counts)])).reset_index(drop=True)
+        edges = renumbered(edges.take(np.concatenate([keep, np.repeat(mapped, counts)])))
         n_keep = len(keep)
         col_values = edges[col].to_numpy(dtype=object).copy()
         col_values[n_keep:] = [x for n in new for x in n]
