@@ -92,13 +92,16 @@ def test_plain_frame_declines_irregular_tables(tmp_path):
 
 
 @pytest.mark.shared_data
+@pytest.mark.parametrize("categorical", [False, True])
 @pytest.mark.parametrize("support", ["strong", "all"])
-def test_mirtarbase_column_wise_equals_row_loop(shared_data, tmp_path, support):
+def test_mirtarbase_column_wise_equals_row_loop(shared_data, tmp_path, support, categorical):
     path = _slice(shared_data, tmp_path)
     min_level, species, prefixes = mtb.MIN_LEVEL[support], species_table(), mirbase_prefixes()
     rep_a, rep_b = SourceReport("a"), SourceReport("b")
     t = Table(path, rep_a, mtb.COLUMNS, required=("mirna", "entrez"))
-    fast = mtb._pairs_vectorised(t.plain_frame(tuple(mtb.COLUMNS)), t, min_level, species, prefixes)
+    frame = t.plain_frame(tuple(mtb.COLUMNS), categorical=categorical)
+    assert all(isinstance(frame[c].dtype, pd.CategoricalDtype) == categorical for c in frame.columns if c != "_line")
+    fast = mtb._pairs_vectorised(frame, t, min_level, species, prefixes)
     slow = mtb._pairs_rows(Table(path, rep_b, mtb.COLUMNS, required=("mirna", "entrez")), min_level, species,
                            prefixes)
     assert fast is not None

@@ -18,7 +18,6 @@ Confidence is 0.9 / 0.6 / 0.3 for the strongest support of the pair.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -75,7 +74,7 @@ def read_mirtarbase(path: str | Path | None, options: Mapping[str, str] | None =
         rep.notes.append("no Support Type column: the support filter was not applied")
     species = species_table()
     prefixes = mirbase_prefixes()
-    frame = t.plain_frame(tuple(COLUMNS))
+    frame = t.plain_frame(tuple(COLUMNS), categorical=True)
     found = _pairs_vectorised(frame, t, min_level, species, prefixes) if frame is not None else None
     if found is None:
         if frame is not None:  # a row the row loop must word: read the file again, row by row
@@ -209,24 +208,41 @@ def _finish(out: SourceRecords, rep, support: str, filtered: int, names: np.ndar
     return out
 
 
+def _factor(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (int64) and distinct values of a text column, categorical (codes as they are) or not."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy().astype(np.int64), np.asarray(col.cat.categories, dtype=object)
+    codes, uniq = pd.factorize(col.to_numpy(dtype=object))
+    return codes.astype(np.int64), np.asarray(uniq, dtype=object)
+
+
+def _mapped(col: pd.Series, rows: np.ndarray, fn) -> tuple[np.ndarray, np.ndarray]:
+    """``fn`` of each distinct value of ``col`` (computed once each): per row of ``rows`` the code of its
+    result, and the distinct results (two values with one result share its code)."""
+    codes, uniq = _factor(col)
+    out = np.empty(len(uniq), dtype=object)
+    out[:] = [fn(u) for u in uniq]
+    rcodes, results = pd.factorize(out, use_na_sentinel=False)
+    return rcodes[codes[rows]].astype(np.int64), np.asarray(results, dtype=object)
+
+
 def _pairs_vectorised(df: pd.DataFrame, t: Table, min_level: int, species: dict,
                       prefixes: dict) -> tuple[list[tuple[str, str, str]], tuple] | None:
     """The row loop of :func:`read_mirtarbase` on a whole plain table, column-wise.
 
     Each distinct cell (support type, Entrez id, miRNA name, species, PMID list, experiment
-    list) is interpreted once; rows are grouped per (miRNA, gene) in first-seen order. Returns
-    ``None`` when a row would be skipped (unknown support type, bad Entrez id or miRNA name,
-    unknown species): the row loop then reads the file and reports each such row.
+    list) is interpreted once and rows are handled as integer codes (the columns may be
+    categoricals, as :meth:`Table.plain_frame` gives them with ``categorical=True``); rows are
+    grouped per (miRNA, gene) in first-seen order. Returns ``None`` when a row would be skipped
+    (unknown support type, bad Entrez id or miRNA name, unknown species): the row loop then
+    reads the file and reports each such row.
     """
     rep = t.report
     n = len(df)
-
-    def per_value(col: str, fn, dtype=object) -> np.ndarray:
-        codes, uniq = pd.factorize(df[col].to_numpy(dtype=object))
-        return np.array([fn(u) for u in uniq], dtype=dtype)[codes]
-
     if "support" in df.columns:
-        level = per_value("support", lambda v: SUPPORT_LEVELS.get(v.strip().lower(), -1), np.int64)
+        scodes, suniq = _factor(df["support"])
+        level_of = np.array([SUPPORT_LEVELS.get(v.strip().lower(), -1) for v in suniq], dtype=np.int64)
+        level = level_of[scodes] if len(suniq) else np.zeros(n, dtype=np.int64)
         if (level == -1).any():
             return None
         keep = level >= min_level
@@ -234,15 +250,19 @@ def _pairs_vectorised(df: pd.DataFrame, t: Table, min_level: int, species: dict,
         level = np.zeros(n, dtype=np.int64)
         keep = np.ones(n, dtype=bool)
     filtered = int((~keep).sum())
-    df = df[keep].reset_index(drop=True)
-    level = level[keep]
-    entrez = per_value("entrez", str.strip)
-    if not all(e.isdigit() for e in pd.unique(entrez)):
+    rows = np.flatnonzero(keep)
+    level = level[rows]
+    ecode, entrez_u = _mapped(df["entrez"], rows, str.strip)
+    if not all(e.isdigit() for e in entrez_u[_used(ecode, len(entrez_u))]):
         return None
-    names = per_value("mirna", lambda v: mirna_name(v.strip(), ""))
-    if any(v is None for v in pd.unique(names)):
+    ncode, names_u = _mapped(df["mirna"], rows, lambda v: mirna_name(v.strip(), ""))
+    if any(v is None for v in names_u[_used(ncode, len(names_u))]):
         return None
-    raw_sp = df["target_species"].to_numpy(dtype=object) if "target_species" in df.columns else np.full(len(df), "")
+    if "target_species" in df.columns:
+        spcode, sp_u = _factor(df["target_species"])
+        spcode = spcode[rows]
+    else:
+        spcode, sp_u = np.zeros(len(rows), dtype=np.int64), np.array([""], dtype=object)
 
     def taxon_of(tsp: str, name: str) -> str | None:
         if tsp.strip():
@@ -252,31 +272,92 @@ def _pairs_vectorised(df: pd.DataFrame, t: Table, min_level: int, species: dict,
             sp = (tx, "") if tx else None
         return sp[0] if sp else None
 
-    key = pd.DataFrame({"s": raw_sp, "n": names})
-    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(key))
-    taxa = np.array([taxon_of(s, nm) for s, nm in uniq], dtype=object)[codes]
-    if any(v is None for v in pd.unique(taxa)):
+    tcodes, tkeys = pd.factorize(spcode * max(len(names_u), 1) + ncode)
+    taxa_u = np.empty(len(tkeys), dtype=object)
+    taxa_u[:] = [taxon_of(sp_u[k // max(len(names_u), 1)], names_u[k % max(len(names_u), 1)]) for k in tkeys]
+    if any(v is None for v in taxa_u):
         return None
-    rep.imported += len(df)
-    pair, first_row = _group(names, entrez)
+    rep.imported += len(rows)
+    pair, first_row = _group_codes(ncode, ecode, len(entrez_u))
     npairs = len(first_row)
-    best = pd.Series(level).groupby(pair).max().to_numpy()
-    if "support" not in df.columns:
-        best = np.zeros(npairs, dtype=np.int64)
-    lines = df["_line"].to_numpy()[first_row]
-    symbols = df["symbol"].to_numpy(dtype=object) if "symbol" in df.columns else np.full(len(df), "", dtype=object)
-    seen: set[str] = set()
-    learned = []
-    for r in first_row:
-        e = entrez[r]
-        if e not in seen:
-            seen.add(e)
-            learned.append((taxa[r], symbols[r].strip(), e))
-    pmids = _joined(pair, npairs, df["pmids"].to_numpy(dtype=object) if "pmids" in df.columns else None,
-                    _pmid_items, key=int, fmt="PMID:{}", sep="|")
-    methods = _joined(pair, npairs, df["experiments"].to_numpy(dtype=object) if "experiments" in df.columns else None,
-                      _methods, key=None, fmt="{}", sep="; ")
-    return learned, (filtered, names[first_row], entrez[first_row], taxa[first_row], pmids, methods, best, lines)
+    best = np.zeros(npairs, dtype=np.int64)
+    if "support" in df.columns:
+        np.maximum.at(best, pair, level)
+    lines = df["_line"].to_numpy()[rows[first_row]]
+    if "symbol" in df.columns:
+        symcode, symbols_u = _mapped(df["symbol"], rows, str.strip)
+    else:
+        symcode, symbols_u = np.zeros(len(rows), dtype=np.int64), np.array([""], dtype=object)
+    # each gene's first row, in first-seen pair order: the symbol it teaches
+    _, pos = np.unique(ecode[first_row], return_index=True)
+    gene_rows = first_row[np.sort(pos)]
+    learned = list(zip(taxa_u[tcodes[gene_rows]], symbols_u[symcode[gene_rows]], entrez_u[ecode[gene_rows]],
+                       strict=True))
+    pmids = _joined_codes(pair, npairs, *_cells(df, "pmids", rows), _pmid_items, key=int, fmt="PMID:{}", sep="|")
+    methods = _joined_codes(pair, npairs, *_cells(df, "experiments", rows), _methods, key=None, fmt="{}", sep="; ")
+    return learned, (filtered, names_u[ncode[first_row]], entrez_u[ecode[first_row]], taxa_u[tcodes[first_row]],
+                     pmids, methods, best, lines)
+
+
+def _used(codes: np.ndarray, n: int) -> np.ndarray:
+    """The distinct codes in ``codes`` (of ``n``), ascending (a count, not a hash: numpy 2.3's hash-based
+    ``np.unique`` is slow on integer arrays)."""
+    return np.flatnonzero(np.bincount(codes, minlength=n))
+
+
+def _cells(df: pd.DataFrame, col: str, rows: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Codes (for ``rows``) and distinct values of a column, or ``(None, None)`` when it is absent."""
+    if col not in df.columns:
+        return None, None
+    codes, uniq = _factor(df[col])
+    return codes[rows], uniq
+
+
+def _group_codes(ncode: np.ndarray, ecode: np.ndarray, n_entrez: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pair code of every row (pairs numbered in first-seen order) and each pair's first row."""
+    pair, _ = pd.factorize(ncode * max(n_entrez, 1) + ecode)
+    _, first = np.unique(pair, return_index=True)  # pair codes are first-seen: first rows ascend
+    return pair.astype(np.int64), first
+
+
+def _joined_codes(pair: np.ndarray, npairs: int, codes: np.ndarray | None, uniq: np.ndarray | None, items, key,
+                  fmt: str, sep: str) -> np.ndarray:
+    """Per pair, the sorted distinct items of its rows' cells, joined (each distinct cell parsed once).
+
+    Items are numbered by their sort rank (``key`` then text, as the row loop sorts them), so
+    the (pair, item) table is a sort of 64-bit integers and the joins are one Arrow call.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.full(npairs, "", dtype=object)
+    if codes is None or not npairs:
+        return out
+    parsed = [items(u) if u else () for u in uniq]
+    lens = np.fromiter((len(p) for p in parsed), dtype=np.int64, count=len(parsed))
+    flat = np.empty(int(lens.sum()), dtype=object)
+    flat[:] = [x for p in parsed for x in p]
+    icode, items_u = pd.factorize(flat) if len(flat) else (np.zeros(0, dtype=np.int64), np.array([], dtype=object))
+    order = sorted(range(len(items_u)), key=(lambda i: (key(items_u[i]), items_u[i])) if key is not None
+                   else (lambda i: items_u[i]))
+    rank = np.empty(len(items_u), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(items_u))
+    cell_rank = rank[icode] if len(icode) else icode.astype(np.int64)
+    starts = np.r_[0, np.cumsum(lens)[:-1]] if len(lens) else lens
+    row_len = lens[codes]
+    rows = np.repeat(np.arange(len(codes)), row_len)
+    offs = np.arange(int(row_len.sum())) - np.repeat(np.cumsum(row_len) - row_len, row_len)
+    r_item = cell_rank[np.repeat(starts[codes], row_len) + offs] if len(rows) else np.zeros(0, dtype=np.int64)
+    m = max(len(items_u), 1)
+    both = np.sort(pair[rows] * m + r_item)  # (pair, item), sorted by pair then item rank; then distinct
+    both = both[np.r_[True, both[1:] != both[:-1]]] if len(both) else both
+    p, r = both // m, both % m
+    texts = pa.array([fmt.format(items_u[i]) for i in order], pa.string())
+    offsets = np.zeros(npairs + 1, dtype=np.int32)
+    np.cumsum(np.bincount(p, minlength=npairs), out=offsets[1:])
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), texts.take(pa.array(r))), sep)
+    out[:] = joined.to_numpy(zero_copy_only=False)
+    return out
 
 
 def _pmid_items(raw: str) -> tuple[str, ...]:
@@ -290,33 +371,12 @@ def _group(names: np.ndarray, entrez: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """Pair code of every row (pairs numbered in first-seen order) and each pair's first row."""
     cn, _ = pd.factorize(names)
     ce, ue = pd.factorize(entrez)
-    pair, _ = pd.factorize(cn.astype(np.int64) * max(len(ue), 1) + ce)
-    order = np.argsort(pair, kind="stable")
-    starts = np.r_[0, np.flatnonzero(np.diff(pair[order])) + 1]
-    return pair, order[starts]
+    return _group_codes(cn.astype(np.int64), ce.astype(np.int64), len(ue))
 
 
 def _joined(pair: np.ndarray, npairs: int, raw: np.ndarray | None, items, key, fmt: str, sep: str) -> np.ndarray:
     """Per pair, the sorted distinct items of its rows' cells (each distinct cell parsed once), joined."""
-    out = np.full(npairs, "", dtype=object)
     if raw is None:
-        return out
+        return np.full(npairs, "", dtype=object)
     codes, uniq = pd.factorize(raw)
-    parsed = [items(u) if u else () for u in uniq]
-    lens = np.array([len(p) for p in parsed], dtype=np.int64)
-    flat = np.array([x for p in parsed for x in p], dtype=object)
-    starts = np.r_[0, np.cumsum(lens)[:-1]] if len(lens) else lens
-    row_len = lens[codes]
-    rows = np.repeat(np.arange(len(codes)), row_len)
-    offs = np.arange(row_len.sum()) - np.repeat(np.cumsum(row_len) - row_len, row_len)
-    vals = flat[np.repeat(starts[codes], row_len) + offs] if len(rows) else np.array([], dtype=object)
-    tab = pd.DataFrame({"p": pair[rows], "v": vals}).drop_duplicates()
-    sort_key = tab["v"].map(key) if key is not None else tab["v"]
-    tab = tab.assign(k=sort_key.to_numpy()).sort_values(["p", "k", "v"], kind="stable")
-    text = (fmt.format("") + tab["v"]) if fmt != "{}" else tab["v"]
-    p = tab["p"].to_numpy()
-    bounds = np.r_[0, np.flatnonzero(np.diff(p)) + 1, len(p)]
-    t = text.to_numpy(dtype=object)
-    for a, b in itertools.pairwise(bounds):
-        out[p[a]] = t[a] if b - a == 1 else sep.join(t[a:b])
-    return out
+    return _joined_codes(pair, npairs, codes.astype(np.int64), np.asarray(uniq, dtype=object), items, key, fmt, sep)
