@@ -186,8 +186,8 @@ def _finish(out: SourceRecords, rep, support: str, filtered: int, names: np.ndar
         rep.skip(f"filtered out by support type (kept: {support})", None, None, count=filtered)
     n = len(names)
     rep.rows_merged += rep.imported - n  # rows of a pair seen before: folded into its one edge
-    subj = np.char.add("evmirna:", names.astype(str)).astype(object) if n else names
-    obj = np.char.add("NCBIGene:", entrez.astype(str)).astype(object) if n else entrez
+    subj = np.array(["evmirna:" + str(v) for v in names], dtype=object) if n else names
+    obj = np.array(["NCBIGene:" + str(v) for v in entrez], dtype=object) if n else entrez
     lv = pd.Series(levels)
     support_name = lv.map(SUPPORT_NAMES).fillna("support not given").to_numpy(dtype=object)
     evid = (pd.Series(support_name) + "; " + pd.Series(methods, dtype=object)).to_numpy(dtype=object)
