@@ -25,7 +25,7 @@ def _categories(kg, sid):
 
 
 def test_pass_size(kg):
-    assert td_edges(kg)["statement"].nunique() >= 3
+    assert td_edges(kg)["statement"].nunique() >= 5
 
 
 def test_knowledge_base_has_at_least_sixty_bridging_statements(kg):
@@ -85,4 +85,33 @@ def test_core_family_bridges_of_the_pass(kg):
     """The pass's statements that join two of the three central families."""
     sids = sorted(set(td_edges(kg)["statement"]))
     core = [s for s in sids if len(_categories(kg, s) & CORE) >= 2]
-    assert "TD001" in core
+    assert {"TD001", "TD004"} <= set(core)
+
+
+def test_diabetic_endothelial_microparticle_mirs_are_lower_in_diabetes_and_with_cad(kg):
+    """TD004 (Jansen 2016 Cardiovasc Diabetol): miR-126 and miR-26a in circulating (mainly
+    endothelial) MPs lower in type 2 diabetes, and low levels with concomitant CAD: one human
+    statement, biomarker of both conditions, lower in disease (a metabolic + cardiovascular bridge)."""
+    rows = _rows(kg, "TD004")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"mirbase:MIMAT0000445", "mirbase:MIMAT0000082"}
+    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0005148", "MONDO:0005010"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
+    assert not rows["predicate"].isin(["affects", "contributes_to"]).any()
+    assert kg.node("evgraph:EVP-TD004")["description"].startswith("Direction: lower in disease")
+    assert _categories(kg, "TD004") == {"metabolic", "cardiovascular"}
+
+
+def test_alzheimer_serum_exosomes_weaken_the_brain_endothelial_barrier_in_vitro(kg):
+    """TD005 (Bei 2023 J Alzheimers Dis): serum exosomes of AD patients (size-exclusion
+    chromatography) lower VE-cadherin and barrier function of human brain microvascular
+    endothelial cells in vitro: decreased establishment of endothelial barrier, no source cell, no
+    uptake edge, tier from in vitro evidence only."""
+    rows = _rows(kg, "TD005")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    a = rows[rows["predicate"] == "affects"]
+    assert set(zip(a["object"], a["direction"], strict=True)) == {("GO:0061028", "decreased")}
+    assert not rows["predicate"].isin(["releases", "taken_up_by", "contributes_to", "biomarker_for"]).any()
+    assert set(rows["separation_method"]) == {"size_exclusion_chromatography"}
+    assert set(rows["model_system"]) == {"cell_culture"}
+    assert _categories(kg, "TD005") == {"neurodegenerative"}
