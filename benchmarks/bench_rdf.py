@@ -19,6 +19,12 @@ Prints, per format: triples written, seconds (wall and CPU), triples/s, peak RSS
 The ratios printed are peer seconds / evgraph whole-command seconds (> 1: evgraph is faster),
 by wall time and by CPU time (on a loaded machine, CPU time is the steadier of the two; both
 tools are single-threaded here). The 1-minute load average is printed with the figures.
+
+``--interleave N`` adds the fair wall-time comparison for N-Triples: with pyoxigraph's store
+loaded once, ``Store.dump`` and the whole ``evgraph export rdf`` command (a child process) run
+alternately N times each, so both see the same load; medians and their ratio are printed.
+
+    python benchmarks/bench_rdf.py --edges 1000000 --skip-rdflib --formats nt --interleave 3
 """
 
 from __future__ import annotations
@@ -93,7 +99,7 @@ def _cpu_self() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def one_cli(edges: int, fmt: str) -> dict:
+def one_cli(edges: int, fmt: str, count: bool = True) -> dict:
     """The whole command, ``evgraph export rdf``, in a child process (its own wall, CPU and RSS)."""
     import os
 
@@ -110,7 +116,7 @@ def one_cli(edges: int, fmt: str) -> dict:
         secs, cpu = time.perf_counter() - t0, _cpu_children() - cpu0
         size = path.stat().st_size
         triples = None
-        if fmt == "nt":
+        if fmt == "nt" and count:
             with path.open("rb") as fh:
                 triples = sum(1 for _ in fh)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -118,8 +124,12 @@ def one_cli(edges: int, fmt: str) -> dict:
             "peak_mb": peak}
 
 
-def one_pyoxigraph(edges: int) -> dict:
-    """pyoxigraph's ``Store.dump`` (N-Triples and Turtle) of evgraph's triples, store prebuilt."""
+def one_pyoxigraph(edges: int, interleave: int = 0) -> dict:
+    """pyoxigraph's ``Store.dump`` (N-Triples and Turtle) of evgraph's triples, store prebuilt.
+
+    With ``interleave`` > 0, then that many alternating rounds of (N-Triples ``Store.dump``, the
+    whole ``evgraph export rdf`` N-Triples command), each timed: ``rounds`` in the result.
+    """
     import pyoxigraph as ox
 
     from evgraph.formats.rdf import write_rdf
@@ -145,8 +155,23 @@ def one_pyoxigraph(edges: int) -> dict:
             out[f"{fmt}_seconds"], out[f"{fmt}_cpu"] = time.perf_counter() - t0, _cpu_self() - cpu0
             out[f"{fmt}_bytes"] = path.stat().st_size
             path.unlink()
+        rounds = []
+        for _ in range(interleave):
+            path = Path(tmp) / "out.nt"
+            cpu0, t0 = _cpu_self(), time.perf_counter()
+            store.dump(str(path), ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            peer = {"seconds": time.perf_counter() - t0, "cpu": _cpu_self() - cpu0}
+            path.unlink()
+            ours = one_cli(edges, "nt", count=False)
+            rounds.append({"pyoxigraph": peer, "evgraph": {"seconds": ours["seconds"], "cpu": ours["cpu"]},
+                           "load": _loadavg()})
+        out["rounds"] = rounds
     out["peak_mb"] = _peak_mb()
     return out
+
+
+def _loadavg() -> str:
+    return Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
 
 
 def one_rdflib(edges: int, subset: int) -> dict:
@@ -186,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--formats", default="nt,ttl", help="evgraph formats to time (default nt,ttl)")
     ap.add_argument("--skip-pyoxigraph", action="store_true", help="leave out the pyoxigraph peer")
     ap.add_argument("--skip-rdflib", action="store_true", help="leave out the rdflib peer")
+    ap.add_argument("--interleave", type=int, default=0, metavar="N",
+                    help="also N alternating rounds of pyoxigraph's N-Triples dump and the whole evgraph "
+                         "command, under the same load (medians and ratio printed)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
@@ -193,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         if one == "rdflib":
             result = one_rdflib(args.edges, args.rdflib_edges)
         elif one == "pyoxigraph":
-            result = one_pyoxigraph(args.edges)
+            result = one_pyoxigraph(args.edges, args.interleave)
         elif one.startswith("cli-"):
             result = one_cli(args.edges, one[4:])
         else:
@@ -213,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  evgraph {fmt:6} whole command {r['seconds']:8.1f} s wall {r['cpu']:8.1f} s CPU  "
               f"{r['bytes'] / 1e6:9.1f} MB file  peak RSS {r['peak_mb']:7.0f} MB")
     if not args.skip_pyoxigraph:
-        ox = _child(["--edges", str(args.edges), "--one", "pyoxigraph"])
+        ox = _child(["--edges", str(args.edges), "--interleave", str(args.interleave), "--one", "pyoxigraph"])
         print(f"  pyoxigraph Store.dump of the same {ox['triples']:,} triples (bulk_load first: "
               f"{ox['load_seconds']:.1f} s, not timed), peak RSS {ox['peak_mb']:.0f} MB:")
         for fmt in ("nt", "ttl"):
@@ -223,6 +251,21 @@ def main(argv: list[str] | None = None) -> int:
                 line += (f"  -> pyoxigraph / evgraph whole command: {ox[f'{fmt}_seconds'] / cli[fmt]['seconds']:.2f}x "
                          f"wall, {ox[f'{fmt}_cpu'] / cli[fmt]['cpu']:.2f}x CPU")
             print(line)
+        if ox["rounds"]:
+            import statistics
+
+            print("  interleaved N-Triples rounds (pyoxigraph Store.dump, then the whole evgraph command):")
+            for i, r in enumerate(ox["rounds"], 1):
+                peer = r["pyoxigraph"]
+                print(f"    round {i}: pyoxigraph {peer['seconds']:7.1f} s wall {peer['cpu']:6.1f} s "
+                      f"CPU | evgraph {r['evgraph']['seconds']:7.1f} s wall {r['evgraph']['cpu']:6.1f} s CPU "
+                      f"(load {r['load']})")
+            med = {t: {k: statistics.median(r[t][k] for r in ox["rounds"]) for k in ("seconds", "cpu")}
+                   for t in ("pyoxigraph", "evgraph")}
+            wall = med["pyoxigraph"]["seconds"] / med["evgraph"]["seconds"]
+            print(f"    medians: pyoxigraph {med['pyoxigraph']['seconds']:.1f} s wall, evgraph whole command "
+                  f"{med['evgraph']['seconds']:.1f} s wall -> {wall:.2f}x "
+                  f"wall, {med['pyoxigraph']['cpu'] / med['evgraph']['cpu']:.2f}x CPU")
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     print(f"  (1-min load average now {load})")
     for fmt in args.formats.split(","):
