@@ -7,6 +7,7 @@ Neo4j server is given, on Neo4j after loading the graph over Bolt (load rate pri
     python benchmarks/bench_queries.py                                  # curated graph, embedded only
     python benchmarks/bench_queries.py --graph 1m --neo4j bolt://127.0.0.1:7687
     python benchmarks/bench_queries.py --graph benchmarks/data/syn-100k/graph --hub
+    python benchmarks/bench_queries.py --graph 1m --rebuild --phases --queries top_cargo --repeat 1
 
 Parameters: on the curated graph the queries' defaults; on another graph each node parameter
 gets a node of the same class as its default: a typical one (75th percentile of degree among
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,38 @@ class ParamPicker:
         return out
 
 
+def build_phases(kg: evgraph.KnowledgeGraph, folder: Path) -> None:
+    """Build the embedded database once more in a temporary folder, printing each phase's wall and
+    CPU seconds (the steps of :func:`evgraph.query.embedded.populate`): on a loaded machine, a
+    wall/CPU ratio that is the same in every phase says the gap is the shared CPU, not the disk."""
+    import resource
+    import shutil
+    import tempfile
+
+    import ladybug as lb
+
+    from evgraph.query.embedded import populate
+
+    tmp = Path(tempfile.mkdtemp(prefix=".bench-phases-", dir=folder))
+    last = [time.perf_counter(), time.process_time()]
+
+    def mark(what: str) -> None:
+        t, c = time.perf_counter(), time.process_time()
+        print(f"  {what:34s} {t - last[0]:7.2f} s wall {c - last[1]:7.2f} s CPU  peak RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
+        last[:] = [t, c]
+
+    print("embedded database build, phase by phase (a second build, in a temporary folder):")
+    try:
+        db = lb.Database(str(tmp / "phases.lbug"))
+        conn = lb.Connection(db)
+        populate(conn, kg, on_phase=mark)
+        conn.close()
+        db.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def timed(fn, repeat: int) -> tuple[float, float, Any]:
     """Median wall and CPU seconds of ``repeat`` warm runs (CPU: this process, all its threads;
     on a loaded machine the steadier figure for the in-process embedded engine)."""
@@ -109,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", default="", help="comma-separated query names (default: all)")
     ap.add_argument("--hub", action="store_true", help="also run with the highest-degree parameters")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached embedded database (timed)")
+    ap.add_argument("--phases", action="store_true", help="also time the database build phase by phase "
+                    "(an extra build in a temporary folder)")
     ap.add_argument("--batch-size", type=int, default=10_000, help="Neo4j load batch size")
     args = ap.parse_args(argv)
 
@@ -139,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
         embedded.close()
         embedded = EmbeddedEngine(kg, graph_dir)
         print(f"embedded database opened from cache in {time.perf_counter() - t0:.2f}s")
+
+    if args.phases:
+        build_phases(kg, Path(graph_dir) if graph_dir else Path(tempfile.gettempdir()))
 
     engines: list[Any] = [embedded]
     if args.neo4j:

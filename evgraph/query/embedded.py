@@ -33,7 +33,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,25 +117,34 @@ def arrow_table(frame: pd.DataFrame, props: tuple[Prop, ...], keys: tuple[str, .
     return pa.Table.from_arrays(columns, schema=pa.schema(fields))
 
 
-def populate(conn: Any, kg: KnowledgeGraph) -> None:
+def populate(conn: Any, kg: KnowledgeGraph, on_phase: Callable[[str], None] | None = None) -> None:
     """Create the tables and bulk-``COPY`` nodes and relationships into an empty database.
 
     The rows come as typed Arrow tables built column-wise from the graph's columns
     (:func:`~evgraph.query.graphdata.node_tables`, :func:`~evgraph.query.graphdata.rel_tables`:
     no per-row Python). Automatic checkpoints are off during the load (each ``COPY`` would
-    otherwise checkpoint the whole database) and one ``CHECKPOINT`` ends it.
+    otherwise checkpoint the whole database) and one ``CHECKPOINT`` ends it. ``on_phase(name)``
+    is called as each phase ends (``benchmarks/bench_queries.py --phases`` times them).
     """
+    done = on_phase or (lambda name: None)
+    nodes = list(node_tables(kg))
+    done("node tables (Arrow)")
     groups = list(rel_tables(kg))
+    done("relationship tables (Arrow)")
     pairs = sorted((g.relation, g.from_class, g.to_class) for g in groups)
     for stmt in ddl(kg, pairs):
         conn.execute(stmt)
     conn.execute("CALL auto_checkpoint=false")
-    for cls, table in node_tables(kg):
+    done("schema")
+    for cls, table in nodes:
         conn.execute(f"COPY {cls} FROM $df", {"df": table})
+    done("COPY nodes")
     for g in groups:
         conn.execute(f"COPY {g.rel_type} FROM $df (from='{g.from_class}', to='{g.to_class}')", {"df": g.table})
+    done("COPY relationships")
     conn.execute("CALL auto_checkpoint=true")
     conn.execute("CHECKPOINT")
+    done("checkpoint")
 
 
 def graph_key(graph_dir: str | Path) -> str:
