@@ -296,7 +296,14 @@ def test_cli_overlay_and_origin(mti_graph, tmp_path):
     assert (tmp_path / "o.html").is_file()
     proc = _cli("origin", "--graph", str(graph), "--cargo", "cargo.tsv", "--format", "json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)[0]["rank"] == 1
+    origin_rows = json.loads(proc.stdout)
+    assert origin_rows[0]["rank"] == 1 and "expected_ev_release" in origin_rows[0]
+    # both nulls are stated, and how many candidates are significant (or that none is)
+    assert "ev_release: 8 of the cargo covered" in proc.stderr and "stratified by detection frequency" in proc.stderr
+    assert "expression: 0 of the cargo covered" in proc.stderr and "random draw" in proc.stderr
+    full = tissue_of_origin(kg, list(top))  # the ids the 8 cargo names map to
+    n_sig = int((full["best_q"] < 0.05).sum())
+    assert full.attrs["significant"] == n_sig and f"evgraph: {n_sig} candidates with q < 0.05" in proc.stderr
     (tmp_path / "empty.txt").write_text("gene\n")
     proc = _cli("overlay", "--graph", str(graph), "--cargo", "cargo.tsv", "--receiver", "empty.txt", cwd=tmp_path)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr

@@ -197,7 +197,8 @@ def tissue_of_origin(kg: KnowledgeGraph, cargo: Sequence[str], *, classes: Seque
     (the candidate's genes), ``p_expression``, ``q_expression``, the same for ``ev_release`` plus
     ``expected_ev_release`` (the overlap the stratified null expects), ``drivers`` (cargo labels
     in either overlap). ``df.attrs``: per evidence kind its ``universe`` size, ``cargo_covered``
-    and ``null`` (the null hypothesis, in words); ``ev_release`` also ``strata`` (how many).
+    and ``null`` (the null hypothesis, in words); ``ev_release`` also ``strata`` (how many);
+    ``significant``: how many candidates reach q < 0.05 in either test (counted before ``top``).
     ``min_stratum=0`` gives the plain, uncorrected hypergeometric EV-release test.
     """
     ids = kg.node_column("id").to_numpy(dtype=object)
@@ -272,7 +273,9 @@ def tissue_of_origin(kg: KnowledgeGraph, cargo: Sequence[str], *, classes: Seque
     out = out.sort_values(["best_q", "_overlap", "node"], ascending=[True, False, True], kind="stable",
                           na_position="last").drop(columns="_overlap").reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
+    significant = int((out["best_q"] < 0.05).sum())
     if top:
         out = out.head(top)
     out.attrs.update(attrs)
+    out.attrs["significant"] = significant  # candidates with q < 0.05 in either test, before ``top``
     return out

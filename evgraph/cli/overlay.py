@@ -164,6 +164,5 @@ def note_origin(df: pd.DataFrame) -> None:
         if isinstance(info, dict) and "universe" in info:
             _note(f"{name}: {info['cargo_covered']} of the cargo covered, universe {info['universe']}; "
                   f"{info['null']}")
-    q = df[["q_expression", "q_ev_release"]].min(axis=1) if len(df) else None
-    n_sig = int((q < 0.05).sum()) if q is not None else 0
+    n_sig = int(df.attrs.get("significant", 0))
     _note(f"{n_sig} candidates with q < 0.05" + ("" if n_sig else " (no origin is significant)"))
