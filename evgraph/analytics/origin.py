@@ -12,10 +12,10 @@ Two kinds of evidence, each tested separately for every candidate organ or cell 
 ``X``'s genes. Null (:data:`NULL_EXPRESSION`): the cargo set is a random draw, of its size, from
 the genes the expression evidence covers for any candidate.
 
-``ev_release`` is corrected for profiling frequency. Sources are not profiled equally (colon
-cancer cell lines and blood cells have dozens of EV experiments, most organs one or none), and a
-cargo detected in many experiments (a ubiquitous EV miRNA or protein) sits in the release set of
-every much-profiled source; a circulating cargo set is rich in such cargo, so a plain
+``ev_release`` is corrected for profiling frequency. Sources are not profiled equally (with
+Vesiclepedia, breast, lung and colon EVs have 161-216 experiments each, the median profiled organ
+5 or 6), and a cargo detected in many experiments (a ubiquitous EV miRNA or protein) sits in the release set of
+every much-profiled source; a circulating cargo set tends to be rich in such cargo, so a plain
 hypergeometric test names the most-profiled sources whatever the set. The test is therefore
 *stratified by detection frequency*: every cargo of the universe gets its detection count (the
 number of candidate-released EV populations that carry it), and the universe is cut into strata
