@@ -1,13 +1,20 @@
-"""Full build with every shared source (old and new): wall time and peak memory, beside a pandas read of the same files.
+"""Full build with every shared source (old and new): wall time, CPU time and peak memory, beside a pandas read.
 
-The peer is the floor any importer pays: pandas reading every raw table of the same sources (no
-normalisation, validation or graph). The ratio says how much the build costs on top of that.
+The evgraph side is the whole command a user runs, ``evgraph build --source ... --out DIR``
+(read, normalise, validate, write the graph folder and its QC report), in a fresh process; the
+script prints that command. The peer is the floor any importer pays: pandas reading every raw
+table of the same sources (no normalisation, validation or graph). The ratio says how much the
+build costs on top of that.
 
-    nice -n 10 python benchmarks/bench_full_build.py [--shared ../shared/data] [--without nichenet]
+    nice -n 10 python benchmarks/bench_full_build.py [--shared ../shared/data] [--without issue14|nichenet,...]
+                                                     [--no-peer]
 
-Peak memory is the process's maximum resident set size (``resource.getrusage``), measured in a
-fresh subprocess per side. PyDESeq2 results (evmirna2) and decoded R tables (nichenet) are read
-from ``$EVGRAPH_CACHE`` when present: the script reports whether the caches were warm.
+``--without issue14`` leaves out the sources of issue 14 (orthologs, evmirna2, tissue_expression,
+cell_markers, go_annotations, nichenet, omnipath): the "full build without the priors" of issue 17.
+Wall time, CPU time (user + system of the child, from ``os.wait4``) and peak resident memory
+(``ru_maxrss`` of the child) are printed; on a shared machine the CPU time is the steadier figure.
+PyDESeq2 results (evmirna2) and decoded R tables (nichenet) are read from ``$EVGRAPH_CACHE`` when
+present (the first build fills them): the script says whether the caches were warm.
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+ISSUE14 = ("orthologs", "evmirna2", "tissue_expression", "cell_markers", "go_annotations", "nichenet", "omnipath")
 
 
 def specs(d: Path, without: set[str]) -> list[str]:
@@ -49,13 +59,7 @@ CHILD = r"""
 import json, resource, sys, time
 mode, payload = sys.argv[1], json.loads(sys.argv[2])
 t0 = time.perf_counter()
-if mode == "evgraph":
-    import evgraph
-    from evgraph.build.qc import BuildReport
-    rep = BuildReport()
-    kg = evgraph.build(payload, report=rep)
-    extra = {"nodes": kg.num_nodes, "edges": kg.num_edges, "sources": [s.name for s in rep.sources]}
-else:
+if mode == "pandas":
     import pandas as pd, pyreadr
     from pathlib import Path
     rows = 0
@@ -85,22 +89,63 @@ def run(mode: str, payload) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def run_cli(args: list[str]) -> dict:
+    """Run a command in a child process: wall time, CPU time (user + system) and peak RSS of the child."""
+    import time
+
+    env = {**os.environ, "EVGRAPH_PROGRESS": "0"}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    err = proc.stderr.read() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status):
+        sys.exit(f"evgraph build failed:\n{err[-3000:]}")
+    return {"seconds": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def cache_state() -> str:
+    root = Path(os.environ.get("EVGRAPH_CACHE") or Path.home() / ".cache" / "evgraph")  # as evgraph resolves it
+    warm = [n for n in ("evmirna2-pydeseq2", "priors") if (root / n).is_dir() and any((root / n).iterdir())]
+    return f"{root}: warm {', '.join(warm) or 'none'}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"))
-    ap.add_argument("--without", default="", help="comma-separated source names to leave out")
+    ap.add_argument("--without", default="", help="comma-separated source names to leave out ('issue14': all of "
+                                                   "issue 14's sources)")
+    ap.add_argument("--out", default=None, help="graph folder to write (default: a temporary folder, removed)")
+    ap.add_argument("--no-peer", action="store_true", help="skip the pandas read of the raw files")
     args = ap.parse_args()
+    import shlex
+    import shutil
+    import tempfile
+
     d = Path(args.shared)
     without = {w.strip() for w in args.without.split(",") if w.strip()}
+    if "issue14" in without:
+        without = (without - {"issue14"}) | set(ISSUE14)
     s = specs(d, without)
-    files = sorted(str(p) for p in d.rglob("*") if p.is_file() and p.suffix not in (".md", ".py"))
-    ev = run("evgraph", s)
-    peer = run("pandas", files)
-    print(f"evgraph build, {len(s)} sources: {ev['seconds']:.1f} s, peak {ev['peak_mb']:.0f} MB, "
-          f"{ev['nodes']} nodes, {ev['edges']} edges")
-    print(f"pandas read of the same raw files: {peer['seconds']:.1f} s, peak {peer['peak_mb']:.0f} MB")
-    print(f"ratio evgraph / pandas read: time {ev['seconds'] / peer['seconds']:.2f}x, "
-          f"memory {ev['peak_mb'] / peer['peak_mb']:.2f}x")
+    tmp = tempfile.mkdtemp(prefix="evgraph-fullbuild-")
+    out = args.out or str(Path(tmp) / "graph")
+    evgraph_bin = str(Path(sys.executable).with_name("evgraph"))
+    cmd = [evgraph_bin, "build", *[a for spec in s for a in ("--source", spec)], "--out", out]
+    print("command: " + " ".join(shlex.quote(a) for a in cmd), flush=True)
+    print(f"caches before: {cache_state()}", flush=True)
+    ev = run_cli(cmd)
+    report = json.loads((Path(out) / "build-report.json").read_text())
+    graph = report.get("graph", {})
+    print(f"evgraph build, {len(s)} sources: {ev['seconds']:.1f} s wall, {ev['cpu_s']:.1f} s CPU, "
+          f"peak {ev['peak_mb']:.0f} MB, {graph.get('num_nodes')} nodes, {graph.get('num_edges')} edges", flush=True)
+    if not args.out:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if not args.no_peer:
+        files = sorted(str(p) for p in d.rglob("*") if p.is_file() and p.suffix not in (".md", ".py"))
+        peer = run("pandas", files)
+        print(f"pandas read of the same raw files: {peer['seconds']:.1f} s, peak {peer['peak_mb']:.0f} MB")
+        print(f"ratio evgraph / pandas read: time {ev['seconds'] / peer['seconds']:.2f}x, "
+              f"memory {ev['peak_mb'] / peer['peak_mb']:.2f}x")
     load = os.getloadavg()[0]
     print(f"machine load average at the end: {load:.1f} on {os.cpu_count()} cores")
 
