@@ -25,7 +25,7 @@ def _categories(kg, sid):
 
 
 def test_pass_size(kg):
-    assert td_edges(kg)["statement"].nunique() >= 5
+    assert td_edges(kg)["statement"].nunique() >= 6
 
 
 def test_knowledge_base_has_at_least_sixty_bridging_statements(kg):
@@ -115,3 +115,18 @@ def test_alzheimer_serum_exosomes_weaken_the_brain_endothelial_barrier_in_vitro(
     assert set(rows["separation_method"]) == {"size_exclusion_chromatography"}
     assert set(rows["model_system"]) == {"cell_culture"}
     assert _categories(kg, "TD005") == {"neurodegenerative"}
+
+
+def test_healthy_cerebral_endothelial_sevs_reach_neural_stem_cells_in_diabetic_rats(kg):
+    """TD006 (Zhang L 2022 Front Aging Neurosci): sEVs of healthy rat cerebral endothelial cells,
+    given i.v. to aged diabetic rats, cross into the brain, are taken up by neural stem cells by
+    endocytosis and lessen cognitive deficits: rat in vivo, no context condition (healthy donors),
+    so one family (cognitive disorder, category other), and no cargo edge."""
+    rows = _rows(kg, "TD006")
+    assert set(rows["species"]) == {"NCBITaxon:10116"}
+    assert set(rows.loc[rows["predicate"] == "taken_up_by", "object"]) == {"CL:0000047"}
+    assert set(rows.loc[rows["predicate"] == "homes_to", "object"]) == {"UBERON:0000955"}
+    c = rows[rows["predicate"] == "contributes_to"]
+    assert set(zip(c["object"], c["direction"], strict=True)) == {("MONDO:0002039", "decreased")}
+    assert not rows["predicate"].isin(["released_in", "carries", "biomarker_for"]).any()
+    assert _categories(kg, "TD006") == {"other"}
