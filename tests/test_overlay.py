@@ -226,6 +226,19 @@ def test_origin_ev_release_null_is_stratified_by_detection_frequency(mti_graph):
         assert (q >= p - 1e-15).all() and (q <= 1).all()
     assert set(row["drivers"]) <= set(kg.nodes.set_index("id").loc[cargo, "label"])
     assert (df["rank"] == np.arange(1, len(df) + 1)).all()
+    # the one study behind most of the overlap, by hand: liver's and its cell types' EV populations, their
+    # described_in publication, the cargo of the set each publication's EVs carry
+    e = kg.edges[["subject", "predicate", "object"]].astype(str)
+    part = e[(e["predicate"] == "part_of") & (e["object"] == liver)]["subject"]
+    evs = set(e[(e["predicate"] == "releases") & e["subject"].isin({liver, *part})]["object"])
+    pub = e[(e["predicate"] == "described_in") & e["subject"].isin(evs)][["subject", "object"]]
+    car = e[(e["predicate"] == "carries") & e["subject"].isin(evs) & e["object"].isin(cargo)][["subject", "object"]]
+    car = car.merge(pub.rename(columns={"object": "study"}), on="subject", how="left")  # an EV may cite several
+    car["study"] = car["study"].fillna(car["subject"])
+    per_study = car.groupby("study")["object"].nunique()
+    best = per_study.reset_index().sort_values(["object", "study"], ascending=[False, True]).iloc[0]
+    assert (row["top_study"], row["top_study_overlap"]) == (best["study"], best["object"])
+    assert row["top_study_overlap"] <= row["overlap_ev_release"]
 
 
 def test_stratified_tail_matches_simulated_stratified_draws():

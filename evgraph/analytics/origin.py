@@ -189,14 +189,56 @@ def _membership(kg: KnowledgeGraph, candidates: np.ndarray) -> tuple[sp.csr_matr
     return expr.tocsr(), ev.tocsr(), detections
 
 
+def _top_study(kg: KnowledgeGraph, candidates: np.ndarray, drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate, the study (``described_in`` publication of its EV populations; an EV population
+    without one is its own study) that alone accounts for most of its EV-release overlap with
+    ``drawn``, and how many of the overlapping cargo that one study detected (organs also through
+    their cell types, as in the test). A large share means one profile drives the row."""
+    k = len(candidates)
+    top = np.full(k, "", dtype=object)
+    count = np.zeros(k, dtype=np.int64)
+    if not len(drawn):
+        return top, count
+    src, dst = kg.src, kg.dst
+    pos = np.full(kg.num_nodes, -1, dtype=np.int64)
+    pos[candidates] = np.arange(k)
+    rel = relation_mask(kg, ["releases"])
+    ce = pd.DataFrame({"c": pos[src[rel]], "e": dst[rel]})
+    ce = ce[ce["c"] >= 0]
+    part = relation_mask(kg, ["part_of"])
+    pc = pd.DataFrame({"child": pos[src[part]], "parent": pos[dst[part]]})
+    pc = pc[(pc["child"] >= 0) & (pc["parent"] >= 0)]
+    up = ce.merge(pc, left_on="c", right_on="child")[["parent", "e"]].rename(columns={"parent": "c"})
+    ce = pd.concat([ce, up], ignore_index=True)
+    car = np.flatnonzero(relation_mask(kg, ["carries"]))
+    car = car[np.isin(dst[car], drawn) & np.isin(src[car], ce["e"].to_numpy())]
+    ex = pd.DataFrame({"e": src[car], "x": dst[car]})
+    di = relation_mask(kg, ["described_in"])
+    es = pd.DataFrame({"e": src[di], "s": dst[di]})
+    alone = np.setdiff1d(ex["e"].to_numpy(), es["e"].to_numpy())
+    es = pd.concat([es, pd.DataFrame({"e": alone, "s": alone})], ignore_index=True)
+    t = ce.merge(ex, on="e").merge(es, on="e")[["c", "s", "x"]].drop_duplicates()
+    if not len(t):
+        return top, count
+    n = t.groupby(["c", "s"]).size().reset_index(name="n")
+    ids = kg.node_column("id").to_numpy(dtype=object)
+    n["sid"] = ids[n["s"].to_numpy()]
+    best = n.sort_values(["c", "n", "sid"], ascending=[True, False, True], kind="stable").drop_duplicates("c")
+    top[best["c"].to_numpy()] = best["sid"].to_numpy()
+    count[best["c"].to_numpy()] = best["n"].to_numpy()
+    return top, count
+
+
 def tissue_of_origin(kg: KnowledgeGraph, cargo: Sequence[str], *, classes: Sequence[str] = CANDIDATE_CLASSES,
                      top: int | None = None, min_stratum: int = MIN_STRATUM) -> pd.DataFrame:
     """Rank organs and cell types by how specifically they express or release ``cargo`` (node ids).
 
     Columns: ``rank``, ``node``, ``label``, ``class``, ``overlap_expression``, ``set_expression``
     (the candidate's genes), ``p_expression``, ``q_expression``, the same for ``ev_release`` plus
-    ``expected_ev_release`` (the overlap the stratified null expects), ``drivers`` (cargo labels
-    in either overlap). ``df.attrs``: per evidence kind its ``universe`` size, ``cargo_covered``
+    ``expected_ev_release`` (the overlap the stratified null expects), ``top_study`` and
+    ``top_study_overlap`` (the one study whose EV profiles alone detected most of the EV-release
+    overlap, and how many of it: when it is nearly all, one profile drives the row), ``drivers``
+    (cargo labels in either overlap). ``df.attrs``: per evidence kind its ``universe`` size, ``cargo_covered``
     and ``null`` (the null hypothesis, in words); ``ev_release`` also ``strata`` (how many);
     ``significant``: how many candidates reach q < 0.05 in either test (counted before ``top``).
     ``min_stratum=0`` gives the plain, uncorrected hypergeometric EV-release test.
@@ -246,7 +288,7 @@ def tissue_of_origin(kg: KnowledgeGraph, cargo: Sequence[str], *, classes: Seque
             p = np.full(len(candidates), np.nan)
         frames[name] = (hits, sizes.astype(int), p, _bh(p), sub, drawn)
         if name == "ev_release":
-            frames[name] += (expected,)
+            frames[name] += (expected, *_top_study(kg, candidates, drawn))
     if all(v["cargo_covered"] == 0 for v in attrs.values()):
         raise EvgraphError("none of the cargo is covered by tissue expression, cell markers or EV-release "
                            "detections in this graph (build it with tissue_expression, cell_markers or vesiclepedia)")
@@ -260,6 +302,9 @@ def tissue_of_origin(kg: KnowledgeGraph, cargo: Sequence[str], *, classes: Seque
             out[f"expected_{name}"] = np.round(rest[0], 3)
         out[f"p_{name}"] = p
         out[f"q_{name}"] = q
+        if rest:
+            out["top_study"] = rest[1]
+            out["top_study_overlap"] = rest[2]
         if sub is not None:
             coo = sub.tocoo()
             for r, c in zip(coo.row, coo.col, strict=True):

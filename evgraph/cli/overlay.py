@@ -139,7 +139,8 @@ def origin_cmd(graph_dir: str, cargo_path: str, classes: str, top: int, out: str
     stratified by detection frequency, null: a random draw from the cargo detected in any
     source's EVs keeping the set's number of cargo of each kind and detection count, so sources
     profiled more often do not win by their number of detections (expected_ev_release: the
-    overlap this null expects). Ranked by the smaller q; drivers name the overlapping cargo;
+    overlap this null expects; top_study: the one study whose EV profiles alone detected most of
+    the overlap). Ranked by the smaller q; drivers name the overlapping cargo;
     q > 0.05 is not significant. A lead, not proof.
 
     \b
