@@ -25,7 +25,7 @@ def _categories(kg, sid):
 
 
 def test_pass_size(kg):
-    assert td_edges(kg)["statement"].nunique() >= 6
+    assert td_edges(kg)["statement"].nunique() >= 7
 
 
 def test_knowledge_base_has_at_least_sixty_bridging_statements(kg):
@@ -85,7 +85,7 @@ def test_core_family_bridges_of_the_pass(kg):
     """The pass's statements that join two of the three central families."""
     sids = sorted(set(td_edges(kg)["statement"]))
     core = [s for s in sids if len(_categories(kg, s) & CORE) >= 2]
-    assert {"TD001", "TD004"} <= set(core)
+    assert {"TD001", "TD004", "TD007"} <= set(core)
 
 
 def test_diabetic_endothelial_microparticle_mirs_are_lower_in_diabetes_and_with_cad(kg):
@@ -130,3 +130,17 @@ def test_healthy_cerebral_endothelial_sevs_reach_neural_stem_cells_in_diabetic_r
     assert set(zip(c["object"], c["direction"], strict=True)) == {("MONDO:0002039", "decreased")}
     assert not rows["predicate"].isin(["released_in", "carries", "biomarker_for"]).any()
     assert _categories(kg, "TD006") == {"other"}
+
+
+def test_microvesicles_predict_cardiovascular_events_in_familial_hypercholesterolaemia(kg):
+    """TD007 (Suades 2019 ATVB): in FH patients, leukocyte- and activated platelet-derived
+    microvesicles are higher in those who go on to a major cardiovascular event: a human
+    prognostic biomarker, higher in disease, FH (metabolic) context and cardiovascular disorder
+    (a metabolic + cardiovascular bridge)."""
+    rows = _rows(kg, "TD007")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000233", "CL:0000738"}
+    assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0005439"}
+    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0004995"}
+    assert kg.node("evgraph:EVP-TD007")["description"].startswith("Direction: higher in disease")
+    assert _categories(kg, "TD007") == {"metabolic", "cardiovascular"}
