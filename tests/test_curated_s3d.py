@@ -25,7 +25,7 @@ def _categories(kg, sid):
 
 
 def test_pass_size(kg):
-    assert td_edges(kg)["statement"].nunique() >= 7
+    assert td_edges(kg)["statement"].nunique() >= 8
 
 
 def test_knowledge_base_has_at_least_sixty_bridging_statements(kg):
@@ -144,3 +144,14 @@ def test_microvesicles_predict_cardiovascular_events_in_familial_hypercholestero
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0004995"}
     assert kg.node("evgraph:EVP-TD007")["description"].startswith("Direction: higher in disease")
     assert _categories(kg, "TD007") == {"metabolic", "cardiovascular"}
+
+
+def test_endothelial_microparticles_are_higher_in_class_iii_obesity(kg):
+    """TD008 (Moore 2013 PLoS One): plasma EMPs higher with BMI > 40; the cIMT result is not
+    related to the EMPs in the abstract, so one family (obesity) and no cardiovascular edge."""
+    rows = _rows(kg, "TD008")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0011122"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
+    assert kg.node("evgraph:EVP-TD008")["description"].startswith("Direction: higher in disease")
+    assert _categories(kg, "TD008") == {"metabolic"}
