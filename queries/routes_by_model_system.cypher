@@ -8,7 +8,7 @@ WHERE ($organ = '' OR src.id = $organ)
 OPTIONAL MATCH (producer)-[po:PART_OF]->(src)
 WHERE po.statement = rel.statement OR po.statement IS NULL OR po.statement = ''
 WITH src, producer, ev, rel, po
-WHERE src.id = producer.id OR po IS NOT NULL
+WHERE src.id = producer.id OR (po IS NOT NULL AND producer.category = 'CellType')
 WITH DISTINCT src, ev
 MATCH (ev)-[c:CONTRIBUTES_TO]->(cond:Condition)
 WHERE ($condition = '' OR cond.id = $condition)

@@ -391,7 +391,7 @@ def _ontology_enrichment(ctx: Lookups, nodes: pd.DataFrame, edges: pd.DataFrame,
                          existing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     terms = ctx.terms
     empty = pd.DataFrame(columns=list(edges.columns))
-    if not terms or nodes.empty:
+    if not terms or (nodes.empty and existing.empty):  # final sources' nodes (curated) get roll-up edges too
         return nodes, empty
     onto = pd.Series(starts_with(nodes["id"], ("CL:", "UBERON:", "MONDO:", "DOID:", "GO:")), index=nodes.index)
     ids = nodes.loc[onto, "id"]
@@ -429,6 +429,8 @@ def _ontology_enrichment(ctx: Lookups, nodes: pd.DataFrame, edges: pd.DataFrame,
             for parent in term.parents:
                 if present.get(parent) == "Condition":
                     rows.append(_rollup(cid, "subclass_of", parent))
+        elif cat == "Organ":  # the anatomical roll-up ("any part of the brain"; analytics3, issue 11)
+            rows += [_rollup(cid, "part_of", o) for o in _broader_organs(cid, term, terms, present)]
     if new_nodes:
         add = pd.DataFrame(new_nodes)
         for col in nodes.columns:
@@ -439,6 +441,21 @@ def _ontology_enrichment(ctx: Lookups, nodes: pd.DataFrame, edges: pd.DataFrame,
     if len(extra):
         extra["_src"] = -1
     return nodes, extra
+
+
+def _broader_organs(cid: str, term: Term, terms: dict[str, Term], present: dict[str, str]) -> list[str]:
+    """The nearest broader organs of organ ``cid`` among the graph's organs: its UBERON ancestors
+    (CELLxGENE's ancestor lists join is_a and part_of; an OBO file's is_a ancestors and direct
+    part_of) that are Organ nodes, without those already above another one (a transitive
+    reduction, so the roll-up walks the hierarchy step by step)."""
+    up = {a for a in (*term.ancestors, *term.part_of) if a != cid and present.get(a) == "Organ" and a in terms}
+
+    def above(b: str) -> set[str]:
+        t = terms[b]
+        return {x for x in (*t.ancestors, *t.part_of) if x != b}
+
+    higher = {a for b in up for a in above(b)}
+    return sorted(up - higher)
 
 
 def _rollup(s: str, p: str, o: str) -> dict[str, Any]:
