@@ -2,7 +2,8 @@
 ``evgraph/data/curated/statements-*.tsv`` file (so a new curation pass is covered as soon as its
 file exists): every statement is assessed by the evidence rubric and has one species, every
 reference is recorded in the curation notes on a line naming the statement, and every biomarker
-statement says its direction. The paper-specific checks of each pass stay in
+statement says its direction, and a target organ (``homes_to``) needs an in vivo or ex vivo model.
+The paper-specific checks of each pass stay in
 ``test_curated_s2{a,b,c,d,e}.py``.
 
 A *pass file* is one named ``statements-s<session><pass>-<axis>.tsv`` (``statements-s2a-brain.tsv``,
@@ -128,6 +129,18 @@ def test_biomarker_statements_state_their_direction(kg, path):
     else:
         assert set(undirected) == LEGACY_WITHOUT_DIRECTION & set(statement_ids(path)), (
             path.name, sorted(set(undirected) ^ (LEGACY_WITHOUT_DIRECTION & set(statement_ids(path)))))
+
+
+@pytest.mark.parametrize("path", STATEMENT_FILES, ids=lambda p: p.name)
+def test_homing_needs_an_in_vivo_or_ex_vivo_model(kg, path):
+    """``homes_to`` (the statement's target organ) needs the vesicles shown reaching the organ: in
+    vivo (animals, people) or on the organ ex vivo; cultured cells of the organ give ``taken_up_by``
+    only (curated README, species policy)."""
+    e = file_edges(kg, path)
+    homing = e[e["predicate"] == "homes_to"]
+    in_vitro_only = sorted({sid for sid, ms in zip(homing["statement"], homing["model_system"], strict=True)
+                            if not set(split_list(ms)) & {"animal_in_vivo", "human_cohort", "ex_vivo"}})
+    assert not in_vitro_only, (path.name, in_vitro_only)
 
 
 def test_the_legacy_direction_list_names_only_existing_biomarker_statements(kg):
