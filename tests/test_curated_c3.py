@@ -99,7 +99,7 @@ def test_cut_statements_keep_only_what_their_records_state(kg):
     # NO003: AD brain exosomes with Abeta oligomers, ex vivo; NO027 as NO028 (same paper)
     assert not _predicates(kg, "NO003") & {"taken_up_by", "affects", "contributes_to"}
     assert set(_edges(kg, "NO003")["model_system"]) == {"ex_vivo"}
-    assert "taken_up_by" not in _predicates(kg, "NO027")
+    assert "taken_up_by" not in _predicates(kg, "NO027") and "taken_up_by" not in _predicates(kg, "SA015")
     # BM025: the title's type 2 diabetes is the context
     bm25 = _edges(kg, "BM025")
     assert set(bm25.loc[bm25["predicate"] == "released_in", "object"]) == {"MONDO:0005148"}
@@ -120,7 +120,7 @@ def test_method_fields_read_from_the_records_reach_the_rubric(kg):
 def test_notes_record_every_change_with_its_reference(kg):
     notes = _notes()
     for sid in ("AX005", "GM011", "LV001", "NO024", "NO028", "VW003", "BM025", "NO021H", "SC006", "NO003", "NO027",
-                "AD003", "MC034", "NO002", *HELD_BACK):
+                "AD003", "MC034", "NO002", "SA015", *HELD_BACK):
         assert re.search(rf"\b{sid}\b", notes), sid
     for sid in ("AX005", "GM011", "LV001", "NO024", "NO028", "VW003", "BM025"):
         for ref in _edges(kg, sid)["publications"].iloc[0].split("|"):
