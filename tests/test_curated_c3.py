@@ -13,7 +13,7 @@ from evgraph.sources.curated import curated_dir
 AUDIT = "audit-2026-12-01-4.md"
 SEED = 20261201
 #: Held back by this pass (kept as '#' lines): by the audit, then by the same-paper and cultured-cell sweeps.
-HELD_BACK = ("BR008", "MC024", "MC024H", "LV002", "BR005", "NO010", "MC031")
+HELD_BACK = ("BR008", "MC024", "MC024H", "LV002", "BR005", "NO010", "MC031", "NO009")
 
 
 def _notes() -> str:

@@ -40,7 +40,9 @@ def test_a_statement_with_two_species_is_rejected(tmp_path):
 def test_every_statement_of_the_original_modules_is_assessed(kg):
     """MC/NO statements (this pass) all have a model system, a year and an evidence tier."""
     e = kg.edges[kg.edges["statement"].str.match(r"^(MC|NO)\d{3}")]
-    assert e["statement"].nunique() >= 70
+    # 74 after session 2; the session-3 pass held back MC024, MC024H, MC031, NO009 and NO010 (cultured cells of
+    # unnamed organism, curation-notes-c3.md), so the floor counts what remains
+    assert e["statement"].nunique() >= 65
     for col in ("model_system", "publication_year", "evidence_tier"):
         missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
         assert not missing, (col, missing)
