@@ -76,6 +76,9 @@ def _norm(name: str) -> str:
         s = s.replace(".", "-")
     s = re.sub(r"\.([35]p)$", r"-\1", s)
     s = re.sub(r"(^|-)mir-", r"\1miR-", s, flags=re.I)
+    # miRBase writes letter suffixes and arms in lower case (the file has mir-320D, miR-21-5P)
+    parts = s.split("-")
+    s = "-".join(p.lower() if re.fullmatch(r"\d+[A-Z]+|[35]P", p) else p for p in parts)
     return s if s.startswith(("hsa-", "mmu-", "rno-")) else "hsa-" + s
 
 
@@ -92,6 +95,10 @@ def test_vesiclepedia_human_mirnas(full, shared_data):
     malformed = source(rep, "vesiclepedia").skipped.get("malformed miRNA name", 0)
     assert len(names) - len(found) <= malformed
     assert len(found) > 1000
+    # no two miRNA nodes differ only by letter case (mir-320D and miR-320d are one miRNA)
+    ids = [str(i) for i in mirnas.index]
+    assert len({i.lower() for i in ids}) == len(ids)
+    assert "evmirna:hsa-miR-21-5P" not in mirnas.index
     # every carried label comes from one of the raw names (directly or as one of its arms)
     base = {re.sub(r"-[35]p$", "", lab) for lab in labels}
     assert base <= {re.sub(r"-[35]p$", "", n) for n in names} | {n for n in names}

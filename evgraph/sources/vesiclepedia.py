@@ -127,11 +127,19 @@ def mirna_name(raw: str, prefix: str) -> str | None:
     ('rno-miR-9-5p', 'hsa-miR-21-5p', None)
     >>> mirna_name("let-7a", ""), mirna_name("hsa-let-7a", "")
     (None, 'hsa-let-7a')
+
+    Upper-case letter suffixes and arms (Vesiclepedia writes ``mir-320D``, ``miR-21-5P``) take miRBase's
+    lower case, so they meet the same node; viral names keep theirs:
+
+    >>> mirna_name("mir-320D", "hsa"), mirna_name("miR-513A-5P", "hsa"), mirna_name("kshv-miR-K12-3", "")
+    ('hsa-miR-320d', 'hsa-miR-513a-5p', 'kshv-miR-K12-3')
     """
     s = "".join(raw.split()).strip("-")
     if re.match(r"^[a-z]{3,4}\.", s):
         s = s.replace(".", "-")
     s = re.sub(r"\.(5p|3p)$", r"-\1", s)
+    s = re.sub(r"-([35])P$", r"-\1p", s)
+    s = re.sub(r"(?<=\d)([A-Z])(?=$|-)", lambda m: m.group(1).lower(), s)
     s = re.sub(r"(^|-)mir-", r"\1miR-", s, flags=re.IGNORECASE)
     first = s.split("-", 1)[0]
     if not (re.match(r"^[a-z]{2,5}$", first) and first not in _NOT_SPECIES):
