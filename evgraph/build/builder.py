@@ -260,7 +260,7 @@ class GraphBuilder:
 
         confidence = edges["confidence"]
         conf = (confidence if confidence.dtype.kind == "f"
-                else pd.to_numeric(confidence.replace("", np.nan), errors="coerce"))
+                else pd.to_numeric(confidence.mask(confidence.astype(str).eq("")), errors="coerce"))
         if conf.isna().any():
             raw = edges["confidence"].astype(str)
             report(conf.isna() & (raw != "") & (raw != "nan"), "confidence",
