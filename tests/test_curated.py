@@ -34,13 +34,16 @@ def test_size_and_coverage(kg):
 
 
 def test_bridging_statements(kg):
-    """At least 15 statements link conditions of two different categories."""
+    """Issue 12's floor: at least 60 statements link conditions of two different categories; at least 20 of
+    them join two of the three central families (metabolic, cardiovascular, neurodegenerative)."""
     cat = dict(zip(kg.nodes["id"], kg.nodes["condition_category"], strict=True))
     conds = kg.edges[kg.edges["object"].astype(str).str.startswith(("MONDO:", "DOID:"))
                      & (kg.edges["statement"] != "")]
     per_statement = conds.groupby("statement")["object"].agg(lambda s: {cat[str(o)] for o in s})
     bridging = [s for s, cats in per_statement.items() if len(cats) >= 2]
-    assert len(bridging) >= 15, bridging
+    assert len(bridging) >= 60, bridging
+    core = {"metabolic", "cardiovascular", "neurodegenerative"}
+    assert sum(len(cats & core) >= 2 for cats in per_statement) >= 20
 
 
 def test_every_curated_edge_has_checked_style_reference_and_species(kg):
