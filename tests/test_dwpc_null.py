@@ -112,30 +112,3 @@ def test_permute_edges_keeps_degrees_and_leaves_no_duplicates():
     key = (pred * n + kg.src) * n + dst
     assert len(np.unique(key)) == len(key) and not (kg.src == dst).any()  # no duplicate, no self-loop
     assert np.mean(dst != kg.dst) > 0.5
-
-
-def test_other_source_degrees_are_summarised_in_the_same_pass_and_equal_alone(kg):
-    """A metapath's pass over the permuted graphs also covers its other source degrees (up to
-    EXTRA_ROWS rows); each summary is exactly the one computed for that degree alone, so a later
-    source of another degree costs look-ups and the answer does not depend on the order of pairs."""
-    from evgraph.analytics.dwpc_null import EXTRA_ROWS, end_degrees
-
-    mp = Metapath.parse("C<riEVcCGctC")
-    batch = DwpcNull(_fresh(kg), permutations=20, seed=0)
-    s = batch.kg.index_of(OBESITY)
-    assert batch.prepare([(mp, s)]) == []
-    deg = end_degrees(batch.hm, mp, "source")
-    have = batch._entry(mp)["degrees"]
-    assert int(deg[s]) in have and len(have) > 1  # more than the degree asked for
-    assert sum(g for g, *_ in have.values()) <= max(EXTRA_ROWS, have[int(deg[s])][0])
-    others = [c for c in np.flatnonzero(deg > 0) if int(deg[c]) in have and int(deg[c]) != int(deg[s])]
-    assert others and batch.missing([(mp, int(others[0]))]) == []  # another source: nothing to compute
-    alone = DwpcNull(_fresh(kg), permutations=20, seed=0, extra_rows=0)
-    for d, (g, s1, s2, nz) in have.items():
-        src = s if d == int(deg[s]) else int(next(c for c in others if int(deg[c]) == d))
-        assert alone.prepare([(mp, src)]) == []
-        g2, t1, t2, n2 = alone._entry(mp)["degrees"][d]
-        assert g == g2 and np.array_equal(s1, t1) and np.array_equal(s2, t2) and np.array_equal(nz, n2), d
-    assert set(alone._entry(mp)["degrees"]) == set(have)
-    t = batch.kg.index_of(AD)
-    assert batch.summary(mp, s, t) == alone.summary(mp, s, t)

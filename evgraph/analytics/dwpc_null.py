@@ -28,10 +28,7 @@ the observed DWPC), so the thin case is never anti-conservative.
 **Cache.** In memory on the graph object, and with ``cache_dir`` on disk as one ``.npz`` per
 metapath under ``<cache_dir>/dwpc-null-<key>/`` (key: graph fingerprint, seed, permutations,
 damping, group size, edge filters), written atomically and extended when a new source degree
-is asked for. A metapath's pass over the permuted graphs also summarises its other source
-degrees (commonest first, up to :data:`EXTRA_ROWS` source rows), so the next source of another
-degree usually costs look-ups: each degree group and each row's DWPC are the same as when asked
-for alone, so the summaries do not depend on which pair came first.
+is asked for.
 
 >>> import evgraph
 >>> from evgraph.analytics.hetmat import hetmat
@@ -71,9 +68,6 @@ MIN_NONZERO = 5
 STACK_EDGES = 8_000_000
 #: Source nodes per degree group (more are subsampled with the seed).
 DEFAULT_GROUP_SIZE = 10
-#: Rows (source nodes over all degree groups) a metapath's pass over the permuted graphs may score:
-#: besides the degrees asked for, its other source degrees, commonest first, up to this many rows.
-EXTRA_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -166,19 +160,14 @@ class DwpcNull:
     """Degree-grouped null summaries of ``kg`` over ``permutations`` permuted graphs (see the module).
 
     ``species`` / ``min_knowledge_level``: the edge filters of the observed graph (the same
-    edges are kept in every permuted graph; part of the cache key). ``extra_rows``: when a
-    metapath's null has to be computed, its other source degrees are summarised in the same pass
-    up to this many source rows (:data:`EXTRA_ROWS`; 0: only the degrees asked for), so a later
-    source of another degree costs look-ups.
+    edges are kept in every permuted graph; part of the cache key).
     """
 
     def __init__(self, kg: KnowledgeGraph, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0, *,
                  cache_dir: str | Path | None = None, group_size: int = DEFAULT_GROUP_SIZE,
                  damping: float = DAMPING, species: str | Sequence[str] | None = None,
-                 min_knowledge_level: str | None = None, show_progress: bool | None = None,
-                 extra_rows: int = EXTRA_ROWS):
+                 min_knowledge_level: str | None = None, show_progress: bool | None = None):
         self.kg = kg
-        self.extra_rows = int(extra_rows)
         self.n_perm = int(permutations)
         self.seed = int(seed)
         self.group_size = int(group_size)
@@ -257,8 +246,6 @@ class DwpcNull:
                                                       self.seed)
         if not todo:
             return []
-        for mp, groups in todo.items():  # the pass over the permuted graphs is paid anyway: cover the
-            self._add_other_degrees(mp, groups)  # metapath's other source degrees too (a later source: look-ups)
         from ..errors import EvgraphError
 
         perms = draw_permutations(self.kg, self.n_perm, seed=self.seed, cache_dir=self.cache_dir,
@@ -300,25 +287,6 @@ class DwpcNull:
             self._save(mp)
         return failed
 
-    def _add_other_degrees(self, mp: Metapath, groups: dict[int, np.ndarray]) -> None:
-        """Add to ``groups`` the source degrees of ``mp`` not summarised yet, commonest first, while
-        the rows stay within :data:`EXTRA_ROWS` (each group is the same as when asked for alone,
-        and rows are scored independently, so every summary is exactly what a later call would get)."""
-        if self.extra_rows <= 0 or mp.matrix_plan(triples=True) is None:  # enumerated metapaths: only what is asked
-            return
-        deg = end_degrees(self.hm, mp, "source")
-        have = self._entry(mp)["degrees"]
-        values, counts = np.unique(deg[(deg > 0) & self.hm.class_mask(mp.sets[0])], return_counts=True)
-        rows = sum(len(g) for g in groups.values())
-        for d in values[np.argsort(-counts, kind="stable")].tolist():
-            if d in groups or d in have:
-                continue
-            g = source_group(deg, d, self.group_size, self.seed)
-            if rows + len(g) > self.extra_rows:
-                break
-            groups[int(d)] = g
-            rows += len(g)
-
     def _accumulate(self, hp: HetMat, mp: Metapath, a: dict, P: int, n: int) -> None:
         rows, r = a["rows"], len(a["rows"])
         R = ((np.arange(P, dtype=np.int64) * n)[:, None] + rows[None, :]).ravel()
@@ -356,5 +324,4 @@ class DwpcNull:
                            source_group=int(g), target_group=len(tg))
 
 
-__all__ = ["DEFAULT_GROUP_SIZE", "EXTRA_ROWS", "MIN_NONZERO", "DwpcNull", "NullSummary", "end_degrees", "hurdle_p",
-           "source_group"]
+__all__ = ["DEFAULT_GROUP_SIZE", "MIN_NONZERO", "DwpcNull", "NullSummary", "end_degrees", "hurdle_p", "source_group"]
