@@ -5,36 +5,22 @@ test_curated_statement_files.py)."""
 
 from __future__ import annotations
 
-
-def sd_edges(kg):
-    return kg.edges[kg.edges["statement"].str.match(r"^SD\d{3}$")]
-
-
-def _categories(kg, sid):
-    e = sd_edges(kg)
-    objs = e.loc[(e["statement"] == sid) & e["object"].astype(str).str.startswith("MONDO:"), "object"]
-    return {kg.node(str(o))["condition_category"] for o in objs}
-
-
-
-
-
-
+from curated_pass import condition_categories, pass_edges
 
 
 def test_sd_pass_size(kg):
-    assert sd_edges(kg)["statement"].nunique() >= 2
+    assert pass_edges(kg, "SD")["statement"].nunique() >= 2
 
 
 def test_sepsis_plasma_evs_act_on_the_brain_without_a_claimed_outcome(kg):
     """SD001: sepsis plasma EVs raise neuroinflammation (mouse); the EVs were injected into the
     brain and uptake was traced with other EVs, so neither homing nor a target cell nor a disease
     outcome is recorded, and the statement stays within the inflammatory family."""
-    e = sd_edges(kg)
+    e = pass_edges(kg, "SD")
     rows = e[e["statement"] == "SD001"]
     assert set(rows["species"]) == {"NCBITaxon:10090"}
     assert not rows["predicate"].isin(["homes_to", "taken_up_by", "contributes_to"]).any()
-    assert _categories(kg, "SD001") == {"inflammatory"}
+    assert condition_categories(kg, "SD001") == {"inflammatory"}
     assert set(rows.loc[rows["predicate"] == "affects", "direction"]) <= {"increased"}
     assert set(rows["evidence_tier"]) == {"tier2"}
 
@@ -43,9 +29,9 @@ def test_two_family_context_statement_has_no_outcome_edge(kg):
     """SD003 (obese/hypertensive donors' endothelial microvesicles on cardiomyocytes in vitro) links
     metabolic and cardiovascular conditions only as the EV donors' context: no contributes_to or
     biomarker_for, human cells, in vitro without a causal EV test (tier4)."""
-    e = sd_edges(kg)
+    e = pass_edges(kg, "SD")
     rows = e[e["statement"] == "SD003"]
-    assert _categories(kg, "SD003") == {"metabolic", "cardiovascular"}
+    assert condition_categories(kg, "SD003") == {"metabolic", "cardiovascular"}
     assert not rows["predicate"].isin(["contributes_to", "biomarker_for"]).any()
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows["evidence_tier"]) == {"tier4"}
@@ -56,8 +42,8 @@ def test_high_glucose_endothelial_evs_bridge_to_arterial_calcification(kg):
     arterial calcification in diabetic mice (metabolic context, cardiovascular outcome, tier2 from
     the in vivo secretion block); SD006, the human plasma-EV observation of the same paper, is a
     diabetes biomarker only."""
-    e = sd_edges(kg)
-    assert _categories(kg, "SD005") == {"metabolic", "cardiovascular"}
+    e = pass_edges(kg, "SD")
+    assert condition_categories(kg, "SD005") == {"metabolic", "cardiovascular"}
     sd5 = e[e["statement"] == "SD005"]
     assert set(sd5.loc[sd5["predicate"] == "contributes_to", "direction"]) == {"increased"}
     assert set(sd5["evidence_tier"]) == {"tier2"}
@@ -65,13 +51,13 @@ def test_high_glucose_endothelial_evs_bridge_to_arterial_calcification(kg):
     sd6 = e[e["statement"] == "SD006"]
     assert set(sd6.loc[sd6["predicate"] == "biomarker_for", "object"]) == {"MONDO:0005015"}
     assert set(sd6["species"]) == {"NCBITaxon:9606"}
-    assert _categories(kg, "SD006") == {"metabolic"}
+    assert condition_categories(kg, "SD006") == {"metabolic"}
 
 
 def test_fatty_liver_ev_biomarker_is_a_mouse_association(kg):
     """SD004: circulating EVs rise in mouse NAFLD models; a statistical association in mice with a
     biomarker edge for MASLD and no mechanism edge."""
-    e = sd_edges(kg)
+    e = pass_edges(kg, "SD")
     rows = e[e["statement"] == "SD004"]
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0013209"}
     assert not rows["predicate"].isin(["contributes_to", "affects"]).any()
@@ -82,19 +68,19 @@ def test_carotid_atherosclerosis_microparticles_split_by_species(kg):
     """SD007 (human: leukocyte microparticles higher in carotid atherosclerosis, a biomarker) and
     SD008 (mouse: the patients' microparticles cause endothelial dysfunction) come from one paper;
     each has its own species, and neither bridges families."""
-    e = sd_edges(kg)
+    e = pass_edges(kg, "SD")
     sd7, sd8 = e[e["statement"] == "SD007"], e[e["statement"] == "SD008"]
     assert set(sd7["species"]) == {"NCBITaxon:9606"} and set(sd8["species"]) == {"NCBITaxon:10090"}
     assert set(sd7.loc[sd7["predicate"] == "biomarker_for", "object"]) == {"MONDO:0005311"}
     assert not sd8["predicate"].isin(["biomarker_for"]).any()
-    assert _categories(kg, "SD007") == {"cardiovascular"} == _categories(kg, "SD008")
+    assert condition_categories(kg, "SD007") == {"cardiovascular"} == condition_categories(kg, "SD008")
     assert set(sd8["evidence_tier"]) == {"tier3"}
 
 
 def test_nafld_serum_ev_mir122_is_split_by_species(kg):
     """SD010 (patients) and SD011 (HFD mice) of one paper: serum-EV miR-122-5p higher in NAFLD, one
     statement per species, both biomarker edges to MASLD carried by the miRNA."""
-    e = sd_edges(kg)
+    e = pass_edges(kg, "SD")
     for sid, taxon in (("SD010", "NCBITaxon:9606"), ("SD011", "NCBITaxon:10090")):
         rows = e[e["statement"] == sid]
         assert set(rows["species"]) == {taxon}, sid

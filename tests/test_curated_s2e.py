@@ -6,41 +6,27 @@ test_curated_statement_files.py)."""
 
 from __future__ import annotations
 
+from curated_pass import condition_categories, pass_edges
+
 from evgraph.model import split_list
 
 
-def se_edges(kg):
-    return kg.edges[kg.edges["statement"].str.match(r"^SE\d{3}$")]
-
-
-def _categories(kg, sid):
-    e = se_edges(kg)
-    objs = e.loc[(e["statement"] == sid) & e["object"].astype(str).str.startswith("MONDO:"), "object"]
-    return {kg.node(str(o))["condition_category"] for o in objs}
-
-
-
-
-
-
-
-
 def test_se_pass_size(kg):
-    assert se_edges(kg)["statement"].nunique() >= 2
+    assert pass_edges(kg, "SE")["statement"].nunique() >= 2
 
 
 def test_nafld_serum_exosome_correlations_carry_no_biomarker_edge(kg):
     """SE001: serum exosomal miRNAs correlate with NAFLD histology scores within 41 patients
     (no control group, no direction per miRNA in the abstract): a human statistical association
     released in MASLD, sampled from serum, with no cargo, biomarker or outcome edge."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE001"]
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows["knowledge_level"]) == {"statistical_association"}
     assert not rows["predicate"].isin(["biomarker_for", "carries", "contributes_to"]).any()
     assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0013209"}
     assert set(rows.loc[rows["predicate"] == "sampled_from", "object"]) == {"UBERON:0001977"}
-    assert _categories(kg, "SE001") == {"hepatic"}
+    assert condition_categories(kg, "SE001") == {"hepatic"}
     assert set(rows["evidence_tier"]) == {"tier3"}
 
 
@@ -49,13 +35,13 @@ def test_adipocyte_sevs_in_alzheimer_stay_an_association_in_one_family(kg):
     module inversely correlated with MMSE; the CREB effect is predicted only, so the statement has
     the adipocyte source and both biofluids but no pathway, cargo or outcome edge, and no metabolic
     condition (obesity was the authors' motivation, not a studied condition)."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE002"]
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000136"}
     assert set(rows.loc[rows["predicate"] == "sampled_from", "object"]) == {"UBERON:0001359", "UBERON:0001977"}
     assert not rows["predicate"].isin(["affects", "carries", "contributes_to", "biomarker_for"]).any()
-    assert _categories(kg, "SE002") == {"neurodegenerative"}
+    assert condition_categories(kg, "SE002") == {"neurodegenerative"}
 
 
 def test_hypertension_exosome_biomarker_bridges_to_cognitive_disorder(kg):
@@ -63,14 +49,14 @@ def test_hypertension_exosome_biomarker_bridges_to_cognitive_disorder(kg):
     than in those with normal cognition and in controls; a human biomarker (lower in disease) in a
     hypertension context, so the statement links the cardiovascular and 'other' families, with no
     cargo node (the miRNA accession was not confirmed) and no mechanism edge."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE003"]
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0002039"}
     assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0005044"}
     assert kg.node("evgraph:EVP-SE003")["description"].startswith("Direction: lower in disease")
     assert not rows["predicate"].isin(["carries", "contributes_to", "affects"]).any()
-    assert _categories(kg, "SE003") == {"cardiovascular", "other"}
+    assert condition_categories(kg, "SE003") == {"cardiovascular", "other"}
 
 
 def test_hypertensive_rat_brain_evs_raise_neuroinflammation_without_a_condition(kg):
@@ -78,14 +64,14 @@ def test_hypertensive_rat_brain_evs_raise_neuroinflammation_without_a_condition(
     expression in neurons and, injected, in the rat brain; a rat in vivo mechanism (tier3: no
     causal EV test or MISEV characterisation in the abstract) with an increased
     neuroinflammatory-response edge and no disease outcome."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE004"]
     assert set(rows["species"]) == {"NCBITaxon:10116"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0000955"}
     affects = rows[rows["predicate"] == "affects"]
     assert set(affects["object"]) == {"GO:0150076"} and set(affects["direction"]) == {"increased"}
     assert not rows["predicate"].isin(["contributes_to", "biomarker_for", "taken_up_by"]).any()
-    assert _categories(kg, "SE004") == {"cardiovascular"}
+    assert condition_categories(kg, "SE004") == {"cardiovascular"}
     assert set(rows["evidence_tier"]) == {"tier3"}
 
 
@@ -94,7 +80,7 @@ def test_stroke_serum_exosome_biomarker_records_only_the_evidence_read(kg):
     controls; a human biomarker (higher in disease) for the new ischemic stroke node with the EV
     markers the abstract names (CD9, CD63, TSG101) and no separation or single-EV method (not in
     the abstract), so the rubric gives tier3; no cargo node (accession below the two-hit rule)."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE005"]
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:1060198"}
@@ -112,27 +98,27 @@ def test_alzheimer_plasma_ev_proteins_keep_the_null_result_and_no_biomarker_edge
     did not differ (a non-significant result, stated in the evidence); protein ratios separated the
     groups without a direction per protein, so there is no biomarker or cargo edge. The abstract
     records separation (20,000 g), CD9 and NTA/TEM, so the rubric gives tier2 (in vivo + MISEV)."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE006"]
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert not rows["predicate"].isin(["biomarker_for", "carries", "contributes_to"]).any()
     assert "non-significant" in kg.node("evgraph:EVP-SE006")["description"]
     assert set(rows["separation_method"]) == {"differential_centrifugation"}
     assert set(rows["evidence_tier"]) == {"tier2"}
-    assert _categories(kg, "SE006") == {"neurodegenerative"}
+    assert condition_categories(kg, "SE006") == {"neurodegenerative"}
 
 
 def test_diabetic_endothelial_ev_pdgfb_is_a_human_cargo_statement_only(kg):
     """SE007: serum CD31+ EVs of people with type 2 diabetes carry more PDGF-BB; the smooth-muscle
     mechanism was shown in cells of unstated species, so the statement holds only the human cargo
     edge (endothelial source, serum, T2D context) with no target cell, pathway or biomarker edge."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE007"]
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"NCBIGene:5155"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
     assert not rows["predicate"].isin(["taken_up_by", "affects", "biomarker_for", "contributes_to"]).any()
-    assert _categories(kg, "SE007") == {"metabolic"}
+    assert condition_categories(kg, "SE007") == {"metabolic"}
 
 
 def test_lps_macrophage_exosomes_and_kidney_injury_claim_no_sepsis_context(kg):
@@ -140,7 +126,7 @@ def test_lps_macrophage_exosomes_and_kidney_injury_claim_no_sepsis_context(kg):
     knockout lowers glomerular exosome secretion and injury (secretion block, tier2). LPS is the
     authors' sepsis model, not an infection, so no sepsis context is recorded and the statement is
     renal only; uptake and homing are not described, so no target cell or organ."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE008"]
     assert set(rows["species"]) == {"NCBITaxon:10090"}
     assert set(rows.loc[rows["predicate"] == "contributes_to", "object"]) == {"MONDO:0002492"}
@@ -148,7 +134,7 @@ def test_lps_macrophage_exosomes_and_kidney_injury_claim_no_sepsis_context(kg):
     assert not rows["predicate"].isin(["released_in", "taken_up_by", "homes_to"]).any()
     assert set(rows["ev_perturbation"]) == {"secretion_block"}
     assert set(rows["evidence_tier"]) == {"tier2"}
-    assert _categories(kg, "SE008") == {"renal"}
+    assert condition_categories(kg, "SE008") == {"renal"}
 
 
 def test_septic_serum_exosomes_bridge_sepsis_to_kidney_and_lung_injury(kg):
@@ -156,7 +142,7 @@ def test_septic_serum_exosomes_bridge_sepsis_to_kidney_and_lung_injury(kg):
     acute kidney and lung injury through apoptosis and pyroptosis: an outcome bridge from the
     inflammatory family (a real infection, unlike the LPS model of SE008) to renal and 'other'
     outcomes, in mice, with no source cell or target claimed."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE009"]
     assert set(rows["species"]) == {"NCBITaxon:10090"}
     assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:1040015"}
@@ -164,7 +150,7 @@ def test_septic_serum_exosomes_bridge_sepsis_to_kidney_and_lung_injury(kg):
     affects = rows[rows["predicate"] == "affects"]
     assert set(affects["object"]) == {"GO:0006915", "GO:0070269"} and set(affects["direction"]) == {"increased"}
     assert not rows["predicate"].isin(["releases", "taken_up_by", "homes_to"]).any()
-    assert _categories(kg, "SE009") == {"inflammatory", "renal", "other"}
+    assert condition_categories(kg, "SE009") == {"inflammatory", "renal", "other"}
 
 
 def test_covid_platelet_evs_split_into_a_thrombosis_bridge_and_a_covid_biomarker(kg):
@@ -172,13 +158,13 @@ def test_covid_platelet_evs_split_into_a_thrombosis_bridge_and_a_covid_biomarker
     hospitalised COVID-19) is a COVID-19 -> thrombotic disease biomarker bridge; SE011 (Raineri 2022:
     platelet EVs higher in SARS-CoV-2 patients than controls) is a COVID-19 biomarker only. Both human
     associations, both 'higher in disease', neither an EV effect."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     sd10, sd11 = e[e["statement"] == "SE010"], e[e["statement"] == "SE011"]
     assert set(sd10.loc[sd10["predicate"] == "biomarker_for", "object"]) == {"MONDO:0000831"}
     assert set(sd10.loc[sd10["predicate"] == "released_in", "object"]) == {"MONDO:0100096"}
-    assert _categories(kg, "SE010") == {"inflammatory", "cardiovascular"}
+    assert condition_categories(kg, "SE010") == {"inflammatory", "cardiovascular"}
     assert set(sd11.loc[sd11["predicate"] == "biomarker_for", "object"]) == {"MONDO:0100096"}
-    assert _categories(kg, "SE011") == {"inflammatory"}
+    assert condition_categories(kg, "SE011") == {"inflammatory"}
     for rows in (sd10, sd11):
         assert set(rows["species"]) == {"NCBITaxon:9606"}
         assert set(rows["knowledge_level"]) == {"statistical_association"}
@@ -189,10 +175,10 @@ def test_covid_tissue_factor_microvesicles_are_a_biomarker_without_a_thrombosis_
     """SE012: plasma TF-bearing microvesicles higher in ICU COVID-19 patients than controls; the
     tissue factor cargo carries the COVID-19 biomarker edge, and no thrombosis edge is recorded
     because thrombosis was not an outcome of the study."""
-    e = se_edges(kg)
+    e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE012"]
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"NCBIGene:2152"}
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0100096"}
-    assert _categories(kg, "SE012") == {"inflammatory"}
+    assert condition_categories(kg, "SE012") == {"inflammatory"}
     assert kg.node("evgraph:EVP-SE012")["description"].startswith("Direction: higher in disease")

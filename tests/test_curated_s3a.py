@@ -7,21 +7,7 @@ test_curated_statement_files.py."""
 from __future__ import annotations
 
 import pytest
-
-
-def ta_edges(kg):
-    return kg.edges[kg.edges["statement"].str.match(r"^TA\d{3}$")]
-
-
-def _categories(kg, sid):
-    e = ta_edges(kg)
-    objs = e.loc[(e["statement"] == sid) & e["object"].astype(str).str.startswith("MONDO:"), "object"]
-    return {kg.node(str(o))["condition_category"] for o in objs}
-
-
-def _rows(kg, sid):
-    e = ta_edges(kg)
-    return e[e["statement"] == sid]
+from curated_pass import condition_categories, pass_edges, statement_rows
 
 
 def _objects(rows, predicate):
@@ -29,14 +15,14 @@ def _objects(rows, predicate):
 
 
 def test_ta_pass_size(kg):
-    assert ta_edges(kg)["statement"].nunique() >= 4
+    assert pass_edges(kg, "TA")["statement"].nunique() >= 4
 
 
 def test_urinary_exosomes_in_type_2_diabetes_mark_diabetic_kidney_disease(kg):
     """TA001 (Ren Fail 2023): urinary exosomal miR-615-3p higher in DKD than in T2DM and healthy
     people; the miRNA's accession was not confirmed, so the EV population itself is the marker of a
     metabolic (type 2 diabetes) context and a renal outcome."""
-    rows = _rows(kg, "TA001")
+    rows = statement_rows(kg, "TA001")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows["knowledge_level"]) == {"statistical_association"}
     assert _objects(rows, "released_in") == {"MONDO:0005148"}
@@ -44,7 +30,7 @@ def test_urinary_exosomes_in_type_2_diabetes_mark_diabetic_kidney_disease(kg):
     marker = rows[rows["predicate"] == "biomarker_for"]
     assert set(marker["subject"]) == {"evgraph:EVP-TA001"} and set(marker["object"]) == {"MONDO:0005016"}
     assert not rows["predicate"].isin(["carries", "contributes_to"]).any()
-    assert _categories(kg, "TA001") == {"metabolic", "renal"}
+    assert condition_categories(kg, "TA001") == {"metabolic", "renal"}
 
 
 @pytest.mark.parametrize(("sid", "cell", "marker"), [("TA002", "CL:0000233", "NCBIGene:959"),
@@ -53,14 +39,14 @@ def test_microparticles_of_infarct_patients_mark_chronic_kidney_disease(kg, sid,
     """TA002/TA003 (Mörtberg 2019): in acute myocardial infarction, CD40L+ platelet and CD62E+
     endothelial microparticles are higher with CKD stage 4-5: two populations, each released in
     myocardial infarction and marking chronic kidney disease (cardiovascular + renal)."""
-    rows = _rows(kg, sid)
+    rows = statement_rows(kg, sid)
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {cell}
     assert _objects(rows, "has_vesicle_type") == {"GO:1990742"}
     assert _objects(rows, "released_in") == {"MONDO:0005068"}
     marker_rows = rows[rows["predicate"] == "biomarker_for"]
     assert set(marker_rows["subject"]) == {marker} and set(marker_rows["object"]) == {"MONDO:0005300"}
-    assert _categories(kg, sid) == {"cardiovascular", "renal"}
+    assert condition_categories(kg, sid) == {"cardiovascular", "renal"}
     assert set(rows["evidence_tier"]) == {"tier3"}
 
 
@@ -68,20 +54,20 @@ def test_serum_exosomal_let7b_marks_hyperglycaemia_in_coronary_heart_disease(kg)
     """TA004 (Han 2023): hsa-let-7b-5p upregulated in serum exosomes of hyperglycaemic versus
     normoglycaemic patients with coronary heart disease (the microarray part read): a cardiovascular
     context and a metabolic marker, and no outcome edge (the ROC result was not read)."""
-    rows = _rows(kg, "TA004")
+    rows = statement_rows(kg, "TA004")
     assert _objects(rows, "carries") == {"mirbase:MIMAT0000063"}
     assert _objects(rows, "released_in") == {"MONDO:0005010"}
     marker = rows[rows["predicate"] == "biomarker_for"]
     assert set(marker["subject"]) == {"mirbase:MIMAT0000063"} and set(marker["object"]) == {"MONDO:0002909"}
     assert "contributes_to" not in set(rows["predicate"])
-    assert _categories(kg, "TA004") == {"cardiovascular", "metabolic"}
+    assert condition_categories(kg, "TA004") == {"cardiovascular", "metabolic"}
 
 
 def test_exercised_muscle_evs_home_to_liver_and_lower_glucose_intolerance_and_atherosclerosis(kg):
     """TA005 (Wang 2023 Aging Dis): skeletal-muscle EVs of exercised mice, injected into obese and
     ApoE-/- mice, are taken up mainly by liver and adipose tissue and protect like exercise: the first
     skeletal muscle -> liver statement, a metabolic + cardiovascular bridge shown in mice in vivo."""
-    rows = _rows(kg, "TA005")
+    rows = statement_rows(kg, "TA005")
     assert set(rows["species"]) == {"NCBITaxon:10090"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0001134"}
     assert _objects(rows, "homes_to") == {"UBERON:0002107", "UBERON:0001013"}
@@ -90,160 +76,160 @@ def test_exercised_muscle_evs_home_to_liver_and_lower_glucose_intolerance_and_at
     assert set(outcome["direction"]) == {"decreased"}
     assert set(rows["model_system"]) == {"animal_in_vivo"} and set(rows["ev_perturbation"]) == {"secretion_block"}
     assert set(rows["evidence_tier"]) == {"tier2"}
-    assert _categories(kg, "TA005") == {"metabolic", "cardiovascular"}
+    assert condition_categories(kg, "TA005") == {"metabolic", "cardiovascular"}
 
 
 def test_endothelial_microparticles_in_type_2_diabetes_mark_hypertension(kg):
     """TA006 (Dec-Gilowska 2019): within type 2 diabetes, serum EMPs are higher with hypertension."""
-    rows = _rows(kg, "TA006")
+    rows = statement_rows(kg, "TA006")
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
     assert _objects(rows, "released_in") == {"MONDO:0005148"}
     assert _objects(rows, "sampled_from") == {"UBERON:0001977"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005044"}
-    assert _categories(kg, "TA006") == {"metabolic", "cardiovascular"}
+    assert condition_categories(kg, "TA006") == {"metabolic", "cardiovascular"}
 
 
 def test_brain_evs_constrict_vessels_without_a_recorded_injury_context(kg):
     """TA007 (Wang 2022 J Neurotrauma): infused brain-derived EVs constrict vessels through
     vascular smooth muscle and cut cerebral blood flow in mice; the infused EVs' origin in injured
     brains is not stated, so the statement carries no injury context and bridges nothing."""
-    rows = _rows(kg, "TA007")
+    rows = statement_rows(kg, "TA007")
     assert set(rows["species"]) == {"NCBITaxon:10090"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0000955"}
     assert _objects(rows, "taken_up_by") == {"CL:0000359"}
     assert _objects(rows, "affects") == {"GO:0042310"}
     assert _objects(rows, "contributes_to") == {"MONDO:0005299"}
     assert "released_in" not in set(rows["predicate"])
-    assert _categories(kg, "TA007") == {"cardiovascular"}
+    assert condition_categories(kg, "TA007") == {"cardiovascular"}
 
 
 def test_urinary_exosomal_mir146a_falls_with_albuminuria_in_hypertension(kg):
     """TA008 (Perez-Hernandez 2018): in essential hypertension, urinary exosomal miR-146a is lower
     with albuminuria (recorded as proteinuria): a cardiovascular context and a renal marker."""
-    rows = _rows(kg, "TA008")
+    rows = statement_rows(kg, "TA008")
     assert _objects(rows, "released_in") == {"MONDO:0005044"}
     assert _objects(rows, "sampled_from") == {"UBERON:0001088"}
     marker = rows[rows["predicate"] == "biomarker_for"]
     assert set(marker["subject"]) == {"mirbase:MIMAT0000449"} and set(marker["object"]) == {"MONDO:0003634"}
     assert kg.node("evgraph:EVP-TA008")["description"].startswith("Direction: lower in disease")
     assert set(rows["single_ev_characterisation"]) == {"tunable_resistive_pulse_sensing"}
-    assert _categories(kg, "TA008") == {"cardiovascular", "renal"}
+    assert condition_categories(kg, "TA008") == {"cardiovascular", "renal"}
 
 
 def test_obese_endothelial_microvesicles_act_on_endothelial_cells_in_culture_only(kg):
     """TA009 (Am J Physiol Endocrinol Metab 2023): CD144+ EMVs of obese adults raise apoptotic and
     inflammatory markers in cultured endothelial cells; an in vitro claim in human cells, released
     in obesity, with no disease outcome, so it stays in the metabolic family and is tier4."""
-    rows = _rows(kg, "TA009")
+    rows = statement_rows(kg, "TA009")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert _objects(rows, "released_in") == {"MONDO:0011122"}
     assert _objects(rows, "affects") == {"GO:0006915"}
     assert not rows["predicate"].isin(["contributes_to", "taken_up_by", "biomarker_for"]).any()
     assert set(rows["model_system"]) == {"cell_culture"} and set(rows["evidence_tier"]) == {"tier4"}
-    assert _categories(kg, "TA009") == {"metabolic"}
+    assert condition_categories(kg, "TA009") == {"metabolic"}
 
 
 def test_procoagulant_microparticles_in_lupus_mark_arterial_disease(kg):
     """TA010 (Plasín-Rodríguez 2021): in SLE, MP procoagulant activity is higher with arterial
     thrombosis and carotid plaques: an inflammatory context and two cardiovascular markers."""
-    rows = _rows(kg, "TA010")
+    rows = statement_rows(kg, "TA010")
     assert _objects(rows, "released_in") == {"MONDO:0007915"}
     marker = rows[rows["predicate"] == "biomarker_for"]
     assert set(marker["subject"]) == {"evgraph:EVP-TA010"}
     assert set(marker["object"]) == {"MONDO:0000831", "MONDO:0002277"}
-    assert _categories(kg, "TA010") == {"inflammatory", "cardiovascular"}
+    assert condition_categories(kg, "TA010") == {"inflammatory", "cardiovascular"}
 
 
 @pytest.mark.parametrize(("sid", "cell"), [("TA011", "CL:0000233"), ("TA012", "CL:0000233"), ("TA013", "CL:0000232")])
 def test_psoriasis_microvesicles_stay_in_the_inflammatory_family(kg, sid, cell):
     """TA011-TA013 (Papadavid 2016, Margouta 2022): platelet and erythrocyte microvesicles are higher
     in psoriasis; carotid IMT and PWV did not differ, so no cardiovascular condition is recorded."""
-    rows = _rows(kg, sid)
+    rows = statement_rows(kg, sid)
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {cell}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005083"}
-    assert _categories(kg, sid) == {"inflammatory"}
+    assert condition_categories(kg, sid) == {"inflammatory"}
 
 
 def test_rbc_evs_mark_poor_glucose_control_in_diabetic_heart_failure_with_atrial_fibrillation(kg):
     """TA014 (Berezin 2023): RBC-derived EVs higher with HbA1c >= 7% among AF patients with T2D and
     heart failure: released in T2D, heart failure and AF, marking hyperglycaemia."""
-    rows = _rows(kg, "TA014")
+    rows = statement_rows(kg, "TA014")
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000232"}
     assert _objects(rows, "released_in") == {"MONDO:0005148", "MONDO:0005252", "MONDO:0004981"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0002909"}
-    assert _categories(kg, "TA014") == {"metabolic", "cardiovascular"}
+    assert condition_categories(kg, "TA014") == {"metabolic", "cardiovascular"}
 
 
 def test_platelet_microparticles_in_diabetes_mark_diabetic_retinopathy(kg):
     """TA015 (Diabetes Res Clin Pract 2005): PMPs rise with retinopathy stage in diabetic patients:
     a metabolic context and an eye-complication marker (diabetic retinopathy, filed as other)."""
-    rows = _rows(kg, "TA015")
+    rows = statement_rows(kg, "TA015")
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000233"}
     assert _objects(rows, "released_in") == {"MONDO:0005015"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005266"}
-    assert _categories(kg, "TA015") == {"metabolic", "other"}
+    assert condition_categories(kg, "TA015") == {"metabolic", "other"}
 
 
 def test_tissue_factor_microparticles_in_type_1_diabetes_mark_retinopathy(kg):
     """TA016 (Zhang 2019 DMSO): TF+PS+ MPs higher in type 1 diabetes and, within it, with diabetic
     retinopathy; tissue factor is the marker cargo."""
-    rows = _rows(kg, "TA016")
+    rows = statement_rows(kg, "TA016")
     assert _objects(rows, "carries") == {"NCBIGene:2152"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005147", "MONDO:0005266"}
-    assert _categories(kg, "TA016") == {"metabolic", "other"}
+    assert condition_categories(kg, "TA016") == {"metabolic", "other"}
 
 
 def test_platelet_microparticles_mark_diabetic_nephropathy(kg):
     """TA017 (Shao 2024): PMPs higher in diabetic nephropathy than in diabetes without it."""
-    rows = _rows(kg, "TA017")
+    rows = statement_rows(kg, "TA017")
     assert _objects(rows, "released_in") == {"MONDO:0005015"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005016"}
-    assert _categories(kg, "TA017") == {"metabolic", "renal"}
+    assert condition_categories(kg, "TA017") == {"metabolic", "renal"}
 
 
 def test_urinary_ev_podocalyxin_marks_diabetic_nephropathy(kg):
     """TA018 (Wu 2018): urinary EV podocalyxin higher in diabetic nephropathy than in diabetes without
     it; TEM/NTA and TSG101 recorded, so the statement carries MISEV fields but no in vivo EV test."""
-    rows = _rows(kg, "TA018")
+    rows = statement_rows(kg, "TA018")
     marker = rows[rows["predicate"] == "biomarker_for"]
     assert set(marker["subject"]) == {"NCBIGene:5420"} and set(marker["object"]) == {"MONDO:0005016"}
     assert set(rows["ev_markers_positive"]) == {"NCBIGene:7251"}
-    assert _categories(kg, "TA018") == {"metabolic", "renal"}
+    assert condition_categories(kg, "TA018") == {"metabolic", "renal"}
 
 
 def test_endothelial_microparticles_mark_hypertension_and_metabolic_syndrome(kg):
     """TA019 (Amabile 2014 Eur Heart J, Framingham): CD144+ EMPs associated with hypertension and
     metabolic syndrome in people without cardiovascular disease; no context condition."""
-    rows = _rows(kg, "TA019")
+    rows = statement_rows(kg, "TA019")
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0005044", "MONDO:0000816"}
     assert not _objects(rows, "released_in")
-    assert _categories(kg, "TA019") == {"cardiovascular", "metabolic"}
+    assert condition_categories(kg, "TA019") == {"cardiovascular", "metabolic"}
 
 
 def test_urinary_ev_plakoglobin_marks_diabetic_retinopathy(kg):
     """TA020 (Mighty 2023 Front Endocrinol): JUP in urinary EVs of DR patients, absent in diabetes without DR."""
-    rows = _rows(kg, "TA020")
+    rows = statement_rows(kg, "TA020")
     marker = rows[rows["predicate"] == "biomarker_for"]
     assert set(marker["subject"]) == {"NCBIGene:3728"} and set(marker["object"]) == {"MONDO:0005266"}
     assert _objects(rows, "released_in") == {"MONDO:0005015"}
-    assert _categories(kg, "TA020") == {"metabolic", "other"}
+    assert condition_categories(kg, "TA020") == {"metabolic", "other"}
 
 
 def test_igg_laden_plasma_exosomes_worsen_diabetic_retinopathy_in_mice(kg):
     """TA021 (Huang 2018 Diabetes): IgG-laden plasma exosomes and retinal vascular damage in diabetic mice,
     with a cargo loss-of-function test; mouse only."""
-    rows = _rows(kg, "TA021")
+    rows = statement_rows(kg, "TA021")
     assert set(rows["species"]) == {"NCBITaxon:10090"}
     assert "MONDO:0005266" in set(rows["object"])
     assert set(rows["ev_perturbation"]) == {"cargo_loss_of_function"}
-    assert _categories(kg, "TA021") == {"metabolic", "other"}
+    assert condition_categories(kg, "TA021") == {"metabolic", "other"}
 
 
 def test_hepatic_ischaemia_reperfusion_serum_exosomes_target_microglia(kg):
     """TA022 (Wang 2023 Transplantation): serum exosomes of hepatic I/R rats taken up by hippocampal microglia,
     pyroptosis and brain injury; rat; no source organ (origin not shown), so not a liver -> brain statement."""
-    rows = _rows(kg, "TA022")
+    rows = statement_rows(kg, "TA022")
     assert set(rows["species"]) == {"NCBITaxon:10116"}
     assert "CL:0000129" in set(rows["object"]) and "MONDO:0043510" in set(rows["object"])
     assert "UBERON:0002107" not in set(rows["subject"]) | set(rows["object"])

@@ -8,26 +8,13 @@ from __future__ import annotations
 
 import re
 
+from curated_pass import condition_categories, pass_edges, statement_rows
+
 CARDIOSPHERE_AXIS = re.compile(r"cardiac progenitor|cardiosphere|cardiac stromal", re.I)
 
 
-def tb_edges(kg):
-    return kg.edges[kg.edges["statement"].str.match(r"^TB\d{3}$")]
-
-
-def _rows(kg, sid):
-    e = tb_edges(kg)
-    return e[e["statement"] == sid]
-
-
-def _categories(kg, sid):
-    rows = _rows(kg, sid)
-    objs = rows.loc[rows["object"].astype(str).str.startswith(("MONDO:", "DOID:")), "object"]
-    return {kg.node(str(o))["condition_category"] for o in objs}
-
-
 def test_pass_size(kg):
-    assert tb_edges(kg)["statement"].nunique() >= 8
+    assert pass_edges(kg, "TB")["statement"].nunique() >= 8
 
 
 def test_cardiosphere_and_cardiac_progenitor_axis_has_at_least_five_statements(kg):
@@ -44,7 +31,7 @@ def test_child_cpc_exosomes_split_into_a_human_and_a_rat_statement(kg):
     formation (human) and reduce fibrotic gene expression of TGF-beta-stimulated rat cardiac
     fibroblasts (rat): one statement per organism, opposite-signed pathway edges, no uptake edge
     (uptake is not described) and no heart-failure context (the exosomes were not given in vivo)."""
-    t1, t2 = _rows(kg, "TB001"), _rows(kg, "TB002")
+    t1, t2 = statement_rows(kg, "TB001"), statement_rows(kg, "TB002")
     assert set(t1["species"]) == {"NCBITaxon:9606"} and set(t2["species"]) == {"NCBITaxon:10116"}
     a1, a2 = t1[t1["predicate"] == "affects"], t2[t2["predicate"] == "affects"]
     assert set(zip(a1["object"], a1["direction"], strict=True)) == {("GO:0001525", "increased")}
@@ -60,7 +47,7 @@ def test_child_cpc_exosomes_split_into_a_human_and_a_rat_statement(kg):
 def test_physoxic_cpc_exosome_release_is_an_observation_without_an_unattributed_effect(kg):
     """TB003 (Dougherty 2020): physoxia raises exosome release by human CPCs (NTA); the tube-formation
     cells are not named in the abstract, so there is no pathway or target edge at all."""
-    rows = _rows(kg, "TB003")
+    rows = statement_rows(kg, "TB003")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows["knowledge_level"]) == {"observation"}
     assert not rows["predicate"].isin(["affects", "taken_up_by", "homes_to"]).any()
@@ -71,12 +58,12 @@ def test_cdc_exosomes_lower_cardiomyocyte_apoptosis_in_human_cells_only(kg):
     """TB004 (Namazi 2018): exosomes of human CDCs are anti-apoptotic for cobalt-chloride-stressed
     human ESC-derived cardiomyocytes; heart as source organ (no CL term for CDCs), decreased apoptotic
     process, no condition (an in vitro hypoxia mimic, not a disease)."""
-    rows = _rows(kg, "TB004")
+    rows = statement_rows(kg, "TB004")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0000948"}
     a = rows[rows["predicate"] == "affects"]
     assert set(zip(a["object"], a["direction"], strict=True)) == {("GO:0006915", "decreased")}
-    assert _categories(kg, "TB004") == set()
+    assert condition_categories(kg, "TB004") == set()
     assert set(rows["evidence_tier"]) == {"tier4"}
 
 
@@ -85,7 +72,7 @@ def test_t2d_plasma_exosome_let7c_bridges_to_cognitive_disorder(kg):
     in those with mild cognitive impairment: a human biomarker (higher in disease) that links the
     metabolic context to the 'other' family (cognitive disorder); no pathway or outcome edge (the
     IL-10 link is the authors' inference from correlation)."""
-    rows = _rows(kg, "TB005")
+    rows = statement_rows(kg, "TB005")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows["knowledge_level"]) == {"statistical_association"}
     assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"mirbase:MIMAT0000064"}
@@ -93,7 +80,7 @@ def test_t2d_plasma_exosome_let7c_bridges_to_cognitive_disorder(kg):
     assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0005148"}
     assert not rows["predicate"].isin(["affects", "contributes_to", "regulates"]).any()
     assert kg.node("evgraph:EVP-TB005")["description"].startswith("Direction: higher in disease")
-    assert _categories(kg, "TB005") == {"metabolic", "other"}
+    assert condition_categories(kg, "TB005") == {"metabolic", "other"}
 
 
 def test_covid_ev_protein_signature_is_a_biomarker_without_cargo_or_endothelial_edges(kg):
@@ -101,12 +88,12 @@ def test_covid_ev_protein_signature_is_a_biomarker_without_cargo_or_endothelial_
     and procoagulant protein signatures (higher in disease); single proteins only correlate with
     severity, so no cargo edge, and the endothelial-apoptosis effect has no stated organism, so no
     pathway or target edge; one family (inflammatory)."""
-    rows = _rows(kg, "TB006")
+    rows = statement_rows(kg, "TB006")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0100096"}
     assert not rows["predicate"].isin(["carries", "affects", "taken_up_by", "contributes_to"]).any()
     assert set(rows["separation_method"]) == {"differential_ultracentrifugation"}
-    assert _categories(kg, "TB006") == {"inflammatory"}
+    assert condition_categories(kg, "TB006") == {"inflammatory"}
 
 
 def test_intrarenal_msc_evs_in_metabolic_renovascular_pigs_protect_the_heart(kg):
@@ -114,14 +101,14 @@ def test_intrarenal_msc_evs_in_metabolic_renovascular_pigs_protect_the_heart(kg)
     kidney of pigs with metabolic syndrome and renal artery stenosis lessen cardiac injury: a pig in
     vivo statement (one species), released in a metabolic + renal context with a decreased
     cardiovascular outcome; no homing or target edge (the EVs were injected into the kidney)."""
-    rows = _rows(kg, "TB007")
+    rows = statement_rows(kg, "TB007")
     assert set(rows["species"]) == {"NCBITaxon:9823"}
     assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0000816", "MONDO:0006945"}
     c = rows[rows["predicate"] == "contributes_to"]
     assert set(zip(c["object"], c["direction"], strict=True)) == {("MONDO:0005267", "decreased")}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000134"}
     assert not rows["predicate"].isin(["homes_to", "taken_up_by", "biomarker_for"]).any()
-    assert _categories(kg, "TB007") == {"metabolic", "renal", "cardiovascular"}
+    assert condition_categories(kg, "TB007") == {"metabolic", "renal", "cardiovascular"}
     assert set(rows["model_system"]) == {"animal_in_vivo"}
 
 
@@ -130,11 +117,11 @@ def test_intrarenal_msc_evs_in_metabolic_renovascular_pigs_reach_tubules_and_low
     of MetS+RAS pigs are found in tubular cells and macrophages and lessen inflammation and fibrosis;
     pig in vivo, metabolic + renal context, decreased renal fibrosis, no cargo (the IL10 knock-down
     result was not read)."""
-    rows = _rows(kg, "TB008")
+    rows = statement_rows(kg, "TB008")
     assert set(rows["species"]) == {"NCBITaxon:9823"}
     assert set(rows.loc[rows["predicate"] == "taken_up_by", "object"]) == {"CL:1000494", "CL:0000235"}
     c = rows[rows["predicate"] == "contributes_to"]
     assert set(zip(c["object"], c["direction"], strict=True)) == {("MONDO:0000494", "decreased")}
     assert not rows["predicate"].isin(["carries", "homes_to", "biomarker_for"]).any()
     assert set(rows["ev_perturbation"]) == {""}
-    assert _categories(kg, "TB008") == {"metabolic", "renal"}
+    assert condition_categories(kg, "TB008") == {"metabolic", "renal"}

@@ -6,26 +6,13 @@ the statement, biomarker direction) are in ``test_curated_statement_files.py``."
 
 from __future__ import annotations
 
+from curated_pass import condition_categories, pass_edges, statement_rows
+
 CORE = {"metabolic", "cardiovascular", "neurodegenerative"}
 
 
-def td_edges(kg):
-    return kg.edges[kg.edges["statement"].str.match(r"^TD\d{3}$")]
-
-
-def _rows(kg, sid):
-    e = td_edges(kg)
-    return e[e["statement"] == sid]
-
-
-def _categories(kg, sid):
-    rows = _rows(kg, sid)
-    objs = rows.loc[rows["object"].astype(str).str.startswith(("MONDO:", "DOID:")), "object"]
-    return {kg.node(str(o))["condition_category"] for o in objs}
-
-
 def test_pass_size(kg):
-    assert td_edges(kg)["statement"].nunique() >= 8
+    assert pass_edges(kg, "TD")["statement"].nunique() >= 8
 
 
 def test_knowledge_base_has_at_least_sixty_bridging_statements(kg):
@@ -44,7 +31,7 @@ def test_diabetic_mouse_plasma_sevs_raise_vascular_permeability(kg):
     non-diabetic mice recapitulate the vascular leak: mouse in vivo, T2D context, increased
     vascular permeability and vascular disorder (a metabolic + cardiovascular bridge), no homing
     or uptake edge and no perturbation (those tests were in vitro)."""
-    rows = _rows(kg, "TD001")
+    rows = statement_rows(kg, "TD001")
     assert set(rows["species"]) == {"NCBITaxon:10090"}
     assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0005148"}
     a = rows[rows["predicate"] == "affects"]
@@ -54,37 +41,37 @@ def test_diabetic_mouse_plasma_sevs_raise_vascular_permeability(kg):
     assert not rows["predicate"].isin(["homes_to", "taken_up_by", "biomarker_for"]).any()
     assert set(rows["model_system"]) == {"animal_in_vivo"}
     assert set(rows["ev_perturbation"]) == {""}
-    assert _categories(kg, "TD001") == {"metabolic", "cardiovascular"}
+    assert condition_categories(kg, "TD001") == {"metabolic", "cardiovascular"}
 
 
 def test_diabetic_human_plasma_sevs_are_a_one_family_biomarker(kg):
     """TD002 (same paper, human part): more and larger circulating sEVs in diabetes (type not
     stated, so diabetes mellitus); the endothelial barrier effect has no stated organism, so no
     pathway edge."""
-    rows = _rows(kg, "TD002")
+    rows = statement_rows(kg, "TD002")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0005015"}
     assert not rows["predicate"].isin(["affects", "contributes_to", "carries"]).any()
     assert kg.node("evgraph:EVP-TD002")["description"].startswith("Direction: higher in disease")
-    assert _categories(kg, "TD002") == {"metabolic"}
+    assert condition_categories(kg, "TD002") == {"metabolic"}
 
 
 def test_endothelial_microparticles_are_higher_in_alzheimer_disease(kg):
     """TD003 (Xue 2012): plasma CD31+/CD42- and CD62E+/CD42- EMPs higher in AD patients: an
     endothelial source, a human biomarker of AD; conventional flow cytometry is not recorded as
     single-EV characterisation."""
-    rows = _rows(kg, "TD003")
+    rows = statement_rows(kg, "TD003")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0004975"}
     assert set(rows["single_ev_characterisation"]) == {""}
-    assert _categories(kg, "TD003") == {"neurodegenerative"}
+    assert condition_categories(kg, "TD003") == {"neurodegenerative"}
 
 
 def test_core_family_bridges_of_the_pass(kg):
     """The pass's statements that join two of the three central families."""
-    sids = sorted(set(td_edges(kg)["statement"]))
-    core = [s for s in sids if len(_categories(kg, s) & CORE) >= 2]
+    sids = sorted(set(pass_edges(kg, "TD")["statement"]))
+    core = [s for s in sids if len(condition_categories(kg, s) & CORE) >= 2]
     assert {"TD001", "TD004", "TD007"} <= set(core)
 
 
@@ -92,14 +79,14 @@ def test_diabetic_endothelial_microparticle_mirs_are_lower_in_diabetes_and_with_
     """TD004 (Jansen 2016 Cardiovasc Diabetol): miR-126 and miR-26a in circulating (mainly
     endothelial) MPs lower in type 2 diabetes, and low levels with concomitant CAD: one human
     statement, biomarker of both conditions, lower in disease (a metabolic + cardiovascular bridge)."""
-    rows = _rows(kg, "TD004")
+    rows = statement_rows(kg, "TD004")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"mirbase:MIMAT0000445", "mirbase:MIMAT0000082"}
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0005148", "MONDO:0005010"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
     assert not rows["predicate"].isin(["affects", "contributes_to"]).any()
     assert kg.node("evgraph:EVP-TD004")["description"].startswith("Direction: lower in disease")
-    assert _categories(kg, "TD004") == {"metabolic", "cardiovascular"}
+    assert condition_categories(kg, "TD004") == {"metabolic", "cardiovascular"}
 
 
 def test_alzheimer_serum_exosomes_weaken_the_brain_endothelial_barrier_in_vitro(kg):
@@ -107,14 +94,14 @@ def test_alzheimer_serum_exosomes_weaken_the_brain_endothelial_barrier_in_vitro(
     chromatography) lower VE-cadherin and barrier function of human brain microvascular
     endothelial cells in vitro: decreased establishment of endothelial barrier, no source cell, no
     uptake edge, tier from in vitro evidence only."""
-    rows = _rows(kg, "TD005")
+    rows = statement_rows(kg, "TD005")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     a = rows[rows["predicate"] == "affects"]
     assert set(zip(a["object"], a["direction"], strict=True)) == {("GO:0061028", "decreased")}
     assert not rows["predicate"].isin(["releases", "taken_up_by", "contributes_to", "biomarker_for"]).any()
     assert set(rows["separation_method"]) == {"size_exclusion_chromatography"}
     assert set(rows["model_system"]) == {"cell_culture"}
-    assert _categories(kg, "TD005") == {"neurodegenerative"}
+    assert condition_categories(kg, "TD005") == {"neurodegenerative"}
 
 
 def test_healthy_cerebral_endothelial_sevs_reach_neural_stem_cells_in_diabetic_rats(kg):
@@ -122,14 +109,14 @@ def test_healthy_cerebral_endothelial_sevs_reach_neural_stem_cells_in_diabetic_r
     given i.v. to aged diabetic rats, cross into the brain, are taken up by neural stem cells by
     endocytosis and lessen cognitive deficits: rat in vivo, no context condition (healthy donors),
     so one family (cognitive disorder, category other), and no cargo edge."""
-    rows = _rows(kg, "TD006")
+    rows = statement_rows(kg, "TD006")
     assert set(rows["species"]) == {"NCBITaxon:10116"}
     assert set(rows.loc[rows["predicate"] == "taken_up_by", "object"]) == {"CL:0000047"}
     assert set(rows.loc[rows["predicate"] == "homes_to", "object"]) == {"UBERON:0000955"}
     c = rows[rows["predicate"] == "contributes_to"]
     assert set(zip(c["object"], c["direction"], strict=True)) == {("MONDO:0002039", "decreased")}
     assert not rows["predicate"].isin(["released_in", "carries", "biomarker_for"]).any()
-    assert _categories(kg, "TD006") == {"other"}
+    assert condition_categories(kg, "TD006") == {"other"}
 
 
 def test_microvesicles_predict_cardiovascular_events_in_familial_hypercholesterolaemia(kg):
@@ -137,21 +124,21 @@ def test_microvesicles_predict_cardiovascular_events_in_familial_hypercholestero
     microvesicles are higher in those who go on to a major cardiovascular event: a human
     prognostic biomarker, higher in disease, FH (metabolic) context and cardiovascular disorder
     (a metabolic + cardiovascular bridge)."""
-    rows = _rows(kg, "TD007")
+    rows = statement_rows(kg, "TD007")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000233", "CL:0000738"}
     assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0005439"}
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0004995"}
     assert kg.node("evgraph:EVP-TD007")["description"].startswith("Direction: higher in disease")
-    assert _categories(kg, "TD007") == {"metabolic", "cardiovascular"}
+    assert condition_categories(kg, "TD007") == {"metabolic", "cardiovascular"}
 
 
 def test_endothelial_microparticles_are_higher_in_class_iii_obesity(kg):
     """TD008 (Moore 2013 PLoS One): plasma EMPs higher with BMI > 40; the cIMT result is not
     related to the EMPs in the abstract, so one family (obesity) and no cardiovascular edge."""
-    rows = _rows(kg, "TD008")
+    rows = statement_rows(kg, "TD008")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0011122"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
     assert kg.node("evgraph:EVP-TD008")["description"].startswith("Direction: higher in disease")
-    assert _categories(kg, "TD008") == {"metabolic"}
+    assert condition_categories(kg, "TD008") == {"metabolic"}
