@@ -210,6 +210,7 @@ class ParquetTable:
         self._dictionaries: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._node_dtype: pd.CategoricalDtype | None = None
         self._lock = threading.RLock()  # a served graph is read from several threads
+        self.checksum: str | None = None  # the manifest's BLAKE2b of this file (set by open_built)
 
     def __len__(self) -> int:
         return self._rows
@@ -339,6 +340,9 @@ def open_built(path: str | Path) -> KnowledgeGraph:
     edges = ParquetTable(folder / "edges.parquet", "edges", schema, nodes=nodes)
     if len(nodes) != manifest["num_nodes"] or len(edges) != manifest["num_edges"]:
         raise DataError(Problem(str(folder), None, None, "tables do not match the manifest (interrupted write?)"))
+    # the checksums the tables were just verified against: the key of caches derived from them
+    nodes.checksum = manifest["files"]["nodes.parquet"]["blake2b"]
+    edges.checksum = manifest["files"]["edges.parquet"]["blake2b"]
     required = {"nodes.parquet": (nodes, ("id", "category")),
                 "edges.parquet": (edges, ("id", "subject", "predicate", "object"))}
     for name, (table, cols) in required.items():

@@ -35,6 +35,7 @@ from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 from ._common import edge_filter
 from ._sparse import Halves, binary_matrix, confidence_matrix, minus_returning, zero_diagonal
+from .matrix_store import MatrixStore
 from .metagraph import DAMPING, Metapath, as_metapath
 
 
@@ -45,26 +46,63 @@ class HetMat:
     some edges. Every metaedge matrix is an n x n CSR over node codes.
     """
 
-    def __init__(self, kg: KnowledgeGraph, mask: np.ndarray | None = None, dst: np.ndarray | None = None):
+    #: stored metaedge matrices beside the built graph (:mod:`.matrix_store`); None: in memory only
+    store: MatrixStore | None = None
+
+    def __init__(self, kg: KnowledgeGraph, mask: np.ndarray | None = None, dst: np.ndarray | None = None,
+                 store: MatrixStore | None = None):
         self.kg = kg
         self.n = kg.num_nodes
-        if mask is None:  # every edge: the graph's own arrays, no copies
-            m: np.ndarray | slice = slice(None)
-            self.edge_ids = np.arange(kg.num_edges)
-        else:
-            m = np.asarray(mask, dtype=bool)
-            self.edge_ids = np.flatnonzero(m)
-        self.src = kg.src[m]
-        self.dst = (kg.dst if dst is None else dst)[m]
-        self.pred = kg.edge_column("predicate").cat.codes.to_numpy()[m]
+        # every edge: the graph's own arrays, no copies; the arrays are read on first use, so a
+        # metapath whose matrices are stored (``store``) reads no edge column at all
+        self._conf_rows: np.ndarray | slice = slice(None) if mask is None else np.asarray(mask, dtype=bool)
+        self._dst_in = dst
         self._conf: np.ndarray | None = None  # read on first use (DWPC never needs it)
-        self._conf_rows = m
-        self.pred_names = list(kg.edge_column("predicate").cat.categories)
-        cls = kg.node_column("category")
-        self.class_code = cls.cat.codes.to_numpy()
-        self.class_names = list(cls.cat.categories)
+        self.store = store
         self.binary = False
         self._cache: dict = {}
+
+    @cached_property
+    def edge_ids(self) -> np.ndarray:
+        """Edge rows kept (all of them without a mask)."""
+        m = self._conf_rows
+        return np.arange(self.kg.num_edges) if isinstance(m, slice) else np.flatnonzero(m)
+
+    @cached_property
+    def src(self) -> np.ndarray:
+        return self.kg.src[self._conf_rows]
+
+    @cached_property
+    def dst(self) -> np.ndarray:
+        return (self.kg.dst if self._dst_in is None else self._dst_in)[self._conf_rows]
+
+    @cached_property
+    def pred(self) -> np.ndarray:
+        """Relationship code of every kept edge (into :attr:`pred_names`)."""
+        return self.kg.edge_column("predicate").cat.codes.to_numpy()[self._conf_rows]
+
+    @cached_property
+    def pred_names(self) -> list[str]:
+        return list(self.kg.edge_column("predicate").cat.categories)
+
+    @cached_property
+    def class_names(self) -> list[str]:
+        if self.store is not None:
+            return list(self.kg.schema.classes)
+        return list(self.kg.node_column("category").cat.categories)
+
+    @cached_property
+    def class_code(self) -> np.ndarray:
+        """Class of every node (into :attr:`class_names`, -1 = none)."""
+        if self.store is not None:
+            return self.store.classes(self._class_codes_by_schema)
+        return self.kg.node_column("category").cat.codes.to_numpy()
+
+    def _class_codes_by_schema(self) -> np.ndarray:
+        cls = self.kg.node_column("category")
+        names = list(self.kg.schema.classes)
+        lut = np.array([names.index(c) if c in names else -1 for c in cls.cat.categories] + [-1], dtype=np.int64)
+        return lut[cls.cat.codes.to_numpy()]
 
     @property
     def conf(self) -> np.ndarray:
@@ -104,10 +142,15 @@ class HetMat:
             if flipped in self._cache:
                 self._cache[key] = self._cache[flipped].T.tocsr()
                 self._cache[key].sort_indices()
+            elif self.store is not None:
+                self._cache[key] = self.store.adjacency(rel, a, b, rev, lambda: self._binary(rel, a, b, rev))
             else:
-                x, y, _ = self._hop_edges(rel, a, b, rev, conf=False)
-                self._cache[key] = binary_matrix(x, y, self.n)
+                self._cache[key] = self._binary(rel, a, b, rev)
         return self._cache[key]
+
+    def _binary(self, rel: str, a: frozenset[str], b: frozenset[str], rev: bool) -> sp.csr_matrix:
+        x, y, _ = self._hop_edges(rel, a, b, rev, conf=False)
+        return binary_matrix(x, y, self.n)
 
     def metaedge(self, rel: str, a: frozenset[str], b: frozenset[str], rev: bool
                  ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -413,16 +456,23 @@ class HetMat:
 
 
 def hetmat(kg: KnowledgeGraph, species: str | Sequence[str] | None = None,
-           min_knowledge_level: str | None = None, min_confidence: float | None = None) -> HetMat:
-    """The (cached) :class:`HetMat` of ``kg`` under the given edge filters."""
+           min_knowledge_level: str | None = None, min_confidence: float | None = None,
+           disk_cache: bool = True) -> HetMat:
+    """The (cached) :class:`HetMat` of ``kg`` under the given edge filters.
+
+    Without filters, for a graph opened from a built folder, the metaedge matrices are also
+    stored on disk beside it and read back by later processes (:mod:`.matrix_store`; off with
+    ``disk_cache=False`` or ``EVGRAPH_HETMAT_CACHE=0``).
+    """
+    filtered = bool(species or min_knowledge_level or min_confidence is not None)
     key = ("evgraph.analytics", "hetmat", species if isinstance(species, str | None) else tuple(species),
-           min_knowledge_level, min_confidence)
+           min_knowledge_level, min_confidence, disk_cache and not filtered)
 
     def make() -> HetMat:
-        mask = None
-        if species or min_knowledge_level or min_confidence is not None:
-            mask = edge_filter(kg, species=species, min_knowledge_level=min_knowledge_level,
-                               min_confidence=min_confidence)
+        if not filtered:
+            return HetMat(kg, store=MatrixStore.of(kg) if disk_cache else None)
+        mask = edge_filter(kg, species=species, min_knowledge_level=min_knowledge_level,
+                           min_confidence=min_confidence)
         return HetMat(kg, mask)
 
     return kg.cached(key, make)
