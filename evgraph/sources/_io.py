@@ -183,6 +183,19 @@ def iter_lines(path: Path, report: SourceReport | None = None) -> Iterator[tuple
                                 f"compressed file is truncated or corrupt ({exc}); download it again")) from None
 
 
+def _valid_utf8(data: bytes) -> bool:
+    """Whether ``data`` decodes as UTF-8 (checked by Arrow without making a Python string)."""
+    import pyarrow as pa
+
+    arr = pa.LargeStringArray.from_buffers(1, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)),
+                                           pa.py_buffer(data))
+    try:
+        arr.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _categorical(col) -> pd.Categorical:
     """A dictionary-encoded Arrow column (one or more chunks) as a pandas Categorical of its text."""
     import pyarrow as pa
@@ -301,29 +314,16 @@ class Table:
 
         if self._pending is not None or not hasattr(self, "header_line"):
             return None
-        try:
-            with open_binary(self.path) as fh:
-                data = fh.read()
-            text = data.decode("utf-8")
-        except (EOFError, OSError, zlib.error, UnicodeDecodeError):
+        body = self._plain_body()
+        if body is None:
             return None
-        if not data.endswith(b"\n") or b"\x00" in data:  # a cut last line, NUL bytes: the row reader says so
-            return None
-        text = text.lstrip("\ufeff").replace("\r", "")
-        quoted = self.delimiter != "\t" and '"' in text  # CSV quoting as the csv module reads it
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        body = lines[self.header_line:]
-        if not body or max(map(len, body)) > MAX_LINE:
-            return None
-        if any(not ln.strip() for ln in body) or (self.comment and any(ln.startswith(self.comment) for ln in body)):
-            return None
+        data, start, nrows = body
         want = {c: self.index[c] for c in columns if c in self.index}
         names = [f"c{i}" for i in range(self.width)]
+        quoted = self.delimiter != "\t" and data.find(b'"', start) >= 0  # CSV quoting as the csv module reads it
         try:
             table = pacsv.read_csv(
-                pa.py_buffer("\n".join(body).encode("utf-8")),
+                pa.BufferReader(pa.py_buffer(data)[start:]),
                 read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
                 parse_options=pacsv.ParseOptions(delimiter=self.delimiter, quote_char='"' if quoted else False,
                                                  double_quote=True,
@@ -334,17 +334,61 @@ class Table:
                                                      strings_can_be_null=False))
         except (pa.ArrowInvalid, ValueError):
             return None
-        if table.num_rows != len(body):
+        if table.num_rows != nrows:
             return None
-        self.report.rows_read += len(body)
+        self.report.rows_read += nrows
         self._lines = iter(())  # consumed
         if categorical:
             table = table.unify_dictionaries()  # one dictionary per column over every read block
             frame = pd.DataFrame({c: _categorical(table.column(names[i])) for c, i in want.items()})
         else:
             frame = pd.DataFrame({c: table.column(names[i]).to_numpy(zero_copy_only=False) for c, i in want.items()})
-        frame["_line"] = np.arange(self.header_line + 1, self.header_line + 1 + len(body))
+        frame["_line"] = np.arange(self.header_line + 1, self.header_line + 1 + nrows)
         return frame
+
+    def _plain_body(self) -> tuple[bytes, int, int] | None:
+        """The whole file's bytes (gunzipped, ``\\r`` removed), where the rows after the header start and
+        how many there are; ``None`` when the file is not plain (see :meth:`plain_frame`).
+
+        The checks run over the bytes with numpy (one pass per check, not one Python call per
+        line); a line that may be blank (its first byte a space, a control or a non-ASCII byte)
+        or a comment, or may be too long, is decoded and checked as the row reader would.
+        """
+        try:
+            with open(self.path, "rb") as fh:
+                data = fh.read()
+            if data[:2] == GZIP_MAGIC:
+                data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error):
+            return None
+        if not data.endswith(b"\n") or b"\x00" in data:  # a cut last line, NUL bytes: the row reader says so
+            return None
+        if not data.isascii() and not _valid_utf8(data):
+            return None
+        if b"\r" in data:
+            data = data.replace(b"\r", b"")
+        start = 0
+        while data.startswith(b"\xef\xbb\xbf", start):  # byte-order marks at the start of the file
+            start += 3
+        for _ in range(self.header_line):  # the lines up to the header (blank or comment lines, the header)
+            start = data.index(b"\n", start) + 1
+        if start >= len(data):
+            return None
+        arr = np.frombuffer(data, dtype=np.uint8, offset=start)
+        ends = np.flatnonzero(arr == 10)
+        begins = np.empty_like(ends)
+        begins[0], begins[1:] = 0, ends[:-1] + 1
+        lengths = ends - begins
+        first = arr[np.minimum(begins, len(arr) - 1)]
+        maybe_blank = (lengths == 0) | (first <= 32) | (first >= 128)
+        if self.comment:
+            maybe_blank |= first == self.comment.encode("utf-8")[0]
+        maybe_blank |= lengths > MAX_LINE  # bytes: a long line's text may still fit
+        for k in np.flatnonzero(maybe_blank):
+            line = data[start + begins[k]: start + ends[k]].decode("utf-8")
+            if not line.strip() or len(line) > MAX_LINE or (self.comment and line.startswith(self.comment)):
+                return None
+        return data, start, len(ends)
 
     def _rows(self, lines) -> Iterator[tuple[int, list[str]]]:
         report, need, width, comment, split = self.report, self._need, self.width, self.comment, self._split

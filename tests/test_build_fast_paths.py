@@ -1,0 +1,165 @@
+"""The build's fast paths of session 4 (issue 17 item 5) give what the plain forms give.
+
+* :meth:`evgraph.sources._io.Table.plain_frame` checks a table's bytes with numpy (blank,
+  comment and over-long lines, UTF-8, byte-order marks, ``\\r``) instead of one Python call per
+  line: it must read exactly what iterating the table reads, and decline (``None``, nothing
+  counted) exactly the tables the row reader has to word;
+* miRTarBase's ``_finish`` makes its ids, species and evidence texts once per distinct value:
+  the same cells as the row-wise string formulas, on a slice of the real release.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evgraph.build.qc import SourceReport
+from evgraph.sources import _io
+from evgraph.sources import mirtarbase as mtb
+from evgraph.sources._context import mirbase_prefixes, species_table
+from evgraph.sources._io import Table
+
+COLS = {"mirna": ("mirna",), "entrez": ("target gene (entrez gene id)",), "support": ("support type",)}
+HEADER = b"miRNA,Target Gene (Entrez Gene ID),Support Type\n"
+
+
+def _write(tmp_path: Path, name: str, data: bytes, gz: bool = False) -> Path:
+    p = tmp_path / (name + (".csv.gz" if gz else ".csv"))
+    p.write_bytes(gzip.compress(data) if gz else data)
+    return p
+
+
+def _both(path: Path, comment: str | None = None, delimiter: str | None = None):
+    """plain_frame's frame and report, and the rows and report of iterating the same table."""
+    rep_a, rep_b = SourceReport("a"), SourceReport("b")
+    fast = Table(path, rep_a, COLS, required=("mirna", "entrez"), comment=comment,
+                 delimiter=delimiter).plain_frame(tuple(COLS))
+    t = Table(path, rep_b, COLS, required=("mirna", "entrez"), comment=comment, delimiter=delimiter)
+    rows = [(line, [f[t.index[c]] for c in COLS]) for line, f in t]
+    return fast, rep_a, rows, rep_b
+
+
+PLAIN = {
+    "crlf": HEADER.replace(b"\n", b"\r\n") + b"hsa-miR-1,1,Functional MTI\r\nhsa-miR-2,2,Functional MTI\r\n",
+    "cr inside a field": HEADER + b"hsa-miR-1,1\r2,Functional MTI\nhsa-miR-2,2,Functional\r MTI\n",
+    "one bom": b"\xef\xbb\xbf" + HEADER + b"hsa-miR-1,1,Functional MTI\n",
+    "two boms": b"\xef\xbb\xbf\xef\xbb\xbf" + HEADER + b"hsa-miR-1,1,Functional MTI\n",
+    "blank lines before the header": b"\n \n" + HEADER + b"hsa-miR-1,1,Functional MTI\n",
+    "leading spaces and non-ascii": HEADER + b" hsa-miR-1,1,Functional MTI\n\xc3\xa9miR,2,Functional MTI\n"
+                                    b"\thsa-miR-3,3,x\n",
+    "quoted fields": HEADER + b'hsa-miR-1,1,"Functional, MTI"\nhsa-miR-2,2,"5""RACE"\n',
+    "empty fields": HEADER + b",,\nhsa-miR-2,2,\n",
+}
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("case", sorted(PLAIN))
+def test_plain_frame_reads_what_iterating_reads(tmp_path, case, gz):
+    fast, rep_a, rows, rep_b = _both(_write(tmp_path, "t", PLAIN[case], gz))
+    assert fast is not None, case
+    assert fast["_line"].tolist() == [line for line, _ in rows]
+    assert fast.drop(columns="_line").to_numpy(dtype=object).tolist() == [r for _, r in rows]
+    assert rep_a.rows_read == rep_b.rows_read == len(rows)
+
+
+def test_plain_frame_with_comment_lines_before_the_header_and_tabs(tmp_path):
+    data = b"# miRTarBase export\n#\n" + HEADER.replace(b",", b"\t") + b"hsa-miR-1\t1\tFunctional MTI\n"
+    fast, _, rows, _ = _both(_write(tmp_path, "t", data), comment="#")
+    assert fast is not None
+    assert fast["_line"].tolist() == [line for line, _ in rows] == [4]
+    assert fast.drop(columns="_line").to_numpy(dtype=object).tolist() == [r for _, r in rows]
+
+
+DECLINED = {
+    "empty line": HEADER + b"hsa-miR-1,1,x\n\nhsa-miR-2,2,x\n",
+    "spaces-only line": HEADER + b"hsa-miR-1,1,x\n   \nhsa-miR-2,2,x\n",
+    "no-break-space line": HEADER + b"hsa-miR-1,1,x\n\xc2\xa0\nhsa-miR-2,2,x\n",
+    "em-space and cr line": HEADER + b"hsa-miR-1,1,x\n\xe2\x80\x83\r\nhsa-miR-2,2,x\n",
+    "file-separator line": HEADER + b"hsa-miR-1,1,x\n\x1c\nhsa-miR-2,2,x\n",
+    "blank last line": HEADER + b"hsa-miR-1,1,x\n \n",
+    "bad utf-8 in a column not read": b"miRNA,Target Gene (Entrez Gene ID),Support Type,Notes\n"
+                                      b"hsa-miR-1,1,x,\xff\xfe\n",
+    "surrogate bytes": HEADER + b"hsa-miR-1,1,\xed\xa0\x80\n",
+    "nul byte": HEADER + b"hsa-miR-1,1,x\x00\n",
+    "no final line end": HEADER + b"hsa-miR-1,1,x\nhsa-miR-2,2,x",
+    "short row": HEADER + b"hsa-miR-1,1\n",
+    "header only": HEADER,
+}
+
+
+@pytest.mark.parametrize("case", sorted(DECLINED))
+def test_plain_frame_declines_what_the_row_reader_must_word(tmp_path, case):
+    path = _write(tmp_path, "t", DECLINED[case])
+    rep = SourceReport(case)
+    try:
+        t = Table(path, rep, COLS, required=("mirna", "entrez"))
+    except Exception:  # a file the row reader rejects outright (cut last line): no fast path either
+        return
+    assert t.plain_frame(tuple(COLS)) is None, case
+    assert rep.rows_read == 0
+
+
+def test_plain_frame_declines_comment_lines_in_the_body(tmp_path):
+    path = _write(tmp_path, "t", HEADER + b"hsa-miR-1,1,x\n# a note\nhsa-miR-2,2,x\n")
+    assert Table(path, SourceReport("c"), COLS, required=("mirna", "entrez"), comment="#").plain_frame(
+        tuple(COLS)) is None
+    # without a comment marker the same line is a (short) data row: still not plain
+    assert Table(path, SourceReport("c"), COLS, required=("mirna", "entrez")).plain_frame(tuple(COLS)) is None
+
+
+def test_plain_frame_long_lines_counted_in_characters(tmp_path, monkeypatch):
+    """``MAX_LINE`` counts characters as the row reader does: a line of 2-byte characters may be longer in bytes."""
+    monkeypatch.setattr(_io, "MAX_LINE", 60)
+    fits = HEADER + b"hsa-miR-1,1," + ("é" * 40).encode() + b"\n"  # 52 characters, 92 bytes
+    fast, _, rows, _ = _both(_write(tmp_path, "fits", fits))
+    assert fast is not None and fast["support"].tolist() == [r[2] for _, r in rows] == ["é" * 40]
+    too_long = HEADER + b"hsa-miR-1,1," + b"x" * 60 + b"\n"
+    assert Table(_write(tmp_path, "long", too_long), SourceReport("l"), COLS,
+                 required=("mirna", "entrez")).plain_frame(tuple(COLS)) is None
+
+
+def test_plain_frame_declines_a_truncated_gzip(tmp_path):
+    whole = gzip.compress(HEADER + b"hsa-miR-1,1,x\n" * 2000)
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    try:
+        t = Table(path, SourceReport("cut"), COLS, required=("mirna", "entrez"))
+    except Exception:
+        return
+    assert t.plain_frame(tuple(COLS)) is None
+
+
+def _finish_rowwise(names, entrez, taxa, methods, levels) -> dict[str, list]:
+    """The cells ``_finish`` made before session 4, with one string operation per row."""
+    lv = pd.Series(levels)
+    support = lv.map(mtb.SUPPORT_NAMES).fillna("support not given")
+    return {"subject": ["evmirna:" + str(v) for v in names], "object": ["NCBIGene:" + str(v) for v in entrez],
+            "species": ("NCBITaxon:" + pd.Series(taxa, dtype=object)).tolist(),
+            "evidence": (pd.Series(support) + "; " + pd.Series(methods, dtype=object)).tolist(),
+            "direction": np.where(levels != 1, "downregulated", "").astype(object).tolist(),
+            "knowledge_level": np.where(np.isin(levels, (3, 0)), "knowledge_assertion",
+                                        "observation").astype(object).tolist()}
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("support", ["strong", "all"])
+def test_mirtarbase_finish_cells_equal_the_rowwise_strings(shared_data, tmp_path, support):
+    from test_build_vectorised import _slice
+
+    path = _slice(shared_data, tmp_path, n=20000)
+    rec = mtb.read_mirtarbase(path, {"support": support})
+    t = Table(path, SourceReport("b"), mtb.COLUMNS, required=("mirna", "entrez"))
+    _, (_, names, entrez, taxa, _, methods, levels, _) = mtb._pairs_rows(t, mtb.MIN_LEVEL[support], species_table(),
+                                                                        mirbase_prefixes())
+    edges = rec.edges[0].frame
+    for col, want in _finish_rowwise(names, entrez, taxa, methods, levels).items():
+        assert edges[col].tolist() == want, col
+        assert edges[col].dtype == object, col
+    assert len(set(edges["evidence"])) < len(edges)  # the slice has shared evidence texts
+    # a text shared by many rows is one object (each distinct value made once)
+    first = edges["evidence"].iat[0]
+    assert all(v is first for v in edges["evidence"] if v == first)
