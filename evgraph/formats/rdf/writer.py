@@ -183,6 +183,30 @@ def _render(n: int, groups: list[tuple[np.ndarray | None, list[Any]]], subj: np.
     return "".join(out.tolist()), lines
 
 
+def _relation_codes(predicate: pd.Series, relations: list[str]) -> np.ndarray:
+    """Code of each edge's relationship in ``relations`` (the stored categorical's codes when they agree)."""
+    if isinstance(predicate.dtype, pd.CategoricalDtype) and list(predicate.cat.categories) == relations:
+        return predicate.cat.codes.to_numpy().astype(np.int64)
+    return pd.Categorical(predicate.astype(str), categories=relations).codes.astype(np.int64)
+
+
+#: An edge id written by Arrow string kernels: ``evgraph:`` and a local part needing no encoding.
+_PLAIN_EDGE_ID = r"^evgraph:[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+
+
+def _buffer(arr: Any) -> memoryview:
+    """The UTF-8 text of an Arrow string array: its rows one after the other, without a copy."""
+    if not len(arr):
+        return memoryview(b"")
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=arr.offset * 4)
+    return memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1])]
+
+
+def _text(arr: Any) -> str:
+    """The rows of an Arrow string array joined into one string."""
+    return bytes(_buffer(arr)).decode("utf-8")
+
+
 # ---------------------------------------------------------------------- writer
 #: Nodes or edges rendered at a time: chunks of text stay below ~30 MB, which the allocator reuses.
 CHUNK_SIZE = 20_000
@@ -212,21 +236,25 @@ class NTriplesWriter:
     """
 
     def __init__(self, kg: KnowledgeGraph, graph: str | None = None, chunk_size: int = CHUNK_SIZE,
-                 syntax: Syntax | None = None):
+                 syntax: Syntax | None = None, arrow: bool | None = None):
         self.kg = kg
         self.schema = kg.schema
         self.chunk_size = chunk_size
         self.syntax = syntax = syntax or Syntax(graph)
+        #: N-Triples edge chunks assembled by Arrow string kernels (the default for N-Triples;
+        #: ``arrow=False`` keeps the object-array path Turtle uses, which spells the same text).
+        self.arrow = not syntax.turtle if arrow is None else arrow
+        if self.arrow and syntax.turtle:
+            raise ValueError("the Arrow path writes N-Triples only")
         self.end = syntax.end
         self.count = 0
         schema = self.schema
-        nodes = kg.nodes
-        ids = nodes["id"].astype(object)
+        ids = kg.node_column("id").astype(object)
         iris = expand_all(ids, "node", schema)
         check_iris(iris, "node")
         self.node_iri = iris
         self.node_tok = syntax.tokens(iris, [p.uri_prefix for p in schema.prefixes.values()])
-        codes, cats = factor(nodes["category"])
+        codes, cats = factor(kg.node_column("category"))
         class_rest = np.array([syntax.pred(RDF_TYPE) + syntax.term(schema.classes[c].iri) + syntax.end
                                for c in cats], dtype=object)
         self.class_rest = class_rest[codes] if len(codes) else np.empty(0, dtype=object)
@@ -237,12 +265,12 @@ class NTriplesWriter:
         self.id_rest = (syntax.pred(DCT_IDENTIFIER) + lit(ids) + syntax.end) if len(ids) \
             else np.empty(0, dtype=object)
         self.rel_tok = np.array([syntax.term(r.iri) for r in schema.relations.values()], dtype=object)
-        self.rel_codes = pd.Categorical(kg.edges["predicate"].astype(str),
-                                        categories=list(schema.relations)).codes.astype(np.int64)
+        self.rel_codes = _relation_codes(kg.edge_column("predicate"), list(schema.relations))
         # parallel edges (same subject, relationship, object) share one direct triple
         self.first_direct = ~pd.DataFrame({"s": kg.src, "p": self.rel_codes, "o": kg.dst}).duplicated().to_numpy()
         self._node_rest: dict[str, np.ndarray] = {}
         self._columns: dict[tuple[str, str], _Column] = {}
+        self._arrow: dict[Any, Any] = {}  # N-Triples: Arrow copies of the token tables, made on first use
 
     # -------------------------------------------------------------- helpers
     def _rest_by_node(self, pred: str) -> np.ndarray:
@@ -282,11 +310,12 @@ class NTriplesWriter:
         return toks
 
     def _column(self, table: str, slot: Slot) -> _Column:
-        """The texts of every distinct value of a node or edge column, made once per export."""
+        """The texts of every distinct value of a node or edge column, made once per export
+        (only this column is read from a lazily loaded graph)."""
         key = (table, slot.column)
         if key not in self._columns:
-            frame = self.kg.nodes if table == "nodes" else self.kg.edges
-            self._columns[key] = self._prepare(slot, frame[slot.column])
+            column = self.kg.node_column if table == "nodes" else self.kg.edge_column
+            self._columns[key] = self._prepare(slot, column(slot.column))
         return self._columns[key]
 
     def _prepare(self, slot: Slot, values: pd.Series) -> _Column:
@@ -350,6 +379,8 @@ class NTriplesWriter:
     def direct_chunk(self, lo: int, hi: int) -> str:
         """The direct triples ``<subject> <relationship> <object>`` of edges ``lo:hi`` (one per
         distinct subject, relationship, object)."""
+        if self.arrow:
+            return _text(self.direct_lines(lo, hi))
         kg = self.kg
         direct = lo + np.flatnonzero(self.first_direct[lo:hi])
         pieces = np.empty((len(direct), 6), dtype=object)
@@ -364,8 +395,10 @@ class NTriplesWriter:
 
     def statement_chunk(self, lo: int, hi: int) -> str:
         """The reified statements of edges ``lo:hi``, one block per edge."""
+        if self.arrow:
+            return _text(self.statement_blocks(lo, hi))
         kg, syntax, end = self.kg, self.syntax, self.end
-        ids = kg.edges["id"].iloc[lo:hi]
+        ids = self.kg.edge_column("id").iloc[lo:hi]
         e_iri = edge_iris(ids)
         check_iris(e_iri, "edge")
         e = syntax.tokens(np.asarray(e_iri, dtype=object), [EVGRAPH])
@@ -380,6 +413,109 @@ class NTriplesWriter:
         ]
         groups += [self._slot_group("edges", slot, slice(lo, hi)) for slot in EDGE_SLOTS]
         return self._render(hi - lo, groups, e)
+
+    # -------------------------------------------------------------- N-Triples through Arrow
+    def _a(self, key: Any, make: Any) -> Any:
+        """An Arrow array cached under ``key`` (made by ``make()`` on first use)."""
+        if key not in self._arrow:
+            self._arrow[key] = make()
+        return self._arrow[key]
+
+    def _edge_terms(self, lo: int, hi: int) -> tuple[Any, Any]:
+        """Arrow arrays for edges ``lo:hi``: the subject token of each reified statement and the
+        rest of its ``dct:identifier`` triple.
+
+        ``evgraph:`` ids with a plain local part (every id the builder makes) are spelled by Arrow
+        string kernels; any other id goes through :func:`edge_iris` (percent-encoding) and
+        :func:`escape` like the Turtle path.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        ids = self._a("ids", lambda: pa.array(self.kg.edge_column("id").to_numpy(dtype=object), type=pa.string()))
+        plain = self._a("plain_ids", lambda: len(ids) == 0 or pc.all(pc.match_substring_regex(
+            ids, _PLAIN_EDGE_ID)).as_py() is True)
+        pred = self.syntax.pred(DCT_IDENTIFIER)
+        if plain:
+            chunk = ids.slice(lo, hi - lo)
+            e = pc.binary_join_element_wise("<" + EVGRAPH, pc.utf8_slice_codeunits(chunk, 8), ">", "")
+            return e, pc.binary_join_element_wise(pred + '"', chunk, '"' + self.end, "")
+        values = self.kg.edge_column("id").iloc[lo:hi]
+        e_iri = edge_iris(values)
+        check_iris(e_iri, "edge")
+        e = self.syntax.tokens(np.asarray(e_iri, dtype=object), [EVGRAPH])
+        ident = (pred + '"' + escape(values) + '"' + self.end) if len(values) else np.empty(0, dtype=object)
+        return pa.array(e, type=pa.string()), pa.array(ident, type=pa.string())
+
+    def _slot_args(self, slot: Slot, lo: int, hi: int, e: Any) -> list[Any]:
+        """Arguments of the row-wise join for one edge column: ``[e, rest]`` when every row has a
+        triple, else ``[line]`` (null where a row has none, or all its triples of a multi-valued cell)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        col = self._column("edges", slot)
+        toks = self._a(("toks", slot.column), lambda: pa.array(
+            col.toks, type=pa.string(), mask=(col.toks == "") if len(col.toks) else None))
+        codes = col.codes[lo:hi]
+        if col.counts is None:
+            rest = toks.take(codes)
+            return [e, rest] if rest.null_count == 0 else [pc.binary_join_element_wise(e, rest, "")]
+        cnt = col.counts[codes]
+        total = int(cnt.sum())
+        if not total:
+            return []
+        ends = np.cumsum(cnt)
+        within = np.arange(total) - np.repeat(ends - cnt, cnt)
+        flat = toks.take(np.repeat(col.offsets[codes], cnt) + within)
+        lines = pc.binary_join_element_wise(e.take(np.repeat(np.arange(len(codes)), cnt)), flat, "")
+        offsets = pa.array(np.concatenate([[0], ends]), type=pa.int32())
+        return [pc.binary_join(pa.ListArray.from_arrays(offsets, lines), "")]
+
+    def statement_blocks(self, lo: int, hi: int) -> Any:
+        """N-Triples of the reified statements of edges ``lo:hi``: an Arrow string array, one
+        block of lines per edge (the same text as the Turtle path's N-Triples spelling).
+
+        Each triple is ``subject + rest``; the rest of every distinct value (a node, a relation, a
+        column value) is made once per export, taken by code, and each edge's lines are joined
+        row-wise by Arrow's ``binary_join_element_wise``: no Python string per triple or per edge.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        kg, syntax, end = self.kg, self.syntax, self.end
+        e, ident = self._edge_terms(lo, hi)
+        rest_s = self._a("rest_s", lambda: pa.array(self._rest_by_node(REIFICATION[0]), type=pa.string()))
+        rest_o = self._a("rest_o", lambda: pa.array(self._rest_by_node(REIFICATION[2]), type=pa.string()))
+        rest_p = self._a("rest_p", lambda: pa.array(syntax.pred(REIFICATION[1]) + self.rel_tok + end,
+                                                    type=pa.string()))
+        args: list[Any] = [e, syntax.pred(RDF_TYPE) + syntax.term(STATEMENT_TYPES[0]) + end,
+                           e, syntax.pred(RDF_TYPE) + syntax.term(STATEMENT_TYPES[1]) + end,
+                           e, rest_s.take(kg.src[lo:hi]), e, rest_p.take(self.rel_codes[lo:hi]),
+                           e, rest_o.take(kg.dst[lo:hi]), e, ident]
+        for slot in EDGE_SLOTS:
+            args += self._slot_args(slot, lo, hi, e)
+        self.count += 6 * (hi - lo) + sum(self._slot_triples(slot, lo, hi) for slot in EDGE_SLOTS)
+        return pc.binary_join_element_wise(*args, "", null_handling="skip")
+
+    def _slot_triples(self, slot: Slot, lo: int, hi: int) -> int:
+        col = self._column("edges", slot)
+        codes = col.codes[lo:hi]
+        if col.counts is not None:
+            return int(col.counts[codes].sum())
+        return int(col.present[codes].sum())
+
+    def direct_lines(self, lo: int, hi: int) -> Any:
+        """N-Triples direct triples of edges ``lo:hi`` as an Arrow string array (see :meth:`direct_chunk`)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        kg = self.kg
+        direct = lo + np.flatnonzero(self.first_direct[lo:hi])
+        node = self._a("node_tok", lambda: pa.array(self.node_tok, type=pa.string()))
+        rel = self._a("rel_tok", lambda: pa.array(self.rel_tok, type=pa.string()))
+        self.count += len(direct)
+        return pc.binary_join_element_wise(node.take(kg.src[direct]), " ", rel.take(self.rel_codes[direct]), " ",
+                                           node.take(kg.dst[direct]), self.syntax.stop, "")
 
     def edge_chunk(self, lo: int, hi: int) -> str:
         """Direct triples then reified statements of edges ``lo:hi``."""
@@ -416,7 +552,14 @@ class NTriplesWriter:
     def chunks(self, progress: bool = False) -> Iterator[str]:
         """Every chunk of the data graph: nodes, the direct triples of the edges, their reified
         statements, then the dataset header (the text does not depend on ``chunk_size``)."""
+        for part in self.parts(progress):
+            yield part if isinstance(part, str) else _text(part)
+
+    def parts(self, progress: bool = False) -> Iterator[Any]:
+        """The chunks of :meth:`chunks`, N-Triples edge chunks as Arrow string arrays (whose
+        bytes :func:`_buffer` hands to ``write`` without a copy)."""
         kg = self.kg
+        nt = self.arrow
         step = self.chunk_size
         bar = None
         if progress:
@@ -429,10 +572,11 @@ class NTriplesWriter:
             if bar is not None:
                 bar.update(hi - lo)
         for lo in range(0, kg.num_edges, step * 5):
-            yield self.direct_chunk(lo, min(lo + step * 5, kg.num_edges))
+            hi = min(lo + step * 5, kg.num_edges)
+            yield self.direct_lines(lo, hi) if nt else self.direct_chunk(lo, hi)
         for lo in range(0, kg.num_edges, step):
             hi = min(lo + step, kg.num_edges)
-            yield self.statement_chunk(lo, hi)
+            yield self.statement_blocks(lo, hi) if nt else self.statement_chunk(lo, hi)
             if bar is not None:
                 bar.update(hi - lo)
         if bar is not None:
@@ -463,6 +607,13 @@ def iter_rdf_chunks(kg: KnowledgeGraph, fmt: str, include_ontology: bool | None 
     """The export as text, chunk by chunk: N-Triples / N-Quads lines for nt, nq and jsonld
     (which pyoxigraph serialises), Turtle / TriG written directly for ttl and trig.
     """
+    for part in _iter_parts(kg, fmt, include_ontology, chunk_size, progress):
+        yield part if isinstance(part, str) else _text(part)
+
+
+def _iter_parts(kg: KnowledgeGraph, fmt: str, include_ontology: bool | None = None,
+                chunk_size: int = CHUNK_SIZE, progress: bool = False) -> Iterator[Any]:
+    """:func:`iter_rdf_chunks`, N-Triples edge chunks left as Arrow string arrays."""
     quads = fmt in QUAD_FORMATS
     with_ontology = include_ontology if include_ontology is not None else quads
     if fmt in ("ttl", "trig"):
@@ -473,7 +624,7 @@ def iter_rdf_chunks(kg: KnowledgeGraph, fmt: str, include_ontology: bool | None 
             yield (f"<{ONTOLOGY_IRI}> {{\n" + ontology_lines() + "}\n") if quads else ontology_lines()
         return
     writer = NTriplesWriter(kg, chunk_size=chunk_size)  # data in the default graph, also in quad formats
-    yield from writer.chunks(progress=progress)
+    yield from writer.parts(progress=progress)
     if with_ontology:
         yield ontology_lines(ONTOLOGY_IRI if quads else None)
 
@@ -490,11 +641,11 @@ def write_rdf_stream(kg: KnowledgeGraph, out: IO[bytes], fmt: str = "ttl", inclu
     import pyoxigraph as ox
 
     _check_format(fmt)
-    chunks = iter_rdf_chunks(kg, fmt, include_ontology, chunk_size, progress)
     if fmt != "jsonld":
-        for chunk in chunks:
-            out.write(chunk.encode("utf-8"))
+        for part in _iter_parts(kg, fmt, include_ontology, chunk_size, progress):
+            out.write(part.encode("utf-8") if isinstance(part, str) else _buffer(part))
         return
+    chunks = iter_rdf_chunks(kg, fmt, include_ontology, chunk_size, progress)
 
     def quads():
         for chunk in chunks:
