@@ -490,3 +490,57 @@ def test_abbreviations_come_from_the_ontology_and_are_unique():
     bad = dataclasses.replace(schema, abbreviations={**schema.abbreviations, "releases": "R"})
     with pytest.raises(EvgraphError, match="must match"):
         abbreviations(bad)
+
+
+@pytest.mark.parametrize("text", ["CG<cEVctC<ctEVcCG", "C<riEVcCGaPW<aCGctC", "O<poCTrEVcCGrgGasC", "C<riEVuCTrEVctC"])
+def test_fused_halves_product_matches_dense_and_brute_force(syn, text):
+    """Halves.product (one complex sparse product: correction and source == target pairs inside it)
+    gives the dense computation's entries and the brute-force enumeration's support."""
+    from evgraph.analytics._sparse import minus_returning
+
+    mp = Metapath.parse(text)
+    hm = hetmat(syn)
+    rows = np.flatnonzero(hm.class_mask(mp.sets[0]))
+    cols = np.flatnonzero(hm.class_mask(mp.sets[-1]))
+    h = hm.halves(mp, 0.4, rows, cols)
+    drop = hm._same_node_pairs(mp, rows, cols)
+    got = h.product(drop)
+    P = h.left.toarray() @ h.right.toarray().T
+    if h.corr_left is not None:
+        P = minus_returning(P, (h.corr_left @ h.corr_right.T).tocsr())
+    if drop is not None:
+        P[drop] = 0.0
+    assert np.abs(got.toarray() - P).max() < 1e-12
+    assert set(zip(*got.nonzero(), strict=True)) == set(zip(*np.nonzero(P), strict=True))
+    ref = {k for k, v in brute_dwpc(syn, mp).items() if v != 0}
+    M = got.tocoo()
+    assert {(int(rows[r]), int(cols[c])) for r, c in zip(M.row, M.col, strict=True)} == ref
+    # repeated columns: every copy of a source's own node is dropped
+    cols2 = np.concatenate([cols, cols[:3]])
+    i, j = hm._same_node_pairs(mp, rows, cols2) if drop is not None else (np.zeros(0, int), np.zeros(0, int))
+    assert all(rows[a] == cols2[b] for a, b in zip(i, j, strict=True))
+    assert len(i) == (np.isin(rows, cols).sum() + np.isin(rows, cols[:3]).sum() if drop is not None else 0)
+
+
+@pytest.mark.parametrize("text", ["EVcCG<cEVcCG", "CTrEVcCG<cEVcCG", "CTrEVuCTrEV", "C<riEVcCGctC", "CscCscC",
+                                  "C<riEVuCTrEVctC"])
+@pytest.mark.parametrize("pair", ["cached pair product", "no pair product"])
+def test_two_hop_and_baba_blocks_both_ways_match_brute_force(syn, text, pair, monkeypatch):
+    """The repeat blocks of HetMat.chain, with the pair product formed (X zd(W1 W2)) and without it
+    (one signed product), from every source and from a few: the brute-force enumeration's values."""
+    from evgraph.analytics import HetMat
+
+    if pair == "no pair product":
+        monkeypatch.setattr(HetMat, "_pair", lambda self, X, mp, i, damping: None)
+    mp = Metapath.parse(text)
+    ref = {k: v for k, v in brute_dwpc(syn, mp).items() if v != 0}
+    assert ref
+    hm = HetMat(syn)  # fresh: nothing cached from other tests
+    M = hm.dwpc(mp).tocoo()
+    got = {(int(r), int(c)): float(d) for r, c, d in zip(M.row, M.col, M.data, strict=True)}
+    assert got.keys() == ref.keys() and max(abs(got[k] - ref[k]) for k in ref) < 1e-9
+    few = np.unique(np.array([k[0] for k in ref]))[:4]
+    F = HetMat(syn).dwpc_from(mp, few).tocoo()
+    part = {(int(few[r]), int(c)): float(d) for r, c, d in zip(F.row, F.col, F.data, strict=True)}
+    assert part.keys() == {k for k in ref if k[0] in set(few.tolist())}
+    assert max(abs(part[k] - ref[k]) for k in part) < 1e-9

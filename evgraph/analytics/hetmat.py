@@ -34,7 +34,16 @@ import scipy.sparse as sp
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 from ._common import edge_filter
-from ._sparse import Halves, binary_matrix, confidence_matrix, minus_returning, zero_diagonal
+from ._sparse import (
+    Halves,
+    binary_matrix,
+    confidence_matrix,
+    minus_returning,
+    signed_product,
+    take_columns,
+    with_magnitude,
+    zero_diagonal,
+)
 from .matrix_store import MatrixStore
 from .metagraph import DAMPING, Metapath, as_metapath
 
@@ -215,23 +224,33 @@ class HetMat:
         small, big = sorted((len(rows), len(cols)))
         if len(mp) <= 3 or not self._meeting_points(mp, plan) or small * 10 <= big:  # one pass from the smaller end
             if len(rows) <= len(cols):
-                P = self.chain(mp, rows, len(mp), damping)[:, cols]
+                P = take_columns(self.chain(mp, rows, len(mp), damping), cols)
             else:
-                P = self.chain(mp.inverse(), cols, len(mp), damping)[:, rows].T
+                P = take_columns(self.chain(mp.inverse(), cols, len(mp), damping), rows).T
             return self._finish(mp, P.tocsr(), rows, cols)
         h = self.halves(mp, damping, rows, cols)
         A, B = h.left, h.right
         dense_flops = float(A.shape[0]) * A.shape[1] * B.shape[0]
         sparse_flops = float(np.dot(np.diff(A.tocsc().indptr), np.diff(B.tocsc().indptr)))
         fits = A.shape[0] * B.shape[0] <= 40_000_000 and (A.shape[0] + B.shape[0]) * A.shape[1] <= 80_000_000
-        if fits and dense_flops <= 40 * sparse_flops:
-            P: np.ndarray | sp.csr_matrix = A.toarray() @ B.toarray().T
-        else:
-            P = (A @ B.T).tocsr()
+        if not (fits and dense_flops <= 40 * sparse_flops):  # sparse: one fused product (Halves.product)
+            return h.product(self._same_node_pairs(mp, rows, cols))
+        P: np.ndarray = A.toarray() @ B.toarray().T
         if h.corr_left is not None:
             P = minus_returning(P, (h.corr_left @ h.corr_right.T).tocsr())
-        out = sp.csr_matrix(P) if isinstance(P, np.ndarray) else P
-        return self._finish(mp, out, rows, cols)
+        return self._finish(mp, sp.csr_matrix(P), rows, cols)
+
+    @staticmethod
+    def _same_node_pairs(mp: Metapath, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Positions ``(i, j)`` with ``rows[i] == cols[j]`` when the two ends can be one node, else None."""
+        if (0, len(mp)) not in mp.overlaps():
+            return None
+        order = np.argsort(cols, kind="stable")
+        lo, hi = np.searchsorted(cols[order], rows, "left"), np.searchsorted(cols[order], rows, "right")
+        cnt = hi - lo  # how many columns hold each row's node (one, unless ``cols`` repeats a node)
+        i = np.repeat(np.arange(len(rows)), cnt)
+        at = np.repeat(lo, cnt) + (np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+        return i, order[at]
 
     @staticmethod
     def _finish(mp: Metapath, out: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
@@ -310,30 +329,63 @@ class HetMat:
             if b - a == 1:
                 X = (X @ W).tocsr()
             elif b - a == 2:  # two-hop block without returning walks: X (W1 W2 - diag(d))
-                d = self.two_hop_diag(mp, a, damping)
-                X = minus_returning(self._times_pair(X, mp, a, damping), (X @ sp.diags(d)).tocsr())
+                X = self._two_hop(X, mp, a, damping)
             else:  # B A B A block, inclusion-exclusion: ABC - diag(AB) C - A diag(BC) + (A o B^T o C)
-                W3 = self.weights(mp, a + 2, damping)
-                XA = (X @ W).tocsr()
-                back = (X @ sp.diags(self.two_hop_diag(mp, a, damping)) @ W3).tocsr() + \
-                    (XA @ sp.diags(self.two_hop_diag(mp, a + 1, damping))).tocsr()
-                X = minus_returning(self._times_pair(XA, mp, a + 1, damping),
-                                     (back - X @ self._baba_both(mp, a, damping)).tocsr())
+                X = self._baba(X, mp, a, damping)
         return X
 
-    def _times_pair(self, X: sp.csr_matrix, mp: Metapath, i: int, damping: float) -> sp.csr_matrix:
-        """``X W_i W_{i+1}``, associated the cheaper way (estimated multiplications): ``(X W_i) W_{i+1}``
-        for a few rows, ``X (W_i W_{i+1})`` (the pair product cached) when the pair is the smaller
-        product, e.g. all pairs of a class."""
-        W1, W2 = self.weights(mp, i, damping), self.weights(mp, i + 1, damping)
-        left = float(np.dot(np.bincount(X.indices, minlength=self.n), np.diff(W1.indptr)))
-        key = ("pair", mp.relations[i:i + 2], tuple(mp.sets[i:i + 3]), mp.reverse[i:i + 2], damping)
+    def _pair(self, X: sp.csr_matrix, mp: Metapath, i: int, damping: float) -> sp.csr_matrix | None:
+        """``W_i W_{i+1}`` with its diagonal removed (cached), when multiplying ``X`` by it costs fewer
+        (estimated) multiplications than ``(X W_i) W_{i+1}``, e.g. for all pairs of a class; else None."""
+        key = ("pair0", mp.relations[i:i + 2], tuple(mp.sets[i:i + 3]), mp.reverse[i:i + 2], damping)
         if key not in self._cache:
+            W1, W2 = self.weights(mp, i, damping), self.weights(mp, i + 1, damping)
+            left = float(np.dot(np.bincount(X.indices, minlength=self.n), np.diff(W1.indptr)))
             pair = float(np.dot(np.bincount(W1.indices, minlength=self.n), np.diff(W2.indptr)))
             if pair >= left:
-                return (X @ W1 @ W2).tocsr()
-            self._cache[key] = (W1 @ W2).tocsr()
-        return (X @ self._cache[key]).tocsr()
+                return None
+            self._cache[key] = zero_diagonal((W1 @ W2).tocsr())
+        return self._cache[key]
+
+    def _two_hop(self, X: sp.csr_matrix, mp: Metapath, a: int, damping: float) -> sp.csr_matrix:
+        """``X (W_a W_{a+1} - diag(d))``: the walks ``x u x`` removed. With the pair product cached it
+        is ``X zd(W_a W_{a+1})`` (exact); otherwise one signed product ``[X W_a, X] [W_{a+1}; -diag(d)]``."""
+        pair = self._pair(X, mp, a, damping)
+        if pair is not None:
+            return (X @ pair).tocsr()
+        key = ("two-hop", mp.relations[a:a + 2], tuple(mp.sets[a:a + 3]), mp.reverse[a:a + 2], damping)
+        if key not in self._cache:
+            d = self.two_hop_diag(mp, a, damping)
+            self._cache[key] = with_magnitude(sp.vstack([self.weights(mp, a + 1, damping), sp.diags(-d)],
+                                                        format="csr"))
+        XA = (X @ self.weights(mp, a, damping)).tocsr()
+        return signed_product(sp.hstack([XA, X], format="csr"), self._cache[key], "right")
+
+    def _baba(self, X: sp.csr_matrix, mp: Metapath, a: int, damping: float) -> sp.csr_matrix:
+        """The B A B A block from ``X``: ``XA zd(W_{a+1} W_{a+2}) + X Q`` with ``XA = X W_a`` and
+        ``Q = (W_a o W_{a+1}^T o W_{a+2}) - diag(d_a) W_{a+2}`` (the walks ``x0 x1 x0 x3`` out,
+        ``x0 x1 x0 x1`` back in), one signed product; ``(XA W_{a+1}) W_{a+2} - XA diag(d_{a+1})``
+        in place of the first term when the pair product is the dearer way."""
+        XA = (X @ self.weights(mp, a, damping)).tocsr()
+        key = ("baba-q", mp.relations[a:a + 3], tuple(mp.sets[a:a + 4]), mp.reverse[a:a + 3], damping)
+        if key not in self._cache:
+            W3 = self.weights(mp, a + 2, damping)
+            self._cache[key] = (self._baba_both(mp, a, damping) -
+                                sp.diags(self.two_hop_diag(mp, a, damping)) @ W3).tocsr()
+        Q = self._cache[key]
+        pair = self._pair(XA, mp, a + 1, damping)
+        if pair is not None:
+            ck = ("baba-right-pair", *key[1:])
+            if ck not in self._cache:
+                self._cache[ck] = with_magnitude(sp.vstack([pair, Q], format="csr"))
+            return signed_product(sp.hstack([XA, X], format="csr"), self._cache[ck], "right")
+        ck = ("baba-right", *key[1:])
+        if ck not in self._cache:
+            d2 = self.two_hop_diag(mp, a + 1, damping)
+            self._cache[ck] = with_magnitude(sp.vstack([self.weights(mp, a + 2, damping), sp.diags(-d2), Q],
+                                                       format="csr"))
+        XAB = (XA @ self.weights(mp, a + 1, damping)).tocsr()
+        return signed_product(sp.hstack([XAB, XA, X], format="csr"), self._cache[ck], "right")
 
     def _baba_both(self, mp: Metapath, a: int, damping: float) -> sp.csr_matrix:
         """``W_a o W_{a+1}^T o W_{a+2}``: the walks ``x0 x1 x0 x1`` of a B A B A block (both repeats)."""
