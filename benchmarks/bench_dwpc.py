@@ -155,7 +155,7 @@ def main() -> int:
         for cat, text in cases.items():
             mp = Metapath.parse(text)
             got_cat = hetmatpy.degree_weight.categorize(hmps[text])
-            cold, warm, peer, first, cpu = [], [], [], [], {"cold": 0.0, "hetmatpy": 0.0}
+            cold, warm, peer, first, cpu = [], [], [], [], {"cold": [], "hetmatpy": []}
             dwpc_matrix(evgraph.load(graph), mp)  # stores the metaedge matrices beside the graph (untimed)
             for _ in range(args.repeats):  # interleaved
                 fresh = evgraph.load(graph)
@@ -166,7 +166,7 @@ def main() -> int:
                 t, c = time.perf_counter(), time.process_time()
                 ours = dwpc_matrix(fresh, mp)
                 cold.append(time.perf_counter() - t)
-                cpu["cold"] += time.process_time() - c
+                cpu["cold"].append(time.process_time() - c)
                 # the stored matrices give exactly the built ones' result
                 assert (ours.matrix != built.matrix).nnz == 0 and np.array_equal(ours.rows, built.rows)
                 t = time.perf_counter()
@@ -175,8 +175,8 @@ def main() -> int:
                 t, c = time.perf_counter(), time.process_time()
                 _, _, theirs = hetmatpy.degree_weight.dwpc(hm, hmps[text], damping=0.4, dense_threshold=1)
                 peer.append(time.perf_counter() - t)
-                cpu["hetmatpy"] += time.process_time() - c
-            cpu_cold, cpu_peer = cpu["cold"] / args.repeats, cpu["hetmatpy"] / args.repeats
+                cpu["hetmatpy"].append(time.process_time() - c)
+            cpu_cold, cpu_peer = statistics.median(cpu["cold"]), statistics.median(cpu["hetmatpy"])
             # same answer: hetmatpy's matrix is over its metanode positions, ours over the class nodes
             kinds = _kinds(kg)
             src_kind, dst_kind = kinds[ours.rows[0]], kinds[ours.cols[0]]
@@ -196,7 +196,7 @@ def main() -> int:
           f"load average {os.getloadavg()[0]:.1f}")
     print("cold = fresh graph object, matrices stored beside the graph (as hetmatpy's); first = fresh graph "
           "object, store off (Parquet columns read, matrices built); warm = same object again; "
-          "ratio = hetmatpy / evgraph, > 1: evgraph faster; cpu = mean process CPU per call")
+          "ratio = hetmatpy / evgraph, > 1: evgraph faster; cpu = median process CPU per call")
     print(f"{'category':<13} {'hetmatpy says':<13} {'metapath':<20} {'pairs':>12} {'nnz':>9} {'evgraph cold':>12} "
           f"{'warm':>8} {'first':>8} {'hetmatpy':>9} {'ratio cold':>10} {'ratio warm':>10} {'ratio first':>11} "
           f"{'max |diff|':>10} {'cpu cold':>9} {'cpu hetmatpy':>12}")

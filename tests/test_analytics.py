@@ -544,3 +544,31 @@ def test_two_hop_and_baba_blocks_both_ways_match_brute_force(syn, text, pair, mo
     part = {(int(few[r]), int(c)): float(d) for r, c, d in zip(F.row, F.col, F.data, strict=True)}
     assert part.keys() == {k for k in ref if k[0] in set(few.tolist())}
     assert max(abs(part[k] - ref[k]) for k in part) < 1e-9
+
+
+def test_take_columns_and_signed_product_match_scipy():
+    from scipy import sparse
+
+    from evgraph.analytics._sparse import signed_product, take_columns
+
+    rng = np.random.default_rng(3)
+    P = sparse.random(40, 60, density=0.2, random_state=4, format="csr")
+    for cols in (np.array([1, 5, 6, 30, 59]), np.arange(60), np.array([], dtype=np.int64), np.array([7, 3])):
+        assert (take_columns(P, cols) != P[:, cols]).nnz == 0 and take_columns(P, cols).shape == (40, len(cols))
+    L = sparse.random(30, 20, density=0.3, random_state=5, format="csr")
+    R = sparse.random(20, 25, density=0.3, random_state=6, format="csr")
+    R.data -= 0.5  # signed terms
+    ref = (L @ R).toarray()
+    got = signed_product(L, R, "right")
+    assert np.abs(got.toarray() - ref).max() < 1e-12 and (got.data != 0).all()
+    got = signed_product(R.T.tocsr(), L.T.tocsr(), "left")
+    assert np.abs(got.toarray() - ref.T).max() < 1e-12
+    # an entry whose terms cancel exactly or up to round-off has no entry at all
+    a = rng.random(5)
+    L = sparse.csr_matrix(np.vstack([a, a]).T)              # 5 x 2
+    R = sparse.csr_matrix(np.array([[0.1, 0.3], [-0.1, 0.2]]))  # 0.1 a - 0.1 a = 0 in column 0
+    got = signed_product(L, R, "right")
+    assert set(got.indices.tolist()) == {1}
+    L = sparse.csr_matrix(np.vstack([a, a, a]).T)
+    R = sparse.csr_matrix(np.array([[0.1], [0.2], [-0.3]]))   # cancels up to round-off only
+    assert ((L @ R).toarray() != 0).any() and signed_product(L, R, "right").nnz == 0

@@ -87,10 +87,16 @@ def signed_product(L: sp.spmatrix, R: sp.spmatrix, signed: str, rtol: float = 1e
         return with_magnitude(M)
 
     Z = (cx(L) @ R if signed == "left" else L @ cx(R)).tocsr()
-    value = Z.data.real.copy()
-    value[np.abs(value) <= rtol * Z.data.imag] = 0.0
+    parts = Z.data.view(np.float64)
+    value = parts[0::2].copy()
+    # an entry with no subtracted term has value == magnitude exactly (same terms, same order):
+    # only the others can cancel
+    cand = np.flatnonzero(value != parts[1::2])
+    gone = cand[np.abs(value[cand]) <= rtol * parts[1::2][cand]]
     out = sp.csr_matrix((value, Z.indices, Z.indptr), shape=Z.shape)
-    out.eliminate_zeros()
+    if len(gone):
+        value[gone] = 0.0
+        out.eliminate_zeros()
     return out
 
 

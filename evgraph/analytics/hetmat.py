@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -224,9 +225,9 @@ class HetMat:
         small, big = sorted((len(rows), len(cols)))
         if len(mp) <= 3 or not self._meeting_points(mp, plan) or small * 10 <= big:  # one pass from the smaller end
             if len(rows) <= len(cols):
-                P = take_columns(self.chain(mp, rows, len(mp), damping), cols)
+                P = self.chain(mp, rows, len(mp), damping, cols=cols)
             else:
-                P = take_columns(self.chain(mp.inverse(), cols, len(mp), damping), rows).T
+                P = self.chain(mp.inverse(), cols, len(mp), damping, cols=rows).T
             return self._finish(mp, P.tocsr(), rows, cols)
         h = self.halves(mp, damping, rows, cols)
         A, B = h.left, h.right
@@ -318,21 +319,40 @@ class HetMat:
         keep = np.flatnonzero(d)
         return Halves(L, R, (La[:, keep] @ sp.diags(d[keep])).tocsr(), Rb[:, keep].tocsr())
 
-    def chain(self, mp: Metapath, rows: np.ndarray, upto: int, damping: float) -> sp.csr_matrix:
+    def chain(self, mp: Metapath, rows: np.ndarray, upto: int, damping: float,
+              cols: np.ndarray | None = None) -> sp.csr_matrix:
         """``len(rows) x n``: summed path-degree products of ``mp``'s paths from ``rows`` to
-        every node at position ``upto`` (a boundary of the matrix plan), repeats excluded."""
+        every node at position ``upto`` (a boundary of the matrix plan), repeats excluded.
+
+        ``cols`` (strictly increasing node codes): only those end nodes, ``len(rows) x len(cols)``;
+        the last block's right factor is restricted to them (cached), so no column is selected
+        from the product afterwards."""
         X = sp.csr_matrix((np.ones(len(rows)), (np.arange(len(rows)), rows)), shape=(len(rows), self.n))
-        for a, b in mp.matrix_plan(triples=True) or []:
-            if b > upto:
-                break
-            W = self.weights(mp, a, damping)
+        blocks = [(a, b) for a, b in mp.matrix_plan(triples=True) or [] if b <= upto]
+        for a, b in blocks:
+            last = cols if (a, b) == blocks[-1] else None
             if b - a == 1:
+                W = self.weights(mp, a, damping)
+                if last is not None:
+                    W = self._columns(("W", mp.relations[a], mp.sets[a], mp.sets[b], mp.reverse[a], damping), W, last)
                 X = (X @ W).tocsr()
             elif b - a == 2:  # two-hop block without returning walks: X (W1 W2 - diag(d))
-                X = self._two_hop(X, mp, a, damping)
+                X = self._two_hop(X, mp, a, damping, last)
             else:  # B A B A block, inclusion-exclusion: ABC - diag(AB) C - A diag(BC) + (A o B^T o C)
-                X = self._baba(X, mp, a, damping)
+                X = self._baba(X, mp, a, damping, last)
+        if cols is not None and not blocks:
+            X = take_columns(X, cols)
         return X
+
+    def _columns(self, key: tuple, M: sp.csr_matrix, cols: np.ndarray | None) -> sp.csr_matrix:
+        """``M[:, cols]`` cached under ``key`` and the columns (``M`` itself when ``cols`` is None)."""
+        if cols is None:
+            return M
+        cols = np.asarray(cols, dtype=np.int64)
+        ck = ("columns", key, len(cols), hashlib.blake2b(cols.tobytes(), digest_size=16).digest())
+        if ck not in self._cache:
+            self._cache[ck] = take_columns(M, cols)
+        return self._cache[ck]
 
     def _pair(self, X: sp.csr_matrix, mp: Metapath, i: int, damping: float) -> sp.csr_matrix | None:
         """``W_i W_{i+1}`` with its diagonal removed (cached), when multiplying ``X`` by it costs fewer
@@ -347,21 +367,25 @@ class HetMat:
             self._cache[key] = zero_diagonal((W1 @ W2).tocsr())
         return self._cache[key]
 
-    def _two_hop(self, X: sp.csr_matrix, mp: Metapath, a: int, damping: float) -> sp.csr_matrix:
+    def _two_hop(self, X: sp.csr_matrix, mp: Metapath, a: int, damping: float,
+                 cols: np.ndarray | None = None) -> sp.csr_matrix:
         """``X (W_a W_{a+1} - diag(d))``: the walks ``x u x`` removed. With the pair product cached it
-        is ``X zd(W_a W_{a+1})`` (exact); otherwise one signed product ``[X W_a, X] [W_{a+1}; -diag(d)]``."""
+        is ``X zd(W_a W_{a+1})`` (exact); otherwise one signed product ``[X W_a, X] [W_{a+1}; -diag(d)]``.
+        ``cols``: only those end columns (see :meth:`chain`)."""
         pair = self._pair(X, mp, a, damping)
         if pair is not None:
-            return (X @ pair).tocsr()
+            return (X @ self._columns(("pair0", mp.relations[a:a + 2], tuple(mp.sets[a:a + 3]),
+                                       mp.reverse[a:a + 2], damping), pair, cols)).tocsr()
         key = ("two-hop", mp.relations[a:a + 2], tuple(mp.sets[a:a + 3]), mp.reverse[a:a + 2], damping)
         if key not in self._cache:
             d = self.two_hop_diag(mp, a, damping)
             self._cache[key] = with_magnitude(sp.vstack([self.weights(mp, a + 1, damping), sp.diags(-d)],
                                                         format="csr"))
         XA = (X @ self.weights(mp, a, damping)).tocsr()
-        return signed_product(sp.hstack([XA, X], format="csr"), self._cache[key], "right")
+        return signed_product(sp.hstack([XA, X], format="csr"), self._columns(key, self._cache[key], cols), "right")
 
-    def _baba(self, X: sp.csr_matrix, mp: Metapath, a: int, damping: float) -> sp.csr_matrix:
+    def _baba(self, X: sp.csr_matrix, mp: Metapath, a: int, damping: float,
+              cols: np.ndarray | None = None) -> sp.csr_matrix:
         """The B A B A block from ``X``: ``XA zd(W_{a+1} W_{a+2}) + X Q`` with ``XA = X W_a`` and
         ``Q = (W_a o W_{a+1}^T o W_{a+2}) - diag(d_a) W_{a+2}`` (the walks ``x0 x1 x0 x3`` out,
         ``x0 x1 x0 x1`` back in), one signed product; ``(XA W_{a+1}) W_{a+2} - XA diag(d_{a+1})``
@@ -378,14 +402,14 @@ class HetMat:
             ck = ("baba-right-pair", *key[1:])
             if ck not in self._cache:
                 self._cache[ck] = with_magnitude(sp.vstack([pair, Q], format="csr"))
-            return signed_product(sp.hstack([XA, X], format="csr"), self._cache[ck], "right")
+            return signed_product(sp.hstack([XA, X], format="csr"), self._columns(ck, self._cache[ck], cols), "right")
         ck = ("baba-right", *key[1:])
         if ck not in self._cache:
             d2 = self.two_hop_diag(mp, a + 1, damping)
             self._cache[ck] = with_magnitude(sp.vstack([self.weights(mp, a + 2, damping), sp.diags(-d2), Q],
                                                        format="csr"))
         XAB = (XA @ self.weights(mp, a + 1, damping)).tocsr()
-        return signed_product(sp.hstack([XAB, XA, X], format="csr"), self._cache[ck], "right")
+        return signed_product(sp.hstack([XAB, XA, X], format="csr"), self._columns(ck, self._cache[ck], cols), "right")
 
     def _baba_both(self, mp: Metapath, a: int, damping: float) -> sp.csr_matrix:
         """``W_a o W_{a+1}^T o W_{a+2}``: the walks ``x0 x1 x0 x1`` of a B A B A block (both repeats)."""
