@@ -26,14 +26,17 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-import curies
 import numpy as np
 import pandas as pd
 
 from .errors import EvgraphError
 from .schema import Schema, get_schema
+
+if TYPE_CHECKING:
+    import curies
 
 #: Characters kept as they are in an IRI path segment; anything else is percent-encoded.
 SAFE_CHARS = "-._~!$&'()*+,;=:@/"
@@ -230,7 +233,10 @@ def encode_locals(values: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------- expand / compress
 @cache
 def converter() -> curies.Converter:
-    """A :class:`curies.Converter` for every prefix the ontology declares."""
+    """A :class:`curies.Converter` for every prefix the ontology declares (``curies`` is imported here, on
+    first use: it pulls in pydantic, 0.1 s the build does not need)."""
+    import curies
+
     return curies.Converter([curies.Record(prefix=p.prefix, uri_prefix=p.uri_prefix)
                              for p in get_schema().prefixes.values()])
 

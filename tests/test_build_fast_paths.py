@@ -4,8 +4,10 @@
   comment and over-long lines, UTF-8, byte-order marks, ``\\r``) instead of one Python call per
   line: it must read exactly what iterating the table reads, and decline (``None``, nothing
   counted) exactly the tables the row reader has to word;
-* miRTarBase's ``_finish`` makes its ids, species and evidence texts once per distinct value:
-  the same cells as the row-wise string formulas, on a slice of the real release.
+* miRTarBase's ``_finish`` makes its ids, species and evidence texts once per distinct value, as
+  categoricals: the same cells as the row-wise string formulas, on a slice of the real release;
+* the builder checks only the evidence columns with a filled cell (``filled_columns``): the same
+  problems as checking every column.
 """
 
 from __future__ import annotations
@@ -157,9 +159,43 @@ def test_mirtarbase_finish_cells_equal_the_rowwise_strings(shared_data, tmp_path
                                                                         mirbase_prefixes())
     edges = rec.edges[0].frame
     for col, want in _finish_rowwise(names, entrez, taxa, methods, levels).items():
-        assert edges[col].tolist() == want, col
-        assert edges[col].dtype == object, col
-    assert len(set(edges["evidence"])) < len(edges)  # the slice has shared evidence texts
-    # a text shared by many rows is one object (each distinct value made once)
-    first = edges["evidence"].iat[0]
-    assert all(v is first for v in edges["evidence"] if v == first)
+        assert edges[col].astype(object).tolist() == want, col
+        # categoricals (the later stages work on codes) of distinct texts
+        assert isinstance(edges[col].dtype, pd.CategoricalDtype), col
+        assert set(want) <= set(edges[col].cat.categories) and edges[col].cat.categories.is_unique, col
+    assert len(edges["evidence"].cat.categories) < len(edges) / 5  # the slice shares evidence texts
+    for col, text in (("predicate", "regulates"), ("agent_type", "manual_agent"),
+                      ("primary_knowledge_source", "infores:mirtarbase")):
+        assert edges[col].astype(object).tolist() == [text] * len(edges)
+    nodes = rec.nodes[0].frame
+    assert nodes["id"].dtype == object and nodes["id"].is_unique
+    assert set(nodes["id"]) == set(edges["subject"].astype(object)) | set(edges["object"].astype(object))
+
+
+def test_builder_checks_only_filled_evidence_columns_with_the_same_problems():
+    """``filled_columns`` leaves out the evidence columns with no filled cell: the problems found are those of
+    checking every column (:func:`evgraph.evidence.check_values` on the whole frame)."""
+    from evgraph.build.builder import GraphBuilder, prepare_frame
+    from evgraph.build.columns import filled_columns
+    from evgraph.evidence import EVIDENCE_COLUMNS, check_values
+    from evgraph.model import EDGE_COLUMNS
+
+    edges = pd.DataFrame({"subject": ["CL:0000235"] * 4, "predicate": ["part_of"] * 4,
+                          "object": ["UBERON:0001013"] * 4, "publications": ["PMID:1"] * 4,
+                          "species": ["NCBITaxon:10090"] * 4, "confidence": [0.8] * 4,
+                          "separation_method": ["", "not a method", "", "not a method"],
+                          "ev_markers_positive": [None, "", "FOO:1", ""],
+                          "publication_year": ["", "", "", ""]})
+    for categorical in (False, True):
+        frame = prepare_frame(edges, EDGE_COLUMNS, "demo", categorical=categorical)
+        assert filled_columns(frame, EVIDENCE_COLUMNS) == ["separation_method", "ev_markers_positive"]
+        every = check_values(frame)
+        assert len(every) == 2 and {p.field for p in every} == {"separation_method", "ev_markers_positive"}
+        b = GraphBuilder(categorical=categorical)
+        b.add_nodes(pd.DataFrame({"id": ["CL:0000235", "UBERON:0001013"], "category": ["CellType", "Organ"]}),
+                    file="demo")
+        b.add_edges(edges, file="demo")
+        with pytest.raises(Exception) as err:
+            b.build()
+        found = [(p.file, p.line, p.field, p.message) for p in err.value.problems]
+        assert found == [(p.file, p.line, p.field, p.message) for p in every]

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem, ValidationError
+from ..evidence import EVIDENCE_COLUMNS
 from ..evidence import check_values as check_evidence
 from ..identifiers import check_curies, publication_prefixes
 from ..model import EDGE_CATEGORICAL, EDGE_COLUMNS, LIST_SEP, NODE_COLUMNS, KnowledgeGraph
@@ -39,6 +40,7 @@ from .columns import (
     clean_text,
     concat_frames,
     edge_signatures,
+    filled_columns,
     hex_ids,
     node_codes,
     renumbered,
@@ -278,7 +280,8 @@ class GraphBuilder:
             exploded = exploded[exploded[col] != ""].reset_index(drop=True)
             self._check_curies(exploded, col, None, problems, allowed_prefixes=prefixes)
 
-        problems.extend(check_evidence(edges, schema))  # evidence-quality columns (evgraph.evidence)
+        # evidence-quality columns (evgraph.evidence), only those with a filled cell (an empty column has no problem)
+        problems.extend(check_evidence(edges[[*filled_columns(edges, EVIDENCE_COLUMNS), "_file", "_line"]], schema))
 
         curated = edges["primary_knowledge_source"] == CURATED_SOURCE
         report(curated & (edges["publications"] == ""), "publications",

@@ -40,7 +40,8 @@ def clean_categorical(col: pd.Series | pd.Categorical) -> pd.Categorical:
     (['a', '', 'a', '3'], ['', '3', 'a'])
     """
     if isinstance(getattr(col, "dtype", None), pd.CategoricalDtype):
-        codes, uniques = np.asarray(col.cat.codes if isinstance(col, pd.Series) else col.codes), col.categories
+        cat = col.array if isinstance(col, pd.Series) else col
+        codes, uniques = np.asarray(cat.codes), cat.categories
     else:
         codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=True)
     clean = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
@@ -117,6 +118,30 @@ def set_where_empty(edges: pd.DataFrame, col: str, default: str) -> None:
     codes = values.cat.codes.to_numpy().copy()
     codes[codes == cats.index("")] = cats.index(default)
     edges[col] = pd.Categorical.from_codes(codes, categories=values.cat.categories, validate=False)
+
+
+def filled_columns(frame: pd.DataFrame, columns) -> list[str]:
+    """The columns of ``columns`` in ``frame`` with at least one cell that is neither missing nor ``""``
+    (a categorical column is judged by the categories its rows use, not row by row).
+
+    >>> f = pd.DataFrame({"a": ["", None], "b": pd.Categorical(["", "x"]), "c": pd.Categorical(["", ""])})
+    >>> filled_columns(f, ["a", "b", "c", "d"])
+    ['b']
+    """
+    out = []
+    for c in columns:
+        if c not in frame.columns:
+            continue
+        col = frame[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes = col.cat.codes.to_numpy()
+            used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(col.cat.categories)))
+            values = pd.Series(col.cat.categories[used], dtype=object)
+        else:
+            values = col[col.notna()]
+        if (values.astype(str) != "").any():  # what evgraph.evidence.check_values counts as a filled cell
+            out.append(c)
+    return out
 
 
 def text_categorical(col: pd.Series | np.ndarray) -> pd.Categorical:

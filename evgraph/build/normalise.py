@@ -279,14 +279,46 @@ def _mapping_rates(ctx: Lookups, edges: pd.DataFrame, mapping: dict[str, Any]) -
     if edges.empty:
         return
     _mirbase_rates(ctx, edges, mapping)
-    ends = pd.concat([edges.loc[starts_with(edges[c], "?"), [c, "_src"]].set_axis(["id", "_src"], axis=1)
-                      for c in ("subject", "object")], ignore_index=True).drop_duplicates()
+    ends = _edge_ends(edges, "?")
     if ends.empty:
         return
     ends["kind"] = ends["id"].str.extract(r"^(\?\w+:)", expand=False)
     ends["ok"] = [mapping.get(i) is not None for i in ends["id"]]
     for (src, kind), grp in ends.groupby(["_src", "kind"], sort=True):
         ctx.pending[int(src)].report.mapping(_RATE_NAMES.get(kind, kind), int(grp["ok"].sum()), len(grp))
+
+
+def _edge_ends(edges: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """The distinct ``(id, _src)`` of edge subjects, then objects, whose id starts with ``prefix`` (first-seen order).
+
+    Works on codes: each column's ids are looked at once per distinct value (categorical or not).
+
+    >>> e = pd.DataFrame({"subject": ["?a", "b", "?a"], "object": pd.Categorical(["?c", "?a", "?c"]),
+    ...                   "_src": [0, 0, 0]})
+    >>> _edge_ends(e, "?").to_dict("list")
+    {'id': ['?a', '?c'], '_src': [0, 0]}
+    """
+    ids, codes, srcs = [], [], []
+    offset = 0
+    src = edges["_src"].to_numpy()
+    for c in ("subject", "object"):
+        col = edges[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            code, uniq = col.cat.codes.to_numpy().astype(np.int64), np.asarray(col.cat.categories, dtype=object)
+        else:
+            code, uniq = pd.factorize(col.to_numpy(dtype=object))
+            code, uniq = code.astype(np.int64), np.asarray(uniq, dtype=object)
+        keep = np.zeros(len(uniq) + 1, dtype=bool)  # the last slot: missing cells (code -1)
+        keep[:-1] = [isinstance(u, str) and u.startswith(prefix) for u in uniq]
+        hit = keep[code]
+        ids.append(uniq)
+        codes.append(code[hit] + offset)
+        srcs.append(src[hit])
+        offset += len(uniq)
+    # one code per id text across both columns (an id may be a subject and an object)
+    gcode, gids = pd.factorize(np.concatenate(ids))
+    pairs = pd.DataFrame({"k": gcode[np.concatenate(codes)], "_src": np.concatenate(srcs)}).drop_duplicates()
+    return pd.DataFrame({"id": np.asarray(gids, dtype=object)[pairs["k"].to_numpy()], "_src": pairs["_src"].to_numpy()})
 
 
 MIRBASE_RATE = "miRNA name -> miRBase accession (curated entities)"
@@ -299,8 +331,7 @@ def _mirbase_rates(ctx: Lookups, edges: pd.DataFrame, mapping: dict[str, Any]) -
     build loads no miRBase table); the others stay ``evmirna:NAME`` nodes, counted here and named
     (first five) in a note, so a reader of the QC report sees how many miRNAs lack an accession.
     """
-    ends = pd.concat([edges.loc[starts_with(edges[c], "evmirna:"), [c, "_src"]].set_axis(["id", "_src"], axis=1)
-                      for c in ("subject", "object")], ignore_index=True).drop_duplicates()
+    ends = _edge_ends(edges, "evmirna:")
     if ends.empty:
         return
 

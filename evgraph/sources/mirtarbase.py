@@ -26,7 +26,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..build.columns import per_value
 from ..build.records import SourceRecords
 from ..errors import DataError, Problem
 from ._context import mirbase_prefixes, norm_name, species_table, start_source
@@ -189,32 +188,52 @@ def _finish(out: SourceRecords, rep, support: str, filtered: int, names: np.ndar
         rep.skip(f"filtered out by support type (kept: {support})", None, None, count=filtered)
     n = len(names)
     rep.rows_merged += rep.imported - n  # rows of a pair seen before: folded into its one edge
-    # every text is made once per distinct value and shared by its rows (380k pairs, a few thousand texts)
-    subj = per_value(names, lambda v: "evmirna:" + str(v)) if n else names
-    obj = per_value(entrez, lambda v: "NCBIGene:" + str(v)) if n else entrez
-    lv = pd.Series(levels)
+    # every text is made once per distinct value and the edge text columns are categoricals (380k pairs,
+    # a few thousand texts): the build's later stages then work on codes
+    subj = _categorical(names, lambda v: "evmirna:" + str(v))
+    obj = _categorical(entrez, lambda v: "NCBIGene:" + str(v))
     mcode, muniq = pd.factorize(pd.Series(methods, dtype=object), use_na_sentinel=False)
-    ecode, ekeys = pd.factorize(levels.astype(np.int64) * max(len(muniq), 1) + mcode)
-    evid_u = np.empty(len(ekeys), dtype=object)
-    evid_u[:] = [SUPPORT_NAMES.get(int(k // max(len(muniq), 1)), "support not given") + "; "
-                 + muniq[k % max(len(muniq), 1)] for k in ekeys]
-    evid = evid_u[ecode]
-    direction = np.array(["", "downregulated"], dtype=object)[(levels != 1).astype(np.int8)]
-    knowledge = np.array(["observation", "knowledge_assertion"], dtype=object)[np.isin(levels, (3, 0)).astype(np.int8)]
-    edges = pd.DataFrame({"subject": subj, "predicate": "regulates", "object": obj,
-                          "direction": direction,
-                          "species": per_value(taxa, lambda v: "NCBITaxon:" + str(v)),
-                          "publications": pubs, "knowledge_level": knowledge,
-                          "agent_type": "manual_agent", "primary_knowledge_source": "infores:mirtarbase",
-                          "evidence": evid, "confidence": lv.map(CONFIDENCE).to_numpy(dtype=np.float64),
+    m = max(len(muniq), 1)
+    ecode, ekeys = pd.factorize(levels.astype(np.int64) * m + mcode)
+    evid = [SUPPORT_NAMES.get(int(k // m), "support not given") + "; " + muniq[k % m] for k in ekeys]
+    edges = pd.DataFrame({"subject": subj, "predicate": _constant("regulates", n), "object": obj,
+                          "direction": _coded((levels != 1).astype(np.int8), ["", "downregulated"]),
+                          "species": _categorical(taxa, lambda v: "NCBITaxon:" + str(v)),
+                          "publications": _categorical(pubs, str),
+                          "knowledge_level": _coded(np.isin(levels, (3, 0)).astype(np.int8),
+                                                    ["observation", "knowledge_assertion"]),
+                          "agent_type": _constant("manual_agent", n),
+                          "primary_knowledge_source": _constant("infores:mirtarbase", n),
+                          "evidence": _coded(ecode, evid),
+                          "confidence": pd.Series(levels).map(CONFIDENCE).to_numpy(dtype=np.float64),
                           "_line": lines})
-    mir = pd.DataFrame({"id": subj, "_line": lines}).drop_duplicates("id")
-    gen = pd.DataFrame({"id": obj, "_line": lines}).drop_duplicates("id")
+    mir_ids, gene_ids = np.asarray(subj, dtype=object), np.asarray(obj, dtype=object)
+    mir = pd.DataFrame({"id": mir_ids, "_line": lines}).drop_duplicates("id")
+    gen = pd.DataFrame({"id": gene_ids, "_line": lines}).drop_duplicates("id")
     nodes = pd.concat([mir.assign(category="MicroRNA", label=mir["id"].str[8:]),
                        gen.assign(category="Gene", label="")], ignore_index=True)[["id", "category", "label", "_line"]]
     rep.notes.append(f"{n} miRNA-target pairs from {rep.imported} rows")
     out.add(nodes, edges)
     return out
+
+
+def _categorical(values: np.ndarray, fn) -> pd.Categorical:
+    """``[fn(v) for v in values]`` as a categorical, ``fn`` called once per distinct value."""
+    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    texts = np.empty(len(uniq), dtype=object)
+    texts[:] = [fn(u) for u in uniq]
+    tcodes, cats = pd.factorize(texts, use_na_sentinel=False)  # two values with one text share it
+    return _coded(tcodes[codes], cats)
+
+
+def _coded(codes: np.ndarray, texts) -> pd.Categorical:
+    """The categorical whose row ``i`` is ``texts[codes[i]]`` (``texts`` distinct)."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int32), categories=pd.Index(list(texts), dtype=object),
+                                     validate=False)
+
+
+def _constant(text: str, n: int) -> pd.Categorical:
+    return _coded(np.zeros(n, dtype=np.int8), [text])
 
 
 def _factor(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
