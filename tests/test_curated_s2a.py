@@ -5,20 +5,12 @@ test_curated_statement_files.py)."""
 
 from __future__ import annotations
 
-
-def sa_edges(kg):
-    return kg.edges[kg.edges["statement"].str.match(r"^SA\d{3}$")]
-
-
-
-
-
-
+from curated_pass import condition_categories, pass_edges, statement_rows
 
 
 def test_sa_pass_size_and_biomarker_rows(kg):
     """The pass keeps its size; its biomarker rows are checked per file in test_curated_statement_files.py."""
-    e = sa_edges(kg)
+    e = pass_edges(kg, "SA")
     assert e["statement"].nunique() >= 11
     assert set(e.loc[e["predicate"] == "biomarker_for", "statement"])
 
@@ -26,9 +18,7 @@ def test_sa_pass_size_and_biomarker_rows(kg):
 def test_type_2_diabetes_carotid_atherosclerosis_bridge(kg):
     """SA007: exosomal miRNAs of people with type 2 diabetes (metabolic context) are biomarkers of
     atherosclerosis (cardiovascular), so the statement bridges two condition families."""
-    e = kg.edges[kg.edges["statement"] == "SA007"]
-    conds = set(e.loc[e["object"].astype(str).str.startswith("MONDO:"), "object"].astype(str))
-    cats = {kg.node(c)["condition_category"] for c in conds}
-    assert {"metabolic", "cardiovascular"} <= cats
+    e = statement_rows(kg, "SA007")
+    assert {"metabolic", "cardiovascular"} <= condition_categories(kg, "SA007")
     assert set(e.loc[e["predicate"] == "biomarker_for", "subject"].astype(str)) == {
         "mirbase:MIMAT0000063", "mirbase:MIMAT0000421"}
