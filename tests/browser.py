@@ -44,6 +44,26 @@ def find_chromium() -> str | None:
     return None
 
 
+def chromium_or_skip(**options: Any) -> Chromium:
+    """A :class:`Chromium` (``options``: its arguments) for a test, once its parts are here: with no
+    Chromium binary or no ``websocket-client`` the test is skipped, or fails under ``CI=true``
+    (CI must run every test). Use as a context manager, like :class:`Chromium`."""
+    import pytest
+
+    problem = None
+    try:
+        import websocket  # noqa: F401
+    except ImportError:
+        problem = "websocket-client is not installed (pip install evgraph[test])"
+    if find_chromium() is None:
+        problem = "Chromium not found (apt-get install chromium, or set EVGRAPH_CHROMIUM)"
+    if problem:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return Chromium(**options)
+
+
 @dataclass
 class PageResult:
     """What happened while a page loaded."""

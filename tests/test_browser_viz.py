@@ -7,9 +7,9 @@ the tests skip when either is missing; with ``CI=true`` that is a failure.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
+from browser import chromium_or_skip
 
 from evgraph.atlas import write_atlas
 from evgraph.viz import visualize
@@ -27,20 +27,7 @@ NONBLANK = """(function () {
 
 @pytest.fixture(scope="module")
 def browser():
-    from browser import Chromium, find_chromium
-
-    problem = None
-    try:
-        import websocket  # noqa: F401
-    except ImportError:
-        problem = "websocket-client is not installed (pip install evgraph[test])"
-    if find_chromium() is None:
-        problem = "Chromium not found (apt-get install chromium, or set EVGRAPH_CHROMIUM)"
-    if problem:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(problem)
-        pytest.skip(problem)
-    with Chromium() as b:
+    with chromium_or_skip() as b:
         yield b
 
 

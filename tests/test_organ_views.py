@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 
 import pytest
+from browser import chromium_or_skip
 
 from evgraph.model import KnowledgeGraph
 from evgraph.viz import organs, visualize
@@ -71,13 +71,7 @@ BOXES = """(function () {
 
 @pytest.fixture(scope="module")
 def browser():
-    from browser import Chromium, find_chromium
-
-    if find_chromium() is None:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("Chromium not found")
-        pytest.skip("Chromium not found (apt-get install chromium)")
-    with Chromium(width=1200, height=1100) as b:
+    with chromium_or_skip(width=1200, height=1100) as b:
         yield b
 
 

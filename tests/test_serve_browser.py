@@ -9,12 +9,12 @@ is a failure.
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.parse
 
 import networkx as nx
 import pytest
+from browser import chromium_or_skip
 from serve_server import running
 
 from evgraph.model import KnowledgeGraph
@@ -25,26 +25,9 @@ READY = "document.readyState === 'complete' && document.body && document.body.ge
 DRAWN = "window.evgraphDrawnAt !== undefined"
 
 
-def _browser_or_skip(allow: tuple[str, ...]):
-    from browser import Chromium, find_chromium
-
-    problem = None
-    try:
-        import websocket  # noqa: F401
-    except ImportError:
-        problem = "websocket-client is not installed (pip install evgraph[test])"
-    if find_chromium() is None:
-        problem = "Chromium not found (apt-get install chromium, or set EVGRAPH_CHROMIUM)"
-    if problem:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(problem)
-        pytest.skip(problem)
-    return Chromium(allow=allow)
-
-
 @pytest.fixture(scope="module")
 def site(kg):
-    with running(create_app(kg)) as base, _browser_or_skip((base + "/",)) as browser:
+    with running(create_app(kg)) as base, chromium_or_skip(allow=(base + "/",)) as browser:
         yield base, browser
 
 
@@ -163,7 +146,7 @@ def hostile_graph(kg: KnowledgeGraph) -> KnowledgeGraph:
 
 @pytest.fixture(scope="module")
 def hostile_site(kg):
-    with running(create_app(hostile_graph(kg))) as base, _browser_or_skip((base + "/",)) as browser:
+    with running(create_app(hostile_graph(kg))) as base, chromium_or_skip(allow=(base + "/",)) as browser:
         yield base, browser
 
 
@@ -225,7 +208,7 @@ def test_hostile_autocomplete_and_view(hostile_site):
 # ---------------------------------------------------------------------- predictions and the user's cargo
 @pytest.fixture(scope="module")
 def priors_site(priors_kg):
-    with running(create_app(priors_kg)) as base, _browser_or_skip((base + "/",)) as browser:
+    with running(create_app(priors_kg)) as base, chromium_or_skip(allow=(base + "/",)) as browser:
         yield base, browser
 
 

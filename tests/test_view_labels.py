@@ -3,10 +3,10 @@ edge legend and the PNG/SVG exports work."""
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 
 import pytest
+from browser import chromium_or_skip
 
 from evgraph.viz import visualize
 
@@ -31,13 +31,7 @@ BOXES = """(function () {
 
 @pytest.fixture(scope="module")
 def browser():
-    from browser import Chromium, find_chromium
-
-    if find_chromium() is None:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("Chromium not found")
-        pytest.skip("Chromium not found (apt-get install chromium)")
-    with Chromium() as b:
+    with chromium_or_skip() as b:
         yield b
 
 
