@@ -70,6 +70,15 @@ def running(app: Any) -> Iterator[str]:
         sock.close()
 
 
+def assert_error(reply: Reply, status: int) -> dict[str, Any]:
+    """Check ``reply`` is the app's JSON error with HTTP ``status`` (and a message); return its body."""
+    assert reply.status == status, (reply.status, reply.body[:300])
+    assert reply.headers["content-type"].startswith("application/json")
+    body = reply.json()
+    assert body["status"] == status and body["error"]
+    return body
+
+
 def request(base: str, path: str, *, method: str = "GET", body: bytes | None = None,
             headers: dict[str, str] | None = None) -> Reply:
     """One HTTP request with urllib (no client library between the test and the server)."""

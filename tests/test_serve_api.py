@@ -9,7 +9,7 @@ import urllib.parse
 
 import networkx as nx
 import pytest
-from serve_server import request, running
+from serve_server import assert_error, request, running
 
 import evgraph
 from evgraph.serve import create_app
@@ -31,14 +31,6 @@ def get(base, path, **kw):
 def post_json(base, path, payload):
     return request(base, path, method="POST", body=json.dumps(payload).encode(),
                    headers={"Content-Type": "application/json"})
-
-
-def assert_error(reply, status):
-    assert reply.status == status, (reply.status, reply.body[:300])
-    assert reply.headers["content-type"].startswith("application/json")
-    body = reply.json()
-    assert body["status"] == status and body["error"]
-    return body
 
 
 # ---------------------------------------------------------------------- summary, OpenAPI, routes

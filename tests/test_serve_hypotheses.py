@@ -14,7 +14,7 @@ import urllib.parse
 import numpy as np
 import pandas as pd
 import pytest
-from serve_server import request, running
+from serve_server import assert_error, request, running
 
 from evgraph.analytics.origin import tissue_of_origin
 from evgraph.analytics.overlay import overlay
@@ -44,14 +44,6 @@ def post_json(base, path, payload):
 def post_form(base, path, fields, accept="text/html"):
     return request(base, path, method="POST", body=urllib.parse.urlencode(fields).encode(),
                    headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
-
-
-def assert_error(reply, status):
-    assert reply.status == status, (reply.status, reply.body[:300])
-    assert reply.headers["content-type"].startswith("application/json")
-    body = reply.json()
-    assert body["status"] == status and body["error"]
-    return body
 
 
 def planted(kg):
