@@ -97,6 +97,18 @@ def mini_kg() -> evgraph.KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
+def public_kg() -> evgraph.KnowledgeGraph:
+    """Curated + the public-source fixtures (``tests/fixtures/sources``) that the public-data
+    queries read (built once for the SPARQL and Neo4j query tests)."""
+    src = FIXTURES / "sources"
+    return evgraph.build(["curated", f"genes={src / 'genes_hetionet_nodes.tsv'}",
+                          f"tissue_expression={src / 'tissue_expression'}", f"cell_markers={src / 'cell_markers'}",
+                          f"vesiclepedia={src / 'vesiclepedia'}", f"exocarta={src / 'exocarta_v5'}",
+                          f"evmirna2={src / 'evmirna2'}",
+                          f"mirtarbase={src / 'mirtarbase' / 'hsa_MTI_v7.csv.gz'}#support=all"])
+
+
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The shared reference data folder; in CI (CI=true) its absence is a failure, not a skip."""
     path = _shared_data()

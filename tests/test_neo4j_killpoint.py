@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_neo4j import dump  # every node and relationship with its properties, sorted
 
 import evgraph
 from evgraph.query.neo4j import Neo4jEngine, clear_graph, graph_counts, load_graph, load_plan, schema_statements
@@ -29,13 +30,6 @@ BATCH = 100
 def neo4j(neo4j_server) -> Neo4jEngine:
     """The shared test-server connection (``conftest.neo4j_server``)."""
     return neo4j_server
-
-
-def dump(engine: Neo4jEngine) -> tuple[list, list]:
-    nodes = engine.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id")
-    rels = engine.run("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS props "
-                      "ORDER BY r.id, a, b")
-    return nodes.to_dict("records"), rels.to_dict("records")
 
 
 def _load(uri: str, graph: Path, *pre: str) -> subprocess.CompletedProcess:

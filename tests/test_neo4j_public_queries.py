@@ -8,32 +8,19 @@ the same non-empty rows, with the parameters that ``tests/test_sparql.py`` uses.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from test_neo4j import _rows
 
-import evgraph
 from evgraph.formats.rdf.sparql import run_sparql
 from evgraph.query import run_query
 from evgraph.query.neo4j import clear_graph, load_graph
 
 pytestmark = pytest.mark.neo4j
-SRC = Path(__file__).parent / "fixtures" / "sources"
 CASES = [
     ("organs_expressing_cargo", {"cargo": "NCBIGene:929"}),
     ("organs_expressing_cargo", {"cargo": "NCBIGene:3630"}),
     ("ev_mirna_changes_in_condition", {}),
 ]
-
-
-@pytest.fixture(scope="module")
-def public_kg():
-    return evgraph.build(["curated", f"genes={SRC / 'genes_hetionet_nodes.tsv'}",
-                          f"tissue_expression={SRC / 'tissue_expression'}", f"cell_markers={SRC / 'cell_markers'}",
-                          f"vesiclepedia={SRC / 'vesiclepedia'}", f"exocarta={SRC / 'exocarta_v5'}",
-                          f"evmirna2={SRC / 'evmirna2'}",
-                          f"mirtarbase={SRC / 'mirtarbase' / 'hsa_MTI_v7.csv.gz'}#support=all"])
 
 
 @pytest.fixture(scope="module")

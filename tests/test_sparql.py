@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-import evgraph
 from evgraph.cli import main
 from evgraph.formats.rdf import write_rdf
 from evgraph.formats.rdf.sparql import SparqlEngine, run_sparql, sparql_library
@@ -63,17 +61,6 @@ CASES = [(name, {}) for name in sorted(sparql_library())] + [
 ]
 # the defaults of the public-source queries name cargo absent from the fixture excerpts
 CASES = [(n, p) for n, p in CASES if not (n == "organs_expressing_cargo" and not p)]
-SRC = Path(__file__).parent / "fixtures" / "sources"
-
-
-@pytest.fixture(scope="module")
-def public_kg():
-    """Curated + the public-source fixtures the two public-data queries read."""
-    return evgraph.build(["curated", f"genes={SRC / 'genes_hetionet_nodes.tsv'}",
-                          f"tissue_expression={SRC / 'tissue_expression'}", f"cell_markers={SRC / 'cell_markers'}",
-                          f"vesiclepedia={SRC / 'vesiclepedia'}", f"exocarta={SRC / 'exocarta_v5'}",
-                          f"evmirna2={SRC / 'evmirna2'}",
-                          f"mirtarbase={SRC / 'mirtarbase' / 'hsa_MTI_v7.csv.gz'}#support=all"])
 
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
