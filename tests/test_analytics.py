@@ -572,3 +572,50 @@ def test_take_columns_and_signed_product_match_scipy():
     L = sparse.csr_matrix(np.vstack([a, a, a]).T)
     R = sparse.csr_matrix(np.array([[0.1], [0.2], [-0.3]]))   # cancels up to round-off only
     assert ((L @ R).toarray() != 0).any() and signed_product(L, R, "right").nnz == 0
+
+
+@pytest.mark.parametrize("text", ["C<riEVcCGctC", "C<riEVcCGaPW<aCGctC", "CG<cEVctC<ctEVcCG", "C<riEVuCTrEVctC",
+                                  "EVcCG<cEVcCG", "CTrEVcCGaPW", "O<poCTrEVcCGrgGasC"])
+@pytest.mark.parametrize("rank_by", ["evidence", "pdp"])
+def test_top_paths_join_equals_the_exhaustive_listing(syn, text, rank_by):
+    """HetMat.top_paths_between: the first k rows of the full listing (blocked interior nodes out,
+    ranked by rank_by, full ties in listing order), with a join budget far below the path count."""
+    mp = Metapath.parse(text)
+    hm = hetmat(syn)
+    N = hm.dwpc(mp, damping=0.0).tocoo()  # path counts
+    busiest = np.argsort(-N.data, kind="stable")[:4]
+    rng = np.random.default_rng(0)
+    blocked = rng.random(syn.num_nodes) < 0.05
+    for pick in (busiest[:1], busiest):  # one pair; several sources and targets at once
+        s, t = np.unique(N.row[pick]), np.unique(N.col[pick])
+        nodes, pdp, ev = hm.paths_between(mp, s, t)
+        ok = ~blocked[nodes[:, 1:-1]].any(axis=1)
+        nodes, pdp, ev = nodes[ok], pdp[ok], ev[ok]
+        order = np.lexsort((-pdp, -ev)) if rank_by == "evidence" else np.lexsort((-ev, -pdp))
+        assert len(order) > 12
+        for k in (1, 7, len(order) // 2, len(order) + 5):
+            got = hm.top_paths_between(mp, s, t, k, rank_by=rank_by, blocked=blocked, budget=5)
+            want = order[:k]
+            assert np.array_equal(got[0], nodes[want]) and np.array_equal(got[1], pdp[want])
+            assert np.array_equal(got[2], ev[want])
+
+
+def test_paths_lists_the_best_paths_of_a_metapath_with_too_many(syn):
+    mp = Metapath.parse("C<riEVcCGaPW<aCGctC")
+    M = hetmat(syn).dwpc(mp).tocoo()
+    b = int(np.argmax(M.data))
+    ids = syn.nodes["id"].to_numpy(dtype=object)
+    s, t = ids[M.row[b]], ids[M.col[b]]
+    full = paths(syn, s, t, [mp], k=15, closure=False)
+    assert full.attrs["truncated_metapaths"] == [] and full.attrs["skipped_metapaths"] == []
+    hm = hetmat(syn)
+    mid = (len(mp) + 1) // 2
+    sides = max(len(hm.expand(mp, np.array([M.row[b]]), 0, mid, 0.4)[0]),
+                len(hm.expand(mp, np.array([M.col[b]]), mid, len(mp), 0.4, backward=True)[0]))
+    total = len(hm.paths_between(mp, M.row[b], M.col[b])[0])
+    assert sides < total  # a budget that fits each side's partial paths but not the whole listing
+    cut = paths(syn, s, t, [mp], k=15, closure=False, max_paths=sides)
+    assert cut.attrs["truncated_metapaths"] == [mp.abbrev] and cut.attrs["skipped_metapaths"] == []
+    cols = ["rank", "metapath", "sign", "coherence", "evidence", "pdp", "path", "nodes", "references"]
+    assert cut[cols].equals(full[cols]) and len(cut) == 15
+    assert cut["dwpc"].isna().all() and cut["n_paths"].isna().all()  # not every path was counted

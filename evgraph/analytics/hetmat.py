@@ -530,6 +530,102 @@ class HetMat:
             keep &= nodes[:, a] != nodes[:, b]
         return nodes[keep], pdp[keep], ev[keep]
 
+    def top_paths_between(self, mp: Metapath, s: int | np.ndarray, t: int | np.ndarray, k: int,
+                          damping: float = DAMPING, rank_by: str = "evidence", blocked: np.ndarray | None = None,
+                          max_paths: int = 2_000_000, budget: int | None = None
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The best ``k`` paths of ``mp`` from ``s`` to ``t`` without listing them all: ``(nodes, pdp, evidence)``.
+
+        Exactly the first ``k`` rows of :meth:`paths_between` (with paths through a ``blocked``
+        interior node left out) ordered by ``rank_by`` (``"evidence"``: the product of the hop
+        confidences, ties by ``pdp``; ``"pdp"``: the other way round; full ties in listing order),
+        but the join never holds more than about ``max_paths`` paths at once: the partial paths
+        from each side are joined at the middle position, left ones in order of the best product
+        they can reach, and a left partial path whose best product is below the ``k``-th best
+        found so far is never joined (top-k join with a rising threshold). Each side's partial
+        paths still have to fit in ``max_paths``; ``budget`` (default ``max_paths``) bounds the
+        paths joined at once.
+        """
+        budget = max_paths if budget is None else int(budget)
+        kk = len(mp)
+        mid = (kk + 1) // 2
+        s_arr = np.unique(np.atleast_1d(np.asarray(s, dtype=np.int64)))
+        t_arr = np.unique(np.atleast_1d(np.asarray(t, dtype=np.int64)))
+        left, lp, le = self.expand(mp, s_arr, 0, mid, damping, max_paths=max_paths)
+        right, rp, re_ = self.expand(mp, t_arr, mid, kk, damping, backward=True, max_paths=max_paths)
+        empty = np.zeros((0, kk + 1), dtype=np.int64), np.zeros(0), np.zeros(0)
+        if k <= 0 or len(left) == 0 or len(right) == 0:
+            return empty
+        rorder = np.argsort(right[:, 0], kind="stable")  # listing order of the right partial paths
+        rpos = np.empty(len(right), dtype=np.int64)
+        rpos[rorder] = np.arange(len(right))
+        lid = np.arange(len(left))
+        if blocked is not None:  # interior nodes: left columns 1..mid, right columns mid..k-1
+            okl = ~blocked[left[:, 1:]].any(axis=1)
+            okr = ~blocked[right[:, :-1]].any(axis=1)
+            left, lp, le, lid = left[okl], lp[okl], le[okl], lid[okl]
+            right, rp, re_, rpos = right[okr], rp[okr], re_[okr], rpos[okr]
+        l1, l2 = (le, lp) if rank_by == "evidence" else (lp, le)
+        r1, r2 = (re_, rp) if rank_by == "evidence" else (rp, re_)
+        # right side grouped by its middle node, best first inside a group
+        o = np.lexsort((rpos, -r1, right[:, 0]))
+        right, r1, r2, rpos, rp, re_ = right[o], r1[o], r2[o], rpos[o], rp[o], re_[o]
+        lo = np.searchsorted(right[:, 0], left[:, -1], side="left")
+        hi = np.searchsorted(right[:, 0], left[:, -1], side="right")
+        has = hi > lo
+        ub = np.where(has, l1 * r1[np.minimum(lo, len(right) - 1)], -np.inf)
+        queue = np.lexsort((lid, -ub))
+        queue = queue[has[queue]]
+        overlaps = mp.overlaps()
+        best: dict[str, np.ndarray] = {}
+        theta = -np.inf
+        ptr = 0
+        while ptr < len(queue):
+            if ub[queue[ptr]] < theta:
+                break  # no remaining left partial path reaches the k-th best product
+            batch = queue[ptr:ptr + 4096]
+            batch = batch[ub[batch] >= theta]
+            a, b = lo[batch].copy(), hi[batch].copy()  # partners with product >= theta: a prefix
+            if theta > -np.inf:
+                top = b.copy()
+                for _ in range(64):  # vectorised bisection (products fall along each group)
+                    live = a < top
+                    if not live.any():
+                        break
+                    m = (a + top) // 2
+                    ok = live & (l1[batch] * r1[np.minimum(m, len(right) - 1)] >= theta)
+                    a = np.where(ok, m + 1, a)
+                    top = np.where(live & ~ok, m, top)
+                b, a = a, lo[batch]
+            cnt = b - a
+            cum = np.cumsum(cnt)
+            take = max(1, int(np.searchsorted(cum, max(budget, int(cnt[0])), side="right")))
+            batch, a, cnt = batch[:take], a[:take], cnt[:take]
+            ptr += take if take < len(queue[ptr:ptr + 4096]) else len(queue[ptr:ptr + 4096])
+            total = int(cnt.sum())
+            if total == 0:
+                continue
+            li = np.repeat(batch, cnt)
+            rj = np.repeat(a, cnt) + (np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+            nodes = np.column_stack([left[li], right[rj, 1:]])
+            keep = np.ones(total, dtype=bool)
+            for x, y in overlaps:
+                keep &= nodes[:, x] != nodes[:, y]
+            prim = l1[li] * r1[rj]
+            keep &= prim >= theta
+            cand = {"nodes": nodes[keep], "p1": prim[keep], "p2": (l2[li] * r2[rj])[keep],
+                    "lid": lid[li][keep], "rpos": rpos[rj][keep], "pdp": (lp[li] * rp[rj])[keep],
+                    "ev": (le[li] * re_[rj])[keep]}
+            if best:
+                cand = {key: np.concatenate([best[key], cand[key]]) for key in cand}
+            order = np.lexsort((cand["rpos"], cand["lid"], -cand["p2"], -cand["p1"]))[:k]
+            best = {key: v[order] for key, v in cand.items()}
+            if len(best["p1"]) == k:
+                theta = float(best["p1"][-1])
+        if not best:
+            return empty
+        return best["nodes"], best["pdp"], best["ev"]
+
 
 def hetmat(kg: KnowledgeGraph, species: str | Sequence[str] | None = None,
            min_knowledge_level: str | None = None, min_confidence: float | None = None,

@@ -245,8 +245,12 @@ def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Meta
     Filters: ``sign``, ``coherent`` (no bridged path), ``species`` (edges observed in it or
     naming none), ``min_evidence``, ``min_knowledge_level``, ``min_confidence``. Ranked by
     ``rank_by``: ``evidence`` (ties by ``pdp``) or ``pdp`` (the path's degree-weighted
-    contribution to DWPC; ties by evidence). A metapath with more than ``max_paths`` paths is
-    skipped and named in ``df.attrs["skipped_metapaths"]``.
+    contribution to DWPC; ties by evidence). A metapath with more than ``max_paths`` paths
+    between the two nodes gives its best ``candidates`` paths by a top-k join
+    (:meth:`~.hetmat.HetMat.top_paths_between`, the same ones the full listing would give) and
+    is named in ``df.attrs["truncated_metapaths"]``; its rows have no ``dwpc``/``n_paths``
+    (``None``: not every path was counted). A metapath whose partial paths from one side alone
+    exceed ``max_paths`` is skipped and named in ``df.attrs["skipped_metapaths"]``.
 
     Columns: :data:`PATH_COLUMNS` (``dwpc``/``n_paths``: of the metapath between the path's two
     end nodes; ``hops``: one dict per hop; ``references``: per hop, ``|``-joined).
@@ -274,24 +278,31 @@ def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Meta
     group_ids = set(grouping_terms()["id"])
     per_mp = candidates or max(5 * k, 50)
     records = []
-    skipped = []
+    skipped, truncated = [], []
     for mp in chosen:
+        S_arr, T_arr = np.fromiter(S, dtype=np.int64), np.fromiter(T, dtype=np.int64)
+        whole = True
         try:
-            nodes, pdp, ev = hm.paths_between(mp, np.fromiter(S, dtype=np.int64), np.fromiter(T, dtype=np.int64),
-                                              damping, max_paths=max_paths)
+            nodes, pdp, ev = hm.paths_between(mp, S_arr, T_arr, damping, max_paths=max_paths)
         except EvgraphError:
-            skipped.append(mp.abbrev)
-            continue
-        if len(nodes) and nodes.shape[1] > 2:
+            try:  # too many paths to list: the best ones by a top-k join (no per-pair DWPC then)
+                nodes, pdp, ev = hm.top_paths_between(mp, S_arr, T_arr, per_mp, damping, rank_by,
+                                                      blocked if len(mp) > 1 else None, max_paths=max_paths)
+            except EvgraphError:
+                skipped.append(mp.abbrev)
+                continue
+            whole = False
+            truncated.append(mp.abbrev)
+        if whole and len(nodes) and nodes.shape[1] > 2:
             ok = ~blocked[nodes[:, 1:-1]].any(axis=1)
             nodes, pdp, ev = nodes[ok], pdp[ok], ev[ok]
         if len(nodes) == 0:
             continue
-        # DWPC and path count per (start, end) pair of this metapath
-        pair = nodes[:, 0] * kg.num_nodes + nodes[:, -1]
-        _, inv = unique(pair, return_inverse=True)
-        pair_dwpc = np.bincount(inv, weights=pdp)
-        pair_n = np.bincount(inv)
+        if whole:  # DWPC and path count per (start, end) pair of this metapath
+            pair = nodes[:, 0] * kg.num_nodes + nodes[:, -1]
+            _, inv = unique(pair, return_inverse=True)
+            pair_dwpc = np.bincount(inv, weights=pdp)
+            pair_n = np.bincount(inv)
         order = np.lexsort((-pdp, -ev))[:per_mp] if rank_by == "evidence" else np.lexsort((-ev, -pdp))[:per_mp]
         for j in order:
             hops = _hop_records(kg, hm, mp, nodes[j])
@@ -314,7 +325,8 @@ def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Meta
                 "metapath": mp.abbrev, "length": len(hops), "sign": path_sign(hops),
                 "coherence": coh["coherence"], "hypothesis": coh["coherence"] == "bridged",
                 "bridged_at": coh["bridged_at"], "statements": coh["statements"], "evidence": evidence,
-                "pdp": float(pdp[j]), "dwpc": float(pair_dwpc[inv[j]]), "n_paths": int(pair_n[inv[j]]),
+                "pdp": float(pdp[j]), "dwpc": float(pair_dwpc[inv[j]]) if whole else None,
+                "n_paths": int(pair_n[inv[j]]) if whole else None,
                 "species": sp_common, "cross_species": cross,
                 "via_closure": any(h["via_closure"] for h in hops), "hops": hops,
                 "nodes": [str(h["from"]) for h in hops] + [str(hops[-1]["to"])],
@@ -346,5 +358,6 @@ def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Meta
             break
     df = pd.DataFrame(out, columns=PATH_COLUMNS)
     df.attrs["skipped_metapaths"] = skipped
+    df.attrs["truncated_metapaths"] = truncated
     df.attrs["metapaths"] = [m.abbrev for m in chosen]
     return df

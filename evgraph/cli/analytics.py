@@ -146,8 +146,11 @@ def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ..
     elif df["hypothesis"].any():
         _note(f"{int(df['hypothesis'].sum())} of {len(df)} paths are hypotheses: they bridge two studies at a "
               "generic node (coherence = bridged)")
+    if df.attrs.get("truncated_metapaths"):
+        _note("too many paths to count, best ones listed (no dwpc/n_paths): "
+              + ", ".join(df.attrs["truncated_metapaths"]))
     if df.attrs.get("skipped_metapaths"):
-        _note("skipped (too many paths): " + ", ".join(df.attrs["skipped_metapaths"]))
+        _note("skipped (too many partial paths): " + ", ".join(df.attrs["skipped_metapaths"]))
     if fmt == "json":
         emit_records(df, out)
         return
