@@ -157,7 +157,8 @@ def test_organ_condition_effects_of_any_part_of_the_organ(organ_kg, closure):
         assert set(df["organ_id"]) == {ADIPOSE}
 
 
-@pytest.mark.parametrize(("source", "target"), [(ADIPOSE, LIVER), (LIVER, ADIPOSE), (PANCREAS, LIVER)])
+@pytest.mark.parametrize(("source", "target"), [(ADIPOSE, LIVER), (LIVER, ADIPOSE), (PANCREAS, LIVER),
+                                               (BRAIN, "UBERON:0002421")])
 @pytest.mark.parametrize("closure", [True, False])
 def test_cargo_between_organs_parts_of_either_end(organ_kg, source, target, closure):
     ref = Ref(organ_kg)
@@ -172,7 +173,10 @@ def test_cargo_between_organs_parts_of_either_end(organ_kg, source, target, clos
     got = set(zip(df["cargo_id"], df["ev_population"], df["source_organ_id"], df["target_organ_id"], strict=True))
     assert got == want
     assert (df["via_closure"] == ((df["source_organ_id"] != source) | (df["target_organ_id"] != target))).all()
-    if closure and source != ADIPOSE:  # liver EVs taken up in white adipose tissue; islet EVs reaching the liver
+    # microglial EVs of the brain reaching the dentate gyrus, a part of the hippocampal formation (BR001);
+    # the liver -> white adipose and islet -> liver examples (LV006, IS008) lost their target organs in the
+    # qual4 pass (curation-notes-q4.md: a level or an effect in the organ is not homing)
+    if closure and target == "UBERON:0002421":
         assert df["via_closure"].any()
 
 
