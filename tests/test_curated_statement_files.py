@@ -143,6 +143,31 @@ def test_homing_needs_an_in_vivo_or_ex_vivo_model(kg, path):
     assert not in_vitro_only, (path.name, in_vitro_only)
 
 
+#: Words that describe the vesicles reaching an organ (given, injected, tracked, taken up ...) or the organ
+#: tested ex vivo; a target organ whose evidence names none of them rests on an effect in the organ only.
+ARRIVAL = re.compile(r"inject|infus|administ|given|label|track|reach|taken up|uptake|internali[sz]|incorporat|"
+                     r"accumul|distribut|deliver|ex vivo|explant|isolated|perfus|islets|aortic rings|intraven|"
+                     r"tail vein|gavage|oral|transplant|homing|homed|endocyt|transferred", re.I)
+
+
+@pytest.mark.parametrize("path", STATEMENT_FILES, ids=lambda p: p.name)
+def test_homing_says_how_the_vesicles_reached_the_organ(kg, path):
+    """The other form of a target organ without support (re-audit 2026-12-01-4, VW003; qual4 sweep): an in
+    vivo statement whose ``homes_to`` rests on an effect in the organ. Its evidence must say how the
+    vesicles reached it (given, injected, labelled and tracked, taken up in it ...), unless the EVs are
+    released in the same organ they act in (a source organ equal to the target organ)."""
+    e = file_edges(kg, path)
+    bad = []
+    for sid, g in e[e["predicate"] == "homes_to"].groupby("statement"):
+        own = e[e["statement"] == sid]
+        source_organs = set(own.loc[own["predicate"] == "part_of", "object"]) | \
+            set(own.loc[own["predicate"] == "releases", "subject"])
+        local = set(g["object"]) <= source_organs
+        if not local and not ARRIVAL.search(str(kg.node(f"evgraph:EVP-{sid}")["description"])):
+            bad.append(sid)
+    assert not bad, (path.name, bad)
+
+
 def test_the_legacy_direction_list_names_only_existing_biomarker_statements(kg):
     biomarker = set(kg.edges.loc[kg.edges["predicate"] == "biomarker_for", "statement"])
     assert biomarker >= LEGACY_WITHOUT_DIRECTION
