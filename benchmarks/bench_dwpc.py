@@ -15,8 +15,10 @@ the times and the ratio (hetmatpy time / evgraph time, > 1 means evgraph is fast
 * hetmatpy 0.1.0: ``hetmatpy.degree_weight.dwpc`` on a HetMat folder written from the same edge
   arrays (one metanode per class, every cargo class merged into ``Cargo`` as evgraph's ``CG``
   does; binary adjacency matrices saved uncompressed, so reading them is cheap), no
-  path-count cache, so every call reads the matrices from disk (hetmatpy has one time per
-  metapath: it is the same call cold or warm). The folder is written outside the timing.
+  path-count cache, so every call reads the adjacency matrices from disk (``metaedge_to_adjacency_matrix``
+  is not cached; only the node identifier lists are, on the HetMat object, after its first call):
+  hetmatpy has one time per metapath, the same call cold or warm. The folder is written outside
+  the timing.
 
 Each measurement is the median of ``--repeats`` runs, interleaved (evgraph, hetmatpy, ...).
 hetmatpy is a benchmark-only dependency (``pip install -e ".[bench-hetmatpy]"``).
