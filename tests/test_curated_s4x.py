@@ -1,0 +1,112 @@
+"""Session-4 curation pass X (statement ids UX..., files statements-s4x-*.tsv): new statements for the
+issue-12 axes that were short under the axis rule of ``tests/test_curated_axes.py``. Each statement is
+checked for the edges its abstract supports, and the ones written for an axis are checked to count for
+it by that rule (``axis_members``), so a change to the rule or to a row that drops them fails here.
+The generic per-file checks (rubric fields, one species, a note per reference naming the statement,
+homing needs an in vivo or ex vivo model) are in test_curated_statement_files.py; the cultured-cell
+rows in test_curated_cultured_cells.py."""
+
+from __future__ import annotations
+
+import pytest
+from curated_pass import condition_categories, pass_edges, statement_rows
+from test_curated_axes import axes, axis_members
+
+
+def _objects(rows, predicate):
+    return set(rows.loc[rows["predicate"] == predicate, "object"])
+
+
+def _axis(aid):
+    return next(a for a in axes() if a["axis_id"] == aid)
+
+
+#: statement -> (axis, named target/condition) it was written for.
+AXIS_STATEMENTS = {
+    "UX001": ("AX-THROMBOSIS", "thrombosis"),
+    "UX002": ("AX-THROMBOSIS", "thrombosis"),
+    "UX003": ("AX-THROMBOSIS", "thrombosis"),
+    "UX004": ("AX-ISLET", "T1D"),
+    "UX006": ("AX-ISLET", "T2D"),
+}
+
+
+def test_ux_pass_size(kg):
+    assert pass_edges(kg, "UX")["statement"].nunique() >= 6
+
+
+@pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
+def test_the_statement_counts_for_its_axis(kg, sid):
+    aid, name = AXIS_STATEMENTS[sid]
+    assert sid in axis_members(kg, _axis(aid))[name]
+
+
+@pytest.mark.parametrize("sid", ["UX005"])
+def test_statements_without_a_condition_count_for_no_axis(kg, sid):
+    """UX005 (healthy islet EVs, no condition) is written for what the paper shows, not for an axis:
+    the rule must not count it."""
+    for axis in axes():
+        assert not any(sid in members for members in axis_members(kg, axis).values()), axis["axis_id"]
+
+
+@pytest.mark.parametrize(("sid", "cell", "sign"), [("UX001", "CL:0000233", "positively"),
+                                                   ("UX002", "CL:0000738", "negatively")])
+def test_venous_thrombosis_microparticles_correlate_with_thrombus_weight_in_mice(kg, sid, cell, sign):
+    """UX001/UX002 (Ramacciotti 2009 Thromb Haemost): in IVC-ligation venous thrombosis in mice,
+    platelet MPs correlate positively and leukocyte MPs negatively with thrombus weight: a
+    correlation recorded as the MPs' thrombosis context, with no outcome edge."""
+    rows = statement_rows(kg, sid)
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {cell}
+    assert _objects(rows, "released_in") == {"MONDO:0000831"}
+    assert set(rows["knowledge_level"]) == {"statistical_association"}
+    assert not rows["predicate"].isin(["contributes_to", "biomarker_for"]).any()
+    assert f"correlated {sign} with thrombus weight" in kg.node(f"evgraph:EVP-{sid}")["description"]
+    assert set(rows["evidence_tier"]) == {"tier3"}
+
+
+def test_platelet_microparticles_enhance_thrombosis_in_human_blood_ex_vivo(kg):
+    """UX003 (Thromb Haemost 2012, PMID 23138460): healthy donors' platelet MPs added to human blood
+    raise platelet and fibrin deposition on damaged and atherosclerotic arteries (Badimon chamber):
+    ex vivo in human blood, no target organ, tier4 (no causal EV test or MISEV fields in the abstract)."""
+    rows = statement_rows(kg, "UX003")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000233"}
+    assert _objects(rows, "affects") == {"REACT:R-HSA-76002"}
+    outcome = rows[rows["predicate"] == "contributes_to"]
+    assert set(outcome["object"]) == {"MONDO:0000831"} and set(outcome["direction"]) == {"increased"}
+    assert not rows["predicate"].isin(["homes_to", "released_in"]).any()
+    assert set(rows["model_system"]) == {"ex_vivo"} and set(rows["evidence_tier"]) == {"tier4"}
+    assert condition_categories(kg, "UX003") == {"cardiovascular"}
+
+
+def test_islet_microvesicle_retroviral_antigens_drive_type_1_diabetes_in_nod_mice(kg):
+    """UX004 (Eur J Immunol 2017, PMID 28083937): islet-cell MVs carry ERV Env/Gag; Gag knock-down
+    lowers the MV-induced T-cell response, diabetogenic on transfer: mouse, in vivo with a cargo
+    loss-of-function test (tier2), no context condition (the islet cells' disease state is not stated)."""
+    rows = statement_rows(kg, "UX004")
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0000006"}
+    assert _objects(rows, "affects") == {"GO:0042110"}
+    outcome = rows[rows["predicate"] == "contributes_to"]
+    assert set(outcome["object"]) == {"MONDO:0005147"} and set(outcome["direction"]) == {"increased"}
+    assert "released_in" not in set(rows["predicate"]) and "carries" not in set(rows["predicate"])
+    assert set(rows["ev_perturbation"]) == {"cargo_loss_of_function"}
+    assert set(rows["evidence_tier"]) == {"tier2"}
+
+
+def test_islet_evs_suppress_iapp_amyloid_only_from_healthy_donors(kg):
+    """UX005/UX006 (Ribeiro 2017 PNAS): healthy human islet EVs lower IAPP amyloid formation in vitro
+    (UX005, no condition); T2D islet EVs have no effect and differ in insulin:C-peptide ratio and
+    lipids (UX006: type 2 diabetes context, an observation with no pathway or outcome edge)."""
+    healthy, t2d = statement_rows(kg, "UX005"), statement_rows(kg, "UX006")
+    for rows in (healthy, t2d):
+        assert set(rows["species"]) == {"NCBITaxon:9606"}
+        assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0000006"}
+        assert set(rows["model_system"]) == {"ex_vivo"}
+    effect = healthy[healthy["predicate"] == "affects"]
+    assert set(effect["object"]) == {"GO:1990000"} and set(effect["direction"]) == {"decreased"}
+    assert not healthy["predicate"].isin(["released_in", "contributes_to"]).any()
+    assert _objects(t2d, "released_in") == {"MONDO:0005148"}
+    assert not t2d["predicate"].isin(["affects", "contributes_to"]).any()
+    assert set(t2d["knowledge_level"]) == {"observation"}
