@@ -42,12 +42,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .errors import Problem
 from .schema import Schema, get_schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 LIST_SEP = "|"
 

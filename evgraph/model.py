@@ -31,12 +31,12 @@ True
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Hashable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from .errors import NotFoundError
 from .evidence import EVIDENCE_COLUMNS
@@ -47,6 +47,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     import networkx as nx
+    import pandas as pd
     import scipy.sparse as sp
 
 #: Node table columns, in order. Lists are ``|``-joined strings.
@@ -122,6 +123,14 @@ class ColumnSource(Protocol):
     def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]: ...
 
 
+def _is_frame(table: Any) -> bool:
+    """Whether ``table`` is a pandas DataFrame (held in full), without importing pandas: a
+    process that never imported pandas holds no DataFrame (a lazily opened graph's commands
+    that work on arrays alone never load it)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(table, pd.DataFrame)
+
+
 def split_list(value: Any) -> list[str]:
     """Split a ``|``-joined cell into a list (empty or missing -> ``[]``).
 
@@ -158,7 +167,7 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ tables
     def _frame(self, which: str) -> pd.DataFrame:
         table = self._tables[which]
-        if not isinstance(table, pd.DataFrame):
+        if not _is_frame(table):
             table = self._tables[which] = table.frame()
         return table
 
@@ -182,12 +191,12 @@ class KnowledgeGraph:
 
     def is_loaded(self, which: str = "edges") -> bool:
         """Whether the ``"nodes"`` or ``"edges"`` table is held in full (not only opened)."""
-        return isinstance(self._tables[which], pd.DataFrame)
+        return _is_frame(self._tables[which])
 
     def node_column(self, name: str) -> pd.Series:
         """One column of the node table, without reading the others from a lazily loaded graph."""
         table = self._tables["nodes"]
-        return table[name] if isinstance(table, pd.DataFrame) else table.column(name)
+        return table[name] if _is_frame(table) else table.column(name)
 
     def edge_column(self, name: str) -> pd.Series:
         """One column of the edge table, without reading the others from a lazily loaded graph.
@@ -198,7 +207,7 @@ class KnowledgeGraph:
         True
         """
         table = self._tables["edges"]
-        return table[name] if isinstance(table, pd.DataFrame) else table.column(name)
+        return table[name] if _is_frame(table) else table.column(name)
 
     def edge_factorized(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """A text edge column as ``(codes, values)``: ``values[codes]`` is the column (code -1 =
@@ -212,10 +221,45 @@ class KnowledgeGraph:
         True
         """
         table = self._tables["edges"]
-        if isinstance(table, pd.DataFrame):
+        if _is_frame(table):
+            import pandas as pd
+
             codes, values = pd.factorize(table[name].to_numpy(dtype=object))
             return codes.astype(np.int64), np.asarray(values, dtype=object)
         return table.factorize(name)
+
+    def node_factorized(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """A text node column as ``(codes, values)`` (``values[codes]`` is the column, code -1 =
+        missing); a lazily loaded graph reads it from its Parquet file without pandas.
+
+        >>> import evgraph
+        >>> kg = evgraph.load()
+        >>> codes, values = kg.node_factorized("category")
+        >>> bool((values[codes] == kg.node_class.astype(str)).all())
+        True
+        """
+        table = self._tables["nodes"]
+        if _is_frame(table):
+            import pandas as pd
+
+            codes, values = pd.factorize(table[name].astype(object).to_numpy(dtype=object))
+            return codes.astype(np.int64), np.asarray(values, dtype=object)
+        return table.factorize(name)
+
+    def node_text(self, name: str, codes: np.ndarray | None = None) -> list[Any]:
+        """The values of node column ``name`` at ``codes`` (all rows when None), as a list;
+        a lazily loaded graph reads just those rows' strings (no per-node object for the rest).
+
+        >>> import evgraph
+        >>> kg = evgraph.load()
+        >>> kg.node_text("id", np.array([2, 0])) == kg.nodes["id"].iloc[[2, 0]].tolist()
+        True
+        """
+        table = self._tables["nodes"]
+        if _is_frame(table):
+            col = table[name].to_numpy(dtype=object)
+            return (col if codes is None else col[np.asarray(codes, dtype=np.int64)]).tolist()
+        return table.text(name, codes)
 
     @property
     def edge_columns(self) -> tuple[str, ...]:
@@ -274,11 +318,13 @@ class KnowledgeGraph:
     @cached_property
     def node_index(self) -> pd.Index:
         """CURIE -> integer code."""
+        import pandas as pd
+
         return pd.Index(self.node_column("id").to_numpy(dtype=object))
 
     def _codes(self, name: str) -> np.ndarray:
         table = self._tables["edges"]
-        if isinstance(table, pd.DataFrame):
+        if _is_frame(table):
             return table[name].cat.codes.to_numpy(dtype=np.int64)
         return table.codes(name)
 

@@ -32,15 +32,17 @@ import hashlib
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .atomic import atomic_dir
 from .errors import DataError, Problem
 from .model import EDGE_CATEGORICAL, KnowledgeGraph
 from .schema import get_schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 FORMAT_VERSION = 2
 MANIFEST = "graph.json"
@@ -117,6 +119,7 @@ def _arrow_column(col: pd.Series, as_text: bool):
     distinct text converted once, no per-row Python string); anything else is converted as
     before (``astype(str)`` first when ``as_text``: a missing value is the text ``nan``).
     """
+    import pandas as pd
     import pyarrow as pa
 
     if as_text and isinstance(col.dtype, pd.CategoricalDtype):
@@ -237,12 +240,16 @@ class ParquetTable:
 
     def _codes_of(self, name: str) -> np.ndarray:
         if name not in self._codes:
-            values = self._read(name).to_numpy()
-            n = len(self.nodes) if self.nodes is not None else 0
-            if len(values) and (not np.issubdtype(values.dtype, np.integer) or values.min() < 0
-                                or values.max() >= n):
+            import pyarrow as pa
+
+            column = self._read(name)
+            if not pa.types.is_integer(column.type) or column.null_count:
                 raise self._fail(name, "node codes out of range")
-            self._codes[name] = values.astype(np.int64)
+            values = arrow_ints(column)
+            n = len(self.nodes) if self.nodes is not None else 0
+            if len(values) and (values.min() < 0 or values.max() >= n):
+                raise self._fail(name, "node codes out of range")
+            self._codes[name] = values
         return self._codes[name]
 
     def column(self, name: str) -> pd.Series:
@@ -254,6 +261,8 @@ class ParquetTable:
     def _column(self, name: str) -> pd.Series:
         if name in self._columns:
             return self._columns[name]
+        import pandas as pd
+
         if self.kind == "edges" and name in ("subject", "object"):
             if self._node_dtype is None:  # one dtype (one categories index) for both endpoint columns
                 self._node_dtype = pd.CategoricalDtype(self.nodes.column("id").to_numpy(dtype=object))
@@ -307,22 +316,82 @@ class ParquetTable:
     def _factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         import pyarrow as pa
 
-        if name not in self._dictionaries and name not in self._columns and self._plain_text(name):
+        node_class = self.kind == "nodes" and name == "category"
+        if name not in self._dictionaries and name not in self._columns and (self._plain_text(name) or node_class):
             arr = self._read(name)
             if pa.types.is_dictionary(arr.type):
-                cat = arr.to_pandas().array
-                self._dictionaries[name] = (np.asarray(cat.codes, dtype=np.int64),
-                                            np.asarray(cat.categories, dtype=object))
+                codes, values = dictionary_codes(arr)
+                if node_class:
+                    bad = sorted(set(values[np.unique(codes[codes >= 0])]) - set(self.schema.classes))
+                    if bad:
+                        raise self._fail(name, f"unknown class {bad[0]!r}")
+                self._dictionaries[name] = (codes, values)
         if name not in self._dictionaries:
+            import pandas as pd
+
             series = self.column(name)
             if name not in self._dictionaries:  # not dictionary-coded (or categorical): factorize
                 codes, values = pd.factorize(series.to_numpy(dtype=object))
                 self._dictionaries[name] = (codes.astype(np.int64), np.asarray(values, dtype=object))
         return self._dictionaries[name]
 
+    def text(self, name: str, rows: np.ndarray | None = None) -> list[Any]:
+        """The stored values of column ``name`` at ``rows`` (all when None) as Python objects,
+        straight from Arrow: only the strings of those rows are made (no pandas)."""
+        arr = self._read(name)
+        if rows is None:
+            return arr.to_pylist()
+        return [arr[i].as_py() for i in np.asarray(rows, dtype=np.int64).tolist()]  # no take(): it loads pandas
+
     def frame(self) -> pd.DataFrame:
         """Every column, as a DataFrame in the stored order."""
+        import pandas as pd
+
         return pd.DataFrame({c: self.column(c) for c in self.columns}, copy=False)
+
+
+def arrow_ints(arr: Any, missing: int = -1) -> np.ndarray:
+    """An integer Arrow array (or chunked array) as an int64 numpy array, missing values as
+    ``missing``, read from its buffers.
+
+    pyarrow's own ``to_numpy`` and ``take`` import pandas on first use (to recognise pandas
+    objects); reading the buffers keeps a command that never needs pandas from loading it.
+
+    >>> import pyarrow as pa
+    >>> arrow_ints(pa.chunked_array([pa.array([3, None, 1], type=pa.int32()), pa.array([7], type=pa.int32())])).tolist()
+    [3, -1, 1, 7]
+    """
+    import pyarrow as pa
+
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    parts = []
+    for ch in chunks:
+        n, off = len(ch), ch.offset
+        dtype = np.dtype(ch.type.to_pandas_dtype())
+        values = np.frombuffer(ch.buffers()[1], dtype=dtype, count=off + n)[off:].astype(np.int64)
+        if ch.null_count:
+            bits = np.unpackbits(np.frombuffer(ch.buffers()[0], dtype=np.uint8), bitorder="little")
+            values[~bits[off:off + n].astype(bool)] = missing
+        parts.append(values)
+    return np.concatenate(parts) if len(parts) != 1 else parts[0]
+
+
+def dictionary_codes(arr: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, values)`` of a dictionary-encoded Arrow column: int64 codes (-1 = missing) and
+    the dictionary as an object array, ``values[codes]`` being the column (no pandas).
+
+    >>> import pyarrow as pa
+    >>> codes, values = dictionary_codes(pa.chunked_array([pa.array(["b", None, "a", "b"]).dictionary_encode()]))
+    >>> codes.tolist(), values.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    import pyarrow as pa
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.unify_dictionaries().combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    values = np.empty(len(arr.dictionary), dtype=object)
+    values[:] = arr.dictionary.to_pylist()
+    return arrow_ints(arr.indices), values
 
 
 def open_built(path: str | Path) -> KnowledgeGraph:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from evgraph.analytics import _common, centrality
+from evgraph.analytics import _common, centrality, hubcore
 from evgraph.analytics._common import class_mask, node_codes, ranked, view
 from evgraph.analytics.grouping import excluded_nodes, grouping_term_ids, grouping_terms
 
@@ -77,9 +77,9 @@ def test_symmetric_pagerank_step_equals_the_general_one_and_networkx(syn):
 @pytest.mark.parametrize("which", ["curated", "synthetic"])
 def test_node_statements_of_a_few_nodes_equal_the_full_lists(kg, syn, which):
     g = kg if which == "curated" else syn
-    statements, families = centrality._node_statements(g, None)
+    statements, families = hubcore.node_statements(g)
     nodes = np.random.default_rng(2).choice(g.num_nodes, size=40, replace=False)
-    few_st, few_fam = centrality._node_statements(g, nodes)
+    few_st, few_fam = hubcore.node_statements(g, nodes)
     for c in nodes.tolist():
         assert few_st[c] == statements[c] and few_fam[c] == families[c]
     assert sum(map(len, statements)) > 0

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..arrays import unique
+from ..arrays import rank_min_desc
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
 
@@ -166,20 +166,11 @@ class View:
                  dst: np.ndarray | None = None):
         self.kg = kg
         self.keep = keep
-        self.codes = np.flatnonzero(keep)
-        n = len(self.codes)
-        local = np.full(kg.num_nodes, -1, dtype=np.int64)
-        local[self.codes] = np.arange(n)
-        self.local = local
-        s, o = kg.src, (kg.dst if dst is None else np.asarray(dst, dtype=np.int64))
-        ok = keep[s] & keep[o] & (s != o)
-        if edge_mask is not None:
-            ok &= edge_mask
-        r, c = local[s[ok]], local[o[ok]]
-        lo, hi = np.minimum(r, c), np.maximum(r, c)
-        key = unique(lo * n + hi)
-        self.u, self.v = key // n, key % n
-        self.A = symmetric_csr(self.u, self.v, n)
+        from .hubcore import undirected_pairs
+
+        o = kg.dst if dst is None else np.asarray(dst, dtype=np.int64)
+        self.codes, self.local, self.u, self.v = undirected_pairs(keep, kg.src, o, edge_mask)
+        self.A = symmetric_csr(self.u, self.v, len(self.codes))
         self._igraph: igraph.Graph | None = None
 
     @property
@@ -224,23 +215,6 @@ def view(kg: KnowledgeGraph, exclude_classes: Sequence[str] = DEFAULT_EXCLUDE_CL
     return kg.cached(("evgraph.analytics", "view", tuple(sorted(exclude_classes)), cache_key), make)
 
 
-def _rank_min_desc(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
-    """1 + the number of values strictly greater (within the same group): pandas'
-    ``rank(ascending=False, method="min")``, by one sort instead of a hash group-by."""
-    n = len(values)
-    g = np.zeros(n, dtype=np.int64) if groups is None else groups
-    order = np.lexsort((-values, g))
-    sv, sg = values[order], g[order]
-    new_group = np.r_[True, sg[1:] != sg[:-1]] if n else np.zeros(0, dtype=bool)
-    new_value = new_group | np.r_[True, sv[1:] != sv[:-1]] if n else new_group
-    pos = np.arange(n)
-    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
-    value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
-    out = np.empty(n, dtype=np.int64)
-    out[order] = value_start - group_start + 1
-    return out
-
-
 def ranked(df: pd.DataFrame, by: str, groups: np.ndarray | pd.Series | None = None, *,
            where: np.ndarray | None = None, head: int | None = None) -> pd.DataFrame:
     """Add ``rank`` (overall) and ``class_rank`` (within ``groups``) by descending ``by``; sort
@@ -261,11 +235,11 @@ def ranked(df: pd.DataFrame, by: str, groups: np.ndarray | pd.Series | None = No
         if where is not None:
             out = out[np.asarray(where, dtype=bool)[rows]].reset_index(drop=True)
         return out.head(head).reset_index(drop=True) if head is not None else out
-    rank = _rank_min_desc(values)
+    rank = rank_min_desc(values)
     class_rank = None
     if groups is not None:
         codes, _ = pd.factorize(np.asarray(groups))
-        class_rank = _rank_min_desc(values, codes.astype(np.int64))
+        class_rank = rank_min_desc(values, codes.astype(np.int64))
     ids = pd.Index(df["id"].to_numpy(dtype=object))
     if ids.is_monotonic_increasing:
         id_key = np.arange(len(ids))

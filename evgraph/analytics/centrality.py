@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..arrays import gc_paused, unique
+from ..arrays import gc_paused
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
-from ._common import View, cached, class_groups, class_mask, node_frame, progress, ranked, view
+from . import hubcore as _hubcore
+from ._common import View, cached, class_groups, node_frame, progress, ranked, view
 from .grouping import VOCABULARY_CLASSES, excluded_nodes
 
 MEASURES: tuple[str, ...] = ("degree", "pagerank", "betweenness", "bridging")
@@ -260,103 +261,13 @@ def degree_frame(kg: KnowledgeGraph) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def node_statements(kg: KnowledgeGraph, nodes: np.ndarray | None = None) -> tuple[list[list[str]], list[list[str]]]:
+def node_statements(kg: KnowledgeGraph, nodes: np.ndarray | None = None) -> tuple[Any, Any]:
     """Per node code: the curated statements among its edges, and the condition categories those
-    statements reach (sorted lists).
-
-    Array form: (node, statement) pairs deduplicated by a sort, the categories reached as the
-    boolean product node x statement x category; only the ``statement`` edge column is read.
-    With ``nodes`` (codes), only the statements of those nodes' edges are followed: their lists
-    are exact, other nodes' lists may be partial (not cached).
-    """
-    def build():
-        with gc_paused():
-            return _node_statements(kg, nodes)
-
+    statements reach (sorted lists; :func:`.hubcore.node_statements`). With ``nodes`` (codes),
+    dicts for those nodes only (not cached); without, lists for every node (cached)."""
     if nodes is not None:
-        return build()
-    return cached(kg, "analytics-node-statements", build)
-
-
-def _node_statements(kg: KnowledgeGraph, nodes: np.ndarray | None) -> tuple[list[list[str]], list[list[str]]]:
-    n = kg.num_nodes
-    if nodes is None:
-        statements: Any = [[] for _ in range(n)]
-        families: Any = [[] for _ in range(n)]
-    else:  # only the nodes asked for, keyed by code
-        nodes = np.asarray(nodes, dtype=np.int64)
-        statements = {c: [] for c in nodes.tolist()}
-        families = {c: [] for c in nodes.tolist()}
-    if "statement" not in kg.edge_columns:
-        return statements, families
-    codes, names = kg.edge_factorized("statement")
-    names = names.astype(str)
-    has = np.append(names != "", False)[codes]          # code -1 (missing) -> False
-    if nodes is not None:  # only the statements on the edges of these nodes (all their edges)
-        asked = np.zeros(n, dtype=bool)
-        asked[nodes] = True
-        touch = has & (asked[kg.src] | asked[kg.dst])
-        wanted = np.zeros(len(names) + 1, dtype=bool)
-        wanted[codes[touch]] = True
-        has &= wanted[codes]
-    used = np.flatnonzero(np.bincount(codes[has], minlength=len(names)))  # statement codes followed
-    order = used[np.argsort(names[used], kind="stable")]  # rank by name among the statements followed
-    rank = np.zeros(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    sorted_names = names[order]
-    m = max(len(order), 1)
-    key = unique(np.concatenate([kg.src[has], kg.dst[has]]) * m
-                 + np.concatenate([rank[codes[has]], rank[codes[has]]]))
-    node, st = key // m, key % m
-    mine = slice(None) if nodes is None else asked[node]
-    _fill(statements, node[mine], sorted_names[st[mine]])
-    cats = kg.node_column("condition_category").to_numpy(dtype=object)[node].astype(str) \
-        if "condition_category" in kg.node_columns else np.full(len(node), "", dtype=object)
-    cond = class_mask(kg, ["Condition"])[node] & (cats != "")
-    cat_codes, cat_names = pd.factorize(cats)
-    if cond.any():
-        cat_names = np.asarray(cat_names, dtype=object).astype(str)
-        S = sp.csr_matrix((np.ones(int(cond.sum())), (st[cond], cat_codes[cond])),
-                          shape=(m, len(cat_names)))          # statement -> categories it reaches
-        E = sp.csr_matrix((np.ones(len(node)), (node, st)), shape=(n, m))  # node -> its statements
-        R = (E @ S).tocoo()
-        cat_rank = np.empty(len(cat_names), dtype=np.int64)
-        cat_rank[np.argsort(cat_names, kind="stable")] = np.arange(len(cat_names))
-        k = len(cat_names)
-        key2 = unique(R.row.astype(np.int64) * k + cat_rank[R.col])
-        rows = key2 // k
-        mine = slice(None) if nodes is None else asked[rows]
-        _fill(families, rows[mine], np.sort(cat_names)[key2[mine] % k])
-    return statements, families
-
-
-def _fill(lists: Any, node: np.ndarray, values: np.ndarray) -> None:
-    """Put ``values`` (grouped by ascending ``node``) into ``lists[node]``."""
-    if not len(node):
-        return
-    starts = np.flatnonzero(np.r_[True, node[1:] != node[:-1]])
-    ends = np.r_[starts[1:], len(node)]
-    vals = values.tolist()
-    for nd, a, b in zip(node[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
-        lists[nd] = vals[a:b]
-
-
-def _explain(label: str, cls: str, degree: float | None, z: float | None, pct: float | None, measure: str,
-             families: list[str], statements: list[str]) -> str:
-    parts = [f"{label} ({cls})"]
-    if degree is not None:
-        parts.append(f"{int(degree)} edges")
-    if z is not None and z == z:
-        pct = float("nan") if pct is None else pct
-        parts.append(f"{measure} {z:+.1f} SD vs degree-preserving null (above {pct:.0%} of null draws)")
-    if statements:
-        shown = ", ".join(statements[:3]) + (f" +{len(statements) - 3}" if len(statements) > 3 else "")
-        parts.append(f"in {len(statements)} statement(s) ({shown})")
-    else:
-        parts.append("in no curated statement (database edges only)")
-    if families:
-        parts.append("reaches " + ", ".join(families))
-    return "; ".join(parts)
+        return _hubcore.node_statements(kg, nodes)
+    return cached(kg, "analytics-node-statements", lambda: _hubcore.node_statements(kg))
 
 
 def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str | None = None,
@@ -426,7 +337,7 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
             for col in deg.columns:
                 df[col] = deg[col].to_numpy()
         elif m == "pagerank":
-            df["pagerank"] = pagerank_vector(v.A, alpha=alpha, tol=tol, symmetric=True)
+            df["pagerank"] = _hubcore.pagerank_pairs(v.u, v.v, v.n, alpha=alpha, tol=tol)
         elif m == "betweenness":
             res = betweenness_vector(v, k=k, seed=seed, exact_threshold=exact_threshold, show_progress=show_progress)
             df["betweenness"] = res.values
@@ -446,7 +357,7 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
         for i in progress(range(len(perms)), total=len(perms), desc="hub null", enabled=show_progress):
             pv = view(kg, tuple(exclude_classes), exclude_nodes=skip, dst=perms.dst[i])
             for m in null_measures:
-                draws[m][i] = (pagerank_vector(pv.A, alpha=alpha, tol=tol, symmetric=True) if m == "pagerank"
+                draws[m][i] = (_hubcore.pagerank_pairs(pv.u, pv.v, pv.n, alpha=alpha, tol=tol) if m == "pagerank"
                                else np.asarray(pv.A.sum(axis=1)).ravel())
         for m in null_measures:
             obs = df[m].to_numpy(dtype=float) if m != "degree" else np.asarray(v.A.sum(axis=1)).ravel()
@@ -485,7 +396,7 @@ def hubs(kg: KnowledgeGraph, measures: Sequence[str] = MEASURES, *, rank_by: str
 
         head = slice(0, shown)
         with gc_paused():
-            df["explanation"] = [_explain(*args, lead, fam, st) for *args, fam, st in zip(
+            df["explanation"] = [_hubcore.explain(*args, lead, fam, st) for *args, fam, st in zip(
                 df["label"].tolist()[head], df["class"].tolist()[head], col("degree")[head],
                 col(f"{lead}_z")[head], col(f"{lead}_pct")[head], df["condition_families"].tolist()[head],
                 df["statements"].tolist()[head], strict=True)] + [""] * (len(df) - shown)

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ..model import KnowledgeGraph
-from ._common import cached, class_mask, node_codes
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 #: Bookkeeping classes, never hubs or path junctions by default.
 VOCABULARY_CLASSES: tuple[str, ...] = ("VesicleType", "UptakeMechanism", "Publication")
@@ -36,6 +38,8 @@ VOCABULARY_CLASSES: tuple[str, ...] = ("VesicleType", "UptakeMechanism", "Public
 @cache
 def grouping_terms() -> pd.DataFrame:
     """The grouping-term registry: ``id``, ``label``, ``reason``."""
+    import pandas as pd
+
     path = resources.files("evgraph") / "data" / "analytics" / "grouping-terms.tsv"
     with path.open(encoding="utf-8") as fh:
         return pd.read_csv(fh, sep="\t", comment="#", dtype=str, keep_default_na=False)
@@ -53,6 +57,8 @@ def grouping_term_ids() -> frozenset[str]:
 
 def excluded_nodes(kg: KnowledgeGraph, vocabulary: bool = True, grouping: bool = True) -> np.ndarray:
     """Boolean mask over node codes: vocabulary-class nodes and/or grouping terms."""
+    from ._common import cached, class_mask, node_codes
+
     def build() -> np.ndarray:
         mask = np.zeros(kg.num_nodes, dtype=bool)
         if vocabulary:

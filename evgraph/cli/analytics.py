@@ -6,7 +6,7 @@ import click
 
 from ..errors import EvgraphError
 from ..tabular import flatten_cells
-from .app import HUB_MEASURES, emit, emit_records, format_option, graph_option, main, open_graph
+from .app import HUB_MEASURES, emit, emit_records, emit_text, format_option, graph_option, main, open_graph
 
 
 def _out_option(fn):
@@ -66,11 +66,24 @@ def hubs_cmd(graph_dir: str, measures: str, rank_by: str | None, classes: str | 
       evgraph hubs --roles
       evgraph hubs --measure bridging --null 0 --format csv --out hubs.csv
     """
+    kg = open_graph(graph_dir)
+    wanted = _csv(measures)
+    if not roles and fmt == "csv" and null == 0 and wanted and (rank_by is None or rank_by in wanted):
+        from ..analytics.hubcore import ARRAY_MEASURES
+
+        if set(wanted) <= set(ARRAY_MEASURES):  # arrays only: the same CSV without pandas or SciPy
+            from ..analytics.hubcore import hub_columns
+            from ..formats.csvsafe import columns_csv
+
+            cols = hub_columns(kg, wanted, rank_by=rank_by, classes=_csv(classes) or None,
+                               exclude_classes=() if include_vocabulary else None,
+                               exclude_grouping=not include_vocabulary, top=top or None)
+            emit_text(columns_csv(cols), out)
+            return
     from ..analytics import hubs
     from ..analytics.grouping import VOCABULARY_CLASSES
     from ..analytics.traffic import hub_roles
 
-    kg = open_graph(graph_dir)
     if roles:
         df = hub_roles(kg, exclude_grouping=not include_vocabulary)
     else:
