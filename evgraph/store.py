@@ -341,7 +341,11 @@ class ParquetTable:
         arr = self._read(name)
         if rows is None:
             return arr.to_pylist()
-        return [arr[i].as_py() for i in np.asarray(rows, dtype=np.int64).tolist()]  # no take(): it loads pandas
+        rows = np.asarray(rows, dtype=np.int64).tolist()
+        if len(rows) > 1000:
+            every = arr.to_pylist()
+            return [every[i] for i in rows]
+        return [arr[i].as_py() for i in rows]  # a few rows: no take(), which loads pandas
 
     def frame(self) -> pd.DataFrame:
         """Every column, as a DataFrame in the stored order."""

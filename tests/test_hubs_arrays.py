@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import evgraph
-from evgraph.analytics import centrality, hubcore
+from evgraph.analytics import centrality, hubcore, hubtable
 from evgraph.analytics._common import symmetric_csr, view
 from evgraph.analytics.grouping import VOCABULARY_CLASSES, excluded_nodes
 from evgraph.cli import main
@@ -161,7 +161,7 @@ def test_hubs_csv_command_is_byte_identical_to_the_pandas_path(graphs, built, na
 
 
 def test_hub_columns_equal_the_hubs_frame(kg):
-    cols = hubcore.hub_columns(kg, ["pagerank"], top=15)
+    cols = hubtable.hub_columns(kg, ["pagerank"], top=15)
     df = centrality.hubs(kg, ["pagerank"], null=0, explain_top=15, top=15)
     assert list(cols) == list(df.columns)
     for c in df.columns:

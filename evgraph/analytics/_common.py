@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from ..arrays import rank_min_desc
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
+from . import hubcore
 
 if TYPE_CHECKING:
     import igraph
@@ -51,36 +52,21 @@ def progress(iterable: Iterable[Any], *, total: int | None = None, desc: str = "
 
 
 def class_mask(kg: KnowledgeGraph, classes: Iterable[str]) -> np.ndarray:
-    """Boolean mask over node codes: the node's class is one of ``classes`` (from the category
-    codes: no string comparison per node).
+    """Boolean mask over node codes: the node's class is one of ``classes``
+    (:func:`.hubcore.class_mask`: from the stored class codes, no string comparison per node).
 
     >>> import evgraph
     >>> kg = evgraph.load()
     >>> bool(class_mask(kg, ["Organ"])[kg.index_of("UBERON:0002107")])
     True
     """
-    wanted = set(classes)
-    cat = kg.node_column("category")
-    if not isinstance(cat.dtype, pd.CategoricalDtype):
-        return np.isin(cat.to_numpy(dtype=object).astype(str), list(wanted))
-    hit = np.array([c in wanted for c in cat.cat.categories] + [False], dtype=bool)
-    return hit[cat.cat.codes.to_numpy()]  # code -1 (missing) -> False
+    return hubcore.class_mask(kg, list(classes))
 
 
 def node_codes(kg: KnowledgeGraph, ids: Iterable[str]) -> np.ndarray:
-    """Codes of the nodes among ``ids`` that the graph has (absent ids are skipped), sorted.
-
-    A binary search in the id column when it is sorted (as every built graph's is), else a
-    hash look-up; either way no per-node Python work.
-    """
-    ids = np.asarray(sorted(set(ids)), dtype=object)
-    col = kg.node_column("id").to_numpy(dtype=object)
-    if len(ids) == 0 or len(col) == 0:
-        return np.zeros(0, dtype=np.int64)
-    if pd.Index(col).is_monotonic_increasing:
-        pos = np.minimum(np.searchsorted(col, ids), len(col) - 1)
-        return np.sort(pos[col[pos] == ids]).astype(np.int64)
-    return np.flatnonzero(pd.Index(col).isin(ids)).astype(np.int64)
+    """Codes of the nodes among ``ids`` that the graph has (absent ids are skipped), sorted
+    (:func:`.hubcore.id_codes`: a binary search in the sorted id column, as every built graph's is)."""
+    return hubcore.id_codes(kg, frozenset(ids))
 
 
 def class_groups(kg: KnowledgeGraph) -> np.ndarray:
@@ -92,19 +78,7 @@ def class_groups(kg: KnowledgeGraph) -> np.ndarray:
     return groups[codes] if len(codes) else np.array([], dtype=object)
 
 
-def expand_classes(kg: KnowledgeGraph, names: Iterable[str]) -> set[str]:
-    """Concrete classes for names that may be abstract (``Cargo`` -> Gene, MicroRNA, ...)."""
-    schema = kg.schema
-    out: set[str] = set()
-    for name in names:
-        if name in schema.classes:
-            out.add(name)
-            continue
-        subs = {c for c, info in schema.classes.items() if name in info.parents}
-        if not subs:
-            raise EvgraphError(f"unknown class '{name}' (known: {', '.join(schema.classes)}, Cargo)")
-        out |= subs
-    return out
+expand_classes = hubcore.expand_classes
 
 
 def edge_filter(kg: KnowledgeGraph, *, species: str | Sequence[str] | None = None,
@@ -166,10 +140,8 @@ class View:
                  dst: np.ndarray | None = None):
         self.kg = kg
         self.keep = keep
-        from .hubcore import undirected_pairs
-
         o = kg.dst if dst is None else np.asarray(dst, dtype=np.int64)
-        self.codes, self.local, self.u, self.v = undirected_pairs(keep, kg.src, o, edge_mask)
+        self.codes, self.local, self.u, self.v = hubcore.undirected_pairs(keep, kg.src, o, edge_mask)
         self.A = symmetric_csr(self.u, self.v, len(self.codes))
         self._igraph: igraph.Graph | None = None
 

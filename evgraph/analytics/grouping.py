@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..model import KnowledgeGraph
+from .hubcore import class_mask, id_codes
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -56,19 +57,18 @@ def grouping_term_ids() -> frozenset[str]:
 
 
 def excluded_nodes(kg: KnowledgeGraph, vocabulary: bool = True, grouping: bool = True) -> np.ndarray:
-    """Boolean mask over node codes: vocabulary-class nodes and/or grouping terms."""
-    from ._common import cached, class_mask, node_codes
-
+    """Boolean mask over node codes: vocabulary-class nodes and/or grouping terms (from the
+    stored class codes and a binary search of the sorted ids: no pandas)."""
     def build() -> np.ndarray:
         mask = np.zeros(kg.num_nodes, dtype=bool)
         if vocabulary:
             mask |= class_mask(kg, VOCABULARY_CLASSES)
         if grouping:
-            mask[node_codes(kg, grouping_term_ids())] = True
+            mask[id_codes(kg, grouping_term_ids())] = True
         mask.setflags(write=False)
         return mask
 
-    return cached(kg, ("analytics-excluded", vocabulary, grouping), build)
+    return kg.cached(("analytics-excluded", vocabulary, grouping), build)
 
 
 def exclusion_reason(kg: KnowledgeGraph, code: int) -> str:

@@ -3,24 +3,21 @@ and the ``evgraph hubs`` command.
 
 The pieces every hub table is made of, on plain arrays:
 
-* :func:`keep_mask`: the nodes the measures run on (vocabulary classes and grouping terms out);
+* :func:`class_mask`, :func:`id_codes`: nodes by class and by id, from the stored codes;
 * :func:`undirected_pairs`: the distinct undirected pairs ``u < v`` of the view, sorted;
 * :func:`pagerank_pairs`: PageRank on those pairs (the update and stopping rule of
   ``networkx.pagerank``; each step a weighted ``np.bincount``, which adds every row's terms
   in column order, as SciPy's CSR product does, so the result is the same to the last bit);
 * :func:`node_statements`: the curated statements on each node's edges and the condition
   categories they reach;
-* :func:`explain`: the one-line explanation of a row;
-* :func:`hub_columns`: the whole table for the measures that need nothing else (``pagerank``)
-  without a null, as columns of plain values, which ``evgraph hubs --format csv`` writes
-  without ever importing pandas or SciPy (their imports alone cost more than the computation
-  on a million-edge graph).
+* :func:`explain`: the one-line explanation of a row.
 
->>> import evgraph
->>> kg = evgraph.load()
->>> cols = hub_columns(kg, ["pagerank"], top=3)
->>> list(cols)[:5], cols["rank"]
-(['id', 'label', 'class', 'group', 'pagerank'], [1, 2, 3])
+:mod:`.hubtable` assembles them into the table ``evgraph hubs --format csv`` writes without
+pandas or SciPy.
+
+>>> u, v = np.array([0, 0]), np.array([1, 2])
+>>> pagerank_pairs(u, v, 3).round(3).tolist()
+[0.486, 0.257, 0.257]
 """
 
 from __future__ import annotations
@@ -31,12 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import gc_paused, rank_min_desc, unique
+from ..arrays import gc_paused, unique
 from ..errors import EvgraphError
 from ..model import KnowledgeGraph
-
-#: the measures :func:`hub_columns` computes on its own (others need SciPy or igraph)
-ARRAY_MEASURES: tuple[str, ...] = ("pagerank",)
 
 
 def class_codes(kg: KnowledgeGraph) -> tuple[np.ndarray, np.ndarray]:
@@ -103,25 +97,13 @@ def id_codes(kg: KnowledgeGraph, wanted: Sequence[str] | frozenset[str]) -> np.n
     ids = node_ids(kg)
     if ids_sorted(kg):  # binary search per wanted id
         found = []
-        for w in wanted:
+        for w in set(wanted):
             i = bisect_left(ids, w)
             if i < len(ids) and ids[i] == w:
                 found.append(i)
         return np.array(sorted(found), dtype=np.int64)
     want = set(wanted)
     return np.array([i for i, x in enumerate(ids) if x in want], dtype=np.int64)
-
-
-def keep_mask(kg: KnowledgeGraph, exclude_classes: Sequence[str], exclude_grouping: bool) -> np.ndarray:
-    """The nodes hub measures run on: not of ``exclude_classes``, not a grouping term (when
-    ``exclude_grouping``); the same nodes as :func:`~._common.view` with
-    :func:`~.grouping.excluded_nodes`."""
-    from .grouping import grouping_term_ids
-
-    keep = ~class_mask(kg, exclude_classes) if exclude_classes else np.ones(kg.num_nodes, dtype=bool)
-    if exclude_grouping:
-        keep[id_codes(kg, grouping_term_ids())] = False
-    return keep
 
 
 def undirected_pairs(keep: np.ndarray, src: np.ndarray, dst: np.ndarray,
@@ -303,69 +285,4 @@ def expand_classes(kg: KnowledgeGraph, names: Sequence[str]) -> set[str]:
     return out
 
 
-def hub_columns(kg: KnowledgeGraph, measures: Sequence[str] = ARRAY_MEASURES, *, rank_by: str | None = None,
-                classes: Sequence[str] | None = None, exclude_classes: Sequence[str] | None = None,
-                exclude_grouping: bool = True, alpha: float = 0.85, tol: float = 1e-8,
-                top: int | None = None) -> dict[str, list[Any]]:
-    """The hub table of :func:`~.centrality.hubs` with ``null=0``, ``explain_top=top``, ``top=top``
-    for measures among :data:`ARRAY_MEASURES`, as columns of plain Python values (same columns,
-    order, rows and values), computed on arrays alone.
-
-    Only the printed rows are built: their ids, labels, statements and explanations are read for
-    those rows; the ranks count every node of the view.
-    """
-    from .grouping import VOCABULARY_CLASSES
-
-    measures = list(dict.fromkeys(measures))
-    bad = [m for m in measures if m not in ARRAY_MEASURES]
-    if bad or not measures:
-        raise EvgraphError(f"hub_columns computes {', '.join(ARRAY_MEASURES)} only, not {', '.join(bad) or '(none)'}")
-    rank_by = rank_by or measures[0]
-    if rank_by not in measures:
-        raise EvgraphError(f"cannot rank by '{rank_by}': it is not among the measures computed")
-    exclude = VOCABULARY_CLASSES if exclude_classes is None else tuple(exclude_classes)
-    keep = keep_mask(kg, exclude, exclude_grouping)
-    codes, _, u, v = undirected_pairs(keep, kg.src, kg.dst)
-    values = {"pagerank": pagerank_pairs(u, v, len(codes), alpha=alpha, tol=tol)}
-    cls_codes, cls_names = class_codes(kg)
-    grp, grp_names = group_codes(kg)
-    score = values[rank_by]
-    rank = rank_min_desc(score)
-    class_rank = rank_min_desc(score, grp[codes])
-    if ids_sorted(kg):  # a built graph: ties by id are ties by code
-        order = np.argsort(rank, kind="stable")
-    else:
-        order = np.lexsort((id_order(kg)[codes], rank))
-    if classes:
-        wanted = expand_classes(kg, classes) | {c for c in classes if c == "Cargo"}
-        cls_hit = np.array([str(c) in wanted for c in cls_names] + [False])[cls_codes]
-        grp_hit = np.array([g in wanted for g in grp_names] + [False])[grp]
-        order = order[(cls_hit | grp_hit)[codes][order]]
-    if top is not None:
-        order = order[:max(int(top), 0)]
-    rows = codes[order]
-    labels = kg.node_text("label", rows) if "label" in kg.node_columns else [None] * len(rows)
-    cls = [str(cls_names[c]) if c >= 0 else "None" for c in cls_codes[rows].tolist()]
-    statements, families = node_statements(kg, rows if len(rows) < len(codes) else None)
-    st = [statements[c] for c in rows.tolist()]
-    fam = [families[c] for c in rows.tolist()]
-    cols: dict[str, list[Any]] = {
-        "id": [node_ids(kg)[c] for c in rows.tolist()],
-        "label": labels,
-        "class": cls,
-        "group": [grp_names[g] for g in grp[rows].tolist()],
-    }
-    for m in measures:
-        cols[m] = values[m][order].tolist()
-    cols["statements"] = st
-    cols["condition_families"] = fam
-    cols["rank"] = rank[order].tolist()
-    cols["class_rank"] = class_rank[order].tolist()
-    lead = rank_by.split("_")[0]
-    cols["explanation"] = [explain(lab, c, None, None, None, lead, f, s)
-                           for lab, c, f, s in zip(labels, cls, fam, st, strict=True)]
-    return cols
-
-
-__all__ = ["ARRAY_MEASURES", "class_mask", "explain", "hub_columns", "keep_mask", "node_statements",
-           "pagerank_pairs", "undirected_pairs"]
+__all__ = ["class_mask", "explain", "id_codes", "node_statements", "pagerank_pairs", "undirected_pairs"]

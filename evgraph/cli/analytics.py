@@ -69,10 +69,10 @@ def hubs_cmd(graph_dir: str, measures: str, rank_by: str | None, classes: str | 
     kg = open_graph(graph_dir)
     wanted = _csv(measures)
     if not roles and fmt == "csv" and null == 0 and wanted and (rank_by is None or rank_by in wanted):
-        from ..analytics.hubcore import ARRAY_MEASURES
+        from ..analytics.hubtable import ARRAY_MEASURES
 
         if set(wanted) <= set(ARRAY_MEASURES):  # arrays only: the same CSV without pandas or SciPy
-            from ..analytics.hubcore import hub_columns
+            from ..analytics.hubtable import hub_columns
             from ..formats.csvsafe import columns_csv
 
             cols = hub_columns(kg, wanted, rank_by=rank_by, classes=_csv(classes) or None,
