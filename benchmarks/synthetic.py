@@ -39,6 +39,7 @@ if str(ROOT) not in sys.path:  # allow running as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
 import evgraph  # noqa: E402
+from evgraph.arrays import unique  # noqa: E402
 from evgraph.build.builder import GraphBuilder  # noqa: E402
 from evgraph.model import LIST_SEP, KnowledgeGraph  # noqa: E402
 
@@ -272,7 +273,7 @@ def generate(n_edges: int, seed: int = 0) -> KnowledgeGraph:
             got_o.append(o)
             alls, allo = np.concatenate(got_s), np.concatenate(got_o)
             key = alls * n_nodes + allo
-            _, first = np.unique(key, return_index=True)
+            _, first = unique(key, return_index=True)  # a sort: numpy's hash unique is slow on distinct keys
             keep = np.sort(first)
             keep = keep[alls[keep] != allo[keep]]
             got_s, got_o = [alls[keep]], [allo[keep]]

@@ -230,3 +230,33 @@ def test_lazy_node_columns_equal_the_loaded_table(graphs, built, name):
     assert lazy.node_text("id") == g.nodes["id"].tolist()
     codes, values = lazy.edge_factorized("statement")
     assert (values[codes] == g.edges["statement"].to_numpy(dtype=object)).all()
+
+
+# ---------------------------------------------------------------- query/graphdata: no np.unique over edge text
+@pytest.mark.parametrize("name", ["curated", "real-sources", "synthetic"])
+def test_graphdata_sorted_codes_equal_np_unique(graphs, built, name):
+    from evgraph.query.graphdata import sorted_codes
+
+    for g in (graphs[name], load_built(built[name])):
+        for col in (g.edge_column("predicate"), g.node_column("category")):
+            names, codes = sorted_codes(col)
+            want_names, want_codes = np.unique(col.astype(str).to_numpy(), return_inverse=True)
+            assert names.tolist() == want_names.tolist() and codes.tolist() == want_codes.tolist()
+    plain = pd.Series(["x", "a", "x", None], dtype=object)  # not categorical: np.unique as before
+    names, codes = sorted_codes(plain)
+    assert names.tolist() == ["None", "a", "x"] and codes.tolist() == [2, 1, 2, 0]
+
+
+# ---------------------------------------------------------------- sort-based unique (view, synthetic graphs)
+@pytest.mark.parametrize("seed", range(4))
+def test_sort_unique_equals_numpy_unique(seed):
+    from evgraph.arrays import unique
+
+    rng = np.random.default_rng(seed)
+    for size, high in ((0, 5), (1, 5), (50, 10), (5000, 10**12), (5000, 300)):
+        a = rng.integers(-high, high, size=size)
+        want = np.unique(a, return_index=True, return_inverse=True)
+        got = unique(a, return_index=True, return_inverse=True)
+        for w, g in zip(want, got, strict=True):
+            assert w.tolist() == np.asarray(g).ravel().tolist()
+        assert unique(a).tolist() == want[0].tolist()
