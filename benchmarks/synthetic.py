@@ -303,7 +303,9 @@ def generate(n_edges: int, seed: int = 0) -> KnowledgeGraph:
     evp_pub_of = np.full(n_nodes, -1, dtype=np.int64)
     evp_pub_of[evp_codes] = evp_pub
     publications = np.where(is_evp, ids_arr[evp_pub_of[np.where(is_evp, evp_of_edge, evp.start)]], publications)
-    statement = np.where(is_evp, np.char.add("SYN-S", (evp_of_edge - evp.start + 1).astype(str)).astype(object), "")
+    # one statement id per EV population, shared by its edges (not one new string per edge)
+    evp_statement = np.array([""] + [f"SYN-S{i + 1}" for i in range(evp.n)], dtype=object)
+    statement = evp_statement[np.where(is_evp, evp_of_edge - evp.start + 1, 0)]
     with_dir = np.isin(pred, [r.name for r in schema.relations.values() if "direction" in r.qualifiers])
     dirs = np.array(["increased", "decreased"], dtype=object)
     direction = np.where(with_dir, dirs[rng.integers(0, 2, size=m)], "")
