@@ -32,7 +32,7 @@ AXIS_STATEMENTS = {
 
 
 def test_ux_pass_size(kg):
-    assert pass_edges(kg, "UX")["statement"].nunique() >= 6
+    assert pass_edges(kg, "UX")["statement"].nunique() >= 7
 
 
 @pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
@@ -41,10 +41,10 @@ def test_the_statement_counts_for_its_axis(kg, sid):
     assert sid in axis_members(kg, _axis(aid))[name]
 
 
-@pytest.mark.parametrize("sid", ["UX005"])
-def test_statements_without_a_condition_count_for_no_axis(kg, sid):
-    """UX005 (healthy islet EVs, no condition) is written for what the paper shows, not for an axis:
-    the rule must not count it."""
+@pytest.mark.parametrize("sid", ["UX005", "UX007"])
+def test_statements_without_a_condition_or_target_count_for_no_axis(kg, sid):
+    """UX005 (healthy islet EVs, no condition) and UX007 (hepatic exosomes, no target) are written for
+    what the paper shows, not for an axis: the rule must not count them."""
     for axis in axes():
         assert not any(sid in members for members in axis_members(kg, axis).values()), axis["axis_id"]
 
@@ -110,3 +110,17 @@ def test_islet_evs_suppress_iapp_amyloid_only_from_healthy_donors(kg):
     assert _objects(t2d, "released_in") == {"MONDO:0005148"}
     assert not t2d["predicate"].isin(["affects", "contributes_to"]).any()
     assert set(t2d["knowledge_level"]) == {"observation"}
+
+
+def test_hepatic_exosomes_lower_glucose_intolerance_without_a_route_edge(kg):
+    """UX007 (Wu 2020 Metabolism): hepatic exosomes of miR-130a-3p-overexpressing mice, injected into
+    high-fat-fed knockout mice, attenuate glucose intolerance; no target cell or organ (the adipocyte
+    line's organism is not in the abstract), so it does not count for the liver route axis."""
+    rows = statement_rows(kg, "UX007")
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0002107"}
+    outcome = rows[rows["predicate"] == "contributes_to"]
+    assert set(outcome["object"]) == {"MONDO:0001076"} and set(outcome["direction"]) == {"decreased"}
+    assert not rows["predicate"].isin(["taken_up_by", "homes_to", "carries"]).any()
+    assert set(rows["model_system"]) == {"animal_in_vivo"} and set(rows["evidence_tier"]) == {"tier3"}
+    assert not any("UX007" in m for m in axis_members(kg, _axis("AX-LIVER")).values())
