@@ -190,12 +190,14 @@ class HetMat(PathEnumeration):
             self._cache[key] = W
         if key not in self._cache:
             B = self.adjacency(mp.relations[i], mp.sets[i], mp.sets[i + 1], mp.reverse[i])
-            dr = np.diff(B.indptr).astype(np.float64)
-            dc = np.bincount(B.indices, minlength=self.n).astype(np.float64)
-            rows = np.repeat(np.arange(self.n), np.diff(B.indptr))
+            dr = np.diff(B.indptr)
+            dc = np.bincount(B.indices, minlength=self.n)
+            # deg ** -w of each distinct degree once (a lookup table up to the largest degree), not per node
             with np.errstate(divide="ignore"):
-                fr, fc = dr ** -damping, dc ** -damping
-            self._cache[key] = sp.csr_matrix((fr[rows] * fc[B.indices], B.indices, B.indptr), shape=B.shape)
+                lut = np.arange(max(int(dr.max(initial=0)), int(dc.max(initial=0))) + 1,
+                                dtype=np.float64) ** -damping
+            fr = np.repeat(lut[dr], dr)  # the row factor of every entry
+            self._cache[key] = sp.csr_matrix((fr * lut[dc][B.indices], B.indices, B.indptr), shape=B.shape)
         return self._cache[key]
 
     def weighted(self, mp: Metapath, i: int, damping: float) -> tuple[sp.csr_matrix, sp.csr_matrix]:
