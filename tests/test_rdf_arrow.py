@@ -121,3 +121,35 @@ def test_arrow_path_refuses_turtle(kg):
     with pytest.raises(ValueError, match="N-Triples only"):
         NTriplesWriter(kg, syntax=Syntax(prefixes=turtle_prefixes(kg.schema)), arrow=True)
     assert not np.any([NTriplesWriter(kg, syntax=Syntax(prefixes={})).arrow])
+
+
+def test_ontology_facts_agree_with_rdflib():
+    """The dataset header's facts, read with pyoxigraph, are what rdflib reads from the ontology."""
+    from evgraph.formats.rdf.mapping import DCTERMS, OWL, ontology_facts
+    from evgraph.schema import ONTOLOGY_IRI, ontology_path
+
+    g = rdflib.Graph()
+    g.parse(ontology_path(), format="turtle")
+    ont = rdflib.URIRef(ONTOLOGY_IRI)
+    expected = {key: str(g.value(ont, rdflib.URIRef(pred)) or "") for key, pred in (
+        ("version_iri", OWL + "versionIRI"), ("version", OWL + "versionInfo"),
+        ("license", DCTERMS + "license"), ("title", DCTERMS + "title"))}
+    assert ontology_facts() == expected
+    assert expected["version_iri"] and expected["license"]
+
+
+def test_export_does_not_import_the_reader_or_rdflib(tmp_path):
+    """``evgraph export rdf`` imports neither the RDF reader (and the build records) nor rdflib."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "g"
+    evgraph.save(_odd_graph(), str(folder))
+    code = ("import sys; from evgraph.cli import main\n"
+            f"try:\n    main(['export', 'rdf', '--graph', {str(folder)!r}, '--out', {str(tmp_path / 'kg.nt')!r}])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m == 'rdflib' or m.endswith('rdf.reader')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "EVGRAPH_PROGRESS": "off"})
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert _triples((tmp_path / "kg.nt").read_bytes())

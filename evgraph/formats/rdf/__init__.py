@@ -6,7 +6,8 @@
 * :mod:`~evgraph.formats.rdf.shacl`: shapes generated from the ontology, pySHACL validation;
 * :mod:`~evgraph.formats.rdf.sparql`: SPARQL on the export (pyoxigraph), the ``.rq`` library.
 
-The writer and reader are re-exported here; ``shacl`` and ``sparql`` are imported on use.
+The writer and reader are re-exported here (the reader, which pulls in the build records, on first
+use: an export does not import it); ``shacl`` and ``sparql`` are imported on use.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from .mapping import (
     QUAD_FORMATS,
     XSD,
 )
-from .reader import read_rdf
 from .writer import guess_format, iter_rdf_chunks, to_rdf_string, write_rdf, write_rdf_stream
 
 __all__ = [
@@ -40,3 +40,11 @@ __all__ = [
     "write_rdf",
     "write_rdf_stream",
 ]
+
+
+def __getattr__(name: str):
+    if name == "read_rdf":
+        from .reader import read_rdf
+
+        return read_rdf
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

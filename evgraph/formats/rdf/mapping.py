@@ -202,18 +202,16 @@ def edge_iris(ids: pd.Series) -> np.ndarray:
 @cache
 def ontology_facts() -> dict[str, str]:
     """Version IRI, version and licence of the ontology (read from it, not repeated here)."""
-    import rdflib
+    import pyoxigraph as ox
 
-    g = rdflib.Graph()
-    g.parse(ontology_path(), format="turtle")
-    ont = rdflib.URIRef(ONTOLOGY_IRI)
-
-    def val(pred: str) -> str:
-        v = g.value(ont, rdflib.URIRef(pred))
-        return str(v) if v is not None else ""
-
-    return {"version_iri": val(OWL + "versionIRI"), "version": val(OWL + "versionInfo"),
-            "license": val(DCTERMS + "license"), "title": val(DCTERMS + "title")}
+    wanted = {OWL + "versionIRI": "version_iri", OWL + "versionInfo": "version", DCTERMS + "license": "license",
+              DCTERMS + "title": "title"}
+    out = dict.fromkeys(wanted.values(), "")
+    for t in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
+        key = wanted.get(t.predicate.value)
+        if key and not out[key] and isinstance(t.subject, ox.NamedNode) and t.subject.value == ONTOLOGY_IRI:
+            out[key] = t.object.value
+    return out
 
 
 def turtle_prefixes(schema: Schema | None = None) -> dict[str, str]:
