@@ -175,6 +175,8 @@ def normalise(records: list[SourceRecords]) -> list[SourceRecords]:
     # a sample the curated knowledge base defines as a biofluid cannot release EVs: sampled_from
     fluid = edges["predicate"].eq("releases") & edges["subject"].map(ex_cat).eq("Biofluid")
     if fluid.any():
+        for col in ("subject", "object"):  # written into: plain objects (the mapped columns are categoricals)
+            edges[col] = edges[col].to_numpy(dtype=object)
         edges.loc[fluid, ["subject", "object"]] = edges.loc[fluid, ["object", "subject"]].to_numpy()
         edges.loc[fluid, "predicate"] = "sampled_from"
 
@@ -362,7 +364,14 @@ def _apply_mapping(ctx: Lookups, edges: pd.DataFrame, mapping: dict[str, Any]) -
     if not mapping or edges.empty:
         return edges
     for col in ("subject", "object"):
-        codes, uniques = pd.factorize(edges[col].to_numpy(dtype=object))
+        values_in = edges[col]
+        if isinstance(values_in.dtype, pd.CategoricalDtype):  # codes as they are (a category per distinct id)
+            codes = values_in.cat.codes.to_numpy().astype(np.int64)
+            uniques = np.asarray(values_in.cat.categories, dtype=object)
+            if (codes < 0).any():  # a missing id: no category; factorize the cells instead
+                codes, uniques = pd.factorize(values_in.to_numpy(dtype=object))
+        else:
+            codes, uniques = pd.factorize(values_in.to_numpy(dtype=object))
         new_u = []
         counts = np.ones(len(uniques), dtype=np.int64)
         changed = False
@@ -388,16 +397,20 @@ def _apply_mapping(ctx: Lookups, edges: pd.DataFrame, mapping: dict[str, Any]) -
                 reason = _DROP_REASONS.get(kind, "unmapped identifier")
                 examples = ", ".join(pd.unique(grp["old"].str.replace(r"^\?\w+:", "", regex=True))[:5])
                 rep.skip(reason + " (edges)", None, None, examples, count=len(grp))
-        values = np.empty(len(uniques), dtype=object)
-        values[:] = [v if not isinstance(v, list) else None for v in new_u]
         single, multi = np.flatnonzero(row_n == 1), np.flatnonzero(row_n > 1)
-        # the kept rows, then each expanded row once per new id (one take instead of copies and a concat)
+        # the kept rows, then each expanded row once per new id (one take instead of copies and a concat);
+        # the new column is a categorical: each new id is one category, rows hold codes
         take = np.concatenate([single, np.repeat(multi, row_n[multi])])
-        new_col = np.empty(len(take), dtype=object)
-        new_col[: len(single)] = values[codes[single]]
-        new_col[len(single):] = [x for c in codes[multi] for x in new_u[c]]
+        flat = np.empty(int(counts.sum()), dtype=object)  # every unique's new ids, one run per unique
+        flat[:] = [x for v in new_u if v is not None for x in (v if isinstance(v, list) else [v])]
+        fcode, fcats = pd.factorize(flat)
+        starts = np.cumsum(counts) - counts
+        mrep = row_n[multi]
+        offs = np.arange(int(mrep.sum())) - np.repeat(np.cumsum(mrep) - mrep, mrep)
+        new_codes = np.concatenate([fcode[starts[codes[single]]], fcode[np.repeat(starts[codes[multi]], mrep) + offs]])
         edges = renumbered(edges.take(take))  # a fresh frame: no block consolidation
-        edges[col] = new_col
+        edges[col] = pd.Categorical.from_codes(new_codes.astype(np.int32), categories=pd.Index(fcats, dtype=object),
+                                               validate=False)
     return edges
 
 

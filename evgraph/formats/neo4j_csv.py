@@ -185,6 +185,8 @@ def _edge_cells(edges, prop: Prop, text: bool) -> _Cells | str:
     if prop.name not in edges.columns:
         return ""
     col = edges[prop.name]
+    if col.dtype == object and prop.type in ("string", "string[]"):
+        col = _few_texts(col)
     if isinstance(col.dtype, pd.CategoricalDtype):
         codes = col.cat.codes.to_numpy()
         cats = cell_text(arrow_column(pd.DataFrame({prop.name: pd.Series(col.cat.categories, dtype=object)}), prop),
@@ -201,6 +203,25 @@ def _edge_cells(edges, prop: Prop, text: bool) -> _Cells | str:
     if len(arr) and pc.all(pc.equal(arr, arr[0])).as_py():
         return arr[0].as_py()
     return arr, None
+
+
+def _few_texts(col: pd.Series) -> pd.Series:
+    """An object column of text with few distinct values (evidence, publications) as a categorical, so its
+    cells are made once per value; other columns (ids: one value per row; numbers) as they are.
+
+    >>> _few_texts(pd.Series(["a", None, "a", "a"])).cat.categories.tolist()
+    ['a']
+    >>> str(_few_texts(pd.Series(["a", "b"])).dtype), str(_few_texts(pd.Series([1, 1, 1, 1], dtype=object)).dtype)
+    ('object', 'object')
+    """
+    values = col.to_numpy(dtype=object)
+    if len(values) > 20_000 and 2 * len(pd.unique(values[:10_000])) > 10_000:  # ids: not worth a hash of every row
+        return col
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    if 2 * len(uniq) > len(col) or pd.api.types.infer_dtype(uniq, skipna=False) != "string":
+        return col
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniq, dtype=object), validate=False),
+                     index=col.index, name=col.name)
 
 
 def _fast_column(col: pd.Series, prop: Prop) -> pa.Array:

@@ -192,7 +192,10 @@ def _finish(out: SourceRecords, rep, support: str, filtered: int, names: np.ndar
     # a few thousand texts): the build's later stages then work on codes
     subj = _categorical(names, lambda v: "evmirna:" + str(v))
     obj = _categorical(entrez, lambda v: "NCBIGene:" + str(v))
-    mcode, muniq = pd.factorize(pd.Series(methods, dtype=object), use_na_sentinel=False)
+    if isinstance(methods, pd.Categorical):
+        mcode, muniq = methods.codes.astype(np.int64), np.asarray(methods.categories, dtype=object)
+    else:
+        mcode, muniq = pd.factorize(pd.Series(methods, dtype=object), use_na_sentinel=False)
     m = max(len(muniq), 1)
     ecode, ekeys = pd.factorize(levels.astype(np.int64) * m + mcode)
     evid = [SUPPORT_NAMES.get(int(k // m), "support not given") + "; " + muniq[k % m] for k in ekeys]
@@ -218,8 +221,12 @@ def _finish(out: SourceRecords, rep, support: str, filtered: int, names: np.ndar
 
 
 def _categorical(values: np.ndarray, fn) -> pd.Categorical:
-    """``[fn(v) for v in values]`` as a categorical, ``fn`` called once per distinct value."""
-    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    """``[fn(v) for v in values]`` as a categorical, ``fn`` called once per distinct value (``values``: an
+    object array, or a categorical of the column-wise path)."""
+    if isinstance(values, pd.Categorical):
+        codes, uniq = values.codes, np.asarray(values.categories, dtype=object)
+    else:
+        codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
     texts = np.empty(len(uniq), dtype=object)
     texts[:] = [fn(u) for u in uniq]
     tcodes, cats = pd.factorize(texts, use_na_sentinel=False)  # two values with one text share it
@@ -323,8 +330,20 @@ def _pairs_vectorised(df: pd.DataFrame, t: Table, min_level: int, species: dict,
                        strict=True))
     pmids = _joined_codes(pair, npairs, *_cells(df, "pmids", rows), _pmid_items, key=int, fmt="PMID:{}", sep="|")
     methods = _joined_codes(pair, npairs, *_cells(df, "experiments", rows), _methods, key=None, fmt="{}", sep="; ")
-    return learned, (filtered, names_u[ncode[first_row]], entrez_u[ecode[first_row]], taxa_u[tcodes[first_row]],
+    tx_code, tx_u = pd.factorize(taxa_u)  # two species texts may name one taxon
+    return learned, (filtered, _used_categorical(ncode[first_row], names_u),
+                     _used_categorical(ecode[first_row], entrez_u),
+                     _used_categorical(tx_code[tcodes[first_row]], np.asarray(tx_u, dtype=object)),
                      pmids, methods, best, lines)
+
+
+def _used_categorical(codes: np.ndarray, uniq: np.ndarray) -> pd.Categorical:
+    """``uniq[codes]`` (``uniq`` distinct) as a categorical of the values in use (an unused one may be ``None``)."""
+    used = _used(codes, len(uniq))
+    remap = np.zeros(len(uniq), dtype=np.int32)
+    remap[used] = np.arange(len(used), dtype=np.int32)
+    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(list(uniq[used]), dtype=object),
+                                     validate=False)
 
 
 def _used(codes: np.ndarray, n: int) -> np.ndarray:
@@ -349,7 +368,7 @@ def _group_codes(ncode: np.ndarray, ecode: np.ndarray, n_entrez: int) -> tuple[n
 
 
 def _joined_codes(pair: np.ndarray, npairs: int, codes: np.ndarray | None, uniq: np.ndarray | None, items, key,
-                  fmt: str, sep: str) -> np.ndarray:
+                  fmt: str, sep: str) -> pd.Categorical:
     """Per pair, the sorted distinct items of its rows' cells, joined (each distinct cell parsed once).
 
     Items are numbered by their sort rank (``key`` then text, as the row loop sorts them), so
@@ -358,9 +377,8 @@ def _joined_codes(pair: np.ndarray, npairs: int, codes: np.ndarray | None, uniq:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    out = np.full(npairs, "", dtype=object)
     if codes is None or not npairs:
-        return out
+        return _constant("", npairs)
     parsed = [items(u) if u else () for u in uniq]
     lens = np.fromiter((len(p) for p in parsed), dtype=np.int64, count=len(parsed))
     flat = np.empty(int(lens.sum()), dtype=object)
@@ -384,8 +402,8 @@ def _joined_codes(pair: np.ndarray, npairs: int, codes: np.ndarray | None, uniq:
     offsets = np.zeros(npairs + 1, dtype=np.int32)
     np.cumsum(np.bincount(p, minlength=npairs), out=offsets[1:])
     joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), texts.take(pa.array(r))), sep)
-    out[:] = joined.to_numpy(zero_copy_only=False)
-    return out
+    enc = pc.dictionary_encode(joined)  # one text per distinct joined list (no Python string per pair)
+    return _coded(enc.indices.to_numpy(zero_copy_only=False), enc.dictionary.to_pylist())
 
 
 def _pmid_items(raw: str) -> tuple[str, ...]:
@@ -402,9 +420,9 @@ def _group(names: np.ndarray, entrez: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return _group_codes(cn.astype(np.int64), ce.astype(np.int64), len(ue))
 
 
-def _joined(pair: np.ndarray, npairs: int, raw: np.ndarray | None, items, key, fmt: str, sep: str) -> np.ndarray:
+def _joined(pair: np.ndarray, npairs: int, raw: np.ndarray | None, items, key, fmt: str, sep: str) -> pd.Categorical:
     """Per pair, the sorted distinct items of its rows' cells (each distinct cell parsed once), joined."""
     if raw is None:
-        return np.full(npairs, "", dtype=object)
+        return _constant("", npairs)
     codes, uniq = pd.factorize(raw)
     return _joined_codes(pair, npairs, codes.astype(np.int64), np.asarray(uniq, dtype=object), items, key, fmt, sep)
