@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -199,3 +200,25 @@ def test_builder_checks_only_filled_evidence_columns_with_the_same_problems():
             b.build()
         found = [(p.file, p.line, p.field, p.message) for p in err.value.problems]
         assert found == [(p.file, p.line, p.field, p.message) for p in every]
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_apply_mapping_on_codes_equals_the_object_form(categorical):
+    """``_apply_mapping`` on a categorical id column (codes as they are) gives the rows, order and counts of the
+    object form: unmapped ids dropped and counted, a list expands a row once per new id, the rest kept."""
+    from evgraph.build.normalise import _apply_mapping
+    from evgraph.build.records import SourceRecords
+
+    subj = ["?sym:9606:A", "evmirna:x", "?sym:9606:B", "evmirna:x", "CL:1", "?sym:9606:A"]
+    edges = pd.DataFrame({"subject": pd.Categorical(subj) if categorical else np.array(subj, dtype=object),
+                          "object": np.array(["o1", "o2", "o3", "o4", "o5", "o6"], dtype=object),
+                          "_src": 0, "_line": np.arange(1, 7)})
+    mapping = {"?sym:9606:A": "NCBIGene:1", "?sym:9606:B": None, "evmirna:x": ["evmirna:x-3p", "evmirna:x-5p"]}
+
+    ctx = SimpleNamespace(pending=[SourceRecords("s")])
+    out = _apply_mapping(ctx, edges, mapping)
+    assert isinstance(out["subject"].dtype, pd.CategoricalDtype)
+    assert list(zip(out["subject"].astype(object), out["object"], out["_line"], strict=True)) == [
+        ("NCBIGene:1", "o1", 1), ("CL:1", "o5", 5), ("NCBIGene:1", "o6", 6),
+        ("evmirna:x-3p", "o2", 2), ("evmirna:x-5p", "o2", 2), ("evmirna:x-3p", "o4", 4), ("evmirna:x-5p", "o4", 4)]
+    assert ctx.pending[0].report.skipped == {"unmapped gene symbol (edges)": 1}
