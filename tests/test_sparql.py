@@ -54,7 +54,7 @@ CASES = [(name, {}) for name in sorted(sparql_library())] + [
     ("condition_routes", {"source": "MONDO:0011122", "to_category": "cardiovascular"}),  # obesity
     ("circulating_biomarkers", {"condition": "MONDO:0043693", "species": "NCBITaxon:10090"}),  # ALD, mouse
     ("shared_mirna_cargo", {"category_a": "metabolic", "category_b": "renal"}),
-    ("cargo_between_organs", {"source": "UBERON:0001013", "target": "UBERON:0001134"}),
+    ("cargo_between_organs", {"source": "UBERON:0001013", "target": "UBERON:0000948"}),  # adipose -> heart
     ("organs_expressing_cargo", {"cargo": "NCBIGene:929"}),  # CD14: PanglaoDB markers, in plasma EVs
     ("organs_expressing_cargo", {"cargo": "NCBIGene:3630"}),  # INS: HPA pancreas-enriched
     ("ev_mirna_changes_in_condition", {"condition": "Parkinson disease", "biofluid": "blood serum"}),
