@@ -10,8 +10,12 @@ Kernels: for all pairs at once, DWPC is a product of sparse degree-weighted adja
 (scipy.sparse), sliced to the source rows and target columns first; short metapaths are
 multiplied from the smaller end, long ones from both ends meeting at the position with fewest
 nodes. Repeated nodes are excluded exactly: two-apart repeats by subtracting the walks that
-return (``X (W1 W2 - diag(d))``, never forming the two-hop block), the two ends by dropping
-``source == target``; metapaths with other repeats fall back to exact enumeration. Paths
+return (``X (W1 W2 - diag(d))``: ``X zd(W1 W2)`` when the pair product is the cheaper way and is
+cached, else one signed product), B A B A blocks by inclusion-exclusion, the two ends by
+dropping ``source == target``; every subtraction happens inside one sparse product whose signed
+factor carries its magnitudes (:func:`._sparse.signed_product`), so round-off cancellations
+become exact zeros without locating entries afterwards. Metapaths with other repeats fall back
+to exact enumeration. Paths
 between two nodes are enumerated meet-in-the-middle with numpy array expansion
 (:mod:`.enumeration`, a mixin of :class:`HetMat`).
 
