@@ -34,6 +34,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -329,13 +330,41 @@ class EmbeddedEngine:
         if isinstance(result, list):
             result = result[-1]
         columns = result.get_column_names()
+        types = result.get_column_data_types()
         rows = result.get_all()
         result.close()
+        wide = [i for i, t in enumerate(types) if "INT128" in t or "DECIMAL" in t]
+        if wide and rows:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for i in wide:
+                    row[i] = plain_numbers(row[i])
         return pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
 
     def close(self) -> None:
         self._conn.close()
         self._db.close()
+
+
+def plain_numbers(value: Any) -> Any:
+    """A LadybugDB value with the Python number types Neo4j's driver returns.
+
+    LadybugDB sums integers into INT128, which its Python API returns as :class:`~decimal.Decimal`
+    (``sum(count(x))`` is ``Decimal('3')``), where Neo4j returns ``int``. A ``Decimal`` with no
+    fractional digits (INT128) becomes ``int``, any other (a DECIMAL) ``float`` (Neo4j has no
+    decimal type); lists and maps are converted item by item.
+
+    >>> from decimal import Decimal
+    >>> plain_numbers([Decimal("3"), {"s": Decimal("2.50")}, None, "x"])
+    [3, {'s': 2.5}, None, 'x']
+    """
+    if isinstance(value, Decimal):
+        return int(value) if value.as_tuple().exponent == 0 else float(value)
+    if isinstance(value, list):
+        return [plain_numbers(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain_numbers(v) for k, v in value.items()}
+    return value
 
 
 def _first_line(message: str) -> str:
