@@ -9,6 +9,10 @@ carries them, like its species and references); their vocabularies, the rubric's
 numbers (``evgraph:confidenceWeight``) live in the ontology, this module holds the one table of
 columns (:data:`FIELDS`) and evaluates the rubric.
 
+The same table holds the **statistics** an importer's test gives an edge (``log2_fold_change``,
+``q_value``, ``n_cases``, ``n_controls``: typed numbers in every export, e.g. the evmirna2
+reader's ``abundance_changed_in`` edges); the rubric does not read them.
+
 The rubric (also ``evgraph:EvidenceTier`` in the ontology and the curated README):
 
 * **V** shown in vivo: ``model_system`` has ``animal_in_vivo`` or ``human_cohort``;
@@ -58,18 +62,36 @@ LIST_SEP = "|"
 @dataclass(frozen=True)
 class EvidenceField:
     """One evidence column: ``kind`` is ``enum`` (a value of ontology vocabulary ``vocabulary``),
-    ``curie`` (CURIEs with ``prefix``), ``integer`` (in ``[minimum, maximum]``) or ``literal``
-    (matching ``pattern`` when given); ``multi``: a ``|``-joined list."""
+    ``curie`` (CURIEs with ``prefix``), ``integer`` (in ``[minimum, maximum]``), ``float`` (a
+    finite decimal number in ``[minimum, maximum]``) or ``literal`` (matching ``pattern`` when
+    given); ``multi``: a ``|``-joined list.
+
+    ``statistic``: a number an importer's statistical test gives (not a study-design field a
+    curator fills; not scored by the rubric).
+    ``mapping``: the Biolink slot (or ontology term) whose meaning the field matches exactly, as a
+    CURIE (the ontology states it as ``skos:exactMatch``; KGX names the column after a Biolink
+    slot); ``None`` where none matches. ``id_when_filled``: a field added after edge ids were
+    fixed: it enters an edge's signature (hence its generated id) only on edges where it is
+    filled, so every edge without it keeps its id (:func:`evgraph.build.columns.edge_signatures`).
+    """
 
     name: str
     kind: str
     multi: bool = False
     vocabulary: str | None = None
     prefix: str | None = None
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
     pattern: str | None = None
     computed: bool = False
+    statistic: bool = False
+    mapping: str | None = None
+    id_when_filled: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        """An ``integer`` or ``float`` field: written as a typed number by every exporter."""
+        return self.kind in ("integer", "float")
 
 
 #: The evidence columns, in output order. ``evidence_tier`` is computed by :func:`assess`.
@@ -86,12 +108,23 @@ FIELDS: tuple[EvidenceField, ...] = (
     EvidenceField("ev_metric", "integer", minimum=0, maximum=100),
     EvidenceField("publication_year", "integer", minimum=1900, maximum=2100),
     EvidenceField("evidence_tier", "enum", vocabulary="EvidenceTier", computed=True),
+    # statistical results of a differential-abundance test (the evmirna2 reader's
+    # abundance_changed_in edges): log2(case / control), BH-adjusted p, group sizes
+    EvidenceField("log2_fold_change", "float", statistic=True, id_when_filled=True),
+    EvidenceField("q_value", "float", minimum=0, maximum=1, mapping="biolink:adjusted_p_value",
+                  statistic=True, id_when_filled=True),
+    EvidenceField("n_cases", "integer", minimum=1, statistic=True, id_when_filled=True),
+    EvidenceField("n_controls", "integer", minimum=1, statistic=True, id_when_filled=True),
 )
 #: Column names of :data:`FIELDS`.
 EVIDENCE_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
-#: The columns a curator fills (all but the computed tier).
-INPUT_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS if not f.computed)
+#: The columns a curator fills (the study-design fields: all but the computed tier and the statistics).
+INPUT_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS if not f.computed and not f.statistic)
+#: The statistics of a test, filled by importers (``log2_fold_change``, ``q_value``, ``n_cases``, ``n_controls``).
+STATISTIC_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.statistic)
 BY_NAME: dict[str, EvidenceField] = {f.name: f for f in FIELDS}
+#: Columns hashed into an edge's signature only where filled (see :class:`EvidenceField`).
+ID_WHEN_FILLED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.id_when_filled)
 
 IN_VIVO = ("animal_in_vivo", "human_cohort")
 NO_PERTURBATION = "no_perturbation"
@@ -198,6 +231,44 @@ def check_values(frame: pd.DataFrame, schema: Schema | None = None) -> list[Prob
     return problems
 
 
+_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # finite: no nan, inf
+
+
+def _bound(b: float | None) -> str:
+    return "" if b is None else f"{b:g}"
+
+
+def number_text(value: float) -> str:
+    """The table cell of a ``float`` field: the shortest text that reads back as the same double.
+
+    >>> number_text(-1.5), number_text(3.2e-07), number_text(2.0)
+    ('-1.5', '3.2e-07', '2.0')
+    """
+    return repr(float(value))
+
+
+def decimals(values: pd.Series) -> np.ndarray:
+    """The cells of a ``float`` field as doubles (NaN where empty or not a number), once per
+    distinct value with Python's ``float()``: the exact inverse of :func:`number_text` (pandas'
+    own parser can be one unit in the last place off).
+
+    >>> decimals(pd.Series(["1.6356635988990367", "", None, "x"], dtype="category")).tolist()
+    [1.6356635988990367, nan, nan, nan]
+    """
+    def one(v: object) -> float:
+        try:
+            return float(v)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return np.nan
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    table = np.array([one(u) for u in uniques] + [np.nan], dtype=np.float64)
+    return table[codes]
+
+
 def _check_cell(f: EvidenceField, value: str, schema: Schema) -> str | None:
     items = [v.strip() for v in value.split(LIST_SEP) if v.strip()] if f.multi else [value.strip()]
     if not f.multi and LIST_SEP in value:
@@ -217,7 +288,13 @@ def _check_cell(f: EvidenceField, value: str, schema: Schema) -> str | None:
                 return f"'{item}' is not a whole number"
             n = int(item)
             if (f.minimum is not None and n < f.minimum) or (f.maximum is not None and n > f.maximum):
-                return f"{n} is outside [{f.minimum}, {f.maximum}]"
+                return f"{n} is outside [{_bound(f.minimum)}, {_bound(f.maximum)}]"
+        elif f.kind == "float":
+            if not _FLOAT.fullmatch(item):
+                return f"'{item}' is not a decimal number"
+            x = float(item)
+            if (f.minimum is not None and x < f.minimum) or (f.maximum is not None and x > f.maximum):
+                return f"{item} is outside [{_bound(f.minimum)}, {_bound(f.maximum)}]"
         elif f.pattern and not re.match(f.pattern, item):
             return f"'{item}' does not match {f.pattern}"
     return None

@@ -25,6 +25,7 @@ from evgraph.build.builder import GraphBuilder
 from evgraph.build.columns import concat_frames, edge_signatures, hex_ids
 from evgraph.build.normalise import normalise
 from evgraph.build.qc import SourceReport
+from evgraph.evidence import ID_WHEN_FILLED
 from evgraph.identifiers import _check_curie_rows, check_curies
 from evgraph.model import EDGE_COLUMNS
 from evgraph.schema import get_schema
@@ -153,9 +154,19 @@ def test_edge_signatures_and_ids_match_the_row_wise_forms():
     e = pd.DataFrame({c: words[rng.integers(0, len(words), 300)] for c in EDGE_COLUMNS})
     e["confidence"] = rng.choice([0.3, 0.6, 0.9], 300)
     e["species"] = pd.Categorical(e["species"])  # categorical and object columns hash alike
+    e.loc[::2, list(ID_WHEN_FILLED)] = ""  # half the rows without the statistics
     ref = pd.util.hash_pandas_object(pd.DataFrame({c: e[c].to_numpy(dtype=np.float64) if c == "confidence"
                                                    else e[c].astype(str).to_numpy(dtype=object)
-                                                   for c in EDGE_COLUMNS if c != "id"}), index=False).to_numpy()
+                                                   for c in EDGE_COLUMNS if c != "id" and c not in ID_WHEN_FILLED}),
+                                     index=False).to_numpy()
+    # fields added later (the test statistics) enter only the signatures of the rows that fill one, row by row
+    for i in range(len(e)):
+        texts = [str(e.at[i, c]) for c in ID_WHEN_FILLED]
+        if any(texts):
+            ref[i] = pd.util.hash_pandas_object(pd.DataFrame({"s": [ref[i]], **{c: [t] for c, t in
+                                                              zip(ID_WHEN_FILLED, texts, strict=True)}}),
+                                                index=False).to_numpy()[0]
+    assert 0 < sum(any(e.at[i, c] for c in ID_WHEN_FILLED) for i in range(len(e))) < len(e)
     sig = edge_signatures(e)
     assert (sig == ref).all()
     assert hex_ids(sig).tolist() == ["evgraph:E" + format(int(h), "016x") for h in sig]

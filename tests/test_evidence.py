@@ -172,7 +172,9 @@ def test_kgx_round_trip_keeps_every_field(ev_kg, tmp_path):
     write_kgx(ev_kg, tmp_path)
     with (tmp_path / "edges.tsv").open(encoding="utf-8") as fh:
         header = fh.readline().rstrip("\n").split("\t")
-    assert set(EVIDENCE_COLUMNS) <= set(header)
+    from evgraph.formats.kgx import EDGE_MAP
+
+    assert {EDGE_MAP[c] for c in EVIDENCE_COLUMNS} <= set(header)  # q_value as Biolink's adjusted_p_value
     b = GraphBuilder()
     b.add(read_kgx(tmp_path))
     back = b.build()

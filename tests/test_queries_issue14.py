@@ -54,6 +54,19 @@ def test_ev_mirna_changes_in_parkinson_serum():
     for mid, n in zip(df["mirna_id"], df["n_targets"], strict=True):
         assert n == int(targets.get(mid, 0))
     assert all("cases=4; controls=4" in ev for ev in df["evidence"])
+    # the statistics are typed numbers, equal to the edges' fields and to the (rounded) evidence text
+    ref = ab.set_index("subject")
+    for rec in df.to_dict("records"):
+        assert isinstance(rec["log2_fold_change"], float) and isinstance(rec["q_value"], float)
+        assert isinstance(rec["n_cases"], int) and isinstance(rec["n_controls"], int)
+        assert (rec["n_cases"], rec["n_controls"]) == (4, 4)
+        edge = ref.loc[rec["mirna_id"]]
+        assert rec["log2_fold_change"] == float(edge["log2_fold_change"])
+        assert rec["q_value"] == float(edge["q_value"]) and 0 <= rec["q_value"] < 0.05
+        assert (rec["log2_fold_change"] > 0) == (rec["direction"] == "increased")
+        assert f"log2FC={rec['log2_fold_change']:+.3f}; q={rec['q_value']:.3g};" in rec["evidence"]
+    twin = run_sparql(kg, "ev_mirna_changes_in_condition")
+    assert twin["q_value"].map(type).eq(float).all() and twin["n_cases"].map(type).eq(int).all()
     assert _norm(run_sparql(kg, "ev_mirna_changes_in_condition")) == _norm(df)
     # another biofluid: no rows (the fixture's PD project is serum)
     plasma = run_query(kg, "ev_mirna_changes_in_condition", {"biofluid": "UBERON:0001969"})

@@ -18,6 +18,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from ..evidence import ID_WHEN_FILLED
 from ..model import EDGE_COLUMNS
 
 
@@ -165,16 +166,47 @@ def edge_signatures(edges: pd.DataFrame) -> np.ndarray:
     Equal to ``pd.util.hash_pandas_object`` of the fields as text (``confidence`` as a float),
     computed once per distinct value of each column: categoricals hash their categories and
     take the codes, so millions of edges sharing a few thousand evidence texts hash those once.
+    The fields of :data:`~evgraph.evidence.ID_WHEN_FILLED` count only where filled
+    (:func:`_fold_when_filled`).
 
     >>> e = pd.DataFrame({c: [""] for c in EDGE_COLUMNS}).assign(confidence=[0.5])
     >>> ref = pd.util.hash_pandas_object(pd.DataFrame({c: e[c].astype(float) if c == "confidence"
-    ...     else e[c].astype(str) for c in EDGE_COLUMNS if c != "id"}), index=False).to_numpy()
+    ...     else e[c].astype(str) for c in EDGE_COLUMNS if c != "id" and c not in ID_WHEN_FILLED}),
+    ...     index=False).to_numpy()
     >>> bool((edge_signatures(e) == ref).all())
     True
     """
     key = pd.DataFrame({c: edges[c].to_numpy(dtype=np.float64) if c == "confidence" else text_categorical(edges[c])
-                        for c in EDGE_COLUMNS if c != "id"})
-    return pd.util.hash_pandas_object(key, index=False).to_numpy(dtype=np.uint64)
+                        for c in EDGE_COLUMNS if c != "id" and c not in ID_WHEN_FILLED})
+    sig = pd.util.hash_pandas_object(key, index=False).to_numpy(dtype=np.uint64)
+    return _fold_when_filled(edges, sig)
+
+
+def _fold_when_filled(edges: pd.DataFrame, sig: np.ndarray) -> np.ndarray:
+    """Fields added after ids were fixed (:data:`evgraph.evidence.ID_WHEN_FILLED`) change the
+    signature only of the edges that fill one: their hash is that of (signature, field texts);
+    every other edge keeps the signature it had without those columns.
+
+    >>> e = pd.DataFrame({c: ["", ""] for c in EDGE_COLUMNS}).assign(confidence=[0.5, 0.5])
+    >>> e.loc[1, "q_value"] = "0.01"
+    >>> s = edge_signatures(e)
+    >>> bool(s[0] == edge_signatures(e.drop(columns=list(ID_WHEN_FILLED)))[0]), bool(s[0] != s[1])
+    (True, True)
+    """
+    cols = [c for c in ID_WHEN_FILLED if c in edges.columns]
+    if not cols:
+        return sig
+    texts = {c: text_categorical(edges[c]) for c in cols}
+    filled = np.zeros(len(edges), dtype=bool)
+    for t in texts.values():
+        cats = np.asarray(t.categories, dtype=object)
+        filled |= np.isin(t.codes, np.flatnonzero((cats != "") & (cats != "nan") & (cats != "None")))
+    if not filled.any():
+        return sig
+    sub = pd.DataFrame({"_signature": sig[filled], **{c: t[filled] for c, t in texts.items()}})
+    out = sig.copy()
+    out[filled] = pd.util.hash_pandas_object(sub, index=False).to_numpy(dtype=np.uint64)
+    return out
 
 
 _HEX = np.array([format(i, "02x") for i in range(256)], dtype="S2")

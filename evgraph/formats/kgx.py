@@ -9,7 +9,8 @@ Biolink slots (``publications``, ``knowledge_level``, ``agent_type``,
 ``primary_knowledge_source``, ``species_context_qualifier``, ``object_direction_qualifier``,
 ``supporting_text``, ``has_confidence_score``) and the evidence-quality fields of
 :mod:`evgraph.evidence` under their own names (``separation_method``, ``model_system``,
-``evidence_tier``, ...). Lists are ``|``-separated.
+``evidence_tier``, ``log2_fold_change``, ...; ``q_value`` as Biolink's ``adjusted_p_value``).
+Lists are ``|``-separated.
 
 Writing follows the Biolink Model (``prefix_map.json`` beside the two files is the JSON-LD prefix
 map of every CURIE prefix used, with evgraph's local ones registered): prefixes are spelled as in
@@ -76,7 +77,7 @@ from ..build.builder import check_edges, check_nodes
 from ..build.qc import SourceReport
 from ..build.records import SourceRecords
 from ..errors import DataError, Problem
-from ..evidence import EVIDENCE_COLUMNS
+from ..evidence import FIELDS as EVIDENCE_FIELDS
 from ..model import LIST_SEP, KnowledgeGraph
 from ..schema import Schema, get_schema
 
@@ -107,15 +108,17 @@ EDGE_MAP = {
     "evidence": "supporting_text",
     "confidence": "has_confidence_score",
     "statement": "evgraph_statement",
-    # the evidence-quality layer (evgraph.evidence): KGX columns named as the fields
-    **{col: col for col in EVIDENCE_COLUMNS},
+    # the evidence-quality layer (evgraph.evidence): KGX columns named as the fields, or as the
+    # Biolink slot a field maps to exactly (q_value -> adjusted_p_value)
+    **{f.name: f.mapping.split(":", 1)[1] if (f.mapping or "").startswith("biolink:") else f.name
+       for f in EVIDENCE_FIELDS},
 }
 NODE_HEADER = ["id", "category", "name", "evgraph_class", "condition_category", "xref", "synonym",
                "description", "provided_by"]
 EDGE_HEADER = ["id", "subject", "predicate", "object", "evgraph_predicate", "object_direction_qualifier",
                "uptake_mechanism", "species_context_qualifier", "publications", "knowledge_level",
                "agent_type", "primary_knowledge_source", "supporting_text", "has_confidence_score",
-               "evgraph_statement", "original_predicate", *EVIDENCE_COLUMNS]
+               "evgraph_statement", "original_predicate", *(EDGE_MAP[f.name] for f in EVIDENCE_FIELDS)]
 #: KGX columns the reader consumes besides those of NODE_MAP / EDGE_MAP
 CONSUMED = {"category", "predicate", "edge_label", "original_predicate", "_line"}
 LIPID = "CHEBI:18059"

@@ -13,7 +13,8 @@ One layout for the embedded engine, the Neo4j loader and the ``neo4j-admin`` CSV
   ``agent_type``, ``primary_knowledge_source``, ``evidence``, ``confidence`` (float),
   ``statement`` and the evidence-quality fields of :mod:`evgraph.evidence`
   (``separation_method``, ``model_system``, ... as string lists, ``publication_year`` and
-  ``ev_metric`` as integers, ``evidence_tier``, ``carrier_control``, ``dose``, ``evtrack_id``).
+  ``ev_metric``, ``n_cases``, ``n_controls`` as integers, ``log2_fold_change`` and ``q_value`` as
+  doubles, ``evidence_tier``, ``carrier_control``, ``dose``, ``evtrack_id``).
 
 Empty strings and empty lists are stored as missing (null) properties on both engines, since
 Neo4j cannot store nulls: ``r.publications IS NULL`` means "no reference".
@@ -35,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..evidence import FIELDS as EVIDENCE_FIELDS
+from ..evidence import decimals
 from ..model import LIST_SEP
 
 if TYPE_CHECKING:
@@ -72,8 +74,9 @@ REL_PROPERTIES: tuple[Prop, ...] = (
     Prop("evidence", "string"),
     Prop("confidence", "double"),
     Prop("statement", "string"),
-    # the evidence-quality layer (evgraph.evidence): lists as string[], whole numbers as int
-    *(Prop(f.name, "string[]" if f.multi else "int" if f.kind == "integer" else "string") for f in EVIDENCE_FIELDS),
+    # the evidence-quality layer (evgraph.evidence): lists as string[], whole numbers as int, decimals as double
+    *(Prop(f.name, "string[]" if f.multi else {"integer": "int", "float": "double"}.get(f.kind, "string"))
+      for f in EVIDENCE_FIELDS),
 )
 
 
@@ -106,6 +109,8 @@ def _lists(text: pa.Array) -> pa.Array:
 
 def _convert(values: pd.Series, prop: Prop) -> pa.Array:
     if prop.type == "double":
+        if values.dtype.kind not in "fiu":  # text cells (a decimal evidence field): Python's correctly
+            values = pd.Series(decimals(values))  # rounded float(), not pandas' faster parser
         return pa.array(pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64), from_pandas=True)
     if prop.type == "int":
         num = pd.to_numeric(values.astype(object).where(values.notna(), ""), errors="coerce").to_numpy(

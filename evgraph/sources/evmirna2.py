@@ -26,8 +26,10 @@ cases and controls). A miRNA with ``q < q`` and ``|log2FC| >= lfc`` becomes ``mi
 abundance_changed_in condition`` (direction ``increased``/``decreased``; ``knowledge_level
 statistical_association``; ``agent_type data_analysis_pipeline``; publications the BioProject
 and the project's PubMed id; evidence ``log2FC=...; q=...; test=...; cases=N; controls=N;
-biofluid=...; ev_type=...; BioProject=...``; confidence 0.6 when both groups have >= 10 runs,
-else 0.4). Comparisons with fewer than ``min_group`` runs in a group are not tested (counted).
+biofluid=...; ev_type=...; BioProject=...``, and the same numbers as typed edge fields
+``log2_fold_change``, ``q_value``, ``n_cases``, ``n_controls`` (:mod:`evgraph.evidence`);
+confidence 0.6 when both groups have >= 10 runs, else 0.4). Comparisons with fewer than
+``min_group`` runs in a group are not tested (counted).
 The ``disease`` label is mapped to MONDO by ``evgraph/data/mappings/evmirna2_conditions.tsv``
 and the run's ``Source`` to UBERON/CL by ``evmirna2_sources.tsv``. Each project's EVs become an
 ``EVPopulation`` (``sampled_from`` its biofluid or tissue, or ``releases``-d by its cell type;
@@ -66,6 +68,7 @@ import pandas as pd
 
 from ..build.qc import SourceReport
 from ..errors import DataError, Problem
+from ..evidence import number_text
 from ._context import mappings_dir
 from ._io import READ_ERRORS, open_table
 from ._records import Parsed, adapter, option_float
@@ -527,6 +530,10 @@ def parse_evmirna2(path: Path, options: dict[str, str]) -> Parsed:
                     "species": "NCBITaxon:9606", "publications": "|".join(pubs),
                     "knowledge_level": "statistical_association", "agent_type": "data_analysis_pipeline",
                     "primary_knowledge_source": INFORES, "evidence": ev_txt, "confidence": conf,
+                    # the statistics as typed fields (evgraph.evidence); the evidence text keeps them readable
+                    "log2_fold_change": [number_text(x) for x in ok["log2fc"]],
+                    "q_value": [number_text(x) for x in ok["qvalue"]],
+                    "n_cases": str(len(case)), "n_controls": str(len(ctrl)),
                     "_file": str(cnt_file if use_counts else tpm_file), "_line": 0}))
                 for m in mids:
                     out.node(m, "MicroRNA", m[8:], mfile, 0)

@@ -87,8 +87,8 @@ def ox_format(fmt: str):
 class Slot:
     """How one node or edge column is written in RDF.
 
-    ``kind``: ``literal`` (xsd:string), ``double`` (xsd:double), ``integer`` (xsd:integer,
-    within ``minimum``/``maximum``), ``curie`` (an IRI expanded from
+    ``kind``: ``literal`` (xsd:string), ``double`` (xsd:double) or ``integer`` (xsd:integer), both
+    within ``minimum``/``maximum`` when given, ``curie`` (an IRI expanded from
     a CURIE with one of ``prefixes``), ``enum`` (an individual of the ontology class ``enum``,
     IRI ``evgraph:<value>``), ``statement`` (a curated statement, IRI in :data:`STATEMENT_NS`),
     ``category`` (a condition category literal). ``multi``: ``|``-joined list, one triple each.
@@ -102,8 +102,8 @@ class Slot:
     prefix_class: str | None = None
     enum: str | None = None
     max_one: bool = True
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
     pattern: str | None = None
 
     def allowed_prefixes(self, schema: Schema) -> tuple[str, ...]:
@@ -114,7 +114,7 @@ class Slot:
 
 def _evidence_slot(f: EvidenceField) -> Slot:
     """The RDF slot of an evidence field: ``evgraph:<name>`` on the reified edge."""
-    kind = {"enum": "enum", "curie": "curie", "integer": "integer", "literal": "literal"}[f.kind]
+    kind = {"enum": "enum", "curie": "curie", "integer": "integer", "float": "double", "literal": "literal"}[f.kind]
     return Slot(f.name, EVGRAPH + f.name, kind, multi=f.multi, prefixes=(f.prefix,) if f.prefix else (),
                 enum=f.vocabulary, minimum=f.minimum, maximum=f.maximum, pattern=f.pattern)
 
@@ -137,7 +137,7 @@ EDGE_SLOTS: tuple[Slot, ...] = (
     Slot("agent_type", BIOLINK + "agent_type", "literal"),
     Slot("primary_knowledge_source", BIOLINK + "primary_knowledge_source", "curie", prefixes=("infores",)),
     Slot("evidence", BIOLINK + "supporting_text", "literal"),
-    Slot("confidence", BIOLINK + "has_confidence_score", "double"),
+    Slot("confidence", BIOLINK + "has_confidence_score", "double", minimum=0, maximum=1),
     Slot("statement", PROV + "wasDerivedFrom", "statement"),
     *(_evidence_slot(f) for f in EVIDENCE_FIELDS),
 )

@@ -111,10 +111,8 @@ def _slot_property(schema: Schema, slot: Slot) -> list[str]:
             out.append(f"sh:pattern {_s(slot.pattern)}")
         if slot.kind == "category":
             out.append("sh:in ( " + " ".join(_s(c) for c in schema.condition_categories) + " )")
-    elif slot.kind == "double":
-        out += ["sh:datatype xsd:double", "sh:minInclusive 0", "sh:maxInclusive 1"]
-    elif slot.kind == "integer":
-        out.append("sh:datatype xsd:integer")
+    elif slot.kind in ("double", "integer"):
+        out.append(f"sh:datatype xsd:{slot.kind}")
         out += [f"sh:minInclusive {slot.minimum}"] if slot.minimum is not None else []
         out += [f"sh:maxInclusive {slot.maximum}"] if slot.maximum is not None else []
     elif slot.kind == "curie":

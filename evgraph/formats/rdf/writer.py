@@ -39,6 +39,7 @@ import pandas as pd
 
 from ...atomic import atomic_path
 from ...errors import EvgraphError
+from ...evidence import decimals
 from ...identifiers import encode_locals, expand_all
 from ...model import LIST_SEP, KnowledgeGraph
 from ...schema import EVGRAPH, ONTOLOGY_IRI, ontology_path
@@ -340,6 +341,8 @@ class NTriplesWriter:
         rest = self.syntax.pred(slot.predicate)
         end = self.end
         if slot.kind == "double":
+            if values.dtype.kind != "f":  # a decimal evidence field (evgraph.evidence): text cells, "" = missing
+                values = pd.Series(decimals(values))  # float() per cell: exact, unlike pandas' parser
             codes, uniques = pd.factorize(pd.Series(values.to_numpy(dtype=np.float64)), use_na_sentinel=False)
             dtype = self.syntax.term(XSD + "double")
             toks = np.array(["" if np.isnan(u) else f'{rest}"{float(u)!r}"^^{dtype}{end}' for u in uniques],
