@@ -29,7 +29,7 @@ size limits, so the checks above would be needed around it anyway; the standard 
 official addresses, e.g. an institute's copy.
 
 >>> sorted(DATASETS)[:4]
-['bgee', 'cl', 'diseases', 'disgenet']
+['bgee', 'cellmarker2', 'cl', 'diseases']
 >>> check_url("http://example.org/x.txt")
 Traceback (most recent call last):
 ...
@@ -86,13 +86,20 @@ _GH = "https://raw.githubusercontent.com"
 def _issue14_datasets() -> tuple[Dataset, ...]:
     """Downloads of the issue-14 readers (importers engineer).
 
-    Not listed: CellMarker 2.0 (published as .xlsx; its R export in SlimR and TissueEnrich's HPA/GTEx
-    tables are R objects the readers do not decode yet: the shared folder holds their TSV exports).
+    CellMarker 2.0 and TissueEnrich's HPA v18 / GTEx tables are fetched as the R data files the
+    shared folder's TSVs were derived from (``../shared/data/SOURCES.md``), pinned by the SHA-256 of
+    each file as published at its commit; the readers decode them (:mod:`evgraph.sources._rdata`).
+    CellMarker's own download (``Cell_marker_All.xlsx`` on the CellMarker site) is not an entry: the
+    site is served over http:// only, which ``fetch`` refuses, and its file has no fixed release to pin.
+    The HPA/GTEx portals' current tables are not the HPA v18 / GTEx release TissueEnrich computed
+    its groups on, so they are not offered in their place.
     """
     from importlib import resources
 
     sums = (resources.files("evgraph") / "data" / "downloads" / "evmirna2.sha256").read_text(encoding="utf-8")
     nnr = f"{_GH}/saeyslab/nichenetr/9b9b126f060d8c8fdfcf8617769cb08c0fa923be/data"
+    slimr = f"{_GH}/cran/SlimR/3210dff7658f3bd9b74c89af8967811be805f28e/data"
+    tse = f"{_GH}/Tuteja-Lab/TissueEnrich/9f34df76bcc44f1eb3210895a6de0bc7dfedc1f0/TissueEnrich/data"
     evdx = f"{_GH}/liuyongyan/EVDx/5b7be1b138c13013014cb0a4dc5ab64410a60851/evmirna_data"
     evm = tuple(RemoteFile(f"{evdx}/{name}", name, digest) for digest, name in
                 (ln.split() for ln in sums.splitlines() if ln.strip() and not ln.startswith("#")))
@@ -137,6 +144,22 @@ def _issue14_datasets() -> tuple[Dataset, ...]:
                     RemoteFile(f"{_GH}/saezlab/transcriptutorial/f97a5eac940b735a9ff2afa4686b74ef08ec9e32/support/"
                                "omnipath_carnival.tsv", "omnipath_carnival.tsv",
                                "d41ec9b8ad208c19ab15d6aa4c73c22673452ac0c57cc32f8428602952e3f7e9"),
+                ), folder=True),
+        Dataset("cellmarker2", "cell_markers", "CellMarker 2.0 Cell_marker_All (96,074 human and mouse rows) as "
+                "shipped by the SlimR 1.1.2 CRAN package (R data, object Cellmarker2_raw); the CellMarker site's "
+                ".xlsx is http:// only", "SlimR is MIT; CellMarker 2.0 (Harbin Medical Univ.) states no licence", (
+                    RemoteFile(f"{slimr}/Cellmarker2_raw.rda", "Cellmarker2_raw.rda",
+                               "ba044632d13b13bdf8642dd8eda08e617a23249eb001d3d45618f825f62ddc3d"),
+                ), folder=True),
+        Dataset("tissueenrich", "tissue_expression", "HPA v18 (35 tissues) and GTEx (29 tissues) tissue-specific "
+                "genes and TPM, as computed by the TissueEnrich R package (R data; with its Ensembl-symbol table)",
+                "TissueEnrich is MIT; HPA data CC BY-SA 3.0; GTEx open-access data (GTEx portal terms)", (
+                    RemoteFile(f"{tse}/proteinAtlasV18-TSEA.rda", "proteinAtlasV18-TSEA.rda",
+                               "eddddb4319d705adb7bab70c644627c828a30fdc4acf5b9988137f0aec23a647"),
+                    RemoteFile(f"{tse}/GTEx-combine-TSEA.rda", "GTEx-combine-TSEA.rda",
+                               "1ec5bd03cb2f6eb1a7917e1305218c47f31ea50d212a1c5a58dba46cd563ec38"),
+                    RemoteFile(f"{tse}/geneMappings.rda", "geneMappings.rda",
+                               "25f7810c57c401f1208b1dab89834ce539c859481a2aef4e9bfa0f86ae591f61"),
                 ), folder=True),
         Dataset("panglaodb", "cell_markers", "PanglaoDB cell-type markers (27 Mar 2020)", "not stated by the source", (
                     RemoteFile("https://panglaodb.se/markers/PanglaoDB_markers_27_Mar_2020.tsv.gz",

@@ -38,7 +38,7 @@ def test_nichenet_folder_three_networks(tmp_path):
     assert len(ctrl) == 0 or set(ctrl["predicate"]) == {"regulates"}
     gr = e[e["evidence"].str.contains("gene regulatory")]
     assert len(gr) and set(gr["predicate"]) == {"regulates"}
-    assert (tmp_path / "cache" / "priors").is_dir()  # decoded R tables cached as Parquet
+    assert (tmp_path / "cache" / "rdata").is_dir()  # decoded R tables cached as Parquet
     again = parse_nichenet(SRC, {})
     assert again.edges.equals(parsed.edges)
     only = parse_nichenet(SRC, {"networks": "lr"})

@@ -86,13 +86,16 @@ def fetch(names: tuple[str, ...], cache: str | None, base_url: str | None, force
 @main.command()
 @format_option
 def sources(fmt: str) -> None:
-    """The source readers 'evgraph build --source NAME=PATH' knows, with what they read."""
+    """The source readers 'evgraph build --source NAME=PATH' knows, with what they read and the
+    'evgraph fetch' datasets that download their files."""
     import pandas as pd
 
+    from ..fetch import DATASETS
     from ..sources import READERS
 
     rows = []
     for name, fn in READERS.items():
         doc = (getattr(fn, "description", None) or fn.__doc__ or "").strip().splitlines()
-        rows.append({"source": name, "reads": doc[0] if doc else ""})
+        fetchable = sorted(d.name for d in DATASETS.values() if d.source == name)
+        rows.append({"source": name, "reads": doc[0] if doc else "", "fetch": " ".join(fetchable)})
     emit(pd.DataFrame(rows), fmt)

@@ -1,6 +1,8 @@
 """Cell-type marker genes (CellMarker 2.0, PanglaoDB): ``--source cell_markers=FOLDER|FILE``.
 
-* **CellMarker 2.0** (``Cell_marker_All``, e.g. ``cellmarker2_all.tsv.gz``: ``species,
+* **CellMarker 2.0** (``Cell_marker_All``, e.g. ``cellmarker2_all.tsv.gz``, or the SlimR
+  package's R data file ``Cellmarker2_raw.rda`` that ``evgraph fetch cellmarker2`` downloads,
+  decoded by :mod:`evgraph.sources._rdata`: ``species,
   cellontology_id, cell_name, GeneID, Symbol, PMID, cancer_type, tissue_type,
   uberonongology_id, marker_source, technology_seq``...; ``CL_0000235`` or ``CL:0000235``):
   rows of normal cells with a CL id and an Entrez GeneID; one ``gene marker_of cell type`` edge
@@ -31,6 +33,7 @@ from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 from ._context import gene_placeholder, mappings_dir
 from ._io import Table
+from ._rdata import as_tsv, is_rdata, one_table
 from ._records import Parsed, adapter, pick_files
 
 CM_COLUMNS = {
@@ -143,6 +146,11 @@ def parse_cell_markers(path: Path, options: dict[str, str]) -> Parsed:
     files = pick_files(path, "cell_markers", {"cellmarker": ("cellmarker", "cell_marker"), "panglao": ("panglao",)})
     frames, symbols = [], []
     for file in files.get("cellmarker", []):
+        if is_rdata(file):  # SlimR's Cellmarker2_raw object: the same table as R data
+            use_cache = options.get("cache", "yes").lower() not in ("no", "false", "0", "off")
+            tsv = as_tsv(file, one_table(file, use_cache), file.name.split(".")[0], use_cache)
+            rep.notes.append(f"{file.name}: R data decoded to {tsv} (line n + 1 = row n of the R table)")
+            file = tsv
         df = _cellmarker(file, rep, cancer)
         symbols += df.attrs.pop("symbols", [])
         frames.append(df)

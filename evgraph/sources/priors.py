@@ -23,9 +23,9 @@ database: BioGRID``); primary knowledge source ``infores:nichenet`` / ``infores:
 ``knowledge_assertion``, agent ``automated_agent``, confidence 0.5 (NicheNet, unweighted
 union of databases) or 0.6 (OmniPath consensus). Tables are processed column-wise (pandas
 vectorised operations, categorical provenance), never row by row; the R data files are read
-with pyreadr and the decoded table is cached as Parquet in ``$EVGRAPH_CACHE/priors/`` under its
-SHA-256 (option ``cache=no`` turns that off). Genes keyed by symbol are resolved to NCBI Gene at
-the end of the build.
+with pyreadr and the decoded table is cached as Parquet in ``$EVGRAPH_CACHE/rdata/`` under its
+SHA-256 (:mod:`evgraph.sources._rdata`; option ``cache=no`` turns that off). Genes keyed by
+symbol are resolved to NCBI Gene at the end of the build.
 
 These sources are large (about 2.1 M edges each) and never on by default: name them.
 """
@@ -40,6 +40,7 @@ import pandas as pd
 from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 from ._io import READ_ERRORS, open_table
+from ._rdata import is_rdata, one_table
 from ._records import Parsed, adapter, pick_files
 
 _PHYSICAL = ("interacts", "complex", "biogrid", "intact", "hprd", "ppi", "inweb", "bind", "mint", "dip",
@@ -47,36 +48,11 @@ _PHYSICAL = ("interacts", "complex", "biogrid", "intact", "hprd", "ppi", "inweb"
 
 
 def _read_rda(file: Path, use_cache: bool) -> pd.DataFrame:
-    try:
-        import pyreadr
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise DataError(Problem(str(file), None, None, "reading R data files needs pyreadr: pip install pyreadr "
-                                "(or pass the network as TSV)")) from None
-    target = None
-    if use_cache:
-        from ..fetch import default_cache, sha256_of
-
-        target = default_cache() / "priors" / f"{sha256_of(file)[:32]}.parquet"
-        if target.is_file():
-            return pd.read_parquet(target)
-    try:
-        result = pyreadr.read_r(str(file))
-    except Exception as exc:  # pyreadr raises its own LibrdataError / PyreadrError
-        raise DataError(Problem(str(file), None, None, f"cannot read the R data file: {exc}")) from None
-    if len(result) != 1:
-        raise DataError(Problem(str(file), None, None, f"expected one table in the R data file, found {len(result)}"))
-    df = next(iter(result.values()))
-    if target is not None:
-        from ..atomic import atomic_path
-
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target) as tmp:
-            df.to_parquet(tmp, index=False)
-    return df
+    return one_table(file, use_cache)
 
 
 def _read_table(file: Path, use_cache: bool) -> pd.DataFrame:
-    if file.suffix.lower() in (".rda", ".rdata", ".rds"):
+    if is_rdata(file):
         df = _read_rda(file, use_cache)
     else:
         try:

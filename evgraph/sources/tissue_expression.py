@@ -17,6 +17,12 @@ is a candidate; this reader adds ``gene expressed_in organ`` edges with the spec
   ``+1`` becomes ``expressed_in`` with class ``over-expressed (Bgee)`` (confidence 0.6); off by
   default (option ``bgee=yes``) because it adds about a hundred thousand edges.
 
+The same HPA v18 and GTEx tables are read from TissueEnrich's own R data files
+(``proteinAtlasV18-TSEA.rda``, ``GTEx-combine-TSEA.rda``, with ``geneMappings.rda`` for the
+symbols; what ``evgraph fetch tissueenrich`` downloads): objects ``tissueSpecificGenes``,
+``expressionData`` and ``tissueDetails`` are decoded (:mod:`evgraph.sources._rdata`) into the two
+tables above, tissue R names (``Adipose.Tissue``) turned back into ``tissueDetails`` names.
+
 Tissue names are mapped to UBERON by the reviewed table ``evgraph/data/mappings/tissues.tsv``
 (checked against the shared UBERON release by the tests); unmapped names are counted. Genes are
 keyed by symbol and resolved to NCBI Gene at the end of the build (pass a ``genes`` table).
@@ -37,6 +43,7 @@ from ..build.qc import SourceReport
 from ..errors import DataError, Problem
 from ._context import gene_placeholder, mappings_dir
 from ._io import READ_ERRORS, Table, open_table
+from ._rdata import as_tsv, read_rdata
 from ._records import Parsed, adapter, pick_files
 
 CLASSES = {"tissue-enriched": ("enriched", "tissue enriched", 0.8),
@@ -139,6 +146,34 @@ def _first_positions(index: pd.Index, values: pd.Series) -> np.ndarray:
     return pos.reindex(values).fillna(-1).to_numpy(dtype=np.int64)
 
 
+def _tissueenrich(file: Path, mappings: Path | None, rep: SourceReport, use_cache: bool) -> tuple[Path, Path]:
+    """TissueEnrich's R data file as the two tables the reader takes: (specific genes, TPM)."""
+    tables = read_rdata(file, use_cache)
+    missing = [n for n in ("tissueSpecificGenes", "expressionData", "tissueDetails") if n not in tables]
+    if missing:
+        raise DataError(Problem(str(file), None, None, f"not a TissueEnrich data file: no object {missing[0]!r} "
+                                f"(found {', '.join(tables)})"))
+    sym = pd.Series(dtype=object)
+    if mappings is not None:
+        m = read_rdata(mappings, use_cache).get("humanGeneMapping")
+        if m is not None:
+            sym = m.drop_duplicates("Gene").set_index("Gene")["Gene.name"]
+    else:
+        rep.notes.append(f"{file.name}: no geneMappings.rda beside it: genes keyed by Ensembl id only")
+    names = dict(zip(tables["tissueDetails"]["RName"], tables["tissueDetails"]["TissueName"], strict=True))
+    ts = tables["tissueSpecificGenes"]
+    spec = pd.DataFrame({"ensembl_gene_id": ts["Gene"], "symbol": ts["Gene"].map(sym),
+                         "tissue": ts["Tissue"].map(names).fillna(ts["Tissue"]), "group": ts["Group"]})
+    ex = tables["expressionData"].rename(columns=lambda c: names.get(c, c))
+    ex.insert(0, "symbol", ex.index.map(sym))
+    tag = "gtex" if "gtex" in file.name.lower() else "hpa"
+    stem = f"tissueenrich_{tag}_from_rdata"
+    spec_tsv = as_tsv(file, spec, f"{stem}_tissue_specific_genes", use_cache)
+    tpm_tsv = as_tsv(file, ex.rename_axis("ensembl_gene_id").reset_index(), f"{stem}_tissue_tpm", use_cache)
+    rep.notes.append(f"{file.name}: R data decoded to {spec_tsv.name} and {tpm_tsv.name} in {spec_tsv.parent}")
+    return spec_tsv, tpm_tsv
+
+
 def _specific(file: Path, tpm_file: Path | None, rep: SourceReport, classes: set[str]) -> pd.DataFrame:
     t = Table(file, rep, COLUMNS, required=("tissue", "group"))
     if not (t.has("symbol") or t.has("ensembl")):
@@ -225,7 +260,9 @@ def parse_tissue_expression(path: Path, options: dict[str, str]) -> Parsed:
     datasets = {d.strip() for d in options.get("datasets", "hpa,gtex").split(",") if d.strip()}
     use_bgee = options.get("bgee", "no").lower() in ("yes", "true", "1")
     files = pick_files(path, "tissue_expression", {"specific": ("tissue_specific_genes",), "tpm": ("tissue_tpm",),
-                                                   "bgee": ("diffex",)})
+                                                   "bgee": ("diffex",), "rdata": ("-tsea.rda",),
+                                                   "genemap": ("genemappings",)})
+    use_cache = options.get("cache", "yes").lower() not in ("no", "false", "0", "off")
     if path.is_file() and files.get("bgee"):
         use_bgee = True
     frames = []
@@ -236,6 +273,13 @@ def parse_tissue_expression(path: Path, options: dict[str, str]) -> Parsed:
             rep.notes.append(f"{file.name}: dataset {ds} not selected")
             continue
         frames.append(_specific(file, tpms.get(ds), rep, classes))
+    for file in files.get("rdata", []):  # TissueEnrich's own R data (HPA v18, GTEx)
+        ds = _dataset(file.name)
+        if ds not in datasets and path.is_dir():
+            rep.notes.append(f"{file.name}: dataset {ds} not selected")
+            continue
+        spec, tpm = _tissueenrich(file, next(iter(files.get("genemap", [])), None), rep, use_cache)
+        frames.append(_specific(spec, tpm, rep, classes))
     if use_bgee:
         for file in files.get("bgee", []):
             rep.files.append(str(file))
@@ -244,7 +288,8 @@ def parse_tissue_expression(path: Path, options: dict[str, str]) -> Parsed:
         rep.notes.append("Bgee over-expression not imported (option bgee=yes)")
     if path.is_dir():
         unused = sorted(p.name for p in path.iterdir() if p.is_file() and not any(
-            k in p.name.lower() for k in ("tissue_specific_genes", "tissue_tpm", "diffex")))
+            k in p.name.lower() for k in ("tissue_specific_genes", "tissue_tpm", "diffex", "-tsea.rda",
+                                          "genemappings")))
         if unused:
             rep.notes.append("not used: " + ", ".join(unused) + " (no specificity class)")
     edges = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
