@@ -11,7 +11,9 @@ columns (:data:`FIELDS`) and evaluates the rubric.
 
 The same table holds the **statistics** an importer's test gives an edge (``log2_fold_change``,
 ``q_value``, ``n_cases``, ``n_controls``: typed numbers in every export, e.g. the evmirna2
-reader's ``abundance_changed_in`` edges); the rubric does not read them.
+reader's ``abundance_changed_in`` edges) and the build's **ortholog provenance** (``ortholog_subject``
+/ ``ortholog_object``: the mouse or rat NCBI Gene id an end had before it moved to its human
+ortholog; ``ortholog_group``: the HomoloGene group and its kind); the rubric reads neither.
 
 The rubric (also ``evgraph:EvidenceTier`` in the ontology and the curated README):
 
@@ -66,8 +68,9 @@ class EvidenceField:
     finite decimal number in ``[minimum, maximum]``) or ``literal`` (matching ``pattern`` when
     given); ``multi``: a ``|``-joined list.
 
-    ``statistic``: a number an importer's statistical test gives (not a study-design field a
-    curator fills; not scored by the rubric).
+    ``group``: ``design`` (a study-design field a curator fills), ``statistic`` (a number an
+    importer's statistical test gives) or ``provenance`` (what the build did to the edge, e.g. the
+    ortholog mapping); only ``design`` fields are curated columns and read by the rubric.
     ``mapping``: the Biolink slot (or ontology term) whose meaning the field matches exactly, as a
     CURIE (the ontology states it as ``skos:exactMatch``; KGX names the column after a Biolink
     slot); ``None`` where none matches. ``id_when_filled``: a field added after edge ids were
@@ -84,7 +87,7 @@ class EvidenceField:
     maximum: float | None = None
     pattern: str | None = None
     computed: bool = False
-    statistic: bool = False
+    group: str = "design"
     mapping: str | None = None
     id_when_filled: bool = False
 
@@ -110,18 +113,26 @@ FIELDS: tuple[EvidenceField, ...] = (
     EvidenceField("evidence_tier", "enum", vocabulary="EvidenceTier", computed=True),
     # statistical results of a differential-abundance test (the evmirna2 reader's
     # abundance_changed_in edges): log2(case / control), BH-adjusted p, group sizes
-    EvidenceField("log2_fold_change", "float", statistic=True, id_when_filled=True),
+    EvidenceField("log2_fold_change", "float", group="statistic", id_when_filled=True),
     EvidenceField("q_value", "float", minimum=0, maximum=1, mapping="biolink:adjusted_p_value",
-                  statistic=True, id_when_filled=True),
-    EvidenceField("n_cases", "integer", minimum=1, statistic=True, id_when_filled=True),
-    EvidenceField("n_controls", "integer", minimum=1, statistic=True, id_when_filled=True),
+                  group="statistic", id_when_filled=True),
+    EvidenceField("n_cases", "integer", minimum=1, group="statistic", id_when_filled=True),
+    EvidenceField("n_controls", "integer", minimum=1, group="statistic", id_when_filled=True),
+    # the ortholog mapping (evgraph.sources.orthologs): the mouse/rat gene an end of the edge had
+    # before it moved to its human ortholog, and the ortholog group that moved it
+    EvidenceField("ortholog_subject", "curie", prefix="NCBIGene", group="provenance", id_when_filled=True),
+    EvidenceField("ortholog_object", "curie", prefix="NCBIGene", group="provenance", id_when_filled=True),
+    EvidenceField("ortholog_group", "literal", multi=True, group="provenance", id_when_filled=True,
+                  pattern=r"^HomoloGene:\d+ \((1:1|one-to-many|many-to-one|many-to-many)\)$"),
 )
 #: Column names of :data:`FIELDS`.
 EVIDENCE_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 #: The columns a curator fills (the study-design fields: all but the computed tier and the statistics).
-INPUT_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS if not f.computed and not f.statistic)
+INPUT_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS if not f.computed and f.group == "design")
 #: The statistics of a test, filled by importers (``log2_fold_change``, ``q_value``, ``n_cases``, ``n_controls``).
-STATISTIC_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.statistic)
+STATISTIC_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.group == "statistic")
+#: What the build's ortholog mapping did (``ortholog_subject``, ``ortholog_object``, ``ortholog_group``).
+PROVENANCE_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.group == "provenance")
 BY_NAME: dict[str, EvidenceField] = {f.name: f for f in FIELDS}
 #: Columns hashed into an edge's signature only where filled (see :class:`EvidenceField`).
 ID_WHEN_FILLED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.id_when_filled)

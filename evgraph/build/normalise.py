@@ -469,6 +469,8 @@ def _ontology_enrichment(ctx: Lookups, nodes: pd.DataFrame, edges: pd.DataFrame,
                     new_nodes.append({"id": organ, "category": ocat, "label": terms[organ].label, "_src": -1})
                 if ocat in ("Organ", "Biofluid"):
                     rows.append(_rollup(cid, "part_of", organ))
+            # the CL is_a roll-up between cell types of the graph (analytics.closure, issue 14)
+            rows += [_rollup(cid, "subclass_of", p) for p in term.parents if present.get(p) == "CellType"]
         elif cat == "Condition":
             for parent in term.parents:
                 if present.get(parent) == "Condition":

@@ -17,7 +17,10 @@ edge (ExoCarta, Vesiclepedia, mouse miRTarBase, ...) is replaced by its human or
   group and say so (``many-to-many``) on the edge;
 
 the edge keeps its species (the organism observed) and its evidence gains
-``ortholog: NCBIGene:16409 (Itgam, mouse) -> human, HomoloGene:3 (1:1)``; the human node lists
+``ortholog: NCBIGene:16409 (Itgam, mouse) -> human, HomoloGene:3 (1:1)``; the same is on the edge
+as typed fields (:mod:`evgraph.evidence`, in every export): ``ortholog_subject`` /
+``ortholog_object`` the original id of the end that moved, ``ortholog_group``
+``HomoloGene:3 (1:1)``; the human node lists
 the original id among its ``xrefs``. The QC report gives, per source and species, how many
 distinct gene ids were mapped; genes without a human ortholog keep their own id.
 
@@ -174,6 +177,7 @@ def apply_orthologs(ctx, edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[pd.D
     note = ("ortholog: " + info.index + " (" + info["other_symbol"] + ", " + info["taxon"].map(SPECIES)
             + ") -> human, HomoloGene:" + info["hid"] + " (" + info["kind"] + ")")
     note_map = note.to_dict()
+    group_map = ("HomoloGene:" + info["hid"] + " (" + info["kind"] + ")").to_dict()
     target_map = {olds[a]: list(news[a:b]) for a, b in itertools.pairwise(bounds)}
     _rates(ctx, edges, {t: set("NCBIGene:" + pairs.loc[pairs["taxon"] == t, "other"]) for t in SPECIES})
     if "evidence" not in edges.columns:
@@ -199,6 +203,14 @@ def apply_orthologs(ctx, edges: pd.DataFrame, nodes: pd.DataFrame) -> tuple[pd.D
         ev_values[n_keep:] = np.repeat(ev, counts)
         edges[col] = col_values
         edges["evidence"] = ev_values
+        # the same as typed fields (evgraph.evidence): the original id of this end, and the group
+        groups = np.repeat(pd.Series(old).map(group_map).to_numpy(dtype=object), counts)
+        for name, values in ((f"ortholog_{col}", np.repeat(old, counts)), ("ortholog_group", groups)):
+            cur = (edges[name].astype(object).where(edges[name].notna(), "").to_numpy(dtype=object).copy()
+                   if name in edges.columns else np.full(len(edges), "", dtype=object))
+            before = cur[n_keep:]
+            cur[n_keep:] = np.where(before == "", values, before + "|" + values)
+            edges[name] = cur
     if not nodes.empty:
         hit = nodes["id"].isin(target_map.keys())
         if hit.any():
@@ -228,3 +240,27 @@ def _rates(ctx, edges: pd.DataFrame, mapped: dict[str, set[str]]) -> None:
                 continue
             ok = int(grp["id"].isin(mapped[taxon]).sum())
             ctx.pending[int(src)].report.mapping(f"{name} gene -> human ortholog (HomoloGene)", ok, len(grp))
+    _mislabelled(ctx, edges, mapped)
+
+
+def _mislabelled(ctx, edges: pd.DataFrame, mapped: dict[str, set[str]]) -> None:
+    """Count, per source, edges *labelled* human whose gene id is a mouse or rat gene of HomoloGene.
+
+    An NCBI Gene id names one gene of one organism, so such an id is moved to its human ortholog
+    like any other mouse/rat id (what the row's human label means); the source's label and id
+    disagree, and the QC report says how often and where (the edge keeps its species label)."""
+    human = edges["species"] == "NCBITaxon:9606"
+    if not human.any():
+        return
+    other = set().union(*mapped.values())
+    sub = edges.loc[human, [c for c in ("subject", "object", "_src", "_line") if c in edges.columns]]
+    hit = sub["subject"].isin(other) | sub["object"].isin(other)
+    for src, grp in sub[hit.to_numpy()].groupby("_src", sort=True):
+        if int(src) < 0:
+            continue
+        first = grp.iloc[0]
+        gene = first["object"] if first["object"] in other else first["subject"]
+        where = f", line {int(first['_line'])}" if "_line" in grp.columns else ""
+        ctx.pending[int(src)].report.notes.append(
+            f"{len(grp)} edges labelled human (NCBITaxon:9606) name a mouse or rat NCBI Gene id (first: {gene}"
+            f"{where}): moved to the human ortholog like the others; the source's species label and gene id disagree")
