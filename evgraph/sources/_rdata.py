@@ -86,7 +86,7 @@ def as_tsv(file: Path, frame: pd.DataFrame, name: str, use_cache: bool = True) -
 
     Whole numbers R stored as doubles (ids, PubMed ids, years) are written as integers; tabs,
     CR and LF inside text become spaces (R strings may hold them, a TSV cell cannot). The file
-    goes beside the decoded objects in the cache (or a temporary folder without the cache);
+    goes beside the decoded objects in the cache (or a temporary folder, removed at exit, without it);
     its line ``n + 1`` is the object's row ``n``.
     """
     import tempfile
@@ -94,7 +94,14 @@ def as_tsv(file: Path, frame: pd.DataFrame, name: str, use_cache: bool = True) -
     from ..atomic import atomic_path
     from ..fetch import default_cache, sha256_of
 
-    folder = default_cache() / "rdata" / sha256_of(file)[:32] if use_cache else Path(tempfile.mkdtemp())
+    if use_cache:
+        folder = default_cache() / "rdata" / sha256_of(file)[:32]
+    else:  # a temporary folder, removed when the process ends
+        import atexit
+        import shutil
+
+        folder = Path(tempfile.mkdtemp(prefix="evgraph-rdata-"))
+        atexit.register(shutil.rmtree, folder, True)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.tsv"
     if use_cache and target.is_file():
