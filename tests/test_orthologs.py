@@ -171,6 +171,18 @@ def test_ortholog_provenance_is_typed_in_every_export(mouse_vesiclepedia, tmp_pa
     assert f"<{ev}ortholog_object> <http://identifiers.org/ncbigene/12512> ." in nt
     assert f'<{ev}ortholog_group> "HomoloGene:37526 (1:1)" .' in nt
     assert validate_kg(kg) == []
+    from evgraph.build.builder import GraphBuilder
+    from evgraph.formats.kgx import read_kgx
+    from evgraph.formats.rdf import read_rdf, write_rdf
+
+    write_rdf(kg, tmp_path / "kg.ttl", "ttl")
+    for records in (read_rdf(tmp_path / "kg.ttl"), read_kgx(tmp_path / "kgx")):  # both read back
+        b = GraphBuilder()
+        b.add(records)
+        back = b.build().edges
+        got = back[back["ortholog_object"].astype(str) != ""]
+        assert set(zip(got["object"].astype(str), got["ortholog_object"].astype(str),
+                       got["ortholog_group"].astype(str), strict=True)) == want
     df = embedded_engine(kg).run("MATCH (:EVPopulation)-[r:CARRIES]->(g:Gene) WHERE r.ortholog_object IS NOT NULL "
                                  "RETURN g.id AS gene, r.ortholog_object AS mouse, r.ortholog_group AS grp")
     assert {(g, m, grp[0]) for g, m, grp in zip(df["gene"], df["mouse"], df["grp"], strict=True)} == want
