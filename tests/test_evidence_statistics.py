@@ -233,3 +233,13 @@ def test_real_neo4j_stores_floats_and_ints(stats_kg, neo4j_server):
     assert len(df) == len(embedded) > 0
     for col in STATS:
         assert sorted(df[col].tolist()) == sorted(embedded[col].tolist()), col
+
+
+def test_numbers_do_not_depend_on_a_warm_cache(tmp_path, monkeypatch):
+    """PyDESeq2 results read back from the cache are the exact doubles of a fresh run (same ids too)."""
+    monkeypatch.setenv("EVGRAPH_CACHE", str(tmp_path / "cache"))
+    cold = _abundance(evgraph.build([f"evmirna2={SRC / 'evmirna2'}"]))
+    assert any((tmp_path / "cache" / "evmirna2-pydeseq2").iterdir())
+    warm = _abundance(evgraph.build([f"evmirna2={SRC / 'evmirna2'}"]))
+    cols = ["id", "subject", "object", *STATS]
+    assert cold[cols].astype(str).values.tolist() == warm[cols].astype(str).values.tolist()
