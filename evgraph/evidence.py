@@ -263,9 +263,12 @@ def decimals(values: pd.Series) -> np.ndarray:
     distinct value with Python's ``float()``: the exact inverse of :func:`number_text` (pandas'
     own parser can be one unit in the last place off).
 
+    >>> import pandas as pd
     >>> decimals(pd.Series(["1.6356635988990367", "", None, "x"], dtype="category")).tolist()
     [1.6356635988990367, nan, nan, nan]
     """
+    import pandas as pd  # not at module level: evgraph.evidence is imported by commands that avoid pandas
+
     def one(v: object) -> float:
         try:
             return float(v)  # type: ignore[arg-type]
