@@ -619,3 +619,12 @@ def test_paths_lists_the_best_paths_of_a_metapath_with_too_many(syn):
     cols = ["rank", "metapath", "sign", "coherence", "evidence", "pdp", "path", "nodes", "references"]
     assert cut[cols].equals(full[cols]) and len(cut) == 15
     assert cut["dwpc"].isna().all() and cut["n_paths"].isna().all()  # not every path was counted
+
+
+@pytest.mark.parametrize("text", ["CTrEVcCGaPW", "C<riEVcCGbmC", "EVcCG<cEVriCscC", "CTrEVuCTrEV", "EVcCG<cEVcCG",
+                                  "CG<cEVctC<ctEVcCG", "C<riEVctC", "GiGiG"])
+def test_dwpc_matrix_holds_no_explicit_zeros(syn, text):
+    from evgraph.analytics import dwpc_matrix
+
+    M = dwpc_matrix(syn, text).matrix
+    assert M.nnz and (M.data != 0).all()

@@ -267,12 +267,16 @@ class HetMat(PathEnumeration):
 
     @staticmethod
     def _finish(mp: Metapath, out: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
-        """Drop ``source == target`` pairs (when the ends can be one node) and zeros (indices are left
-        in product order: call ``sort_indices()`` when sorted ones are needed)."""
+        """Drop ``source == target`` pairs (when the ends can be one node; indices are left in product
+        order: call ``sort_indices()`` when sorted ones are needed). The kernels' products hold no
+        explicit zeros (scipy's product drops them, :func:`signed_product` removes its own), so the
+        matrix is only compacted when a pair was dropped."""
         if (0, len(mp)) in mp.overlaps() and out.nnz:
             r = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
-            out.data[rows[r] == cols[out.indices]] = 0.0
-        out.eliminate_zeros()
+            same = rows[r] == cols[out.indices]
+            if same.any():
+                out.data[same] = 0.0
+                out.eliminate_zeros()
         return out
 
     def _meeting_points(self, mp: Metapath, plan: list[tuple[int, int]]) -> list[int]:
