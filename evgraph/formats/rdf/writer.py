@@ -48,6 +48,7 @@ from .mapping import (
     DATASET_IRI,
     DCT_IDENTIFIER,
     DCTERMS,
+    EDGE_NS,
     EDGE_SLOTS,
     FORMATS,
     NODE_SLOTS,
@@ -194,6 +195,17 @@ def _relation_codes(predicate: pd.Series, relations: list[str]) -> np.ndarray:
     if isinstance(predicate.dtype, pd.CategoricalDtype) and list(predicate.cat.categories) == relations:
         return predicate.cat.codes.to_numpy().astype(np.int64)
     return pd.Categorical(predicate.astype(str), categories=relations).codes.astype(np.int64)
+
+
+#: Most bytes of one N-Triples chunk of reified statements (Arrow string arrays have 32-bit offsets).
+MAX_CHUNK_BYTES = 256 * 2**20
+
+
+def pa_array(values: np.ndarray) -> Any:
+    """An Arrow string array of a numpy object array of str."""
+    import pyarrow as pa
+
+    return pa.array(values, type=pa.string())
 
 
 #: An edge id written by Arrow string kernels: ``evgraph:`` and a local part needing no encoding.
@@ -442,6 +454,10 @@ class NTriplesWriter:
             self._arrow[key] = make()
         return self._arrow[key]
 
+    def _ids(self) -> Any:
+        """The edge ids as an Arrow string array."""
+        return self._a("ids", lambda: pa_array(self.kg.edge_column("id").to_numpy(dtype=object)))
+
     def _edge_terms(self, lo: int, hi: int) -> tuple[Any, Any]:
         """Arrow arrays for edges ``lo:hi``: the subject token of each reified statement and the
         rest of its ``dct:identifier`` triple.
@@ -453,7 +469,7 @@ class NTriplesWriter:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        ids = self._a("ids", lambda: pa.array(self.kg.edge_column("id").to_numpy(dtype=object), type=pa.string()))
+        ids = self._ids()
         plain = self._a("plain_ids", lambda: len(ids) == 0 or pc.all(pc.match_substring_regex(
             ids, _PLAIN_EDGE_ID)).as_py() is True)
         pred = self.syntax.pred(DCT_IDENTIFIER)
@@ -517,6 +533,66 @@ class NTriplesWriter:
             args += self._slot_args(slot, lo, hi, e)
         self.count += 6 * (hi - lo) + sum(self._slot_triples(slot, lo, hi) for slot in EDGE_SLOTS)
         return pc.binary_join_element_wise(*args, "", null_handling="skip")
+
+    def _row_bytes(self, bound: bool = False) -> tuple[np.ndarray, int]:
+        """An upper bound of the N-Triples bytes of each edge's reified statement, and its maximum
+        (``bound=True``: only a bound of the maximum, from the largest value of each column, cheaply)."""
+        import pyarrow.compute as pc
+
+        def lengths(toks: np.ndarray) -> np.ndarray:
+            if not len(toks):
+                return np.zeros(0, dtype=np.int64)
+            return pc.binary_length(pc.cast(pa_array(toks), "binary")).to_numpy(zero_copy_only=False).astype(np.int64)
+
+        syntax, end = self.syntax, self.end
+        ids = pc.binary_length(self._ids()).to_numpy(zero_copy_only=False).astype(np.int64)
+        if bound:
+            ids = ids.max(initial=0, keepdims=True)
+        subject = len(EDGE_NS) + 2 + 3 * ids  # percent-encoding at most triples a byte
+        lines = np.full(len(ids), 6, dtype=np.int64)
+        fixed = sum(len((syntax.pred(RDF_TYPE) + syntax.term(t) + end).encode()) for t in STATEMENT_TYPES)
+        fixed += len((syntax.pred(DCT_IDENTIFIER) + '""' + end).encode())
+        fixed += int(lengths(syntax.pred(REIFICATION[1]) + self.rel_tok + end).max(initial=0))
+        fixed += sum(int(lengths(self._rest_by_node(p)).max(initial=0)) for p in (REIFICATION[0], REIFICATION[2]))
+        rest = fixed + 2 * ids  # the identifier literal: escaping at most doubles a byte
+        for slot in EDGE_SLOTS:
+            col = self._column("edges", slot)
+            own = lengths(col.toks)
+            if not len(own):
+                continue
+            if col.counts is None:
+                per_value, count = own, col.present.astype(np.int64)
+            else:
+                total = np.concatenate([[0], np.cumsum(own)])
+                per_value, count = total[col.offsets + col.counts] - total[col.offsets], col.counts
+            if bound:
+                rest += per_value.max(initial=0)
+                lines += count.max(initial=0)
+            else:
+                rest += per_value[col.codes]
+                lines += count[col.codes]
+        size = lines * subject + rest
+        return size, int(size.max(initial=0))
+
+    def _statement_ranges(self, step: int) -> Iterator[tuple[int, int]]:
+        """Edge ranges of at most ``step`` edges whose N-Triples text stays under :data:`MAX_CHUNK_BYTES`
+        (memory bounded however long an edge's text is; Arrow's 32-bit string offsets never overflow)."""
+        n = self.kg.num_edges
+        if not n:
+            return
+        if self._row_bytes(bound=True)[1] * step <= MAX_CHUNK_BYTES:  # every chunk fits: the usual case
+            yield from ((lo, min(lo + step, n)) for lo in range(0, n, step))
+            return
+        size, _ = self._row_bytes()
+        ends = np.cumsum(size)
+        lo = 0
+        while lo < n:
+            hi = min(lo + step, n)
+            base = int(ends[lo - 1]) if lo else 0
+            if int(ends[hi - 1]) - base > MAX_CHUNK_BYTES:
+                hi = max(lo + 1, int(np.searchsorted(ends, base + MAX_CHUNK_BYTES, side="right")))
+            yield lo, hi
+            lo = hi
 
     def _slot_triples(self, slot: Slot, lo: int, hi: int) -> int:
         col = self._column("edges", slot)
@@ -595,8 +671,8 @@ class NTriplesWriter:
         for lo in range(0, kg.num_edges, step * 5):
             hi = min(lo + step * 5, kg.num_edges)
             yield self.direct_lines(lo, hi) if nt else self.direct_chunk(lo, hi)
-        for lo in range(0, kg.num_edges, step):
-            hi = min(lo + step, kg.num_edges)
+        for lo, hi in self._statement_ranges(step) if nt else (
+                (lo, min(lo + step, kg.num_edges)) for lo in range(0, kg.num_edges, step)):
             yield self.statement_blocks(lo, hi) if nt else self.statement_chunk(lo, hi)
             if bar is not None:
                 bar.update(hi - lo)
