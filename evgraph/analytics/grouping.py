@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..model import KnowledgeGraph
+from ..tabular import iter_tsv
 from .hubcore import class_mask, id_codes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,24 +37,30 @@ if TYPE_CHECKING:  # pragma: no cover
 VOCABULARY_CLASSES: tuple[str, ...] = ("VesicleType", "UptakeMechanism", "Publication")
 
 
+#: The grouping-term registry file (tab-separated ``id``, ``label``, ``reason``; ``#`` starts a
+#: comment only at the start of a line, so a field may contain ``#``).
+REGISTRY = resources.files("evgraph") / "data" / "analytics" / "grouping-terms.tsv"
+
+
+@cache
+def _registry_rows() -> tuple[dict[str, str], ...]:
+    """The registry's data rows, read once per process (strictly, without pandas)."""
+    with REGISTRY.open(encoding="utf-8") as fh:
+        return tuple(row for _, row in iter_tsv(fh, str(REGISTRY), required=("id", "label", "reason")))
+
+
 @cache
 def grouping_terms() -> pd.DataFrame:
     """The grouping-term registry: ``id``, ``label``, ``reason``."""
     import pandas as pd
 
-    path = resources.files("evgraph") / "data" / "analytics" / "grouping-terms.tsv"
-    with path.open(encoding="utf-8") as fh:
-        return pd.read_csv(fh, sep="\t", comment="#", dtype=str, keep_default_na=False)
+    return pd.DataFrame(list(_registry_rows()), columns=["id", "label", "reason"], dtype=str)
 
 
 @cache
 def grouping_term_ids() -> frozenset[str]:
     """The ids of the grouping-term registry (read once per process, without pandas)."""
-    path = resources.files("evgraph") / "data" / "analytics" / "grouping-terms.tsv"
-    with path.open(encoding="utf-8") as fh:
-        rows = [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
-    head = rows[0].index("id")
-    return frozenset(r[head] for r in rows[1:])
+    return frozenset(row["id"] for row in _registry_rows())
 
 
 def excluded_nodes(kg: KnowledgeGraph, vocabulary: bool = True, grouping: bool = True) -> np.ndarray:
