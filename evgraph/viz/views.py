@@ -440,6 +440,9 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     """The organ-to-organ EV traffic map: organs and cell types, arrows weighted by supported transfers.
 
     At most ``cap`` nodes (best hub scores) and ``max_edges`` arrows (heaviest; default 4 x cap).
+    The map holds the releasers and targets of EV transfers and the organs their cell types are
+    ``part_of``; an organ's own ``part_of`` parents (e.g. UBERON's, in a build with ``ontologies=``)
+    are not added, and their dashed ``part_of`` edge is drawn only when both organs are on the map.
     """
     scores = analyses.hub_scores(kg, size_by)
     tr = transfer_rows(kg)
@@ -448,12 +451,12 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
     pairs = (tr[["releaser", "target", "population"]].drop_duplicates()
              .groupby(["releaser", "target"], sort=True).size().rename("weight").reset_index())
     involved = np.unique(np.concatenate([pairs["releaser"].to_numpy(), pairs["target"].to_numpy()]))
-    # organs the involved cell types are part of
+    # organs the involved cell types are part of; an organ's own part_of parents (UBERON's hierarchy)
+    # are not added (their edge is drawn below only when both organs are on the map anyway)
     part = (kg.edge_column("predicate") == "part_of").to_numpy()
     part_src, part_dst = kg.src[part], kg.dst[part]
-    organs = kg.node_class[part_dst] == "Organ"
-    keep_part = np.isin(part_src, involved) & organs
-    codes = np.union1d(involved, part_dst[keep_part])
+    keep_part = np.isin(part_src, involved) & (kg.node_class[part_dst] == "Organ")
+    codes = np.union1d(involved, part_dst[keep_part & (kg.node_class[part_src] == "CellType")])
     if len(codes) > cap:
         chosen = np.zeros(kg.num_nodes, dtype=bool)
         chosen[codes] = True
@@ -503,15 +506,17 @@ def traffic_map(kg: KnowledgeGraph, *, size_by: str = "degree", cap: int = DEFAU
                            kind=f"EVs released by {_article(class_label(releaser_cls))} (width: EV populations)"))
     for s, o in zip(part_src[keep_part].tolist(), part_dst[keep_part].tolist(), strict=True):
         if in_view[s] and in_view[o]:
+            kind = "cell type part of organ" if kg.node_class[s] == "CellType" else "organ part of organ"
             s, o = pos[s], pos[o]
             edges.append(_Edge(str(ids[s]), str(ids[o]), f"{labels[s]} part of {labels[o]}", 1.0,
                                info=[["relationship", "part_of"]], color="#BBBBBB", dashes=True, arrow=False,
-                               width=1.0, kind="cell type part of organ"))
+                               width=1.0, kind=kind))
     nodes = _kg_nodes(kg, codes)
     return _assemble("overview", "EV traffic map", nodes, edges, scores[codes], size_by,
                      description=("Organs and cell types; an arrow from the releasing organ or cell type to the "
                                   "cell type that takes the EVs up or the organ they home to, its width the number "
-                                  "of supported transfers (EV populations). Dashed: cell type part of organ."),
+                                  "of supported transfers (EV populations). Dashed: cell type part of organ, or organ "
+                                  "part of organ when both are on the map."),
                      meta={"transfers": int(pairs["weight"].sum())})
 
 
