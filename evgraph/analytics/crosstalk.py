@@ -235,7 +235,8 @@ def crosstalk(kg: KnowledgeGraph, metapaths: Sequence[Metapath | str] | None = N
     null_pair = np.zeros((0, len(tested)))
     if permutations and mps and len(cond):
         mask = None if len(hm.edge_ids) == kg.num_edges else np.isin(np.arange(kg.num_edges), hm.edge_ids)
-        perms = draw_permutations(kg, permutations, seed=seed, cache_dir=cache_dir, show_progress=show_progress)
+        perms = draw_permutations(kg, permutations, seed=seed, cache_dir=cache_dir, show_progress=show_progress,
+                                  mask=mask)
         chunk = max(1, min(len(perms), STACK_EDGES // max(kg.num_edges, 1)))
         cats_null, pairs_null = [], []
         for i in progress(range(0, len(perms), chunk), total=-(-len(perms) // chunk),

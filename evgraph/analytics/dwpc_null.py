@@ -160,7 +160,8 @@ class DwpcNull:
     """Degree-grouped null summaries of ``kg`` over ``permutations`` permuted graphs (see the module).
 
     ``species`` / ``min_knowledge_level``: the edge filters of the observed graph (the same
-    edges are kept in every permuted graph; part of the cache key).
+    edges are kept in every permuted graph, permuted among themselves so both ends keep their
+    filtered degrees; part of the cache key).
     """
 
     def __init__(self, kg: KnowledgeGraph, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0, *,
@@ -179,6 +180,8 @@ class DwpcNull:
         filters = (species if isinstance(species, str | None) else tuple(sorted(species)), min_knowledge_level)
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.show_progress = show_progress
+        if self.mask is not None:  # permuted within the filter: summaries of the one-pool null are not reused
+            filters += ("permuted within the filter",)
         key = _key_text(kg, self.n_perm, self.seed, self.damping, self.group_size, tuple(filters))
         self.folder = self.cache_dir / f"dwpc-null-{key}" if self.cache_dir is not None else None
         #: metapath abbrev -> {"pool": target codes, "degrees": {d: (g, s1, s2, nz)}}
@@ -249,7 +252,7 @@ class DwpcNull:
         from ..errors import EvgraphError
 
         perms = draw_permutations(self.kg, self.n_perm, seed=self.seed, cache_dir=self.cache_dir,
-                                  show_progress=self.show_progress)
+                                  show_progress=self.show_progress, mask=self.mask)
         n = self.kg.num_nodes
         chunk = max(1, min(len(perms), STACK_EDGES // max(self.kg.num_edges, 1)))
         acc: dict[Metapath, dict | None] = {}

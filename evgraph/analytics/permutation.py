@@ -7,6 +7,12 @@ Hetionet's XSwap). Permutation ``i`` of seed ``s`` is drawn from ``numpy.random.
 i])``, so a cache of 200 graphs extends to 500 without redrawing the first 200, and the result
 does not depend on the order in which permutations are drawn.
 
+With an edge filter (``mask``, e.g. a species filter: the edges the observed analysis keeps),
+the edges that pass it are shuffled only among themselves (and the others among themselves), so
+the *filtered* permuted graph keeps every node's degree at both ends, as the filtered observed
+graph has it. Without the filter, a filtered edge could take the object of an edge the filter
+drops, and the filtered null graph would keep only its subjects' degrees.
+
 :func:`permutations` returns a :class:`Permutations`: the permuted object column of every edge
 (``int32``, one row per permuted graph). With ``cache_dir`` (the CLI uses
 ``<graph>/permutations/``) the array is written once as ``.npy`` beside a JSON manifest with
@@ -19,6 +25,12 @@ the graph's fingerprint and memory-mapped afterwards; a graph that changed is re
 True
 >>> import numpy as np
 >>> bool((np.bincount(P.dst[0], minlength=kg.num_nodes) == np.bincount(kg.dst, minlength=kg.num_nodes)).all())
+True
+>>> from evgraph.analytics._common import edge_filter
+>>> mouse = edge_filter(kg, species="NCBITaxon:10090")
+>>> Q = permutations(kg, 2, seed=1, mask=mouse)
+>>> bool((np.bincount(Q.dst[0][mouse], minlength=kg.num_nodes)
+...       == np.bincount(kg.dst[mouse], minlength=kg.num_nodes)).all())
 True
 """
 
@@ -53,10 +65,12 @@ def _group_order(group: np.ndarray) -> np.ndarray:
     return np.argsort(group, kind="stable")
 
 
-def permute_edges(hm: HetMat, relations: Sequence[str], rng: np.random.Generator, rounds: int = 40) -> np.ndarray:
+def permute_edges(hm: HetMat, relations: Sequence[str], rng: np.random.Generator, rounds: int = 40,
+                  mask: np.ndarray | None = None) -> np.ndarray:
     """Object codes of every edge of ``hm.kg`` after a degree-preserving shuffle of ``relations``.
 
-    Objects are shuffled within each (relationship, subject class, object class) stratum;
+    Objects are shuffled within each (relationship, subject class, object class) stratum, and
+    with ``mask`` (a boolean edge filter) within each side of the filter too;
     then, for up to ``rounds`` rounds, every duplicate edge or self-loop swaps its object with
     a random edge of its stratum, a swap being kept only when neither new edge exists yet (an
     XSwap step, checked against the sorted edge keys by binary search, so a round costs the
@@ -74,6 +88,8 @@ def permute_edges(hm: HetMat, relations: Sequence[str], rng: np.random.Generator
     s, o = kg.src[sel].astype(np.int64), dst[sel].astype(np.int64)
     ps = pred[sel].astype(np.int64)
     group = (ps * ncls + hm.class_code[s]) * ncls + hm.class_code[o]
+    if mask is not None:  # filtered edges trade objects only with filtered edges
+        group = group * 2 + np.asarray(mask, dtype=bool)[sel]
     a = _group_order(group)  # edges sorted by stratum
     shuffled = rng.permutation(len(sel))
     b = shuffled[_group_order(group[shuffled])]  # the same strata, random order inside each
@@ -158,37 +174,69 @@ def fingerprint(kg: KnowledgeGraph) -> str:
     return h.hexdigest()
 
 
+def _filter_mask(kg: KnowledgeGraph, mask: np.ndarray | None) -> np.ndarray | None:
+    """``mask`` as a boolean edge array, or None when it keeps every edge (the unfiltered null)."""
+    if mask is None:
+        return None
+    m = np.asarray(mask, dtype=bool)
+    if m.shape != (kg.num_edges,):
+        from ..errors import EvgraphError
+
+        raise EvgraphError(f"the edge filter has {m.size} entries; the graph has {kg.num_edges} edges")
+    return None if m.all() else m
+
+
+def filter_digest(mask: np.ndarray | None) -> str | None:
+    """A short hash of an edge filter (None: no filter), naming its permuted graphs in the cache."""
+    if mask is None:
+        return None
+    return hashlib.blake2b(np.packbits(mask).tobytes() + str(len(mask)).encode(), digest_size=8).hexdigest()
+
+
 @dataclass
 class Permutations:
-    """``dst[i]``: the object code of every edge in permuted graph ``i`` (subjects unchanged)."""
+    """``dst[i]``: the object code of every edge in permuted graph ``i`` (subjects unchanged).
+
+    ``mask``: the edge filter the graphs were permuted under (None: every edge in one pool).
+    """
 
     kg: KnowledgeGraph
     dst: np.ndarray
     seed: int
+    mask: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.dst.shape[0])
 
     def hetmats(self, mask: np.ndarray | None = None, show_progress: bool | None = None,
                 desc: str = "permuted graphs") -> Iterator[HetMat]:
-        """One :class:`HetMat` per permuted graph (``mask``: the same edge filter as the observed one)."""
+        """One :class:`HetMat` per permuted graph (``mask``: the same edge filter as the observed one;
+        default: the filter the graphs were permuted under)."""
+        mask = self.mask if mask is None else mask
         for i in progress(range(len(self)), total=len(self), desc=desc, enabled=show_progress):
             yield HetMat(self.kg, mask, dst=np.asarray(self.dst[i], dtype=np.int64))
 
 
-def _draw(kg: KnowledgeGraph, start: int, stop: int, seed: int, show_progress: bool | None) -> np.ndarray:
+def _draw(kg: KnowledgeGraph, start: int, stop: int, seed: int, show_progress: bool | None,
+          mask: np.ndarray | None = None) -> np.ndarray:
     hm = hetmat(kg)
     rels = [r for r in hm.pred_names]
     out = np.empty((stop - start, kg.num_edges), dtype=np.int32)
     for j, i in enumerate(progress(range(start, stop), total=stop - start, desc="permuting the graph",
                                    enabled=show_progress)):
-        out[j] = permute_edges(hm, rels, np.random.default_rng([seed, i]))
+        out[j] = permute_edges(hm, rels, np.random.default_rng([seed, i]), mask=mask)
     return out
 
 
 def permutations(kg: KnowledgeGraph, n: int = DEFAULT_PERMUTATIONS, seed: int = 0, cache_dir: str | Path | None = None,
-                 show_progress: bool | None = None) -> Permutations:
-    """``n`` degree-preserving permutations of ``kg`` drawn from ``seed`` (cached; see the module docstring)."""
+                 show_progress: bool | None = None, mask: np.ndarray | None = None) -> Permutations:
+    """``n`` degree-preserving permutations of ``kg`` drawn from ``seed`` (cached; see the module docstring).
+
+    ``mask``: the observed analysis' edge filter (e.g. :func:`~._common.edge_filter` with a
+    species); filtered edges are permuted among themselves, so both ends keep their degrees in
+    the filtered graph. Each filter has its own cache entry (files ``...-f<digest>``); no
+    filter, or one that keeps every edge, draws exactly the unfiltered graphs.
+    """
     n = int(n)
     if n < 1:
         from ..errors import EvgraphError
@@ -198,25 +246,29 @@ def permutations(kg: KnowledgeGraph, n: int = DEFAULT_PERMUTATIONS, seed: int = 
     def in_memory() -> dict:
         return {}
 
-    store = cached(kg, ("analytics-permutations", seed), in_memory)
+    mask = _filter_mask(kg, mask)
+    digest = filter_digest(mask)
+    store = cached(kg, ("analytics-permutations", seed) + ((digest,) if digest else ()), in_memory)
     have = store.get("dst")
     if have is not None and len(have) >= n:
-        return Permutations(kg, have[:n], seed)
+        return Permutations(kg, have[:n], seed, mask)
     if cache_dir is not None:
         folder = Path(cache_dir)
-        manifest = folder / f"permutations-seed{seed}.json"
-        data = folder / f"permutations-seed{seed}.npy"
+        stem = f"permutations-seed{seed}" + (f"-f{digest}" if digest else "")
+        manifest = folder / f"{stem}.json"
+        data = folder / f"{stem}.npy"
         fp = fingerprint(kg)
         old = None
         if manifest.is_file() and data.is_file():
             meta = json.loads(manifest.read_text(encoding="utf-8"))
-            if meta.get("fingerprint") == fp and meta.get("algorithm") == ALGORITHM:
+            same = (meta.get("fingerprint"), meta.get("algorithm"), meta.get("edge_filter")) == (fp, ALGORITHM, digest)
+            if same:
                 old = np.load(data, mmap_mode="r")
         if old is not None and len(old) >= n:
             store["dst"] = old
-            return Permutations(kg, old[:n], seed)
+            return Permutations(kg, old[:n], seed, mask)
         start = 0 if old is None else len(old)
-        new = _draw(kg, start, n, seed, show_progress)
+        new = _draw(kg, start, n, seed, show_progress, mask)
         full = new if old is None else np.concatenate([np.asarray(old), new])
         folder.mkdir(parents=True, exist_ok=True)
         from ..atomic import atomic_open
@@ -224,17 +276,21 @@ def permutations(kg: KnowledgeGraph, n: int = DEFAULT_PERMUTATIONS, seed: int = 
         with atomic_open(data, "wb") as fh:
             np.save(fh, full)
         with atomic_open(manifest) as fh:
-            fh.write(json.dumps({"fingerprint": fp, "algorithm": ALGORITHM, "seed": seed, "permutations": len(full),
-                                 "num_nodes": kg.num_nodes, "num_edges": kg.num_edges}, indent=2) + "\n")
+            meta = {"fingerprint": fp, "algorithm": ALGORITHM, "seed": seed, "permutations": len(full),
+                    "num_nodes": kg.num_nodes, "num_edges": kg.num_edges}
+            if digest:
+                meta |= {"edge_filter": digest, "filtered_edges": int(mask.sum())}
+            fh.write(json.dumps(meta, indent=2) + "\n")
         store["dst"] = np.load(data, mmap_mode="r")
-        return Permutations(kg, store["dst"][:n], seed)
+        return Permutations(kg, store["dst"][:n], seed, mask)
     start = 0 if have is None else len(have)
-    new = _draw(kg, start, n, seed, show_progress)
+    new = _draw(kg, start, n, seed, show_progress, mask)
     store["dst"] = new if have is None else np.concatenate([have, new])
-    return Permutations(kg, store["dst"][:n], seed)
+    return Permutations(kg, store["dst"][:n], seed, mask)
 
 
-__all__ = ["DEFAULT_PERMUTATIONS", "Permutations", "cache_dir_for", "fingerprint", "permutations", "permute_edges"]
+__all__ = ["DEFAULT_PERMUTATIONS", "Permutations", "cache_dir_for", "filter_digest", "fingerprint", "permutations",
+           "permute_edges"]
 
 
 
