@@ -30,6 +30,15 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
          "--mute-audio", "--hide-scrollbars", "--proxy-server=127.0.0.1:9",
          "--host-resolver-rules=MAP * ~NOTFOUND")
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+#: The five network views, with options that give each a drawing on the curated KB (the cases of
+#: the browser tests of the views).
+VIEW_CASES = [
+    ("overview", {}),
+    ("graph", {}),
+    ("ego", {"node": "macrophage", "radius": 2}),
+    ("paths", {"source": "obesity disorder", "target": "Alzheimer disease"}),
+    ("crosstalk", {}),
+]
 
 
 def find_chromium() -> str | None:
@@ -42,6 +51,17 @@ def find_chromium() -> str | None:
         if path:
             return path
     return None
+
+
+def overlapping(boxes: list, tol: float = 0.5) -> list[tuple[Any, Any]]:
+    """The pairs of names whose boxes ``[name, left, top, right, bottom]`` (page pixels, e.g. of
+    drawn labels) overlap by more than ``tol`` on both axes."""
+    bad = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a[1] < b[3] - tol and b[1] < a[3] - tol and a[2] < b[4] - tol and b[2] < a[4] - tol:
+                bad.append((a[0], b[0]))
+    return bad
 
 
 def chromium_or_skip(**options: Any) -> Chromium:

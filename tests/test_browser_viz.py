@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser import chromium_or_skip
+from browser import VIEW_CASES, chromium_or_skip
 
 from evgraph.atlas import write_atlas
 from evgraph.viz import visualize
@@ -44,13 +44,7 @@ def check_page(browser, path, expected_nodes, shot):
     return result
 
 
-@pytest.mark.parametrize("name,options", [
-    ("overview", {}),
-    ("graph", {}),
-    ("ego", {"node": "macrophage", "radius": 2}),
-    ("paths", {"source": "obesity disorder", "target": "Alzheimer disease"}),
-    ("crosstalk", {}),
-])
+@pytest.mark.parametrize("name,options", VIEW_CASES)
 def test_view_draws_offline(browser, kg, tmp_path, name, options):
     view = visualize(kg, name, **options)
     path = view.write(tmp_path / f"{name}.html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from browser import chromium_or_skip
+from browser import chromium_or_skip, overlapping
 
 from evgraph.model import KnowledgeGraph
 from evgraph.viz import organs, visualize
@@ -75,15 +75,6 @@ def browser():
         yield b
 
 
-def overlaps(boxes, tol=0.5):
-    bad = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            if a[1] < b[3] - tol and b[1] < a[3] - tol and a[2] < b[4] - tol and b[2] < a[4] - tol:
-                bad.append((a[0], b[0]))
-    return bad
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("name", ["bodymap", "sankey"])
 def test_organ_view_labels_do_not_overlap_and_png_exports(kg, browser, tmp_path, name):
@@ -92,7 +83,7 @@ def test_organ_view_labels_do_not_overlap_and_png_exports(kg, browser, tmp_path,
     assert result.errors == [] and result.blocked == [] and result.dialogs == []
     boxes = browser.evaluate(BOXES)
     assert len(boxes) >= 10
-    assert overlaps(boxes) == [], overlaps(boxes)
+    assert overlapping(boxes) == [], overlapping(boxes)
     if name == "bodymap":  # every placed organ sits on the body outline
         inside = browser.evaluate("""(function () { var body = document.querySelector('#figure svg > path');
           var m = body.getCTM().inverse(), n = 0, all = 0;

@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from browser import chromium_or_skip
+from browser import VIEW_CASES, chromium_or_skip, overlapping
 
 from evgraph.viz import visualize
 
@@ -35,22 +35,7 @@ def browser():
         yield b
 
 
-def overlapping(boxes, tol=0.5):
-    bad = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            if a[1] < b[3] - tol and b[1] < a[3] - tol and a[2] < b[4] - tol and b[2] < a[4] - tol:
-                bad.append((a[0], b[0]))
-    return bad
-
-
-@pytest.mark.parametrize("name,options", [
-    ("overview", {}),
-    ("graph", {}),
-    ("ego", {"node": "macrophage", "radius": 2}),
-    ("paths", {"source": "obesity disorder", "target": "Alzheimer disease"}),
-    ("crosstalk", {}),
-])
+@pytest.mark.parametrize("name,options", VIEW_CASES)
 def test_labels_do_not_overlap_and_legend_and_export(browser, kg, tmp_path, name, options):
     view = visualize(kg, name, **options)
     result = browser.open(view.write(tmp_path / f"{name}.html"), wait=DRAWN)
