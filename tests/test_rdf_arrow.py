@@ -176,3 +176,22 @@ def test_statement_chunks_stay_under_the_byte_budget(kg, monkeypatch):
     assert all(int(size[lo:hi].sum()) <= budget for lo, hi in ranges)
     assert "".join(NTriplesWriter(kg).chunks()) == plain
     assert w._row_bytes(bound=True)[1] >= biggest  # the cheap bound bounds the exact one
+
+
+def test_a_graph_without_a_newer_field_exports_as_if_the_field_were_empty():
+    """A graph built before an evidence field existed has no column for it: no triples, no error."""
+    from evgraph.formats.rdf.mapping import EDGE_SLOTS
+    from evgraph.model import KnowledgeGraph
+
+    kg = _odd_graph()
+    dropped = [s.column for s in EDGE_SLOTS[-4:]] + ["species"]  # the newest fields and a multi-valued one
+    old = KnowledgeGraph(kg.nodes, kg.edges.drop(columns=dropped), kg.schema, kg.metadata)
+    empty = kg.edges.copy()
+    for c in dropped:
+        empty[c] = None
+    blank = KnowledgeGraph(kg.nodes, empty, kg.schema, kg.metadata)
+    for arrow in (True, False):
+        texts = ["".join(NTriplesWriter(g, arrow=arrow).chunks()) for g in (old, blank)]
+        assert texts[0] == texts[1]
+    assert "species_context_qualifier" not in to_rdf_string(old, "nt")
+    assert "species_context_qualifier" in to_rdf_string(kg, "nt")

@@ -345,8 +345,12 @@ class NTriplesWriter:
         (only this column is read from a lazily loaded graph)."""
         key = (table, slot.column)
         if key not in self._columns:
-            column = self.kg.node_column if table == "nodes" else self.kg.edge_column
-            self._columns[key] = self._prepare(slot, column(slot.column))
+            kg = self.kg
+            column, names, n = ((kg.node_column, kg.node_columns, kg.num_nodes) if table == "nodes"
+                                else (kg.edge_column, kg.edge_columns, kg.num_edges))
+            # a graph built before a field existed has no column for it: every cell is missing
+            values = column(slot.column) if slot.column in names else pd.Series(np.full(n, None, dtype=object))
+            self._columns[key] = self._prepare(slot, values)
         return self._columns[key]
 
     def _prepare(self, slot: Slot, values: pd.Series) -> _Column:
