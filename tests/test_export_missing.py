@@ -5,8 +5,8 @@ whose optional node and edge fields are missing in each way pandas holds them: o
 with ``None``/``NaN`` (pandas 2), the ``str`` dtype with NaN (pandas 3), nullable strings with
 ``pd.NA`` and categoricals. The files are then read back with a real parser of their format (csv,
 xml.etree, json, rdflib) and no cell, list item, attribute or literal may be a spelling of
-"missing" (``nan``, ``None``, ``<NA>``, ...). ``test_neo4j_csv.py`` covers the Neo4j CSV alone in
-more depth; this test is the sweep over every format.
+"missing" (``nan``, ``None``, ``<NA>``, ...). This sweep is the one check of it for every format,
+the Neo4j CSV included (its own copy in ``test_neo4j_csv.py`` was the same check on the same graphs).
 """
 
 from __future__ import annotations
