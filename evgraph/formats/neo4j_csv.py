@@ -39,7 +39,7 @@ with a :mod:`csv`-module writer of the row layout, byte for byte.
 >>> [p.name for p in write_neo4j_csv(b.build(), out)]
 ['nodes-CellType.csv', 'nodes-Organ.csv', 'relationships-PART_OF.csv', 'constraints.cypher', 'import.sh']
 >>> print(open(f"{out}/relationships-PART_OF.csv").read().splitlines()[0])
-:START_ID,:END_ID,:TYPE,id,predicate,direction,uptake_mechanism,species:string[],publications:string[],knowledge_level,agent_type,primary_knowledge_source,evidence,confidence:double,statement,separation_method:string[],ev_markers_positive:string[],ev_markers_negative:string[],single_ev_characterisation:string[],carrier_control,model_system:string[],ev_perturbation:string[],dose,evtrack_id,ev_metric:int,publication_year:int,evidence_tier,log2_fold_change:double,q_value:double,n_cases:int,n_controls:int
+:START_ID,:END_ID,:TYPE,id,predicate,direction,uptake_mechanism,species:string[],publications:string[],knowledge_level,agent_type,primary_knowledge_source,evidence,confidence:double,statement,separation_method:string[],ev_markers_positive:string[],ev_markers_negative:string[],single_ev_characterisation:string[],carrier_control,model_system:string[],ev_perturbation:string[],dose,evtrack_id,ev_metric:int,publication_year:int,evidence_tier,log2_fold_change:double,q_value:double,n_cases:int,n_controls:int,ortholog_subject,ortholog_object,ortholog_group:string[]
 """
 
 from __future__ import annotations
