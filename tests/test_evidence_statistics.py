@@ -243,3 +243,19 @@ def test_numbers_do_not_depend_on_a_warm_cache(tmp_path, monkeypatch):
     warm = _abundance(evgraph.build([f"evmirna2={SRC / 'evmirna2'}"]))
     cols = ["id", "subject", "object", *STATS]
     assert cold[cols].astype(str).values.tolist() == warm[cols].astype(str).values.tolist()
+
+
+def test_a_graph_built_before_the_fields_exports(tmp_path):
+    """A graph stored before these columns existed (no column at all) writes every format as if empty."""
+    from evgraph.formats import WRITERS
+    from evgraph.model import KnowledgeGraph
+
+    kg = evgraph.load()
+    old = KnowledgeGraph(kg.nodes, kg.edges.drop(columns=list(ID_WHEN_FILLED)), kg.schema, kg.metadata)
+    for name, w in WRITERS.items():
+        out = tmp_path / name
+        paths = w.write(old, out if w.target == "folder" else out.with_suffix(".out"))
+        assert paths, name
+    header = (tmp_path / "kgx" / "edges.tsv").read_text(encoding="utf-8").splitlines()[0].split("\t")
+    assert "adjusted_p_value" in header and "ortholog_object" in header
+    assert len(run_query(old, "ev_mirna_changes_in_condition")) == 0

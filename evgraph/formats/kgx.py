@@ -265,7 +265,9 @@ def _write_kgx(kg: KnowledgeGraph, out: Path, steps) -> list[Path]:
     encoded = _encoded_spellings(schema, biolink=True)
     nodes["id"] = _recode(_respell(nodes["id"], spell), encoded, encode_local)
     nodes["xref"] = _recode(_respell(nodes["xref"], spell, lists=True), encoded, encode_local, lists=True)
-    edges = pd.DataFrame({kgx: _text(kg.edges[col]) for col, kgx in EDGE_MAP.items() if col != "confidence"})
+    have = set(kg.edges.columns)  # a graph built before an evidence field existed has no column for it: empty
+    edges = pd.DataFrame({kgx: _text(kg.edges[col]) if col in have else pd.Series("", index=kg.edges.index)
+                          for col, kgx in EDGE_MAP.items() if col != "confidence"})
     edges["predicate"] = kg.edges["predicate"].map(
         lambda p: schema.relations[p].biolink_predicate).astype(str)
     edges["original_predicate"] = "evgraph:" + edges["evgraph_predicate"]
