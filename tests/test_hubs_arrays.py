@@ -260,3 +260,15 @@ def test_sort_unique_equals_numpy_unique(seed):
         for w, g in zip(want, got, strict=True):
             assert w.tolist() == np.asarray(g).ravel().tolist()
         assert unique(a).tolist() == want[0].tolist()
+
+
+# ---------------------------------------------------------------- KGX TSV lines made per chunk (synthetic 5M memory)
+def test_kgx_tsv_is_the_same_whatever_the_chunk(syn, tmp_path, monkeypatch):
+    from evgraph.formats import kgx
+
+    kgx.write_kgx(syn, tmp_path / "one")  # 20k edges: one chunk
+    monkeypatch.setattr(kgx, "TSV_CHUNK_ROWS", 997)
+    kgx.write_kgx(syn, tmp_path / "many")
+    for name in ("nodes.tsv", "edges.tsv"):
+        one, many = (tmp_path / "one" / name).read_bytes(), (tmp_path / "many" / name).read_bytes()
+        assert one == many and one.count(b"\n") > 1000

@@ -162,14 +162,18 @@ def _text(series: pd.Series) -> pd.Series:
     return s.map(escape)
 
 
+#: rows joined into lines at a time by the TSV writer (the lines of a 5M-edge graph at once: ~2 GB)
+TSV_CHUNK_ROWS = 100_000
+
+
 def _write_tsv(frame: pd.DataFrame, header: list[str], path: Path) -> None:
     """Cells joined with tabs, one row per line (cells are already escaped: no quoting needed)."""
     cols = [frame[c].astype(str) for c in header]
-    lines = cols[0].str.cat(cols[1:], sep="\t") if len(cols) > 1 else cols[0]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write("\t".join(header) + "\n")
-        for start in range(0, len(lines), 100_000):
-            chunk = lines.iloc[start:start + 100_000]
+        for start in range(0, len(frame), TSV_CHUNK_ROWS):  # lines made per chunk, never all at once
+            part = [c.iloc[start:start + TSV_CHUNK_ROWS] for c in cols]
+            chunk = part[0].str.cat(part[1:], sep="\t") if len(part) > 1 else part[0]
             if len(chunk):
                 fh.write("\n".join(chunk) + "\n")
 
