@@ -87,7 +87,7 @@ def _issue14_datasets() -> tuple[Dataset, ...]:
     """Downloads of the issue-14 readers (importers engineer).
 
     CellMarker 2.0 and TissueEnrich's HPA v18 / GTEx tables are fetched as the R data files the
-    shared folder's TSVs were derived from (``../shared/data/SOURCES.md``), pinned by the SHA-256 of
+    TSVs of the shared reference data were derived from (its ``SOURCES.md``), pinned by the SHA-256 of
     each file as published at its commit; the readers decode them (:mod:`evgraph.sources._rdata`).
     CellMarker's own download (``Cell_marker_All.xlsx`` on the CellMarker site) is not an entry: the
     site is served over http:// only, which ``fetch`` refuses, and its file has no fixed release to pin.

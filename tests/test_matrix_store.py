@@ -5,28 +5,20 @@ ontology or a file changes, atomic, and harmless where the folder cannot be writ
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from test_analytics import _synthetic  # the benchmark graph generator, loaded once for both files
 
 import evgraph
 from evgraph.analytics import dwpc_matrix, hetmat
 from evgraph.analytics.matrix_store import SUBFOLDER, MatrixStore
 
-ROOT = Path(__file__).resolve().parent.parent
 #: one metapath per hetmatpy category (benchmarks/bench_dwpc.py), and one with a symmetric relation
 METAPATHS = ["CTrEVcCGaPW", "C<riEVcCGbmC", "EVcCG<cEVriCscC", "CTrEVuCTrEV", "EVcCG<cEVcCG",
              "CG<cEVctC<ctEVcCG", "C<riEVuCTrEVctC", "GiGiG"]
-
-
-def _synthetic():
-    spec = importlib.util.spec_from_file_location("evgraph_bench_synthetic", ROOT / "benchmarks" / "synthetic.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
