@@ -1,9 +1,14 @@
 """Helpers shared by the curation-pass tests (``test_curated_s2*.py``, ``test_curated_s3*.py``): one
-pass's edges by statement-id prefix, one statement's rows, and the condition families it links."""
+pass's edges by statement-id prefix, one statement's rows, the condition families it links, and the
+statements kept commented out (held back) in the statements files."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+
+from evgraph.sources.curated import curated_dir
 
 
 def pass_edges(kg, prefix: str) -> pd.DataFrame:
@@ -21,3 +26,9 @@ def condition_categories(kg, sid: str) -> set[str]:
     rows = statement_rows(kg, sid)
     objs = rows.loc[rows["object"].astype(str).str.startswith(("MONDO:", "DOID:")), "object"]
     return {kg.node(str(o))["condition_category"] for o in objs}
+
+
+def commented_statement_ids() -> set[str]:
+    """Statement ids kept as ``# ID\t...`` rows (held back, with their reasons) in any statements file."""
+    return {m.group(1) for path in curated_dir().glob("statements-*.tsv")
+            for m in re.finditer(r"^# ([A-Z]{2}\d{3}[A-Z]?)\t", path.read_text(encoding="utf-8"), re.M)}

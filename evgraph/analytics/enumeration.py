@@ -82,6 +82,16 @@ class PathEnumeration:
             self._cache[key] = (W.T.tocsr(), C.T.tocsr())
         return self._cache[key]
 
+    def _halves(self, mp: Metapath, s: int | np.ndarray, t: int | np.ndarray, damping: float,
+                max_paths: int) -> tuple[tuple, tuple]:
+        """The partial paths of both halves of ``mp``: forward from the sources ``s`` to the middle
+        node, backward from the targets ``t`` to it (each a ``(paths, products, ends)`` triple)."""
+        mid = (len(mp) + 1) // 2
+        s_arr = np.unique(np.atleast_1d(np.asarray(s, dtype=np.int64)))
+        t_arr = np.unique(np.atleast_1d(np.asarray(t, dtype=np.int64)))
+        return (self.expand(mp, s_arr, 0, mid, damping, max_paths=max_paths),
+                self.expand(mp, t_arr, mid, len(mp), damping, backward=True, max_paths=max_paths))
+
     def paths_between(self, mp: Metapath, s: int | np.ndarray, t: int | np.ndarray, damping: float = DAMPING,
                       max_paths: int = 2_000_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All paths of ``mp`` from node ``s`` to node ``t``: ``(nodes, pdp, evidence)``.
@@ -91,11 +101,7 @@ class PathEnumeration:
         than ``max_paths`` (partial) paths would be built.
         """
         k = len(mp)
-        mid = (k + 1) // 2
-        s_arr = np.unique(np.atleast_1d(np.asarray(s, dtype=np.int64)))
-        t_arr = np.unique(np.atleast_1d(np.asarray(t, dtype=np.int64)))
-        left, lp, le = self.expand(mp, s_arr, 0, mid, damping, max_paths=max_paths)
-        right, rp, re_ = self.expand(mp, t_arr, mid, k, damping, backward=True, max_paths=max_paths)
+        (left, lp, le), (right, rp, re_) = self._halves(mp, s, t, damping, max_paths)
         if len(left) == 0 or len(right) == 0:
             return np.zeros((0, k + 1), dtype=np.int64), np.zeros(0), np.zeros(0)
         order = np.argsort(right[:, 0], kind="stable")
@@ -133,11 +139,7 @@ class PathEnumeration:
         """
         budget = max_paths if budget is None else int(budget)
         kk = len(mp)
-        mid = (kk + 1) // 2
-        s_arr = np.unique(np.atleast_1d(np.asarray(s, dtype=np.int64)))
-        t_arr = np.unique(np.atleast_1d(np.asarray(t, dtype=np.int64)))
-        left, lp, le = self.expand(mp, s_arr, 0, mid, damping, max_paths=max_paths)
-        right, rp, re_ = self.expand(mp, t_arr, mid, kk, damping, backward=True, max_paths=max_paths)
+        (left, lp, le), (right, rp, re_) = self._halves(mp, s, t, damping, max_paths)
         empty = np.zeros((0, kk + 1), dtype=np.int64), np.zeros(0), np.zeros(0)
         if k <= 0 or len(left) == 0 or len(right) == 0:
             return empty
