@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from curated_pass import statement_rows
 from test_curated_axes import FLOOR, SHORT_AXES, axes, axis_members, axis_table
+from test_curated_cultured_cells import register, registry
 
 
 def _objects(rows, predicate):
@@ -28,6 +29,7 @@ def _axis(aid):
 #: statement -> (axis, named target/condition) it was written for.
 AXIS_STATEMENTS = {
     "WM001": ("AX-HEART", "MI"),
+    "WL001": ("AX-LIVER", "adipose"),
 }
 
 
@@ -62,3 +64,37 @@ def test_infarcted_cardiomyocyte_exosomes_reach_cardiac_fibroblasts_in_mice(kg):
     assert not rows["predicate"].isin(["homes_to", "contributes_to", "carries"]).any()
     assert set(rows["model_system"]) == {"primary_cells"} and set(rows["evidence_tier"]) == {"tier4"}
     assert "miR-195" in kg.node("evgraph:EVP-WM001")["description"]
+
+
+def test_hepatic_exosomes_reach_mouse_adipocytes_in_culture(kg):
+    """WL001 (Wu 2020 Metabolism, DOI 10.1016/j.metabol.2019.154006): hepatic exosomes of miR-130a-3p-overexpressing
+    mice raise glucose uptake (and lower lipid droplets) of 3T3-L1 adipocytes: the first liver -> adipose route
+    statement; mouse through the registry (3T3-L1 row added by this pass), no cargo node, no outcome condition."""
+    rows = statement_rows(kg, "WL001")
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert _subjects(rows, "releases") == {"UBERON:0002107"}
+    assert _objects(rows, "taken_up_by") == {"CL:0000136"}
+    effect = rows[rows["predicate"] == "affects"]
+    assert set(effect["object"]) == {"GO:0046323"} and set(effect["direction"]) == {"increased"}
+    assert not rows["predicate"].isin(["homes_to", "contributes_to", "carries", "released_in"]).any()
+    assert set(rows["model_system"]) == {"cell_line"} and set(rows["evidence_tier"]) == {"tier4"}
+    reg = register()["WL001"]
+    assert reg["basis"] == "cell_line_registry" and reg["cell_lines"] == "3T3-L1"
+
+
+@pytest.mark.parametrize(("line", "pmid"), [("3T3-L1", "PMID:4426090"), ("MIN6", "PMID:2163307")])
+def test_registry_rows_added_by_the_pass_are_mouse(line, pmid):
+    row = registry()[line.lower()]
+    assert row["ncbi_taxon"] == "NCBITaxon:10090" and row["record"] == pmid and row["seen_by"] == "cur5"
+
+
+def test_ad004_rests_on_the_human_islets_only(kg):
+    """AD004 (Gesmundo 2021 JCI Insight), re-read when 3T3-L1 entered the registry: a human statement on human
+    islets ex vivo; the beta-cell target edge (a line of unnamed organism in the abstract) is gone and the
+    evidence names no registry line of another organism."""
+    rows = statement_rows(kg, "AD004")
+    assert set(rows["species"]) == {"NCBITaxon:9606"} and set(rows["model_system"]) == {"ex_vivo"}
+    assert _objects(rows, "homes_to") == {"UBERON:0000006"}
+    assert "taken_up_by" not in set(rows["predicate"])
+    text = kg.node("evgraph:EVP-AD004")["description"]
+    assert "human pancreatic islets" in text and "3T3" not in text
