@@ -39,11 +39,12 @@ def test_two_family_context_statement_has_no_outcome_edge(kg):
 
 def test_high_glucose_endothelial_evs_bridge_to_arterial_calcification(kg):
     """SD005: EVs of high-glucose endothelial cells calcify smooth muscle cells and GW4869 lowers
-    arterial calcification in diabetic mice (metabolic context, cardiovascular outcome, tier2 from
-    the in vivo secretion block); SD006, the human plasma-EV observation of the same paper, is a
-    diabetes biomarker only."""
+    arterial calcification in diabetic mice (cardiovascular outcome, tier2 from the in vivo secretion
+    block; no context condition since sweep5F: high glucose in culture stands in for the disease, the
+    audit-5 context rule, so no longer a bridge); SD006, the human plasma-EV observation of the same
+    paper, is a diabetes biomarker only."""
     e = pass_edges(kg, "SD")
-    assert condition_categories(kg, "SD005") == {"metabolic", "cardiovascular"}
+    assert condition_categories(kg, "SD005") == {"cardiovascular"}
     sd5 = e[e["statement"] == "SD005"]
     assert set(sd5.loc[sd5["predicate"] == "contributes_to", "direction"]) == {"increased"}
     assert set(sd5["evidence_tier"]) == {"tier2"}

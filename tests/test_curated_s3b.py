@@ -27,7 +27,7 @@ def test_cardiosphere_and_cardiac_progenitor_axis_has_at_least_five_statements(k
 
 
 def test_child_cpc_exosomes_split_into_a_human_and_a_rat_statement(kg):
-    """TB001/TB002 (Trac 2019, Figure 8): exosomes of aggregated human child CPCs improve HUVEC tube
+    """TB001/TB002 (Trac 2019, Figure 8): exosomes of aggregated child CPCs improve HUVEC tube
     formation (human) and reduce fibrotic gene expression of TGF-beta-stimulated rat cardiac
     fibroblasts (rat): one statement per organism, opposite-signed pathway edges, no uptake edge
     (uptake is not described) and no heart-failure context (the exosomes were not given in vivo)."""

@@ -97,9 +97,10 @@ def test_alzheimer_serum_exosomes_weaken_the_brain_endothelial_barrier_in_vitro(
 
 def test_healthy_cerebral_endothelial_sevs_reach_neural_stem_cells_in_diabetic_rats(kg):
     """TD006 (Zhang L 2022 Front Aging Neurosci): sEVs of healthy rat cerebral endothelial cells,
-    given i.v. to aged diabetic rats, cross into the brain, are taken up by neural stem cells by
-    endocytosis and lessen cognitive deficits: rat in vivo, no context condition (healthy donors),
-    so one family (cognitive disorder, category other), and no cargo edge."""
+    given i.v. to aged diabetic rats, cross into the brain, are taken up by neural stem cells and
+    lessen cognitive deficits (no uptake mechanism since sweep5F: its cells are not placed): rat in
+    vivo, no context condition (healthy donors), so one family (cognitive disorder, category other),
+    and no cargo edge."""
     rows = statement_rows(kg, "TD006")
     assert set(rows["species"]) == {"NCBITaxon:10116"}
     assert set(rows.loc[rows["predicate"] == "taken_up_by", "object"]) == {"CL:0000047"}
