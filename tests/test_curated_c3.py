@@ -17,7 +17,9 @@ SEED = 20261201
 #: Held back by this pass (kept as '#' lines): by the audit, then by the same-paper and cultured-cell sweeps.
 HELD_BACK = ("BR008", "MC024", "MC024H", "LV002", "BR005", "NO010", "MC031", "NO009")
 #: Old statements held back by later passes (qual4, session 4: curation-notes-q4.md); still in the draw.
-LATER_HELD_BACK = ("NO020", "SD009", "MC023", "NO004", "TH003", "VW005")  # VW005: sweep5F (curation-notes-r5f.md)
+LATER_HELD_BACK = ("NO020", "SD009", "MC023", "NO004", "TH003", "VW005",  # VW005: sweep5F (curation-notes-r5f.md)
+                   # held back by sweep5A (session 5, curation-notes-r5a.md)
+                   "MC006", "MC011", "MC012", "MC012M", "MC018", "MC025")
 
 
 def _notes() -> str:

@@ -41,8 +41,9 @@ def test_every_statement_of_the_original_modules_is_assessed(kg):
     """MC/NO statements (this pass) all have a model system, a year and an evidence tier."""
     e = kg.edges[kg.edges["statement"].str.match(r"^(MC|NO)\d{3}")]
     # 74 after session 2; the session-3 pass held back MC024, MC024H, MC031, NO009 and NO010 (cultured cells of
-    # unnamed organism, curation-notes-c3.md), so the floor counts what remains
-    assert e["statement"].nunique() >= 65
+    # unnamed organism, curation-notes-c3.md), so the floor counts what remains; session 5's sweep5A held back
+    # MC006, MC011, MC012, MC012M, MC018 and MC025 (curation-notes-r5a.md): 66 -> 60
+    assert e["statement"].nunique() >= 60
     for col in ("model_system", "publication_year", "evidence_tier"):
         missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
         assert not missing, (col, missing)
@@ -58,11 +59,12 @@ def test_tier_and_confidence_follow_the_rubric(kg):
 
 
 def test_fixed_statements(kg):
-    # MC015: no miR-133a, bone-marrow mononuclear cells, no claimed protection
+    # MC015: no miR-133a, no claimed protection; the bone-marrow mononuclear cell target was cut by sweep5A
+    # (session 5): no record read this session shows the transfer experiments (curation-notes-r5a.md)
     mc015 = statement_edges(kg, "MC015")
     carried = set(mc015.loc[mc015["predicate"] == "carries", "object"].astype(str))
     assert "mirbase:MIMAT0000427" not in carried and carried
-    assert set(mc015.loc[mc015["predicate"] == "taken_up_by", "object"].astype(str)) == {"CL:0010004"}
+    assert "taken_up_by" not in set(mc015["predicate"].astype(str))
     assert "contributes_to" not in set(mc015["predicate"].astype(str))
     assert "PMID:30814518" in split_list(mc015["publications"].iloc[0])
     # MC003: no effect on lipodystrophy; the human observation is its own statement
@@ -76,7 +78,8 @@ def test_fixed_statements(kg):
     assert set(no8["model_system"].astype(str)) == {"cell_line"}
     # proxy conditions: glucose intolerance instead of type 2 diabetes in the mouse statements
     # MC024 was held back by the re-audit of 2026-12-01-4 (its EV claim rests on cells of unnamed organism)
-    for sid in ("MC001", "MC002", "MC004", "MC021", "MC025", "MC028", "MC029", "MC030"):
+    # MC025 was held back by sweep5A (session 5): its year is not seen beside the DOI (curation-notes-r5a.md)
+    for sid in ("MC001", "MC002", "MC004", "MC021", "MC028", "MC029", "MC030"):
         e = statement_edges(kg, sid)
         conds = set(e.loc[e["predicate"] == "contributes_to", "object"].astype(str))
         assert conds == {"MONDO:0001076"}, (sid, conds)
