@@ -1,5 +1,6 @@
 """Sparse-matrix pieces of the DWPC kernels (:mod:`.hetmat`): metaedge matrices from edge arrays,
-the returning-walk correction, a metapath split in two halves, a zeroed diagonal.
+the sparse product in its cheaper orientation, the returning-walk correction, a metapath split in
+two halves, a zeroed diagonal.
 
 >>> import numpy as np
 >>> B = binary_matrix(np.array([0, 0, 1]), np.array([1, 1, 2]), 3)   # a parallel edge counts once
@@ -13,6 +14,85 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+try:  # SciPy's own CSR product kernel (the one behind ``@``), called without its counting pass
+    from scipy.sparse._sparsetools import csr_matmat as _csr_matmat
+except ImportError:  # pragma: no cover - a SciPy without it: plain ``@``
+    _csr_matmat = None
+
+#: most entries :func:`product` allocates from its upper bound before the product's size is known
+#: (16 bytes each with int64 indices); above it, SciPy's counting pass sizes the result exactly
+BOUND_LIMIT = 1 << 23
+
+
+def _kernel(L: sp.csr_matrix, R: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(indptr, indices, data)`` of the CSR product ``L @ R`` by SciPy's kernel.
+
+    SciPy's ``@`` runs the kernel twice: a counting pass (``csr_matmat_maxnnz``) sizes the
+    result, then the product fills it. Here the result is allocated from an upper bound instead
+    (per row, the smaller of its multiplications and the row width), when the bound is small
+    (:data:`BOUND_LIMIT`), and trimmed after: the same kernel, the same sums in the same order,
+    one pass. Otherwise (or without the kernel) it is plain ``L @ R``.
+    """
+    M, N = L.shape[0], R.shape[1]
+    if _csr_matmat is not None and L.nnz and R.nnz:
+        rl = np.diff(R.indptr)
+        cum = np.zeros(L.nnz + 1, dtype=np.int64)
+        np.cumsum(rl[L.indices], out=cum[1:])
+        bound = int(np.minimum(cum[L.indptr[1:]] - cum[L.indptr[:-1]], N).sum())
+        if bound <= BOUND_LIMIT:
+            big = max(bound, M + 1, N + 1, L.shape[1] + 1, L.nnz, R.nnz) >= 2**31 - 1
+            it = np.int64 if big else np.int32
+            dt = np.result_type(L.data, R.data)
+            Cp = np.empty(M + 1, dtype=it)
+            Cj = np.empty(bound, dtype=it)
+            Cx = np.empty(bound, dtype=dt)
+            _csr_matmat(M, N, L.indptr.astype(it, copy=False), L.indices.astype(it, copy=False),
+                        L.data.astype(dt, copy=False), R.indptr.astype(it, copy=False),
+                        R.indices.astype(it, copy=False), R.data.astype(dt, copy=False), Cp, Cj, Cx)
+            nnz = int(Cp[-1])
+            if nnz < bound:  # trimmed in place (the arrays are this function's own)
+                Cj.resize(nnz, refcheck=False)
+                Cx.resize(nnz, refcheck=False)
+            return Cp, Cj, Cx
+    P = (L @ R).tocsr()
+    return P.indptr, P.indices, P.data
+
+
+def product(L: sp.spmatrix, R: sp.spmatrix, fmt: str | None = None) -> sp.csr_matrix | sp.csc_matrix:
+    """``L @ R`` (the same sums as SciPy's ``@``), as a CSR or a CSC matrix.
+
+    SciPy's kernel builds the result one row at a time: for every entry ``(i, k)`` of the left
+    factor it walks row ``k`` of the right one. The CSC result is the same kernel on the
+    transposed factors (``R^T L^T``, rows of the result's transpose). Which is cheaper depends on
+    the walk: each left entry is a jump into the other factor, so the orientation whose left
+    factor has fewer entries makes fewer, longer walks (and its accumulator, as wide as the
+    result's rows, is the narrower one when the left end is the short side). With ``fmt=None``
+    the orientation is chosen so (CSR on a tie, or when the product is too small for the
+    transposed copies to pay); ``fmt="csr"``/``"csc"`` forces it. No format conversion of the
+    result is made: a CSC result is returned as CSC (indices in product order, unsorted).
+
+    >>> import numpy as np, scipy.sparse as sp
+    >>> L = sp.random(300, 40, density=0.5, random_state=1, format="csr")   # 6,000 entries
+    >>> R = sp.random(40, 50, density=0.05, random_state=2, format="csr")   # 100 entries
+    >>> P = product(L, R)
+    >>> P.format, bool(abs(P - L @ R).max() < 1e-15)
+    ('csc', True)
+    """
+    L, R = L.tocsr(), R.tocsr()
+    if fmt is None:
+        flops = float(np.dot(np.bincount(L.indices, minlength=L.shape[1]), np.diff(R.indptr)))
+        fmt = "csc" if R.nnz < L.nnz and flops > 2.0 * (L.nnz + R.nnz) else "csr"
+    if fmt == "csr":
+        Cp, Cj, Cx = _kernel(L, R)
+        out = sp.csr_matrix((Cx, Cj, Cp), shape=(L.shape[0], R.shape[1]))
+    elif fmt == "csc":
+        Cp, Cj, Cx = _kernel(R.T.tocsr(), L.T.tocsr())
+        out = sp.csc_matrix((Cx, Cj, Cp), shape=(L.shape[0], R.shape[1]))
+    else:
+        raise ValueError(f"fmt must be 'csr', 'csc' or None, not {fmt!r}")
+    out.has_sorted_indices = False
+    return out
 
 
 def minus_returning(P, Xd: sp.csr_matrix, rtol: float = 1e-10):
@@ -220,5 +300,5 @@ def binary_matrix(x: np.ndarray, y: np.ndarray, n: int) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(key)), cols, indptr), shape=(n, n))
 
 
-__all__ = ["Halves", "binary_matrix", "confidence_matrix", "minus_returning", "signed_product", "take_columns",
-           "with_magnitude", "zero_diagonal"]
+__all__ = ["BOUND_LIMIT", "Halves", "binary_matrix", "confidence_matrix", "minus_returning", "product",
+           "signed_product", "take_columns", "with_magnitude", "zero_diagonal"]

@@ -9,13 +9,16 @@ confidence and all their references are kept); self-loops are never on a path.
 Kernels: for all pairs at once, DWPC is a product of sparse degree-weighted adjacency matrices
 (scipy.sparse), sliced to the source rows and target columns first; short metapaths are
 multiplied from the smaller end, long ones from both ends meeting at the position with fewest
-nodes. Repeated nodes are excluded exactly: two-apart repeats by subtracting the walks that
-return (``X (W1 W2 - diag(d))``: ``X zd(W1 W2)`` when the pair product is the cheaper way and is
-cached, else one signed product), B A B A blocks by inclusion-exclusion, the two ends by
-dropping ``source == target``; every subtraction happens inside one sparse product whose signed
-factor carries its magnitudes (:func:`._sparse.signed_product`), so round-off cancellations
-become exact zeros without locating entries afterwards. Metapaths with other repeats fall back
-to exact enumeration. Paths
+nodes. Each sparse product is SciPy's own kernel without its counting pass, in the orientation
+(CSR or CSC result) that walks fewer entries (:func:`._sparse.product`; at 1M edges the
+no-repeat metapath's last product is 2.5x faster so, and the left-to-right order is already the
+one with the fewest multiplications). Repeated nodes are excluded exactly: two-apart repeats
+by subtracting the walks that return (``X (W1 W2 - diag(d))``: ``X zd(W1 W2)`` when the pair
+product is the cheaper way and is cached, else one signed product), B A B A blocks by
+inclusion-exclusion, the two ends by dropping ``source == target``; every subtraction happens
+inside one sparse product whose signed factor carries its magnitudes
+(:func:`._sparse.signed_product`), so round-off cancellations become exact zeros without
+locating entries afterwards. Metapaths with other repeats fall back to exact enumeration. Paths
 between two nodes are enumerated meet-in-the-middle with numpy array expansion
 (:mod:`.enumeration`, a mixin of :class:`HetMat`).
 
@@ -49,6 +52,7 @@ from ._sparse import (
     binary_matrix,
     confidence_matrix,
     minus_returning,
+    product,
     signed_product,
     take_columns,
     with_magnitude,
@@ -211,21 +215,23 @@ class HetMat(PathEnumeration):
 
     # ------------------------------------------------------------------ DWPC, all pairs
     def dwpc(self, mp: Metapath | str, damping: float = DAMPING, rows: np.ndarray | None = None,
-             cols: np.ndarray | None = None) -> sp.csr_matrix:
+             cols: np.ndarray | None = None, fmt: str | None = "csr") -> sp.csr_matrix | sp.csc_matrix:
         """DWPC of ``mp`` for every (source, target) node pair.
 
         Without ``rows``/``cols``: an n x n CSR over node codes. With them (node codes, e.g.
-        the conditions): the ``len(rows) x len(cols)`` CSR of those sources and targets only.
-        The chain of hop matrices starts from the sliced first (or last) hop matrix; metapaths
-        of up to three hops are multiplied from the smaller end, longer ones from both ends
-        meeting at the interior position with the fewest nodes (dense BLAS product when the
-        result is dense, sparse otherwise): no n x n product is formed.
+        the conditions): the ``len(rows) x len(cols)`` matrix of those sources and targets only,
+        a CSR (``fmt="csr"``, the default) or, with ``fmt=None``, in the format the last product
+        gave (CSR or CSC, see :func:`._sparse.product`; no conversion). The chain of hop
+        matrices starts from the sliced first (or last) hop matrix; metapaths of up to three
+        hops are multiplied from the smaller end, longer ones from both ends meeting at the
+        interior position with the fewest nodes (dense BLAS product when the result is dense,
+        sparse otherwise): no n x n product is formed.
         """
         mp = as_metapath(mp)
         if rows is None and cols is None:
             r = np.flatnonzero(self.class_mask(mp.sets[0]))
             c = np.flatnonzero(self.class_mask(mp.sets[-1]))
-            sub = self.dwpc(mp, damping, r, c).tocoo()
+            sub = self.dwpc(mp, damping, r, c, fmt=None).tocoo()
             out = sp.csr_matrix((sub.data, (r[sub.row], c[sub.col])), shape=(self.n, self.n))
             out.sort_indices()
             return out
@@ -237,21 +243,26 @@ class HetMat(PathEnumeration):
         small, big = sorted((len(rows), len(cols)))
         if len(mp) <= 3 or not self._meeting_points(mp, plan) or small * 10 <= big:  # one pass from the smaller end
             if len(rows) <= len(cols):
-                P = self.chain(mp, rows, len(mp), damping, cols=cols)
+                P = self.chain(mp, rows, len(mp), damping, cols=cols, fmt=None)
             else:
-                P = self.chain(mp.inverse(), cols, len(mp), damping, cols=rows).T
-            return self._finish(mp, P.tocsr(), rows, cols)
+                P = self.chain(mp.inverse(), cols, len(mp), damping, cols=rows, fmt=None).T
+            return self._as(self._finish(mp, P, rows, cols), fmt)
         h = self.halves(mp, damping, rows, cols)
         A, B = h.left, h.right
         dense_flops = float(A.shape[0]) * A.shape[1] * B.shape[0]
         sparse_flops = float(np.dot(np.diff(A.tocsc().indptr), np.diff(B.tocsc().indptr)))
         fits = A.shape[0] * B.shape[0] <= 40_000_000 and (A.shape[0] + B.shape[0]) * A.shape[1] <= 80_000_000
         if not (fits and dense_flops <= 40 * sparse_flops):  # sparse: one fused product (Halves.product)
-            return h.product(self._same_node_pairs(mp, rows, cols))
+            return self._as(h.product(self._same_node_pairs(mp, rows, cols)), fmt)
         P: np.ndarray = A.toarray() @ B.toarray().T
         if h.corr_left is not None:
             P = minus_returning(P, (h.corr_left @ h.corr_right.T).tocsr())
-        return self._finish(mp, sp.csr_matrix(P), rows, cols)
+        return self._as(self._finish(mp, sp.csr_matrix(P), rows, cols), fmt)
+
+    @staticmethod
+    def _as(M: sp.csr_matrix | sp.csc_matrix, fmt: str | None) -> sp.csr_matrix | sp.csc_matrix:
+        """``M`` in format ``fmt`` (``"csr"``/``"csc"``), or as it is (``None``)."""
+        return M if fmt is None or M.format == fmt else M.asformat(fmt)
 
     @staticmethod
     def _same_node_pairs(mp: Metapath, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -266,14 +277,18 @@ class HetMat(PathEnumeration):
         return i, order[at]
 
     @staticmethod
-    def _finish(mp: Metapath, out: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+    def _finish(mp: Metapath, out: sp.csr_matrix | sp.csc_matrix, rows: np.ndarray, cols: np.ndarray
+                ) -> sp.csr_matrix | sp.csc_matrix:
         """Drop ``source == target`` pairs (when the ends can be one node; indices are left in product
         order: call ``sort_indices()`` when sorted ones are needed). The kernels' products hold no
         explicit zeros (scipy's product drops them, :func:`signed_product` removes its own), so the
-        matrix is only compacted when a pair was dropped."""
+        matrix is only compacted when a pair was dropped. ``out`` is a CSR or a CSC, kept so."""
         if (0, len(mp)) in mp.overlaps() and out.nnz:
-            r = np.repeat(np.arange(out.shape[0]), np.diff(out.indptr))
-            same = rows[r] == cols[out.indices]
+            major = np.repeat(np.arange(len(out.indptr) - 1), np.diff(out.indptr))
+            if out.format == "csr":
+                same = rows[major] == cols[out.indices]
+            else:
+                same = rows[out.indices] == cols[major]
             if same.any():
                 out.data[same] = 0.0
                 out.eliminate_zeros()
@@ -336,13 +351,15 @@ class HetMat(PathEnumeration):
         return Halves(L, R, (La[:, keep] @ sp.diags(d[keep])).tocsr(), Rb[:, keep].tocsr())
 
     def chain(self, mp: Metapath, rows: np.ndarray, upto: int, damping: float,
-              cols: np.ndarray | None = None) -> sp.csr_matrix:
+              cols: np.ndarray | None = None, fmt: str | None = "csr") -> sp.csr_matrix | sp.csc_matrix:
         """``len(rows) x n``: summed path-degree products of ``mp``'s paths from ``rows`` to
         every node at position ``upto`` (a boundary of the matrix plan), repeats excluded.
 
         ``cols`` (strictly increasing node codes): only those end nodes, ``len(rows) x len(cols)``;
         the last block's right factor is restricted to them (cached), so no column is selected
-        from the product afterwards."""
+        from the product afterwards. Every product is SciPy's kernel without its counting pass
+        (:func:`._sparse.product`); the intermediate ones are CSR, the last one too with
+        ``fmt="csr"``, or in its cheaper orientation (CSR or CSC) with ``fmt=None``."""
         X = sp.csr_matrix((np.ones(len(rows)), (np.arange(len(rows)), rows)), shape=(len(rows), self.n))
         blocks = [(a, b) for a, b in mp.matrix_plan(triples=True) or [] if b <= upto]
         for a, b in blocks:
@@ -351,14 +368,14 @@ class HetMat(PathEnumeration):
                 W = self.weights(mp, a, damping)
                 if last is not None:
                     W = self._columns(("W", mp.relations[a], mp.sets[a], mp.sets[b], mp.reverse[a], damping), W, last)
-                X = (X @ W).tocsr()
+                X = product(X, W, fmt if (a, b) == blocks[-1] else "csr")
             elif b - a == 2:  # two-hop block without returning walks: X (W1 W2 - diag(d))
                 X = self._two_hop(X, mp, a, damping, last)
             else:  # B A B A block, inclusion-exclusion: ABC - diag(AB) C - A diag(BC) + (A o B^T o C)
                 X = self._baba(X, mp, a, damping, last)
         if cols is not None and not blocks:
             X = take_columns(X, cols)
-        return X
+        return X if fmt is None or X.format == fmt else X.asformat(fmt)
 
     def _columns(self, key: tuple, M: sp.csr_matrix, cols: np.ndarray | None) -> sp.csr_matrix:
         """``M[:, cols]`` cached under ``key`` and the columns (``M`` itself when ``cols`` is None)."""
@@ -486,10 +503,11 @@ def hetmat(kg: KnowledgeGraph, species: str | Sequence[str] | None = None,
 class DwpcMatrix:
     """DWPC of one metapath for every (source, target) pair of its end classes, as hetmatpy returns it.
 
-    ``matrix`` is a ``len(rows) x len(cols)`` CSR; ``rows`` / ``cols`` are the node codes of
-    its rows and columns (every node of the end classes, in code order), ``row_ids`` /
-    ``col_ids`` their CURIEs (read from the node table on first use). :meth:`to_frame` gives
-    the long table of connected pairs.
+    ``matrix`` is a ``len(rows) x len(cols)`` sparse matrix, CSR or CSC: the format its last
+    product gave, never converted (hetmatpy returns CSC; ``matrix.tocsr()`` for fast row
+    access); ``rows`` / ``cols`` are the node codes of its rows and columns (every node of the
+    end classes, in code order), ``row_ids`` / ``col_ids`` their CURIEs (read from the node
+    table on first use). :meth:`to_frame` gives the long table of connected pairs.
     """
 
     metapath: Metapath
@@ -514,7 +532,8 @@ class DwpcMatrix:
 
 
 def dwpc_matrix(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = DAMPING, **filters) -> DwpcMatrix:
-    """DWPC of ``metapath`` for all pairs in matrix form: a sparse matrix and its node index.
+    """DWPC of ``metapath`` for all pairs in matrix form: a sparse matrix (CSR or CSC, see
+    :class:`DwpcMatrix`) and its node index.
 
     >>> import evgraph
     >>> kg = evgraph.load()
@@ -528,7 +547,7 @@ def dwpc_matrix(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = D
     hm = hetmat(kg, **filters)
     r = np.flatnonzero(hm.class_mask(mp.sets[0]))
     c = np.flatnonzero(hm.class_mask(mp.sets[-1]))
-    return DwpcMatrix(mp, r, c, hm.dwpc(mp, damping, rows=r, cols=c), kg)
+    return DwpcMatrix(mp, r, c, hm.dwpc(mp, damping, rows=r, cols=c, fmt=None), kg)
 
 
 def dwpc(kg: KnowledgeGraph, metapath: Metapath | str, damping: float = DAMPING, **filters) -> pd.DataFrame:
