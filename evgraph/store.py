@@ -317,15 +317,22 @@ class ParquetTable:
         import pyarrow as pa
 
         node_class = self.kind == "nodes" and name == "category"
-        if name not in self._dictionaries and name not in self._columns and (self._plain_text(name) or node_class):
+        relation = self.kind == "edges" and name == "predicate"
+        if name not in self._dictionaries and name not in self._columns and (self._plain_text(name) or node_class
+                                                                              or relation):
             arr = self._read(name)
             if pa.types.is_dictionary(arr.type):
                 codes, values = dictionary_codes(arr)
-                if node_class:
-                    bad = sorted(set(values[np.unique(codes[codes >= 0])]) - set(self.schema.classes))
+                if node_class or relation:  # checked as the column is (:meth:`_convert`), by a count, no hash
+                    used = values[np.bincount(codes[codes >= 0], minlength=len(values)) > 0]
+                    known = self.schema.classes if node_class else self.schema.relations
+                    bad = sorted(set(used) - set(known))
                     if bad:
-                        raise self._fail(name, f"unknown class {bad[0]!r}")
+                        raise self._fail(name, f"unknown {'class' if node_class else 'relation'} {bad[0]!r}")
                 self._dictionaries[name] = (codes, values)
+        if name not in self._dictionaries and name in self._columns and hasattr(self._columns[name], "cat"):
+            cat = self._columns[name].cat  # already read as a categorical: its own codes
+            self._dictionaries[name] = (cat.codes.to_numpy(dtype=np.int64), np.asarray(cat.categories, dtype=object))
         if name not in self._dictionaries:
             import pandas as pd
 

@@ -44,7 +44,7 @@ def _stored(folder: Path) -> list[Path]:
 
 def _nothing_read(kg) -> bool:
     edges, nodes = kg._tables["edges"], kg._tables["nodes"]
-    return not edges._columns and not edges._codes and not nodes._columns
+    return not (edges._columns or edges._codes or edges._dictionaries or nodes._columns or nodes._dictionaries)
 
 
 @pytest.mark.parametrize("text", METAPATHS)
@@ -150,3 +150,38 @@ def test_saving_the_graph_again_drops_the_store(folder):
     dwpc_matrix(evgraph.load(folder), "C<riEVcCGbmC")
     evgraph.save(evgraph.load(folder), folder)
     assert not (folder / SUBFOLDER).exists()
+
+
+@pytest.mark.parametrize("text", METAPATHS)
+def test_first_call_reads_the_stored_codes_not_pandas_columns(folder, syn, text):
+    """Store off, on a graph opened from its folder: the relationship and class columns are read as
+    their stored dictionary codes (no per-row pandas conversion), with the in-memory graph's DWPC."""
+    kg = evgraph.load(folder)
+    assert _same(dwpc_matrix(kg, text, disk_cache=False), dwpc_matrix(syn, text))
+    edges, nodes = kg._tables["edges"], kg._tables["nodes"]
+    assert set(edges._dictionaries) == {"predicate"} and set(nodes._dictionaries) == {"category"}
+    assert not edges._columns and not nodes._columns and set(edges._codes) == {"subject", "object"}
+
+
+def test_first_call_checks_the_relations_it_reads(folder):
+    """A foreign relationship in the stored predicate column fails with the column's one line, as
+    reading the column itself does (tests/test_store_lazy.py)."""
+    from test_store_lazy import _rewrite
+
+    from evgraph.errors import DataError
+
+    n = evgraph.load(folder).num_edges
+    _rewrite(folder, "predicate", ["not_a_relation"] * n)
+    with pytest.raises(DataError, match="unknown relation 'not_a_relation'") as err:
+        dwpc_matrix(evgraph.load(folder), "CTrEVcCGaPW", disk_cache=False)
+    assert "edges.parquet" in str(err.value) and "predicate" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_codes_of_a_column_already_read_come_from_its_categorical(folder):
+    """``edge_factorized`` on a column already read as a categorical reuses its codes (no
+    per-row factorize) and agrees with the stored dictionary's codes."""
+    a, b = evgraph.load(folder), evgraph.load(folder)
+    a.edge_column("predicate")  # read (pandas) first
+    ca, va = a.edge_factorized("predicate")
+    cb, vb = b.edge_factorized("predicate")  # straight from the dictionary
+    assert np.array_equal(va[ca], vb[cb]) and np.array_equal(va[ca], a.edge_column("predicate").astype(object))

@@ -101,17 +101,28 @@ class HetMat(PathEnumeration):
         return (self.kg.dst if self._dst_in is None else self._dst_in)[self._conf_rows]
 
     @cached_property
+    def _relations(self) -> tuple[np.ndarray, list[str]]:
+        """Relationship code of every edge and the names the codes index: the loaded table's
+        categorical codes, or for a graph opened from a folder the stored dictionary's codes
+        mapped onto the ontology's relations (no per-edge string, no pandas conversion)."""
+        if self.kg.is_loaded("edges"):
+            col = self.kg.edge_column("predicate")
+            return col.cat.codes.to_numpy(), list(col.cat.categories)
+        names = list(self.kg.schema.relations)
+        return _codes_into(*self.kg.edge_factorized("predicate"), names), names
+
+    @cached_property
     def pred(self) -> np.ndarray:
         """Relationship code of every kept edge (into :attr:`pred_names`)."""
-        return self.kg.edge_column("predicate").cat.codes.to_numpy()[self._conf_rows]
+        return self._relations[0][self._conf_rows]
 
     @cached_property
     def pred_names(self) -> list[str]:
-        return list(self.kg.edge_column("predicate").cat.categories)
+        return self._relations[1]
 
     @cached_property
     def class_names(self) -> list[str]:
-        if self.store is not None:
+        if self.store is not None or not self.kg.is_loaded("nodes"):
             return list(self.kg.schema.classes)
         return list(self.kg.node_column("category").cat.categories)
 
@@ -120,13 +131,19 @@ class HetMat(PathEnumeration):
         """Class of every node (into :attr:`class_names`, -1 = none)."""
         if self.store is not None:
             return self.store.classes(self._class_codes_by_schema)
+        if not self.kg.is_loaded("nodes"):
+            return self._class_codes_by_schema()
         return self.kg.node_column("category").cat.codes.to_numpy()
 
     def _class_codes_by_schema(self) -> np.ndarray:
-        cls = self.kg.node_column("category")
-        names = list(self.kg.schema.classes)
-        lut = np.array([names.index(c) if c in names else -1 for c in cls.cat.categories] + [-1], dtype=np.int64)
-        return lut[cls.cat.codes.to_numpy()]
+        """Class of every node as an index into the ontology's classes (-1 = none), from the
+        stored dictionary's codes for a graph opened from a folder."""
+        if self.kg.is_loaded("nodes"):
+            col = self.kg.node_column("category")
+            codes, values = col.cat.codes.to_numpy(), np.asarray(col.cat.categories, dtype=object)
+        else:
+            codes, values = self.kg.node_factorized("category")
+        return _codes_into(codes, values, list(self.kg.schema.classes))
 
     @property
     def conf(self) -> np.ndarray:
@@ -474,6 +491,17 @@ class HetMat(PathEnumeration):
         mat = sp.csr_matrix((pdp[ok], (r[ok], c[ok])), shape=(len(rows), len(cols)))
         mat.sum_duplicates()
         return mat
+
+
+def _codes_into(codes: np.ndarray, values: np.ndarray, names: list[str]) -> np.ndarray:
+    """``codes`` into ``values`` (-1 = missing) re-coded as indices into ``names`` (-1 = not there).
+
+    >>> _codes_into(np.array([1, 0, -1, 1]), np.array(["b", "a"], dtype=object), ["a", "b", "c"]).tolist()
+    [0, 1, -1, 0]
+    """
+    pos = {v: i for i, v in enumerate(names)}
+    lut = np.array([pos.get(v, -1) for v in values] + [-1], dtype=np.int64)  # last: missing (code -1)
+    return lut[np.asarray(codes, dtype=np.int64)]
 
 
 def hetmat(kg: KnowledgeGraph, species: str | Sequence[str] | None = None,
