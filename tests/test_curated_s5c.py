@@ -30,6 +30,8 @@ def _axis(aid):
 AXIS_STATEMENTS = {
     "WM001": ("AX-HEART", "MI"),
     "WL001": ("AX-LIVER", "adipose"),
+    "WL002": ("AX-LIVER", "pancreas"),
+    "WL003": ("AX-LIVER", "pancreas"),
 }
 
 
@@ -98,3 +100,21 @@ def test_ad004_rests_on_the_human_islets_only(kg):
     assert "taken_up_by" not in set(rows["predicate"])
     text = kg.node("evgraph:EVP-AD004")["description"]
     assert "human pancreatic islets" in text and "3T3" not in text
+
+
+@pytest.mark.parametrize(("sid", "taxon"), [("WL002", "NCBITaxon:10090"), ("WL003", "NCBITaxon:9606")])
+def test_lipotoxic_hepatocyte_sevs_impair_insulin_secretion_of_isolated_islets(kg, sid, taxon):
+    """WL002/WL003 (Alen 2025 Diabetologia, PMID 40387904): sEVs of palmitic-acid-treated hepatocytes impair
+    glucose-stimulated insulin secretion of isolated mouse (WL002) and human (WL003) islets: one statement per
+    islet species, the islets as target organ ex vivo, no disease context (a lipotoxic treatment), no
+    macrophage edge (the abstract does not say in which species' islets it was shown)."""
+    rows = statement_rows(kg, sid)
+    assert set(rows["species"]) == {taxon}
+    assert _subjects(rows, "releases") == {"CL:0000182"} and _objects(rows, "part_of") == {"UBERON:0002107"}
+    assert _objects(rows, "homes_to") == {"UBERON:0000006"}
+    effect = rows[rows["predicate"] == "affects"]
+    assert set(effect["object"]) == {"GO:0035773"} and set(effect["direction"]) == {"decreased"}
+    assert not rows["predicate"].isin(["taken_up_by", "released_in", "contributes_to", "carries"]).any()
+    assert set(rows["model_system"]) == {"ex_vivo"}
+    assert set(rows["separation_method"]) == {"differential_ultracentrifugation"}
+    assert set(rows["evidence_tier"]) == {"tier4"}
