@@ -153,3 +153,31 @@ def test_a_csc_result_drops_same_node_pairs(syn):
         assert own.format == "csc" and not own.diagonal().any() and own.nnz == ref.nnz
         assert (own.tocsr() != ref).nnz == 0
     assert returning  # some of them have walks back to their source, dropped
+
+
+@pytest.mark.parametrize("text", ["C<riEVcCGbmC", "C<riEVcCGctC"])
+def test_same_node_pairs_dropped_for_any_column_order(syn, text):
+    """``_finish`` finds each row's own node by a binary search when the columns are the end class
+    in code order, and compares every entry's two nodes otherwise (shuffled or repeated columns):
+    the same entries are dropped either way."""
+    from evgraph.analytics import HetMat
+
+    hm = hetmat(syn)
+    mp = Metapath.parse(text)
+    r = np.flatnonzero(hm.class_mask(mp.sets[0]))
+    walks = hm.chain(mp, r, len(mp), 0.4, cols=r)  # CSR, the ends not yet required to differ
+    assert walks.diagonal().any()
+    ref = walks.tocsr().copy()
+    ref.setdiag(0)
+    ref.eliminate_zeros()
+    for fmt in ("csr", "csc"):
+        got = HetMat._finish(mp, walks.asformat(fmt, copy=True), r, r)
+        assert got.format == fmt and (got.tocsr() != ref).nnz == 0
+    perm = np.random.default_rng(1).permutation(len(r))
+    cols = np.concatenate([r[perm], r[:3]])  # shuffled, three nodes twice
+    full = walks.tocsr()[:, np.concatenate([perm, np.arange(3)])]
+    for fmt in ("csr", "csc"):
+        got = HetMat._finish(mp, full.asformat(fmt, copy=True), r, cols).tocoo()
+        kept = {(int(i), int(j)) for i, j in zip(got.row, got.col, strict=True)}
+        want = {(int(i), int(j)) for i, j in zip(*full.nonzero(), strict=True) if r[i] != cols[j]}
+        assert kept == want

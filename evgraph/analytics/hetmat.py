@@ -299,13 +299,20 @@ class HetMat(PathEnumeration):
         """Drop ``source == target`` pairs (when the ends can be one node; indices are left in product
         order: call ``sort_indices()`` when sorted ones are needed). The kernels' products hold no
         explicit zeros (scipy's product drops them, :func:`signed_product` removes its own), so the
-        matrix is only compacted when a pair was dropped. ``out`` is a CSR or a CSC, kept so."""
+        matrix is only compacted when a pair was dropped. ``out`` is a CSR or a CSC, kept so.
+
+        When the minor axis's nodes are strictly increasing (the end classes' codes), each major
+        position's own node is found once by a binary search and every entry compared with it
+        (one pass, no per-entry node lookup); otherwise every entry's two nodes are compared."""
         if (0, len(mp)) in mp.overlaps() and out.nnz:
-            major = np.repeat(np.arange(len(out.indptr) - 1), np.diff(out.indptr))
-            if out.format == "csr":
-                same = rows[major] == cols[out.indices]
+            major_nodes, minor_nodes = (rows, cols) if out.format == "csr" else (cols, rows)
+            counts = np.diff(out.indptr)
+            if len(minor_nodes) < 2 or bool((minor_nodes[1:] > minor_nodes[:-1]).all()):
+                at = np.minimum(np.searchsorted(minor_nodes, major_nodes), len(minor_nodes) - 1)  # nnz > 0
+                own = np.where(minor_nodes[at] == major_nodes, at, -1)
+                same = out.indices == np.repeat(own, counts)
             else:
-                same = rows[out.indices] == cols[major]
+                same = major_nodes[np.repeat(np.arange(len(counts)), counts)] == minor_nodes[out.indices]
             if same.any():
                 out.data[same] = 0.0
                 out.eliminate_zeros()
