@@ -40,8 +40,9 @@ FLOOR = 5
 #: thrombosis 2 (curation-notes-q4.md, "Axes"); thrombosis reached 5 with pass s4x (UX001-UX003,
 #: curation-notes-s4x.md), heart with pass s5c (WM001, curation-notes-s5c.md). New statements that reach
 #: an axis must remove it here.
-#: Thrombosis fell back to 4 in session 5: sweep5A held back MC018 (the mouse row's monocyte source is not in
-#: the text read, so the row has no source; curation-notes-r5a.md).
+#: Thrombosis fell back in session 5: sweep5A held back MC018 (the mouse row's monocyte source is not in
+#: the text read, so the row has no source; curation-notes-r5a.md) and sweep5D held back UX001/UX002 (no
+#: citation record of DOI:10.1160/TH08-09-0620 found again; curation-notes-r5d.md): 2 (SE010, UX003), short by 3.
 SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-THROMBOSIS"})
 
 

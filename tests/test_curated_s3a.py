@@ -7,7 +7,7 @@ test_curated_statement_files.py."""
 from __future__ import annotations
 
 import pytest
-from curated_pass import condition_categories, pass_edges, statement_rows
+from curated_pass import commented_statement_ids, condition_categories, pass_edges, statement_rows
 
 
 def _objects(rows, predicate):
@@ -129,15 +129,14 @@ def test_obese_endothelial_microvesicles_act_on_endothelial_cells_in_culture_onl
     assert condition_categories(kg, "TA009") == {"metabolic"}
 
 
-def test_procoagulant_microparticles_in_lupus_mark_arterial_disease(kg):
-    """TA010 (Plasín-Rodríguez 2021): in SLE, MP procoagulant activity is higher with arterial
-    thrombosis and carotid plaques: an inflammatory context and two cardiovascular markers."""
-    rows = statement_rows(kg, "TA010")
-    assert _objects(rows, "released_in") == {"MONDO:0007915"}
-    marker = rows[rows["predicate"] == "biomarker_for"]
-    assert set(marker["subject"]) == {"evgraph:EVP-TA010"}
-    assert set(marker["object"]) == {"MONDO:0000831", "MONDO:0002277"}
-    assert condition_categories(kg, "TA010") == {"inflammatory", "cardiovascular"}
+def test_statements_held_back_by_the_session_5_re_read(kg):
+    """TA010 (no sample and no cell of origin named in the abstract, so no EV origin) and TA015 (no
+    journal or year beside PMID:15936460 in any record read) were held back by sweep5D
+    (curation-notes-r5d.md): out of the graph, kept as commented rows."""
+    commented = commented_statement_ids()
+    for sid in ("TA010", "TA015"):
+        assert statement_rows(kg, sid).empty, sid
+        assert sid in commented, sid
 
 
 @pytest.mark.parametrize(("sid", "cell"), [("TA011", "CL:0000233"), ("TA012", "CL:0000233"), ("TA013", "CL:0000232")])
@@ -158,16 +157,6 @@ def test_rbc_evs_mark_poor_glucose_control_in_diabetic_heart_failure_with_atrial
     assert _objects(rows, "released_in") == {"MONDO:0005148", "MONDO:0005252", "MONDO:0004981"}
     assert _objects(rows, "biomarker_for") == {"MONDO:0002909"}
     assert condition_categories(kg, "TA014") == {"metabolic", "cardiovascular"}
-
-
-def test_platelet_microparticles_in_diabetes_mark_diabetic_retinopathy(kg):
-    """TA015 (Diabetes Res Clin Pract 2005): PMPs rise with retinopathy stage in diabetic patients:
-    a metabolic context and an eye-complication marker (diabetic retinopathy, filed as other)."""
-    rows = statement_rows(kg, "TA015")
-    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000233"}
-    assert _objects(rows, "released_in") == {"MONDO:0005015"}
-    assert _objects(rows, "biomarker_for") == {"MONDO:0005266"}
-    assert condition_categories(kg, "TA015") == {"metabolic", "other"}
 
 
 def test_tissue_factor_microparticles_in_type_1_diabetes_mark_retinopathy(kg):

@@ -9,7 +9,7 @@ rows in test_curated_cultured_cells.py."""
 from __future__ import annotations
 
 import pytest
-from curated_pass import condition_categories, pass_edges, statement_rows
+from curated_pass import commented_statement_ids, condition_categories, pass_edges, statement_rows
 from test_curated_axes import axes, axis_members
 
 
@@ -23,8 +23,6 @@ def _axis(aid):
 
 #: statement -> (axis, named target/condition) it was written for.
 AXIS_STATEMENTS = {
-    "UX001": ("AX-THROMBOSIS", "thrombosis"),
-    "UX002": ("AX-THROMBOSIS", "thrombosis"),
     "UX003": ("AX-THROMBOSIS", "thrombosis"),
     "UX004": ("AX-ISLET", "T1D"),
     "UX006": ("AX-ISLET", "T2D"),
@@ -32,7 +30,9 @@ AXIS_STATEMENTS = {
 
 
 def test_ux_pass_size(kg):
-    assert pass_edges(kg, "UX")["statement"].nunique() >= 7
+    # 7 written; UX001/UX002 held back by sweep5D in session 5 (no citation record found again,
+    # curation-notes-r5d.md), so 5 remain.
+    assert pass_edges(kg, "UX")["statement"].nunique() >= 5
 
 
 @pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
@@ -49,20 +49,12 @@ def test_statements_without_a_condition_or_target_count_for_no_axis(kg, sid):
         assert not any(sid in members for members in axis_members(kg, axis).values()), axis["axis_id"]
 
 
-@pytest.mark.parametrize(("sid", "cell", "sign"), [("UX001", "CL:0000233", "positively"),
-                                                   ("UX002", "CL:0000738", "negatively")])
-def test_venous_thrombosis_microparticles_correlate_with_thrombus_weight_in_mice(kg, sid, cell, sign):
-    """UX001/UX002 (Ramacciotti 2009 Thromb Haemost): in IVC-ligation venous thrombosis in mice,
-    platelet MPs correlate positively and leukocyte MPs negatively with thrombus weight: a
-    correlation recorded as the MPs' thrombosis context, with no outcome edge."""
-    rows = statement_rows(kg, sid)
-    assert set(rows["species"]) == {"NCBITaxon:10090"}
-    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {cell}
-    assert _objects(rows, "released_in") == {"MONDO:0000831"}
-    assert set(rows["knowledge_level"]) == {"statistical_association"}
-    assert not rows["predicate"].isin(["contributes_to", "biomarker_for"]).any()
-    assert f"correlated {sign} with thrombus weight" in kg.node(f"evgraph:EVP-{sid}")["description"]
-    assert set(rows["evidence_tier"]) == {"tier3"}
+def test_venous_thrombosis_statements_are_held_back(kg):
+    """UX001/UX002 (DOI:10.1160/TH08-09-0620): the summary confirms the claims, but no record showing
+    title, journal and year beside the DOI was found again in session 5 (curation-notes-r5d.md)."""
+    for sid in ("UX001", "UX002"):
+        assert statement_rows(kg, sid).empty, sid
+        assert sid in commented_statement_ids(), sid
 
 
 def test_platelet_microparticles_enhance_thrombosis_in_human_blood_ex_vivo(kg):
