@@ -11,7 +11,7 @@ Kernels: for all pairs at once, DWPC is a product of sparse degree-weighted adja
 multiplied from the smaller end, long ones from both ends meeting at the position with fewest
 nodes. Each sparse product is SciPy's own kernel without its counting pass, in the orientation
 (CSR or CSC result) that walks fewer entries (:func:`._sparse.product`; at 1M edges the
-no-repeat metapath's last product is 2.5x faster so, and the left-to-right order is already the
+no-repeat metapath's last product is 2.6x faster so, and the left-to-right order is already the
 one with the fewest multiplications). Repeated nodes are excluded exactly: two-apart repeats
 by subtracting the walks that return (``X (W1 W2 - diag(d))``: ``X zd(W1 W2)`` when the pair
 product is the cheaper way and is cached, else one signed product), B A B A blocks by
