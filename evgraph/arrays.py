@@ -42,6 +42,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def is_text_dtype(dtype: Any) -> bool:
+    """True for an object column's dtype and for pandas' string dtypes (pandas 3 reads text as ``str``).
+
+    >>> import pandas as pd
+    >>> is_text_dtype(pd.Series(["a"], dtype=object).dtype), is_text_dtype(pd.Series(["a"], dtype="string").dtype)
+    (True, True)
+    >>> is_text_dtype(np.dtype("int64"))
+    False
+    """
+    return str(dtype) == "object" or type(dtype).__name__ == "StringDtype"
+
+
 def unique(a: Any, return_index: bool = False, return_inverse: bool = False) -> Any:
     """``np.unique`` of a 1-D array by sorting (same results; see the module docstring)."""
     a = np.asarray(a).ravel()

@@ -269,7 +269,9 @@ class ParquetTable:
             values = pd.Categorical.from_codes(self.codes(name), dtype=self._node_dtype, validate=False)
         else:
             values = self._convert(name, self._read(name))
-        series = self._columns[name] = pd.Series(values, name=name, copy=False)
+        # an object array stays object (pandas 3 would copy its shared strings into a new ``str`` column)
+        dtype = object if isinstance(values, np.ndarray) and values.dtype == object else None
+        series = self._columns[name] = pd.Series(values, name=name, copy=False, dtype=dtype)
         return series
 
     def _convert(self, name: str, arr: Any) -> Any:

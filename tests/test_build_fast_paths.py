@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evgraph.arrays import is_text_dtype
 from evgraph.build.qc import SourceReport
 from evgraph.sources import _io
 from evgraph.sources import mirtarbase as mtb
@@ -169,7 +170,7 @@ def test_mirtarbase_finish_cells_equal_the_rowwise_strings(shared_data, tmp_path
                       ("primary_knowledge_source", "infores:mirtarbase")):
         assert edges[col].astype(object).tolist() == [text] * len(edges)
     nodes = rec.nodes[0].frame
-    assert nodes["id"].dtype == object and nodes["id"].is_unique
+    assert is_text_dtype(nodes["id"].dtype) and nodes["id"].is_unique
     assert set(nodes["id"]) == set(edges["subject"].astype(object)) | set(edges["object"].astype(object))
 
 

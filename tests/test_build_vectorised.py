@@ -158,7 +158,7 @@ def test_edge_signatures_and_ids_match_the_row_wise_forms():
     ref = pd.util.hash_pandas_object(pd.DataFrame({c: e[c].to_numpy(dtype=np.float64) if c == "confidence"
                                                    else e[c].astype(str).to_numpy(dtype=object)
                                                    for c in EDGE_COLUMNS if c != "id" and c not in ID_WHEN_FILLED}),
-                                     index=False).to_numpy()
+                                     index=False).to_numpy().copy()  # writable (pandas 3 copy-on-write)
     # fields added later (the test statistics) enter only the signatures of the rows that fill one, row by row
     for i in range(len(e)):
         texts = [str(e.at[i, c]) for c in ID_WHEN_FILLED]

@@ -240,7 +240,7 @@ def test_graphdata_sorted_codes_equal_np_unique(graphs, built, name):
     for g in (graphs[name], load_built(built[name])):
         for col in (g.edge_column("predicate"), g.node_column("category")):
             names, codes = sorted_codes(col)
-            want_names, want_codes = np.unique(col.astype(str).to_numpy(), return_inverse=True)
+            want_names, want_codes = np.unique(col.to_numpy(dtype=object).astype(str), return_inverse=True)
             assert names.tolist() == want_names.tolist() and codes.tolist() == want_codes.tolist()
     plain = pd.Series(["x", "a", "x", None], dtype=object)  # not categorical: np.unique as before
     names, codes = sorted_codes(plain)

@@ -91,7 +91,10 @@ def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     for c in columns:
         parts = [f[c] if c in f.columns else None for f in frames]
         if all(p is not None and isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
-            data[c] = union_categoricals([p.array for p in parts], ignore_order=True)
+            cats = [p.array for p in parts]
+            if len({str(x.categories.dtype) for x in cats}) > 1:  # pandas 3: "str" and object categories
+                cats = [pd.Categorical.from_codes(x.codes, categories=x.categories.astype(object)) for x in cats]
+            data[c] = union_categoricals(cats, ignore_order=True)
         elif all(p is not None for p in parts) and len({p.dtype for p in parts}) == 1 and parts[0].dtype != object:
             data[c] = np.concatenate([p.to_numpy() for p in parts])
         else:

@@ -218,8 +218,9 @@ def sorted_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             rank = np.full(len(cats), -1, dtype=np.int64)
             rank[order] = np.arange(len(order))
             return np.array(cats[order].tolist(), dtype=str), rank[codes]
-    names, inverse = np.unique(col.astype(str).to_numpy(), return_inverse=True)
-    return names, inverse.astype(np.int64)
+    # numpy's str() of every cell: a missing cell is 'nan'/'None' as pandas 2's astype(str) gave it (pandas 3 keeps NaN)
+    names, inverse = np.unique(col.to_numpy(dtype=object).astype(str), return_inverse=True)
+    return names.astype(object), inverse.astype(np.int64)
 
 
 def _class_codes(kg: KnowledgeGraph) -> tuple[np.ndarray, np.ndarray]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..arrays import is_text_dtype
 from ..errors import DataError, Problem
 
 #: File name endings read as R data.
@@ -113,7 +114,7 @@ def as_tsv(file: Path, frame: pd.DataFrame, name: str, use_cache: bool = True) -
             whole = values.dropna()
             if len(whole) and (whole == whole.round()).all():
                 out[col] = values.astype("Int64").astype(str).replace("<NA>", "")
-        elif values.dtype == object:
+        elif is_text_dtype(values.dtype):
             out[col] = values.astype(object).where(values.notna(), "").astype(str).str.replace(
                 r"[\t\r\n]", " ", regex=True)
     with atomic_path(target) as tmp:
