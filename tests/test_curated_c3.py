@@ -20,7 +20,9 @@ HELD_BACK = ("BR008", "MC024", "MC024H", "LV002", "BR005", "NO010", "MC031", "NO
 LATER_HELD_BACK = ("NO020", "SD009", "MC023", "NO004", "TH003", "VW005",  # VW005: sweep5F (curation-notes-r5f.md)
                    # held back by sweep5A (session 5, curation-notes-r5a.md)
                    "MC006", "MC011", "MC012", "MC012M", "MC018", "MC025",
-                   "TH004")  # TH004: held back by sweep5D (session 5, curation-notes-r5d.md)
+                   "TH004",  # TH004: held back by sweep5D (session 5, curation-notes-r5d.md)
+                   # held back by sweep5B (session 5, curation-notes-r5b.md)
+                   "NO006", "BR012")
 
 
 def _notes() -> str:

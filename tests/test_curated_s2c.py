@@ -36,8 +36,9 @@ def test_hyperammonemic_rat_plasma_evs_carry_no_proxy_context(kg):
     assert set(rows["species"]) == {"NCBITaxon:10116"}
     cond = rows[rows["predicate"] == "contributes_to"]
     assert list(zip(cond["statement"], cond["object"], strict=True)) == [("SC003", "MONDO:0002039")]
-    assert set(rows.loc[(rows["statement"] == "SC004") & (rows["predicate"] == "taken_up_by"), "object"]) == {
-        "CL:0000121", "CL:0000129"}
+    # SC004's Purkinje-neuron/microglia targets and cerebellum were cut by sweep5B (curation-notes-r5b.md):
+    # the abstract part that named them could not be retrieved; the pathway rests on the rats
+    assert not rows.loc[rows["statement"] == "SC004", "predicate"].isin(["taken_up_by", "homes_to"]).any()
 
 
 def test_metabolic_syndrome_microparticles_bridge_to_vascular_dysfunction(kg):
