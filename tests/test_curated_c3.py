@@ -22,7 +22,9 @@ LATER_HELD_BACK = ("NO020", "SD009", "MC023", "NO004", "TH003", "VW005",  # VW00
                    "MC006", "MC011", "MC012", "MC012M", "MC018", "MC025",
                    "TH004",  # TH004: held back by sweep5D (session 5, curation-notes-r5d.md)
                    # held back by sweep5B (session 5, curation-notes-r5b.md)
-                   "NO006", "BR012")
+                   "NO006", "BR012",
+                   # sweep5C, session 5 (curation-notes-r5c.md): citation record without journal or year
+                   "BM008", "BM009", "BM014", "SD006")
 LATER_HELD_BACK += ("AX001", "LV003", "LV004")  # sweep5E: no citation record found again (curation-notes-r5e.md)
 
 
