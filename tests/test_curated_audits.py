@@ -1,9 +1,10 @@
-"""Fifth re-audit (``audit-2026-12-01-5.md``, session 4, issue 12): the draw is reproducible and the
-recorded result is the table's.
+"""The fifth and sixth re-audits (``audit-2026-12-01-5.md``, session 4; ``audit-2026-12-01-6.md``,
+session 5; issue 12): each draw is reproducible and each recorded result is its table's.
 
-The draw was made once, at main ``674f3a8``, over the 262 statement ids of the
-``statements-*.tsv`` files then. Later passes add statements and hold some back, so the current files
-can no longer give that population. The audit records the population itself, and the tests check
+Each draw was made once, at a main commit, over the statement ids of the ``statements-*.tsv`` files
+then (audit 5: ``674f3a8``, 262 ids; audit 6: ``f698a94``, 246 ids). Later passes add statements
+and hold some back, so the current files can no longer give that population. The audit records the
+population itself, and the tests check
 three things. The recorded population re-draws the audited sample with the seed. The population is
 exactly the ids of the draw commit, read from git when the repository has its history (a fresh clone
 has). Every id of the population still appears in the curated files, as a data row or as a held-back
@@ -17,28 +18,40 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from evgraph.sources.curated import curated_dir
 
-AUDIT = "audit-2026-12-01-5.md"
-SEED = 20261205
-DRAW_COMMIT = "674f3a890b63466878e4839b1d477cb8c2a09538"
-POPULATION_SIZE = 262
+#: file, seed, draw commit, population size, and the rank split as the audit writes it
+#: (``{r[i]}`` is the sampled id of rank i + 1)
+AUDITS = {
+    5: ("audit-2026-12-01-5.md", 20261205, "674f3a890b63466878e4839b1d477cb8c2a09538", 262,
+        ("Ranks 1-15 ({r[0]}-{r[14]}): audit4a", "Ranks 16-30 ({r[15]}-{r[29]}): the lead")),
+    6: ("audit-2026-12-01-6.md", 20261206, "f698a9488bd1a630d097ffb9dc8cb257ac13aafc", 246,
+        ("Ranks 1-10 ({r[0]}-{r[9]}): audit6a", "Ranks 11-20 ({r[10]}-{r[19]}): audit6b",
+         "Ranks 21-30 ({r[20]}-{r[29]}): audit6c")),
+}
 ROW = re.compile(r"^\| ([A-Z]{2}\d{3}[A-Z]?) \| (confirmed|partly|wrong) \|", re.M)
 
 
-def _text() -> str:
-    return (curated_dir() / AUDIT).read_text(encoding="utf-8")
+@pytest.fixture(params=sorted(AUDITS), ids=lambda n: f"audit{n}")
+def audit(request) -> tuple:
+    return AUDITS[request.param]
 
 
-def _population() -> list[str]:
-    block = re.search(r"^```ids\n(.*?)^```", _text(), re.M | re.S)
+def _text(audit: tuple) -> str:
+    return (curated_dir() / audit[0]).read_text(encoding="utf-8")
+
+
+def _population(audit: tuple) -> list[str]:
+    block = re.search(r"^```ids\n(.*?)^```", _text(audit), re.M | re.S)
     assert block, "the audit records its population in an ```ids block"
     return block.group(1).split()
 
 
-def _draw(ids: list[str]) -> list[str]:
-    """The code of audits 2-4 on sorted ids (as recorded in the audit's "Draw" section)."""
-    random.seed(SEED)
+def _draw(audit: tuple, ids: list[str]) -> list[str]:
+    """The code of audits 2-6 on sorted ids (as recorded in the audit's "Draw" section)."""
+    random.seed(audit[1])
     return sorted(random.sample(sorted(ids), 30))
 
 
@@ -46,28 +59,29 @@ def _repo_root() -> Path:
     return curated_dir().parents[2]
 
 
-def _ids_at_draw_commit() -> list[str] | None:
+def _ids_at_draw_commit(commit: str) -> list[str] | None:
     """Statement ids of the draw commit read with git, or None when the package is not a git checkout."""
     root = _repo_root()
     if not (root / ".git").exists():
         return None
     folder = "evgraph/data/curated/"
-    listing = subprocess.run(["git", "-C", str(root), "ls-tree", "--name-only", DRAW_COMMIT, folder],
+    listing = subprocess.run(["git", "-C", str(root), "ls-tree", "--name-only", commit, folder],
                              capture_output=True, text=True, check=True).stdout.split()
     files = sorted(f for f in listing if re.fullmatch(re.escape(folder) + r"statements-[^/]*\.tsv", f))
     ids = []
     for name in files:
-        content = subprocess.run(["git", "-C", str(root), "show", f"{DRAW_COMMIT}:{name}"],
+        content = subprocess.run(["git", "-C", str(root), "show", f"{commit}:{name}"],
                                  capture_output=True, text=True, check=True).stdout
         ids += [line.split("\t")[0] for line in content.splitlines(keepends=True)
                 if line.strip() and not line.startswith(("#", "statement_id"))]
     return sorted(ids)
 
 
-def test_audit_records_seed_commit_code_and_an_honest_result():
-    text = _text()
-    assert f"Seed **{SEED}**" in text and f"random.seed({SEED})" in text
-    assert DRAW_COMMIT in text and "sample = sorted(random.sample(ids, 30))" in text
+def test_audit_records_seed_commit_code_and_an_honest_result(audit):
+    text = _text(audit)
+    _, seed, commit, _, _ = audit
+    assert f"Seed **{seed}**" in text and f"random.seed({seed})" in text
+    assert commit in text and "sample = sorted(random.sample(ids, 30))" in text
     rows = ROW.findall(text)
     assert len(rows) == 30 and len({sid for sid, _ in rows}) == 30
     counts = {v: sum(1 for _, x in rows if x == v) for v in ("confirmed", "partly", "wrong")}
@@ -82,19 +96,19 @@ def test_audit_records_seed_commit_code_and_an_honest_result():
             assert f"**{sid}**" in follow_up, sid
 
 
-def test_recorded_population_redraws_the_audited_sample():
-    ids = _population()
-    assert len(ids) == POPULATION_SIZE == len(set(ids))
-    audited = sorted(sid for sid, _ in ROW.findall(_text()))
-    assert _draw(ids) == audited
+def test_recorded_population_redraws_the_audited_sample(audit):
+    ids = _population(audit)
+    assert len(ids) == audit[3] == len(set(ids))
+    audited = sorted(sid for sid, _ in ROW.findall(_text(audit)))
+    assert _draw(audit, ids) == audited
     # the draw runs over the ids as the files list them: the same set, in any order
-    assert _draw(list(reversed(ids))) == audited
+    assert _draw(audit, list(reversed(ids))) == audited
 
 
-def test_population_is_the_draw_commits_statement_ids():
-    at_commit = _ids_at_draw_commit()
+def test_population_is_the_draw_commits_statement_ids(audit):
+    at_commit = _ids_at_draw_commit(audit[2])
     if at_commit is not None:  # a git checkout must have the commit (a fresh clone has the history)
-        assert at_commit == sorted(_population())
+        assert at_commit == sorted(_population(audit))
     # always: every id of the population is still in the curated files, as a data row or a '#' row
     present = set()
     for path in curated_dir().glob("statements-*.tsv"):
@@ -102,13 +116,13 @@ def test_population_is_the_draw_commits_statement_ids():
             sid = line.lstrip("# ").split("\t", 1)[0]
             if re.fullmatch(r"[A-Z]{2}\d{3}[A-Z]?", sid):
                 present.add(sid)
-    assert set(_population()) <= present, sorted(set(_population()) - present)
+    assert set(_population(audit)) <= present, sorted(set(_population(audit)) - present)
 
 
-def test_ranks_are_split_between_the_two_auditors_as_written():
-    text = _text()
+def test_ranks_are_split_between_the_auditors_as_written(audit):
+    text = _text(audit)
     rows = [sid for sid, _ in ROW.findall(text)]
-    sample = _draw(_population())
+    sample = _draw(audit, _population(audit))
     assert rows == sample  # the table is in rank order
-    assert f"Ranks 1-15 ({sample[0]}-{sample[14]}): audit4a" in text
-    assert f"Ranks 16-30 ({sample[15]}-{sample[29]}): the lead" in text
+    for split in audit[4]:
+        assert split.format(r=sample) in text, split
