@@ -21,6 +21,16 @@ def statement_rows(kg, sid: str) -> pd.DataFrame:
     return kg.edges[kg.edges["statement"] == sid]
 
 
+def objects(rows: pd.DataFrame, predicate: str) -> set:
+    """The objects of one statement's edges with this predicate."""
+    return set(rows.loc[rows["predicate"] == predicate, "object"])
+
+
+def subjects(rows: pd.DataFrame, predicate: str) -> set:
+    """The subjects of one statement's edges with this predicate."""
+    return set(rows.loc[rows["predicate"] == predicate, "subject"])
+
+
 def condition_categories(kg, sid: str) -> set[str]:
     """The condition families (``condition_category``) of the conditions one statement links."""
     rows = statement_rows(kg, sid)

@@ -61,6 +61,11 @@ def axes() -> list[dict]:
     return out
 
 
+def axis(aid: str) -> dict:
+    """One row of ``axes.tsv`` by its id."""
+    return next(a for a in axes() if a["axis_id"] == aid)
+
+
 def _broader(kg, predicate: str) -> dict[str, set[str]]:
     """term -> itself and every ancestor through the graph's statement-free ``predicate`` edges."""
     e = kg.edges[(kg.edges["predicate"] == predicate) & (kg.edges["statement"].astype(str) == "")]

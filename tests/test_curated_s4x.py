@@ -9,17 +9,8 @@ rows in test_curated_cultured_cells.py."""
 from __future__ import annotations
 
 import pytest
-from curated_pass import commented_statement_ids, condition_categories, pass_edges, statement_rows
-from test_curated_axes import axes, axis_members
-
-
-def _objects(rows, predicate):
-    return set(rows.loc[rows["predicate"] == predicate, "object"])
-
-
-def _axis(aid):
-    return next(a for a in axes() if a["axis_id"] == aid)
-
+from curated_pass import commented_statement_ids, condition_categories, objects, pass_edges, statement_rows
+from test_curated_axes import axes, axis, axis_members
 
 #: statement -> (axis, named target/condition) it was written for.
 AXIS_STATEMENTS = {
@@ -38,15 +29,15 @@ def test_ux_pass_size(kg):
 @pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
 def test_the_statement_counts_for_its_axis(kg, sid):
     aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, _axis(aid))[name]
+    assert sid in axis_members(kg, axis(aid))[name]
 
 
 @pytest.mark.parametrize("sid", ["UX005", "UX007"])
 def test_statements_without_a_condition_or_target_count_for_no_axis(kg, sid):
     """UX005 (healthy islet EVs, no condition) and UX007 (hepatic exosomes, no target) are written for
     what the paper shows, not for an axis: the rule must not count them."""
-    for axis in axes():
-        assert not any(sid in members for members in axis_members(kg, axis).values()), axis["axis_id"]
+    for one in axes():
+        assert not any(sid in members for members in axis_members(kg, one).values()), one["axis_id"]
 
 
 def test_venous_thrombosis_statements_are_held_back(kg):
@@ -64,7 +55,7 @@ def test_platelet_microparticles_enhance_thrombosis_in_human_blood_ex_vivo(kg):
     rows = statement_rows(kg, "UX003")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000233"}
-    assert _objects(rows, "affects") == {"REACT:R-HSA-76002"}
+    assert objects(rows, "affects") == {"REACT:R-HSA-76002"}
     outcome = rows[rows["predicate"] == "contributes_to"]
     assert set(outcome["object"]) == {"MONDO:0000831"} and set(outcome["direction"]) == {"increased"}
     assert not rows["predicate"].isin(["homes_to", "released_in"]).any()
@@ -79,7 +70,7 @@ def test_islet_microvesicle_retroviral_antigens_drive_type_1_diabetes_in_nod_mic
     rows = statement_rows(kg, "UX004")
     assert set(rows["species"]) == {"NCBITaxon:10090"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0000006"}
-    assert _objects(rows, "affects") == {"GO:0042110"}
+    assert objects(rows, "affects") == {"GO:0042110"}
     outcome = rows[rows["predicate"] == "contributes_to"]
     assert set(outcome["object"]) == {"MONDO:0005147"} and set(outcome["direction"]) == {"increased"}
     assert "released_in" not in set(rows["predicate"]) and "carries" not in set(rows["predicate"])
@@ -99,7 +90,7 @@ def test_islet_evs_suppress_iapp_amyloid_only_from_healthy_donors(kg):
     effect = healthy[healthy["predicate"] == "affects"]
     assert set(effect["object"]) == {"GO:1990000"} and set(effect["direction"]) == {"decreased"}
     assert not healthy["predicate"].isin(["released_in", "contributes_to"]).any()
-    assert _objects(t2d, "released_in") == {"MONDO:0005148"}
+    assert objects(t2d, "released_in") == {"MONDO:0005148"}
     assert not t2d["predicate"].isin(["affects", "contributes_to"]).any()
     assert set(t2d["knowledge_level"]) == {"observation"}
 
@@ -115,4 +106,4 @@ def test_hepatic_exosomes_lower_glucose_intolerance_without_a_route_edge(kg):
     assert set(outcome["object"]) == {"MONDO:0001076"} and set(outcome["direction"]) == {"decreased"}
     assert not rows["predicate"].isin(["taken_up_by", "homes_to", "carries"]).any()
     assert set(rows["model_system"]) == {"animal_in_vivo"} and set(rows["evidence_tier"]) == {"tier3"}
-    assert not any("UX007" in m for m in axis_members(kg, _axis("AX-LIVER")).values())
+    assert not any("UX007" in m for m in axis_members(kg, axis("AX-LIVER")).values())

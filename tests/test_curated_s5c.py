@@ -9,22 +9,9 @@ cultured-cell rows in test_curated_cultured_cells.py."""
 from __future__ import annotations
 
 import pytest
-from curated_pass import statement_rows
-from test_curated_axes import FLOOR, SHORT_AXES, axes, axis_members, axis_table
+from curated_pass import objects, statement_rows, subjects
+from test_curated_axes import FLOOR, SHORT_AXES, axis, axis_members, axis_table
 from test_curated_cultured_cells import register, registry
-
-
-def _objects(rows, predicate):
-    return set(rows.loc[rows["predicate"] == predicate, "object"])
-
-
-def _subjects(rows, predicate):
-    return set(rows.loc[rows["predicate"] == predicate, "subject"])
-
-
-def _axis(aid):
-    return next(a for a in axes() if a["axis_id"] == aid)
-
 
 #: statement -> (axis, named target/condition) it was written for.
 AXIS_STATEMENTS = {
@@ -42,7 +29,7 @@ def test_wm_wl_pass_size(kg):
 @pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
 def test_the_statement_counts_for_its_axis(kg, sid):
     aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, _axis(aid))[name]
+    assert sid in axis_members(kg, axis(aid))[name]
 
 
 def test_the_axes_this_pass_closed_reach_the_floor_and_left_the_short_list(kg):
@@ -58,10 +45,10 @@ def test_infarcted_cardiomyocyte_exosomes_reach_cardiac_fibroblasts_in_mice(kg):
     confirmed), no outcome condition and no homing edge."""
     rows = statement_rows(kg, "WM001")
     assert set(rows["species"]) == {"NCBITaxon:10090"}
-    assert _subjects(rows, "releases") == {"CL:0000746"}
-    assert _objects(rows, "part_of") == {"UBERON:0000948"}
-    assert _objects(rows, "released_in") == {"MONDO:0005068"}
-    assert _objects(rows, "taken_up_by") == {"CL:0002548"}
+    assert subjects(rows, "releases") == {"CL:0000746"}
+    assert objects(rows, "part_of") == {"UBERON:0000948"}
+    assert objects(rows, "released_in") == {"MONDO:0005068"}
+    assert objects(rows, "taken_up_by") == {"CL:0002548"}
     assert not rows["predicate"].isin(["homes_to", "contributes_to", "carries"]).any()
     assert set(rows["model_system"]) == {"primary_cells"} and set(rows["evidence_tier"]) == {"tier4"}
     assert "miR-195" in kg.node("evgraph:EVP-WM001")["description"]
@@ -74,9 +61,9 @@ def test_hepatic_exosomes_raise_glucose_uptake_of_mouse_adipocytes_in_culture(kg
     not described (cells treated with EVs are no ``taken_up_by`` target), so it counts for no route axis."""
     rows = statement_rows(kg, "WL001")
     assert set(rows["species"]) == {"NCBITaxon:10090"}
-    assert _subjects(rows, "releases") == {"UBERON:0002107"}
+    assert subjects(rows, "releases") == {"UBERON:0002107"}
     assert "taken_up_by" not in set(rows["predicate"])
-    assert "WL001" not in axis_members(kg, _axis("AX-LIVER"))["adipose"]
+    assert "WL001" not in axis_members(kg, axis("AX-LIVER"))["adipose"]
     effect = rows[rows["predicate"] == "affects"]
     assert set(effect["object"]) == {"GO:0046323"} and set(effect["direction"]) == {"increased"}
     assert not rows["predicate"].isin(["homes_to", "contributes_to", "carries", "released_in"]).any()
@@ -97,7 +84,7 @@ def test_ad004_rests_on_the_human_islets_only(kg):
     evidence names no registry line of another organism."""
     rows = statement_rows(kg, "AD004")
     assert set(rows["species"]) == {"NCBITaxon:9606"} and set(rows["model_system"]) == {"ex_vivo"}
-    assert _objects(rows, "homes_to") == {"UBERON:0000006"}
+    assert objects(rows, "homes_to") == {"UBERON:0000006"}
     assert "taken_up_by" not in set(rows["predicate"])
     text = kg.node("evgraph:EVP-AD004")["description"]
     assert "human pancreatic islets" in text and "3T3" not in text
@@ -111,8 +98,8 @@ def test_lipotoxic_hepatocyte_sevs_impair_insulin_secretion_of_isolated_islets(k
     macrophage edge (the abstract does not say in which species' islets it was shown)."""
     rows = statement_rows(kg, sid)
     assert set(rows["species"]) == {taxon}
-    assert _subjects(rows, "releases") == {"CL:0000182"} and _objects(rows, "part_of") == {"UBERON:0002107"}
-    assert _objects(rows, "homes_to") == {"UBERON:0000006"}
+    assert subjects(rows, "releases") == {"CL:0000182"} and objects(rows, "part_of") == {"UBERON:0002107"}
+    assert objects(rows, "homes_to") == {"UBERON:0000006"}
     effect = rows[rows["predicate"] == "affects"]
     assert set(effect["object"]) == {"GO:0035773"} and set(effect["direction"]) == {"decreased"}
     assert not rows["predicate"].isin(["taken_up_by", "released_in", "contributes_to", "carries"]).any()

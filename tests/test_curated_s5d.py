@@ -9,21 +9,8 @@ cultured-cell rows in test_curated_cultured_cells.py."""
 from __future__ import annotations
 
 import pytest
-from curated_pass import pass_edges, statement_rows
-from test_curated_axes import axes, axis_members
-
-
-def _objects(rows, predicate):
-    return set(rows.loc[rows["predicate"] == predicate, "object"])
-
-
-def _subjects(rows, predicate):
-    return set(rows.loc[rows["predicate"] == predicate, "subject"])
-
-
-def _axis(aid):
-    return next(a for a in axes() if a["axis_id"] == aid)
-
+from curated_pass import objects, pass_edges, statement_rows, subjects
+from test_curated_axes import axis, axis_members
 
 #: statement -> (axis, named target/condition) it was written for.
 AXIS_STATEMENTS = {
@@ -38,7 +25,7 @@ def test_wn_pass_size(kg):
 @pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
 def test_the_statement_counts_for_its_axis(kg, sid):
     aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, _axis(aid))[name]
+    assert sid in axis_members(kg, axis(aid))[name]
 
 
 def test_hepatocyte_evs_target_adipocytes_under_lipid_overload_in_mice(kg):
@@ -48,9 +35,9 @@ def test_hepatocyte_evs_target_adipocytes_under_lipid_overload_in_mice(kg):
     direction and no perturbation recorded (the abstract gives none of them), so tier3."""
     rows = statement_rows(kg, "WN001")
     assert set(rows["species"]) == {"NCBITaxon:10090"}
-    assert _subjects(rows, "releases") == {"CL:0000182"}
-    assert _objects(rows, "part_of") == {"UBERON:0002107"}
-    assert _objects(rows, "taken_up_by") == {"CL:0000136"}
+    assert subjects(rows, "releases") == {"CL:0000182"}
+    assert objects(rows, "part_of") == {"UBERON:0002107"}
+    assert objects(rows, "taken_up_by") == {"CL:0000136"}
     assert not rows["predicate"].isin(["homes_to", "released_in", "contributes_to", "carries", "affects"]).any()
     assert set(rows["model_system"]) == {"animal_in_vivo"} and set(rows["evidence_tier"]) == {"tier3"}
     assert "Ggpps" in kg.node("evgraph:EVP-WN001")["description"]
