@@ -9,6 +9,7 @@ import random
 import re
 
 from curated_pass import commented_statement_ids
+from test_curated_audits import _ids_at_draw_commit
 
 from evgraph.sources.curated import curated_dir
 
@@ -16,17 +17,8 @@ AUDIT = "audit-2026-12-01-4.md"
 SEED = 20261201
 #: Held back by this pass (kept as '#' lines): by the audit, then by the same-paper and cultured-cell sweeps.
 HELD_BACK = ("BR008", "MC024", "MC024H", "LV002", "BR005", "NO010", "MC031", "NO009")
-#: Old statements held back by later passes (qual4, session 4: curation-notes-q4.md); still in the draw.
-LATER_HELD_BACK = ("NO020", "SD009", "MC023", "NO004", "TH003", "VW005",  # VW005: sweep5F (curation-notes-r5f.md)
-                   # held back by sweep5A (session 5, curation-notes-r5a.md)
-                   "MC006", "MC011", "MC012", "MC012M", "MC018", "MC025",
-                   "TH004",  # TH004: held back by sweep5D (session 5, curation-notes-r5d.md)
-                   # held back by sweep5B (session 5, curation-notes-r5b.md)
-                   "NO006", "BR012",
-                   # sweep5C, session 5 (curation-notes-r5c.md): citation record without journal or year
-                   "BM008", "BM009", "BM014", "SD006")
-LATER_HELD_BACK += ("AX001", "LV003", "LV004")  # sweep5E: no citation record found again (curation-notes-r5e.md)
-LATER_HELD_BACK += ("SA001",)  # audit 6 follow-up: organism of the neural stem cells not in any text read
+#: The draw commit of audit 4; its 230 ids are recorded in the audit's ```ids block.
+DRAW_COMMIT = "3020d5d42c8473083de6f94a4e56a9e55cb5db9a"
 
 
 def _notes() -> str:
@@ -52,24 +44,26 @@ def test_audit_records_seed_sample_and_an_honest_result():
 
 
 def test_audit_draw_is_reproducible_from_the_statement_files():
-    """The sample is random.sample(sorted ids, 30) with the seed, over the 230 ids on main at the
-    start of the pass: today's data rows of the files that existed then (no session-3 or later pass file),
-    plus the rows this pass held back. (A later hold-back of an old statement must be added here.)"""
-    ids = set()
-    for path in sorted(curated_dir().glob("statements-*.tsv")):
-        if re.match(r"statements-s[3-9][a-z]-", path.name):  # later pass files did not exist then
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith(("#", "statement_id")):
-                ids.add(line.split("\t", 1)[0])
-    ids |= set(HELD_BACK) | set(LATER_HELD_BACK)
-    ids = sorted(ids)
-    assert len(ids) == 230
+    """The sample is random.sample(sorted ids, 30) with the seed, over the 230 ids of the draw commit.
+    The audit records that population (an ```ids block); it re-draws the sample, equals the commit's ids
+    when the checkout has the history, and every id is still in the files (a data row or a held-back
+    '#' row), so a later hold-back needs no edit here."""
+    text = (curated_dir() / AUDIT).read_text(encoding="utf-8")
+    block = re.search(r"^```ids\n(.*?)^```", text, re.M | re.S)
+    assert block, "audit 4 records its population"
+    ids = sorted(block.group(1).split())
+    assert len(ids) == 230 == len(set(ids)) and DRAW_COMMIT in text
     random.seed(SEED)
     sample = sorted(random.sample(ids, 30))
-    text = (curated_dir() / AUDIT).read_text(encoding="utf-8")
     audited = sorted(re.findall(r"^\| ([A-Z]{2}\d{3}[A-Z]?) \| (?:confirmed|partly|wrong) \|", text, re.M))
     assert sample == audited
+    at_commit = _ids_at_draw_commit(DRAW_COMMIT)
+    if at_commit is not None:
+        assert at_commit == ids
+    present = set(commented_statement_ids())
+    for path in curated_dir().glob("statements-*.tsv"):
+        present |= {line.split("\t", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()}
+    assert set(ids) <= present, sorted(set(ids) - present)
 
 
 def test_held_back_statements_are_out_of_the_graph_commented_and_explained(kg):
