@@ -12,6 +12,7 @@ import pytest
 from serve_server import assert_error, request, running
 
 import evgraph
+from evgraph.analytics import paths
 from evgraph.serve import create_app
 
 Q = urllib.parse.quote
@@ -207,7 +208,7 @@ def test_connectivity_batch(base):
     assert_error(post_json(base, "/api/v1/connectivity", {"pairs": [{"source": "", "target": AD}]}), 422)
 
 
-def test_paths(base):
+def test_paths(base, kg):
     body = get(base, f"/api/v1/paths?source={OBESITY}&target={AD}&k=3").json()
     assert 0 < len(body["paths"]) <= 3
     for p in body["paths"]:
@@ -215,6 +216,10 @@ def test_paths(base):
         assert all(h["publications"] or h.get("via_closure") for h in p["hops"])  # roll-up hops cite nothing
         assert p["sign"] in ("increases", "decreases", "unknown") and p["coherence"]
     assert body["not_computed"] == []
+    # the page says which metapaths were only partly listed or skipped, as `evgraph paths` does
+    direct = paths(kg, OBESITY, AD, k=3)
+    assert body["truncated_metapaths"] == direct.attrs["truncated_metapaths"]
+    assert body["skipped_metapaths"] == direct.attrs["skipped_metapaths"]
     mp = body["paths"][0]["metapath"]
     only = get(base, f"/api/v1/paths?source={OBESITY}&target={AD}&metapath={Q(mp)}").json()["paths"]
     assert only and {p["metapath"] for p in only} == {mp}

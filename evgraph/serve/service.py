@@ -309,7 +309,7 @@ class GraphService(HypothesisService):
         missing = [c for c in ("sign", "coherence", "statements") if c not in df.columns]
         return {"source": self._node_brief(self.kg.index_of(s)), "target": self._node_brief(self.kg.index_of(t)),
                 "metapath": metapath, "paths": rows, "skipped_metapaths": list(df.attrs.get("skipped_metapaths", [])),
-                "not_computed": missing}
+                "truncated_metapaths": list(df.attrs.get("truncated_metapaths", [])), "not_computed": missing}
 
     # ------------------------------------------------------------------ named queries
     def queries(self) -> list[dict[str, Any]]:
