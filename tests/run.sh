@@ -87,7 +87,7 @@ else
 fi
 
 echo "== ruff =="
-ruff check evgraph tests benchmarks
+ruff check evgraph tests benchmarks notebooks
 echo "== pytest =="
 set +e
 python -m pytest "$@"
