@@ -17,6 +17,8 @@ STATEMENTS = {
     "XD001": ("AX-BIOMARKER", "AD", "PMID:37842184|DOI:10.20517/evcna.2023.13", "2023"),
     "XD002": ("AX-BIOMARKER", "AD", "PMID:37842184|DOI:10.20517/evcna.2023.13", "2023"),
     "XD003": ("AX-BIOMARKER", "AD", "DOI:10.1002/alz.12166", "2021"),
+    "XD004": ("AX-BIOMARKER", "PD", "DOI:10.3389/fnagi.2021.665400", "2021"),
+    "XD005": ("AX-BIOMARKER", "PD", "DOI:10.3389/fnagi.2024.1332455", "2024"),
 }
 
 
@@ -76,3 +78,21 @@ def test_blood_neuro_exosomal_synaptic_proteins_lower_in_ad(kg):
     assert not rows["predicate"].isin(["releases", "part_of"]).any()
     assert set(rows["separation_method"].fillna("")) == {""}
     assert "lower in disease" in kg.node("evgraph:EVP-XD003")["description"]
+
+
+@pytest.mark.parametrize("sid", ["XD004", "XD005"])
+def test_plasma_exosomal_ache_activity_lower_in_pd(kg, sid):
+    """XD004 (Shim 2021 Front Aging Neurosci) and XD005 (Jeong 2024, CD9-positive exosomes by immunocapture, TEM
+    and NTA): plasma exosomal AChE activity lower in PD; no source cell (XD005's L1CAM-positive exosomes showed
+    no difference), no EV marker recorded (CD9 is the capture antigen)."""
+    rows = statement_rows(kg, sid)
+    assert objects(rows, "sampled_from") == {"UBERON:0001969"}
+    assert objects(rows, "carries") == {"NCBIGene:43"}
+    assert objects(rows, "biomarker_for") == {"MONDO:0005180"}
+    assert not rows["predicate"].isin(["releases", "part_of"]).any()
+    assert set(rows["ev_markers_positive"].fillna("")) == {""}
+    assert "lower in disease" in kg.node(f"evgraph:EVP-{sid}")["description"]
+    methods = {"XD004": ("", ""), "XD005": ("immunocapture",
+                                             "nanoparticle_tracking_analysis|transmission_electron_microscopy")}[sid]
+    assert set(rows["separation_method"].fillna("")) == {methods[0]}
+    assert set(rows["single_ev_characterisation"].fillna("")) == {methods[1]}
