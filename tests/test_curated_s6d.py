@@ -36,7 +36,7 @@ def test_the_statement_counts_for_its_axis(kg, sid):
 def test_references_year_species_and_design(kg, sid):
     _, _, refs, year = STATEMENTS[sid]
     rows = statement_rows(kg, sid)
-    assert set(rows["references"]) == {refs}
+    assert set(rows["publications"]) == {refs}
     assert set(rows["publication_year"].astype(str)) == {year}
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows["model_system"]) == {"human_cohort"}
