@@ -48,8 +48,10 @@ def test_bridging_statements(kg):
     # three more: TA010 and TH004 (no sample named and no source, so no EV origin) and TA015 (no journal or
     # year beside its PMID): 58 -> 55. sweep5C (curation-notes-r5c.md) held back BM014 (T2D context, ACS
     # biomarker: no record read prints its year beside the DOI): 55 -> 54. Pass s6b (curation-notes-s6b.md) added
-    # XB001 (cancer context, thrombotic disease biomarker): 54 -> 55.
-    assert len(bridging) >= 55, bridging
+    # XB001 (cancer context, thrombotic disease biomarker): 54 -> 55. Session 6, R6E's re-read
+    # (curation-notes-r6e.md) cut VW006's T2D context (the HUVECs were stimulated with AGEs in culture, a
+    # treatment; the diabetes was the recipient mice's), so VW006 no longer bridges: 55 -> 54.
+    assert len(bridging) >= 54, bridging
     core = {"metabolic", "cardiovascular", "neurodegenerative"}
     assert sum(len(cats & core) >= 2 for cats in per_statement) >= 20
 
