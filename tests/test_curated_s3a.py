@@ -131,13 +131,27 @@ def test_obese_endothelial_microvesicles_act_on_endothelial_cells_in_culture_onl
 
 
 def test_statements_held_back_by_the_session_5_re_read(kg):
-    """TA010 (no sample and no cell of origin named in the abstract, so no EV origin) and TA015 (no
-    journal or year beside PMID:15936460 in any record read) were held back by sweep5D
-    (curation-notes-r5d.md): out of the graph, kept as commented rows."""
+    """TA010 (no sample and no cell of origin named in the abstract, so no EV origin) was held back by
+    sweep5D (curation-notes-r5d.md): out of the graph, kept as a commented row. TA015, held back by
+    sweep5D for want of a record with journal and year beside its id, was restored by R6B in session 6
+    (curation-notes-r6b.md: ouci prints title, journal and 2005 beside DOI:10.1016/j.diabres.2004.10.010)."""
     commented = commented_statement_ids()
-    for sid in ("TA010", "TA015"):
+    for sid in ("TA010",):
         assert statement_rows(kg, sid).empty, sid
         assert sid in commented, sid
+
+
+def test_ta015_restored_without_a_biofluid(kg):
+    """TA015 (Ogata 2005 Diabetes Res Clin Pract): platelet-derived microparticles are higher in diabetic
+    patients and rise with retinopathy stage. Restored by R6B (session 6) without the blood biofluid:
+    the abstract does not name the sample the PMPs were measured in."""
+    rows = statement_rows(kg, "TA015")
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000233"}
+    assert _objects(rows, "biomarker_for") == {"MONDO:0005266"}
+    assert _objects(rows, "released_in") == {"MONDO:0005015"}
+    assert not (rows["predicate"] == "sampled_from").any()
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert condition_categories(kg, "TA015") == {"metabolic", "other"}
 
 
 @pytest.mark.parametrize(("sid", "cell"), [("TA011", "CL:0000233"), ("TA012", "CL:0000233"), ("TA013", "CL:0000232")])
