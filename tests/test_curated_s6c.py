@@ -1,0 +1,72 @@
+"""Session-6 curation pass N6C (statement ids XC..., file statements-s6c-bridges.tsv): new statements that
+bridge two condition families (issue 12: >= 60 bridging statements, tests/test_curated.py::
+test_bridging_statements). Each statement is checked for the edges its text read supports
+(curation-notes-s6c.md): its references and year as noted, one stated species, its condition families (both
+conditions are named in the text read; none was added to make a bridge), and that no cultured-cell register
+row is missing. The generic per-file checks (rubric fields, one species, a note per reference naming the
+statement, biomarker direction sentence) are in test_curated_statement_files.py; the cultured-cell rows in
+test_curated_cultured_cells.py."""
+
+from __future__ import annotations
+
+import pytest
+from curated_pass import condition_categories, objects, pass_edges, statement_rows, subjects
+from test_curated_cultured_cells import register
+
+from evgraph.model import split_list
+
+CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
+
+#: statement -> (references, publication_year, species, condition families it links).
+STATEMENTS = {
+    "XC001": ({"PMID:32889008", "DOI:10.1016/j.expneurol.2020.113456"}, "2020", "NCBITaxon:10116",
+              {"metabolic", "cardiovascular"}),
+    "XC002": ({"PMID:27671694", "DOI:10.1007/s11239-016-1427-3"}, "2016", "NCBITaxon:9606",
+              {"cardiovascular", "renal"}),
+}
+
+
+def test_xc_pass_size(kg):
+    assert pass_edges(kg, "XC")["statement"].nunique() >= len(STATEMENTS)
+
+
+@pytest.mark.parametrize("sid", sorted(STATEMENTS))
+def test_reference_year_species_and_bridge(kg, sid):
+    refs, year, species, families = STATEMENTS[sid]
+    rows = statement_rows(kg, sid)
+    assert len(rows) > 0
+    assert {r for p in rows["publications"] for r in split_list(p)} == refs
+    assert set(rows["publication_year"].astype(str)) == {year}
+    assert set(rows["species"]) == {species}
+    assert condition_categories(kg, sid) == families and len(families) >= 2
+
+
+@pytest.mark.parametrize("sid", sorted(STATEMENTS))
+def test_no_cultured_cell_row_is_missing(kg, sid):
+    models = {m for v in statement_rows(kg, sid)["model_system"] for m in split_list(v)}
+    assert (sid in register()) == bool(models & CULTURED)
+
+
+def test_t2dm_rat_msc_exosomes_improve_stroke_outcome_in_t2dm_rats(kg):
+    """XC001 (Venkat 2020 Exp Neurol, PMID 32889008): exosomes of bone-marrow MSCs from T2DM rats improve
+    neurological function after MCAo in T2DM rats (lesion volume unchanged): T2DM context, ischaemic stroke
+    decreased, rat, in vivo; no cargo (the miR-9 arm is an overexpression), no target, no perturbation."""
+    rows = statement_rows(kg, "XC001")
+    assert subjects(rows, "releases") == {"CL:0000134"}
+    assert objects(rows, "part_of") == {"UBERON:0002371"}
+    assert objects(rows, "released_in") == {"MONDO:0005148"}
+    assert objects(rows, "contributes_to") == {"MONDO:1060198"}
+    assert not rows["predicate"].isin(["carries", "taken_up_by", "homes_to", "affects"]).any()
+    assert set(rows["model_system"]) == {"animal_in_vivo"} and set(rows["evidence_tier"]) == {"tier3"}
+
+
+def test_endothelial_platelet_microparticles_rise_with_ckd_in_af_patients(kg):
+    """XC002 (Lau 2016 J Thromb Thrombolysis, PMID 27671694): in 160 anticoagulated AF patients CD31+
+    endothelial/platelet MPs rise with CKD stage: blood, AF context, biomarker for CKD, no source cell (CD31
+    marks both endothelium and platelets), human cohort."""
+    rows = statement_rows(kg, "XC002")
+    assert objects(rows, "sampled_from") == {"UBERON:0000178"}
+    assert objects(rows, "released_in") == {"MONDO:0004981"}
+    assert objects(rows, "biomarker_for") == {"MONDO:0005300"}
+    assert not rows["predicate"].isin(["releases", "contributes_to", "taken_up_by"]).any()
+    assert set(rows["model_system"]) == {"human_cohort"}
