@@ -24,6 +24,7 @@ from evgraph.analytics.paths import _closure_hop, _hop_records, path_sign
 from evgraph.model import split_list
 
 OBESITY, AD, T2D, ATHERO = "MONDO:0011122", "MONDO:0004975", "MONDO:0005148", "MONDO:0005311"
+GLUCOSE_INTOLERANCE = "MONDO:0001076"
 
 
 def _reference_hops(kg, mp: Metapath, nodes) -> list[dict]:
@@ -111,7 +112,11 @@ def test_roll_up_chains_are_the_first_closure_edges(graphs):
 def test_paths_and_connectivity_listing_same_on_lazy_and_in_memory_graphs(graphs):
     g, lazy, name = graphs
     if g.has_node(OBESITY) and g.has_node(AD):
-        pairs = [(OBESITY, AD), (OBESITY, ATHERO), (OBESITY, T2D)]
+        # (OBESITY, GLUCOSE_INTOLERANCE) added by the session-6 re-read R6D (curation-notes-r6d.md): GM001, GM002
+        # and GM005 lost their obesity context (a high-fat diet is not obesity) and GM004 its glucose-intolerance
+        # outcome, after which none of the three obesity pairs above lists a significant path at 50 permutations;
+        # obesity -> glucose intolerance still does, so the listing stays tested on the curated KB.
+        pairs = [(OBESITY, AD), (OBESITY, ATHERO), (OBESITY, T2D), (OBESITY, GLUCOSE_INTOLERANCE)]
     else:  # the fixture: its two best-connected conditions
         pairs = [tuple(str(x) for x in g.nodes.loc[g.node_class == "Condition", "id"].iloc[:2])]
     cols = ["metapath", "sign", "coherence", "hypothesis", "bridged_at", "statements", "evidence", "pdp",
