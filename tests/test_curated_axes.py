@@ -43,6 +43,8 @@ FLOOR = 5
 #: Thrombosis fell back in session 5: sweep5A held back MC018 (the mouse row's monocyte source is not in
 #: the text read, so the row has no source; curation-notes-r5a.md) and sweep5D held back UX001/UX002 (no
 #: citation record of DOI:10.1160/TH08-09-0620 found again; curation-notes-r5d.md): 2 (SE010, UX003), short by 3.
+#: Session 6: R6E restored UX001/UX002 (the thieme-connect record prints title, journal and year beside the
+#: DOI; curation-notes-r6e.md, step 2): thrombosis +2, 5 on the tree R6E landed on (with pass s6b's XB rows).
 SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-THROMBOSIS"})
 
 
