@@ -43,7 +43,7 @@ SENTENCE_PASSES = frozenset({"s2a", "s2c"})
 #: direction per cargo ("miR-1 lower and miR-153 higher in disease"); the test asserts this list is
 #: exactly the set of older statements without a single direction, so fixing one must remove it.
 LEGACY_WITHOUT_DIRECTION = frozenset({
-    "BM002", "BM007", "KD002", "KD003", "KD004", "KD010", "MC008", "MC031H",  # BM009 held back (sweep5C)
+    "BM002", "BM007", "KD002", "KD003", "KD004", "KD010", "MC031H",  # BM009 held back (sweep5C); MC008 (R6A)
     "MC035H", "MC037", "MC037H", "MC038", "MC039", "NO005", "NO007", "NO018H",  # NO006 held back (sweep5B)
     "NO021H",
 })
