@@ -93,10 +93,9 @@ def test_cut_statements_keep_only_what_their_records_state(kg):
     assert set(lv1.loc[lv1["predicate"] == "carries", "object"]) == {"NCBIGene:8876"}
     # NO024: cultured myoblasts give a target cell, not homing to skeletal muscle
     assert "homes_to" not in _predicates(kg, "NO024") and "taken_up_by" in _predicates(kg, "NO024")
-    # NO028: the in vivo anti-inflammatory effect stays, the cultured-DC uptake goes
-    no28 = _edges(kg, "NO028")
-    assert "taken_up_by" not in _predicates(kg, "NO028")
-    assert set(no28.loc[no28["predicate"] == "affects", "direction"]) == {"decreased"}
+    # NO028: held back by R6C's re-read (session 6, curation-notes-r6c.md): its dendritic-cell source rests on
+    # the cultured cells of unnamed organism whose uptake this pass cut, and its TLR cascade is not in the text
+    assert "NO028" not in set(kg.edges["statement"]) and "NO028" in commented_statement_ids()
     # VW003: EVs of cultured macrophages: no context, source organ, homing, target or TNF edge
     vw3 = _edges(kg, "VW003")
     assert not _predicates(kg, "VW003") & {"released_in", "homes_to", "taken_up_by", "regulates"}
@@ -110,7 +109,8 @@ def test_cut_statements_keep_only_what_their_records_state(kg):
     bm25 = _edges(kg, "BM025")
     assert set(bm25.loc[bm25["predicate"] == "released_in", "object"]) == {"MONDO:0005148"}
     # every species still single, every cut row still assessed
-    cut = kg.edges[kg.edges["statement"].isin(["AX005", "GM011", "LV001", "NO024", "NO028", "VW003", "BM025"])]
+    # (NO028 held back by R6C, session 6)
+    cut = kg.edges[kg.edges["statement"].isin(["AX005", "GM011", "LV001", "NO024", "VW003", "BM025"])]
     assert (cut["species"].str.count(r"\|") == 0).all() and (cut["evidence_tier"] != "").all()
 
 
@@ -128,6 +128,6 @@ def test_notes_record_every_change_with_its_reference(kg):
     for sid in ("AX005", "GM011", "LV001", "NO024", "NO028", "VW003", "BM025", "NO021H", "SC006", "NO003", "NO027",
                 "AD003", "MC034", "NO002", "SA015", "MC032", *HELD_BACK):
         assert re.search(rf"\b{sid}\b", notes), sid
-    for sid in ("AX005", "GM011", "LV001", "NO024", "NO028", "VW003", "BM025"):
+    for sid in ("AX005", "GM011", "LV001", "NO024", "VW003", "BM025"):  # NO028 held back by R6C (session 6)
         for ref in _edges(kg, sid)["publications"].iloc[0].split("|"):
             assert ref.split(":", 1)[1] in notes, (sid, ref)

@@ -44,8 +44,10 @@ def test_every_statement_of_the_original_modules_is_assessed(kg):
     # unnamed organism, curation-notes-c3.md), so the floor counts what remains; session 5's sweep5A held back
     # MC006, MC011, MC012, MC012M, MC018 and MC025 (curation-notes-r5a.md): 66 -> 60; sweep5B held back NO006
     # (year not seen beside its DOI, curation-notes-r5b.md): 60 -> 59; session 6's R6A re-read held back MC008
-    # (no citation record with title, journal and year found again, curation-notes-r6a.md): 59 -> 58
-    assert e["statement"].nunique() >= 58
+    # (no citation record with title, journal and year found again, curation-notes-r6a.md): 59 -> 58; R6C's
+    # re-read held back NO006M (year not seen) and NO028 (no source the text supports), curation-notes-r6c.md:
+    # 58 -> 56
+    assert e["statement"].nunique() >= 56
     for col in ("model_system", "publication_year", "evidence_tier"):
         missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
         assert not missing, (col, missing)
