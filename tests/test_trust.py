@@ -90,10 +90,12 @@ def test_obesity_alzheimer_closure_route_in_top3(kg):
     assert closure_hops and closure_hops[-1]["to"] == "MONDO:0004975"
     assert closure_hops[-1]["from"] == "MONDO:0002039"  # cognitive disorder
     assert closure_hops[-1]["edges"], "the roll-up hop names the ontology edge behind it"
-    # the spliced MC005 + NO002 route is a hypothesis and ranks below the direct evidence
-    spliced = df[df["statements"].map(lambda s: {"MC005", "NO002"} <= set(s))]
-    assert len(spliced) and spliced["hypothesis"].all()
-    assert spliced["rank"].min() > rec["rank"]
+    # a spliced route (two or more statements) would be a hypothesis ranked below the direct evidence. It was the
+    # MC005 + NO002 route until R6C's re-read (session 6, curation-notes-r6c.md) cut NO002's AD outcome (a culture
+    # finding, primary neurons of unnamed organism): no spliced route is left in the top 10, so none may outrank it
+    spliced = df[df["statements"].map(lambda s: len(set(s)) > 1)]
+    assert spliced["hypothesis"].all()
+    assert spliced.empty or spliced["rank"].min() > rec["rank"]
     # without roll-up the closure route disappears
     off = paths(kg, "obesity disorder", "Alzheimer disease", k=10, closure=False)
     assert not off["via_closure"].any()
@@ -128,15 +130,17 @@ def test_rollup_any_part_of_and_subclass(kg):
 
 
 def test_cli_paths_labels_hypotheses(kg):
+    # obesity -> atherosclerosis: since R6C's re-read (session 6) cut NO002's AD outcome, obesity -> Alzheimer
+    # disease has no spliced (hypothesis) route left, so the labels are checked on a pair that has them
     r = CliRunner()
-    res = r.invoke(main, ["paths", "obesity disorder", "Alzheimer disease", "--format", "json"], obj={})
+    res = r.invoke(main, ["paths", "obesity disorder", "atherosclerosis", "--format", "json"], obj={})
     assert res.exit_code == 0, res.output
     recs = json.loads(res.stdout)
     assert any(rec["hypothesis"] for rec in recs)
     assert all(rec["path"].startswith("HYPOTHESIS") == rec["hypothesis"] for rec in recs)
-    res = r.invoke(main, ["paths", "obesity disorder", "Alzheimer disease"], obj={})
+    res = r.invoke(main, ["paths", "obesity disorder", "atherosclerosis"], obj={})
     assert res.exit_code == 0 and "HYPOTHESIS" in res.stdout and "sign" in res.stdout and "coherence" in res.stdout
-    res = r.invoke(main, ["paths", "obesity disorder", "Alzheimer disease", "--coherent", "--format", "json"],
+    res = r.invoke(main, ["paths", "obesity disorder", "atherosclerosis", "--coherent", "--format", "json"],
                    obj={})
     assert res.exit_code == 0 and not any(rec["hypothesis"] for rec in json.loads(res.stdout))
 
