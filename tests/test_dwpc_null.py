@@ -15,7 +15,7 @@ from evgraph.analytics.metagraph import Metapath
 from evgraph.analytics.permutation import permutations, permute_edges
 
 ROOT = Path(__file__).resolve().parents[1]
-OBESITY, AD, T2D = "MONDO:0011122", "MONDO:0004975", "MONDO:0005148"
+OBESITY, AD, T2D, ATH, DM = "MONDO:0011122", "MONDO:0004975", "MONDO:0005148", "MONDO:0005311", "MONDO:0005015"
 
 
 def _fresh(kg):
@@ -53,22 +53,26 @@ def test_summaries_reused_across_pairs_and_processes(kg, tmp_path):
     from evgraph.analytics import connectivity
 
     kg1 = _fresh(kg)
-    a = connectivity(kg1, OBESITY, AD, permutations=30, max_length=3, cache_dir=tmp_path)
+    a = connectivity(kg1, T2D, ATH, permutations=30, max_length=3, cache_dir=tmp_path)
     folder = [p for p in tmp_path.iterdir() if p.name.startswith("dwpc-null-")]
     assert len(folder) == 1 and (folder[0] / "manifest.json").is_file() and list(folder[0].glob("*.npz"))
     nulls = DwpcNull(kg1, permutations=30, seed=0, cache_dir=tmp_path)
-    tested = [Metapath.parse(m) for m in a["metapath"]]
-    s = kg1.index_of(OBESITY)
+    # the metapaths tested from the query source itself (a roll-up row is tested from its broader source)
+    tested = [Metapath.parse(m) for m, src in zip(a["metapath"], a["source_id"], strict=True) if src == T2D]
+    s = kg1.index_of(T2D)
     assert nulls.missing([(mp, s) for mp in tested]) == []  # the same source again: nothing to compute
     # a second pair with the same source: its metapaths shared with the first need no permuted graph
-    b = connectivity(kg1, OBESITY, T2D, permutations=30, max_length=3, cache_dir=tmp_path)
-    shared = set(a["metapath"]) & set(b["metapath"])
+    b = connectivity(kg1, T2D, DM, permutations=30, max_length=3, cache_dir=tmp_path)
+    shared = ({m for m, src in zip(a["metapath"], a["source_id"], strict=True) if src == T2D}
+              & {m for m, src in zip(b["metapath"], b["source_id"], strict=True) if src == T2D})
+    # (type 2 diabetes -> atherosclerosis and -> diabetes mellitus since MC005, obesity -> AD, was held back)
+    assert tested and shared
     assert nulls.missing([(Metapath.parse(m), s) for m in shared]) == []
     # a new process reads the summaries from disk: same p-values, no recomputation
     kg2 = _fresh(kg)
     fresh = DwpcNull(kg2, permutations=30, seed=0, cache_dir=tmp_path)
-    assert fresh.missing([(mp, kg2.index_of(OBESITY)) for mp in tested]) == []
-    again = connectivity(kg2, OBESITY, AD, permutations=30, max_length=3, cache_dir=tmp_path)
+    assert fresh.missing([(mp, kg2.index_of(T2D)) for mp in tested]) == []
+    again = connectivity(kg2, T2D, ATH, permutations=30, max_length=3, cache_dir=tmp_path)
     assert again.drop(columns=["top_paths"]).equals(a.drop(columns=["top_paths"]))
     # another seed or permutation count is another null, not a stale one
     assert DwpcNull(kg2, permutations=31, seed=0, cache_dir=tmp_path).missing([(tested[0], s)])

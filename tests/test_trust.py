@@ -72,17 +72,22 @@ def _check_records(df):
             assert isinstance(h["species"], list)
 
 
-@pytest.mark.parametrize("source,target", [("obesity disorder", "Alzheimer disease"),
+# obesity -> Alzheimer disease has no route since MC005 was held back (session 6, curation-notes-r6a.md);
+# glucose intolerance -> Alzheimer disease has only spliced routes (hypotheses), which the checks must label
+@pytest.mark.parametrize("source,target", [("glucose intolerance", "Alzheimer disease"),
                                            ("obesity disorder", "atherosclerosis"),
                                            ("MONDO:0005148", "MONDO:0004975")])
 def test_every_path_has_sign_coherence_statements_evidence(kg, source, target):
     _check_records(paths(kg, source, target, k=30))
 
 
-def test_obesity_alzheimer_closure_route_in_top3(kg):
-    df = paths(kg, "obesity disorder", "Alzheimer disease", k=10)
+def test_type2_diabetes_alzheimer_closure_route_in_top3(kg):
+    """The direct roll-up route ranks first: BR010 (serum exosomes of T2D mice -> cognitive disorder) and the
+    ontology hop Alzheimer disease -> cognitive disorder. (Until session 6 this test used obesity -> Alzheimer
+    disease through MC005, held back by the session-6 re-read: curation-notes-r6a.md.)"""
+    df = paths(kg, "type 2 diabetes mellitus", "Alzheimer disease", k=10)
     top = df.head(3)
-    hit = top[top["statements"].map(lambda s: "MC005" in s) & top["via_closure"]]
+    hit = top[top["statements"].map(lambda s: "BR010" in s) & top["via_closure"]]
     assert len(hit) >= 1, df[["metapath", "statements", "path"]]
     rec = hit.iloc[0]
     assert rec["coherence"] == "single_statement" and rec["sign"] == "increases"
@@ -90,15 +95,13 @@ def test_obesity_alzheimer_closure_route_in_top3(kg):
     assert closure_hops and closure_hops[-1]["to"] == "MONDO:0004975"
     assert closure_hops[-1]["from"] == "MONDO:0002039"  # cognitive disorder
     assert closure_hops[-1]["edges"], "the roll-up hop names the ontology edge behind it"
-    # a spliced route (two or more statements) would be a hypothesis ranked below the direct evidence. It was the
-    # MC005 + NO002 route until R6C's re-read (session 6, curation-notes-r6c.md) cut NO002's AD outcome (a culture
-    # finding, primary neurons of unnamed organism): no spliced route is left in the top 10, so none may outrank it
+    # a spliced route (two or more statements) is a hypothesis ranked below the direct evidence
     spliced = df[df["statements"].map(lambda s: len(set(s)) > 1)]
     assert spliced["hypothesis"].all()
     assert spliced.empty or spliced["rank"].min() > rec["rank"]
     # without roll-up the closure route disappears
-    off = paths(kg, "obesity disorder", "Alzheimer disease", k=10, closure=False)
-    assert not off["via_closure"].any()
+    off = paths(kg, "type 2 diabetes mellitus", "Alzheimer disease", k=10, closure=False)
+    assert off.empty or not off["via_closure"].any()
 
 
 def test_obesity_atherosclerosis_protective_routes_are_decreases(kg):
