@@ -44,8 +44,10 @@ FLOOR = 5
 #: the text read, so the row has no source; curation-notes-r5a.md) and sweep5D held back UX001/UX002 (no
 #: citation record of DOI:10.1160/TH08-09-0620 found again; curation-notes-r5d.md): 2 (SE010, UX003), short by 3.
 #: Session 6: R6E restored UX001/UX002 (the thieme-connect record prints title, journal and year beside the
-#: DOI; curation-notes-r6e.md, step 2): thrombosis +2, 5 on the tree R6E landed on (with pass s6b's XB rows).
-SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-THROMBOSIS"})
+#: DOI; curation-notes-r6e.md, step 2): thrombosis +2, 5 on the tree R6E landed on (with pass s6b's XB rows),
+#: so it leaves the list. Session 6 end: gut 1 (R6D cut GM002's muscle/adipose targets: an effect, no homing),
+#: skeletal muscle 4 (pass s6a's XA001), liver 3, islet 3 (curation-notes-r6d.md, -s6a.md, -s6b.md).
+SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET"})
 
 
 @cache
