@@ -1,7 +1,7 @@
 // name: cargo_between_organs
 // description: Cargo carried by EVs that come from one organ (released by it or by its cell types) and reach another organ (home to it or are taken up by its cell types); with closure, a part of either organ counts too (UBERON part_of, up to 3 steps), named in source_organ_id / target_organ_id and flagged via_closure. A cell type stands for an organ only through a part_of edge of the same statement as its EV population (or a part_of fact of no statement, e.g. from an ontology), never through another statement's part_of.
 // param: source: node = "UBERON:0001013" -- organ that releases the EVs (id or label; default adipose tissue)
-// param: target: node = "UBERON:0002107" -- organ the EVs reach (id or label; default liver)
+// param: target: node = "UBERON:0000948" -- organ the EVs reach (id or label; default heart)
 // param: closure: bool = true -- also EVs from a part of the source organ or reaching a part of the target organ
 // columns: cargo_id, cargo_label, cargo_class, ev_population, source_organ_id, target_organ_id, via_closure, publications
 MATCH (src:Organ)-[:PART_OF*0..3]->(qs:Organ {id: $source})

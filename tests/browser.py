@@ -36,7 +36,7 @@ VIEW_CASES = [
     ("overview", {}),
     ("graph", {}),
     ("ego", {"node": "macrophage", "radius": 2}),
-    ("paths", {"source": "obesity disorder", "target": "Alzheimer disease"}),
+    ("paths", {"source": "type 2 diabetes mellitus", "target": "Alzheimer disease"}),
     ("crosstalk", {}),
 ]
 

@@ -60,7 +60,7 @@ def test_subgraphs(kg):
     assert (ego.edges["subject"].isin(ego.nodes["id"]) & ego.edges["object"].isin(ego.nodes["id"])).all()
     from evgraph.analytics import paths
 
-    found = paths(kg, "obesity disorder", "Alzheimer disease", k=3)
+    found = paths(kg, "type 2 diabetes mellitus", "Alzheimer disease", k=3)
     sub = network.paths_subgraph(kg, found)
     assert set(sub.nodes["id"]) == {n for ns in found["nodes"] for n in ns}
     hop_edges = {e for hops in found["hops"] for h in hops for e in h["edges"]}
@@ -78,7 +78,7 @@ def test_cli_exports(tmp_path):
     res = runner.invoke(main, ["export", "graphml", "--node", "macrophage", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "CL:0000235" in nx.read_graphml(out)
-    res = runner.invoke(main, ["export", "cytoscape", "--from", "obesity disorder", "--to", "Alzheimer disease",
+    res = runner.invoke(main, ["export", "cytoscape", "--from", "type 2 diabetes mellitus", "--to", "Alzheimer disease",
                                "-k", "2", "--out", str(tmp_path / "p.cyjs")])
     assert res.exit_code == 0, res.output
     res = runner.invoke(main, ["export", "gexf", "--query", "organs_sending_evs_to", "-p", "target=heart",

@@ -16,7 +16,9 @@ from evgraph.analytics import paths
 from evgraph.serve import create_app
 
 Q = urllib.parse.quote
-OBESITY, AD = "MONDO:0011122", "MONDO:0004975"
+# type 2 diabetes -> Alzheimer disease (BR010, through the roll-up to cognitive disorder): obesity -> Alzheimer
+# disease has no route since the session-6 re-read held back MC005
+T2D, AD = "MONDO:0005148", "MONDO:0004975"
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +116,7 @@ def test_size_limits(base):
 
 def test_time_limit_stops_slow_work(kg):
     with running(create_app(kg, time_limit=1e-6)) as url:
-        body = assert_error(get(url, f"/api/v1/connectivity?source={OBESITY}&target={AD}"), 504)
+        body = assert_error(get(url, f"/api/v1/connectivity?source={T2D}&target={AD}"), 504)
         assert "took longer" in body["error"]
 
 
@@ -183,8 +185,9 @@ def test_nodes_batch(base):
 
 # ---------------------------------------------------------------------- connectivity and paths
 def test_connectivity_metapaths(base):
-    body = get(base, f"/api/v1/connectivity?source={Q('obesity disorder')}&target={Q('Alzheimer disease')}").json()
-    assert body["source"]["id"] == OBESITY and body["target"]["id"] == AD
+    query = f"source={Q('type 2 diabetes mellitus')}&target={Q('Alzheimer disease')}"
+    body = get(base, f"/api/v1/connectivity?{query}").json()
+    assert body["source"]["id"] == T2D and body["target"]["id"] == AD
     rows = body["metapaths"]
     assert rows and all(r["dwpc"] >= 0 for r in rows)
     for r in rows:  # calibrated statistics, as evgraph.analytics.connectivity computes them
@@ -194,49 +197,49 @@ def test_connectivity_metapaths(base):
 
 
 def test_connectivity_errors(base):
-    assert_error(get(base, f"/api/v1/connectivity?source={OBESITY}"), 422)
-    assert_error(get(base, f"/api/v1/connectivity?source={OBESITY}&target=nothing%20like%20this"), 404)
+    assert_error(get(base, f"/api/v1/connectivity?source={T2D}"), 422)
+    assert_error(get(base, f"/api/v1/connectivity?source={T2D}&target=nothing%20like%20this"), 404)
     assert "same node" in assert_error(get(base, f"/api/v1/connectivity?source={AD}&target={AD}"), 400)["error"]
 
 
 def test_connectivity_batch(base):
-    body = post_json(base, "/api/v1/connectivity", {"pairs": [{"source": OBESITY, "target": AD},
+    body = post_json(base, "/api/v1/connectivity", {"pairs": [{"source": T2D, "target": AD},
                                                               {"source": "FOO:1", "target": AD}]}).json()
     first, second = body["results"]
     assert first["metapaths"] and "error" in second
-    assert_error(post_json(base, "/api/v1/connectivity", {"pairs": [{"source": OBESITY, "target": AD}] * 51}), 422)
+    assert_error(post_json(base, "/api/v1/connectivity", {"pairs": [{"source": T2D, "target": AD}] * 51}), 422)
     assert_error(post_json(base, "/api/v1/connectivity", {"pairs": [{"source": "", "target": AD}]}), 422)
 
 
 def test_paths(base, kg):
-    body = get(base, f"/api/v1/paths?source={OBESITY}&target={AD}&k=3").json()
+    body = get(base, f"/api/v1/paths?source={T2D}&target={AD}&k=3").json()
     assert 0 < len(body["paths"]) <= 3
     for p in body["paths"]:
-        assert p["nodes"][0] == OBESITY and p["nodes"][-1] == AD
+        assert p["nodes"][0] == T2D and p["nodes"][-1] == AD
         assert all(h["publications"] or h.get("via_closure") for h in p["hops"])  # roll-up hops cite nothing
         assert p["sign"] in ("increases", "decreases", "unknown") and p["coherence"]
     assert body["not_computed"] == []
     # the page says which metapaths were only partly listed or skipped, as `evgraph paths` does
-    direct = paths(kg, OBESITY, AD, k=3)
+    direct = paths(kg, T2D, AD, k=3)
     assert body["truncated_metapaths"] == direct.attrs["truncated_metapaths"]
     assert body["skipped_metapaths"] == direct.attrs["skipped_metapaths"]
     mp = body["paths"][0]["metapath"]
-    only = get(base, f"/api/v1/paths?source={OBESITY}&target={AD}&metapath={Q(mp)}").json()["paths"]
+    only = get(base, f"/api/v1/paths?source={T2D}&target={AD}&metapath={Q(mp)}").json()["paths"]
     assert only and {p["metapath"] for p in only} == {mp}
-    csv_text = get(base, f"/api/v1/paths?source={OBESITY}&target={AD}&k=3&format=csv").body.decode()
+    csv_text = get(base, f"/api/v1/paths?source={T2D}&target={AD}&k=3&format=csv").body.decode()
     assert csv_text.splitlines()[0].startswith("rank,") and "references" in csv_text.splitlines()[0]
 
 
 def test_paths_errors(base):
-    assert_error(get(base, f"/api/v1/paths?source={OBESITY}&target={AD}&metapath=XYZ"), 400)
-    assert_error(get(base, f"/api/v1/paths?source={OBESITY}&target={AD}&k=0"), 422)
-    assert_error(get(base, f"/api/v1/paths?source={OBESITY}&target={AD}&format=xml"), 422)
-    assert_error(get(base, f"/api/v1/paths?source={OBESITY}"), 422)
+    assert_error(get(base, f"/api/v1/paths?source={T2D}&target={AD}&metapath=XYZ"), 400)
+    assert_error(get(base, f"/api/v1/paths?source={T2D}&target={AD}&k=0"), 422)
+    assert_error(get(base, f"/api/v1/paths?source={T2D}&target={AD}&format=xml"), 422)
+    assert_error(get(base, f"/api/v1/paths?source={T2D}"), 422)
 
 
 # ---------------------------------------------------------------------- subgraph downloads
 def test_subgraph_downloads_parse(base, kg):
-    args = f"source={OBESITY}&target={AD}&k=3"
+    args = f"source={T2D}&target={AD}&k=3"
     graphml = get(base, f"/api/v1/subgraph?{args}&format=graphml")
     assert graphml.status == 200 and "attachment" in graphml.headers["content-disposition"]
     G = nx.read_graphml(io.BytesIO(graphml.body))
@@ -328,7 +331,7 @@ def test_queries_over_neo4j_match_embedded(kg, neo4j_server, neo4j_uri):
 # ---------------------------------------------------------------------- views and static files
 @pytest.mark.parametrize("path", ["/views/overview", "/views/graph", "/views/crosstalk", "/views/bodymap",
                                   "/views/sankey", "/views/ego?node=CL:0000235&radius=2",
-                                  f"/views/paths?source={OBESITY}&target={AD}&k=3"])
+                                  f"/views/paths?source={T2D}&target={AD}&k=3"])
 def test_every_view_is_served_under_its_own_csp(base, path):
     reply = get(base, path)
     assert reply.status == 200 and reply.body.startswith(b"<!DOCTYPE html>"), (path, reply.status)
@@ -343,8 +346,8 @@ def test_every_view_is_served_under_its_own_csp(base, path):
     ("/views/ego?node=CL:0000235&radius=9", 400, "radius must be between"),
     ("/views/ego?node=CL:0000235&radius=x", 400, "radius must be an integer"),
     ("/views/ego?node=FOO:1", 404, "no node"),
-    ("/views/paths?source=" + OBESITY, 400, "needs source and target"),
-    (f"/views/paths?source={OBESITY}&target={AD}&k=99", 400, "k must be between"),
+    ("/views/paths?source=" + T2D, 400, "needs source and target"),
+    (f"/views/paths?source={T2D}&target={AD}&k=99", 400, "k must be between"),
     ("/static/secret.py", 404, "no static file"),
 ])
 def test_view_and_static_errors(base, path, status, message):

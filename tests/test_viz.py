@@ -121,9 +121,9 @@ def test_ego_matches_networkx(kg):
 def test_paths_view_shows_the_analytics_paths(kg):
     from evgraph.viz.views import find_paths
 
-    paths = find_paths(kg, "obesity disorder", "Alzheimer disease", k=3)
+    paths = find_paths(kg, "type 2 diabetes mellitus", "Alzheimer disease", k=3)
     assert paths, "expected at least one path in the curated graph"
-    view = visualize(kg, "paths", source="obesity disorder", target="Alzheimer disease", k=3)
+    view = visualize(kg, "paths", source="type 2 diabetes mellitus", target="Alzheimer disease", k=3)
     assert {n["id"] for n in view.network.nodes} == {x for p in paths for x in p["nodes"]}
     hops = {(e["from"], e["to"]) for e in view.network.edges}
     for p in paths:
