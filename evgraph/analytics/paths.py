@@ -11,8 +11,10 @@ out unless asked for.
 
 >>> import evgraph
 >>> kg = evgraph.load()
->>> df = paths(kg, "obesity disorder", "Alzheimer disease", k=3)
+>>> df = paths(kg, "type 2 diabetes mellitus", "Alzheimer disease", k=3)
 >>> {"metapath", "sign", "coherence", "statements", "evidence", "hops"} <= set(df.columns)
+True
+>>> bool(df["via_closure"].iloc[0])   # BR010: EVs -> cognitive disorder, rolled up to Alzheimer disease
 True
 >>> all(path_sign(h) == s for h, s in zip(df["hops"], df["sign"]))
 True
