@@ -1,9 +1,10 @@
-"""The fifth, sixth and seventh re-audits (``audit-2026-12-01-5.md``, session 4; ``audit-2026-12-01-6.md``,
-session 5; ``audit-2026-12-01-7.md``, session 6; issue 12): each draw is reproducible and each recorded
-result is its table's.
+"""The fifth to eighth re-audits (``audit-2026-12-01-5.md``, session 4; ``audit-2026-12-01-6.md``,
+session 5; ``audit-2026-12-01-7.md``, session 6; ``audit-2026-12-01-8.md``, session 7; issue 12): each
+draw is reproducible and each recorded result is its table's.
 
 Each draw was made once, at a main commit, over the statement ids of the ``statements-*.tsv`` files
-then (audit 5: ``674f3a8``, 262 ids; audit 6: ``f698a94``, 246 ids; audit 7: ``6385f3a``, 253 ids).
+then (audit 5: ``674f3a8``, 262 ids; audit 6: ``f698a94``, 246 ids; audit 7: ``6385f3a``, 253 ids;
+audit 8: ``5185e82``, 252 ids).
 Later passes add statements and hold some back, so the current files can no longer give that
 population. The audit records the population itself, and the tests check three things. The
 recorded population re-draws the audited sample with the seed. The population is
@@ -34,6 +35,9 @@ AUDITS = {
     7: ("audit-2026-12-01-7.md", 20261207, "6385f3a081381446141cb5c9b8d44e91e20e7280", 253,
         ("Ranks 1-10 ({r[0]}-{r[9]}): audit7a", "Ranks 11-20 ({r[10]}-{r[19]}): audit7b",
          "Ranks 21-30 ({r[20]}-{r[29]}): audit7c")),
+    8: ("audit-2026-12-01-8.md", 20261208, "5185e829dbefd195ad56a1e30dfcad2027be5061", 252,
+        ("Ranks 1-10 ({r[0]}-{r[9]}): audit8a", "Ranks 11-20 ({r[10]}-{r[19]}): audit8b",
+         "Ranks 21-30 ({r[20]}-{r[29]}): audit8c")),
 }
 ROW = re.compile(r"^\| ([A-Z]{2}\d{3}[A-Z]?) \| (confirmed|partly|wrong) \|", re.M)
 
