@@ -13,6 +13,7 @@ from test_curated_cultured_cells import register
 REFERENCES = {
     "LV003": ({"DOI:10.1002/hep.28252"}, "2015"),
     "LV004": ({"DOI:10.1002/hep.28252"}, "2015"),
+    "SD006": ({"DOI:10.1186/s12933-024-02440-7"}, "2024"),
 }
 
 
@@ -59,3 +60,18 @@ def test_lipotoxic_huh7_cells_release_evs(kg):
     assert set(rows["model_system"]) == {"cell_line"}
     reg = register()["LV004"]
     assert reg["basis"] == "cell_line_registry" and reg["cell_lines"] == "Huh7"
+
+
+def test_plasma_ev_circrna_is_higher_in_diabetes_patients(kg):
+    """SD006 (Lin 2024 Cardiovasc Diabetol, DOI 10.1186/s12933-024-02440-7; ouci prints 'Cardiovascular
+    Diabetology, 2024, No 1'): plasma EV circ_0008362 higher in patients with DM than in normal controls. The
+    circRNA has no node (no identifier scheme), so the biomarker edge is the EV population's; diabetes mellitus
+    only (one family, no bridge); human cohort."""
+    rows = statement_rows(kg, "SD006")
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert objects(rows, "biomarker_for") == {"MONDO:0005015"}
+    assert objects(rows, "sampled_from") == {"UBERON:0001969"}
+    assert objects(rows, "has_vesicle_type") == {"GO:1903561"}
+    assert not rows["predicate"].isin(["releases", "carries", "contributes_to", "released_in", "taken_up_by"]).any()
+    assert set(rows["model_system"]) == {"human_cohort"}
+    assert set(rows["knowledge_level"]) == {"statistical_association"}

@@ -42,15 +42,15 @@ def test_high_glucose_endothelial_evs_bridge_to_arterial_calcification(kg):
     arterial calcification in diabetic mice (cardiovascular outcome, tier2 from the in vivo secretion
     block; no context condition since sweep5F: high glucose in culture stands in for the disease, the
     audit-5 context rule, so no longer a bridge). SD006, the human plasma-EV observation of the same
-    paper (a diabetes biomarker only), is held back by sweep5C: no record read showed journal and year
-    beside the DOI (curation-notes-r5c.md)."""
+    paper (a diabetes biomarker only), held back by sweep5C (no record read showed journal and year
+    beside the DOI, curation-notes-r5c.md), is restored by N7E in session 7 (curation-notes-r7e.md)."""
     e = pass_edges(kg, "SD")
     assert condition_categories(kg, "SD005") == {"cardiovascular"}
     sd5 = e[e["statement"] == "SD005"]
     assert set(sd5.loc[sd5["predicate"] == "contributes_to", "direction"]) == {"increased"}
     assert set(sd5["evidence_tier"]) == {"tier2"}
     assert set(sd5["species"]) == {"NCBITaxon:10090"}
-    assert "SD006" not in set(e["statement"]) and "SD006" in commented_statement_ids()
+    assert "SD006" in set(e["statement"]) and "SD006" not in commented_statement_ids()  # restored, N7E
 
 
 def test_fatty_liver_ev_biomarker_is_a_mouse_association(kg):
