@@ -1,0 +1,55 @@
+"""Session-7 curation pass N7A (statement ids XE..., file statements-s7a-gut.tsv): new statements for the
+issue-12 gut axis (AX-GUT: gut/intestinal epithelium or gut-microbe vesicles -> liver, adipose, muscle).
+Each statement is checked for the edges its text read supports (curation-notes-s7a.md: references, year,
+species), and each is checked to count for the axis by the rule of ``tests/test_curated_axes.py``
+(``axis_members``), so a change to the rule or to a row that drops it fails here. The generic per-file
+checks (rubric fields, one species, a note per reference naming the statement, homing wording) are in
+test_curated_statement_files.py."""
+
+from __future__ import annotations
+
+import pytest
+from curated_pass import objects, statement_rows, subjects
+from test_curated_axes import axis, axis_members
+
+#: statement -> (axis, named target) it was written for.
+AXIS_STATEMENTS = {
+    "XE001": ("AX-GUT", "liver"),
+}
+
+#: statement -> (references, publication year) as in curation-notes-s7a.md.
+REFERENCES = {
+    "XE001": ({"PMID:34664784", "DOI:10.1002/jev2.12159"}, "2021"),
+}
+
+
+@pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
+def test_the_statement_counts_for_its_axis(kg, sid):
+    aid, name = AXIS_STATEMENTS[sid]
+    assert sid in axis_members(kg, axis(aid))[name]
+
+
+@pytest.mark.parametrize("sid", sorted(REFERENCES))
+def test_references_year_and_one_stated_species(kg, sid):
+    refs, year = REFERENCES[sid]
+    rows = statement_rows(kg, sid)
+    got = {r for pubs in rows["publications"] for r in str(pubs).split("|") if r}
+    assert got == refs
+    assert set(rows["publication_year"].astype(str)) == {year}
+    assert rows["species"].nunique() == 1
+
+
+def test_gut_e_coli_omvs_transfer_cre_to_host_cells_and_organs(kg):
+    """XE001 (Bittel 2021 J Extracell Vesicles, PMID 34664784): Cre-expressing E. coli colonising the
+    intestine of Rosa26.tdTomato reporter mice transfer OMV-borne Cre to intestinal epithelial cells and
+    macrophages, and to the heart, liver, kidney and brain: intestine source (microbial-EV rule), bacterial
+    EVs, mouse, in vivo. No condition, cargo node or evidence-quality field beyond the model system."""
+    rows = statement_rows(kg, "XE001")
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert subjects(rows, "releases") == {"UBERON:0000160"}
+    assert objects(rows, "has_vesicle_type") == {"evgraph:bacterial_ev"}
+    assert objects(rows, "taken_up_by") == {"CL:0002563", "CL:0000235"}
+    assert objects(rows, "homes_to") == {"UBERON:0000948", "UBERON:0002107", "UBERON:0002113", "UBERON:0000955"}
+    assert not rows["predicate"].isin(["contributes_to", "released_in", "carries", "regulates", "affects"]).any()
+    assert set(rows["model_system"]) == {"animal_in_vivo"}
+    assert set(rows["evidence_tier"]) == {"tier3"}
