@@ -15,11 +15,13 @@ from test_curated_axes import axis, axis_members
 #: statement -> (axis, named target) it was written for.
 AXIS_STATEMENTS = {
     "XE001": ("AX-GUT", "liver"),
+    "XE002": ("AX-GUT", "liver"),
 }
 
 #: statement -> (references, publication year) as in curation-notes-s7a.md.
 REFERENCES = {
     "XE001": ({"PMID:34664784", "DOI:10.1002/jev2.12159"}, "2021"),
+    "XE002": ({"DOI:10.4049/jimmunol.1203170"}, "2013"),
 }
 
 
@@ -53,3 +55,21 @@ def test_gut_e_coli_omvs_transfer_cre_to_host_cells_and_organs(kg):
     assert not rows["predicate"].isin(["contributes_to", "released_in", "carries", "regulates", "affects"]).any()
     assert set(rows["model_system"]) == {"animal_in_vivo"}
     assert set(rows["evidence_tier"]) == {"tier3"}
+
+
+def test_intestinal_mucosal_nanoparticles_carry_pge2_to_the_liver(kg):
+    """XE002 (Deng 2013 J Immunol, DOI 10.4049/jimmunol.1203170): intestinal mucus-derived exosome-like
+    nanoparticles (IDENs) migrate to the liver in mice and their PGE2 induces liver NKT-cell anergy, attenuated
+    when PGE2 synthesis is blocked: intestine source, EVs (not exosomes), PGE2 cargo, liver homing, mouse, in
+    vivo, cargo loss of function. No NKT-cell uptake edge and no condition."""
+    rows = statement_rows(kg, "XE002")
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert subjects(rows, "releases") == {"UBERON:0000160"}
+    assert objects(rows, "has_vesicle_type") == {"GO:1903561"}
+    assert objects(rows, "carries") == {"CHEBI:15551"}
+    assert kg.node("CHEBI:15551")["label"] == "prostaglandin E2"
+    assert objects(rows, "homes_to") == {"UBERON:0002107"}
+    assert not rows["predicate"].isin(["taken_up_by", "contributes_to", "released_in", "regulates"]).any()
+    assert set(rows["model_system"]) == {"animal_in_vivo"}
+    assert set(rows["ev_perturbation"]) == {"cargo_loss_of_function"}
+    assert set(rows["evidence_tier"]) == {"tier2"}
