@@ -1,0 +1,80 @@
+"""Session-7 curation pass N7D (statement ids XH..., file statements-s7d-bridges.tsv): new statements that
+bridge two condition families (issue 12: >= 60 bridging statements, tests/test_curated.py::
+test_bridging_statements), written for the obesity -> Alzheimer disease route (the metabolic -> cognitive /
+neurodegenerative pair). Each statement is checked for the edges its text read supports
+(curation-notes-s7d.md): its references and year as noted, one stated species, its condition families (both
+conditions are named in the text read; none was added to make a bridge), and that no cultured-cell register
+row is missing. The generic per-file checks (rubric fields, one species, a note per reference naming the
+statement) are in test_curated_statement_files.py; the cultured-cell rows in test_curated_cultured_cells.py.
+The route itself (tests/test_analytics.py) is the lead's to update."""
+
+from __future__ import annotations
+
+import pytest
+from curated_pass import condition_categories, objects, pass_edges, statement_rows, subjects
+from test_curated_cultured_cells import register
+
+from evgraph.analytics.paths import paths
+from evgraph.model import split_list
+
+CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
+
+#: statement -> (references, publication_year, species, condition families it links).
+STATEMENTS = {
+    "XH001": ({"PMID:40448146", "DOI:10.1186/s12974-025-03473-9"}, "2025", "NCBITaxon:10090",
+              {"metabolic", "other"}),
+}
+
+
+def test_xh_pass_size(kg):
+    assert pass_edges(kg, "XH")["statement"].nunique() >= len(STATEMENTS)
+
+
+@pytest.mark.parametrize("sid", sorted(STATEMENTS))
+def test_reference_year_species_and_bridge(kg, sid):
+    refs, year, species, families = STATEMENTS[sid]
+    rows = statement_rows(kg, sid)
+    assert len(rows) > 0
+    assert {r for p in rows["publications"] for r in split_list(p)} == refs
+    assert set(rows["publication_year"].astype(str)) == {year}
+    assert set(rows["species"]) == {species}
+    assert condition_categories(kg, sid) == families and len(families) >= 2
+
+
+@pytest.mark.parametrize("sid", sorted(STATEMENTS))
+def test_no_cultured_cell_row_is_missing(kg, sid):
+    models = {m for v in statement_rows(kg, sid)["model_system"] for m in split_list(v)}
+    assert (sid in register()) == bool(models & CULTURED)
+
+
+def test_obese_mouse_astrocyte_evs_carry_nfia_to_neurons_and_impair_cognition(kg):
+    """XH001 (Wu 2025 J Neuroinflammation, PMID 40448146): in an obese mouse model (60% high-fat diet, named
+    obese), brain EVs of astrocytic origin carry NFIA and are taken up by neurons; EV secretion was blocked with
+    GW4869; the title: astrocyte-derived EV NFIA mediates obesity-associated cognitive impairment. Astrocyte
+    source in the brain, obesity context, NFIA cargo, neuron uptake, cognitive disorder increased; mouse, in
+    vivo, secretion block; no separation method or marker (not in the abstract read), no homing edge."""
+    rows = statement_rows(kg, "XH001")
+    assert subjects(rows, "releases") == {"CL:0000127"}
+    assert objects(rows, "part_of") == {"UBERON:0000955"}
+    assert objects(rows, "has_vesicle_type") == {"GO:1903561"}
+    assert objects(rows, "released_in") == {"MONDO:0011122"}
+    assert objects(rows, "carries") == {"NCBIGene:4774"}
+    assert objects(rows, "taken_up_by") == {"CL:0000540"}
+    assert objects(rows, "contributes_to") == {"MONDO:0002039"}
+    assert set(rows.loc[rows["predicate"] == "contributes_to", "direction"]) == {"increased"}
+    assert not rows["predicate"].isin(["homes_to", "biomarker_for", "regulates", "affects", "sampled_from"]).any()
+    assert set(rows["model_system"]) == {"animal_in_vivo"}
+    assert set(rows["ev_perturbation"]) == {"secretion_block"}
+    assert set(rows["evidence_tier"]) == {"tier2"}
+
+
+def test_obesity_reaches_alzheimer_disease_through_xh001_and_the_roll_up(kg):
+    """The route the issue asks for ("the four canonical links remain"): obesity disorder <-released_in-
+    XH001 -contributes_to-> cognitive disorder, which Alzheimer disease rolls up to (an ontology entailment
+    hop). Without the roll-up there is still no direct route (no statement names Alzheimer disease)."""
+    df = paths(kg, "MONDO:0011122", "MONDO:0004975", k=10)
+    assert len(df) >= 1 and df["via_closure"].any()
+    assert any("XH001" in {s for h in hops for s in h["statements"]} for hops in df["hops"])
+    for hops in df["hops"]:
+        assert hops[0]["from"] == "MONDO:0011122" and hops[-1]["to"] == "MONDO:0004975"
+        assert all(h["knowledge_level"] == "logical_entailment" for h in hops if h["via_closure"])
