@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from curated_pass import condition_categories, objects, pass_edges, statement_rows, subjects
-from test_curated_cultured_cells import register
+from test_curated_cultured_cells import register, registry
 
 from evgraph.analytics.paths import paths
 from evgraph.model import split_list
@@ -22,6 +22,8 @@ CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
 #: statement -> (references, publication_year, species, condition families it links).
 STATEMENTS = {
     "XH001": ({"PMID:40448146", "DOI:10.1186/s12974-025-03473-9"}, "2025", "NCBITaxon:10090",
+              {"metabolic", "other"}),
+    "XH002": ({"PMID:39014461", "DOI:10.1186/s12974-024-03168-7"}, "2024", "NCBITaxon:10090",
               {"metabolic", "other"}),
 }
 
@@ -78,3 +80,27 @@ def test_obesity_reaches_alzheimer_disease_through_xh001_and_the_roll_up(kg):
     for hops in df["hops"]:
         assert hops[0]["from"] == "MONDO:0011122" and hops[-1]["to"] == "MONDO:0004975"
         assert all(h["knowledge_level"] == "logical_entailment" for h in hops if h["via_closure"])
+
+
+def test_palmitate_microglia_evs_impair_memory_and_glucose_tolerance_in_mice(kg):
+    """XH002 (De Paula 2024 J Neuroinflammation, PMID 39014461): EVs of palmitate-exposed BV2 microglia given
+    i.c.v. to mice caused memory impairment, depression-like behaviour and glucose intolerance: microglia source,
+    EV, cognitive disorder and glucose intolerance increased; no context (palmitate is a treatment), no cargo, no
+    target; mouse through the registry (BV-2 row added by this pass)."""
+    rows = statement_rows(kg, "XH002")
+    assert subjects(rows, "releases") == {"CL:0000129"}
+    assert objects(rows, "has_vesicle_type") == {"GO:1903561"}
+    assert objects(rows, "contributes_to") == {"MONDO:0002039", "MONDO:0001076"}
+    assert set(rows.loc[rows["predicate"] == "contributes_to", "direction"]) == {"increased"}
+    assert not rows["predicate"].isin(["released_in", "carries", "taken_up_by", "homes_to", "part_of"]).any()
+    assert set(rows["model_system"]) == {"animal_in_vivo|cell_line"}
+    assert set(rows["evidence_tier"]) == {"tier3"}
+    reg = register()["XH002"]
+    assert reg["basis"] == "cell_line_registry" and reg["cell_lines"] == "BV-2"
+    assert reg["_file"] == "cultured-cells-s7d.tsv"
+
+
+def test_bv2_registry_row_is_mouse():
+    row = registry()["bv2"]
+    assert row["line"] == "BV-2" and row["ncbi_taxon"] == "NCBITaxon:10090"
+    assert row["record"] == "PMID:2110186" and row["seen_by"] == "N7D"
