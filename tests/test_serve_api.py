@@ -16,8 +16,8 @@ from evgraph.analytics import paths
 from evgraph.serve import create_app
 
 Q = urllib.parse.quote
-# type 2 diabetes -> Alzheimer disease (BR010, through the roll-up to cognitive disorder): obesity -> Alzheimer
-# disease has no route since the session-6 re-read held back MC005
+# type 2 diabetes -> Alzheimer disease (BR010, through the roll-up to cognitive disorder), the pair these tests
+# have asked since the session-6 re-read held back MC005
 T2D, AD = "MONDO:0005148", "MONDO:0004975"
 
 

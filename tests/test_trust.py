@@ -72,7 +72,7 @@ def _check_records(df):
             assert isinstance(h["species"], list)
 
 
-# obesity -> Alzheimer disease has no route since MC005 was held back (session 6, curation-notes-r6a.md);
+# obesity -> Alzheimer disease has routes only through the roll-up (XH001, session 7; MC005 was held back in session 6);
 # glucose intolerance -> Alzheimer disease has only spliced routes (hypotheses), which the checks must label
 @pytest.mark.parametrize("source,target", [("glucose intolerance", "Alzheimer disease"),
                                            ("obesity disorder", "atherosclerosis"),
@@ -133,8 +133,8 @@ def test_rollup_any_part_of_and_subclass(kg):
 
 
 def test_cli_paths_labels_hypotheses(kg):
-    # obesity -> atherosclerosis: since R6C's re-read (session 6) cut NO002's AD outcome, obesity -> Alzheimer
-    # disease has no spliced (hypothesis) route left, so the labels are checked on a pair that has them
+    # obesity -> atherosclerosis: a pair with spliced (hypothesis) routes (R6C's re-read, session 6, cut NO002's
+    # AD outcome, which gave obesity -> Alzheimer disease its spliced routes)
     r = CliRunner()
     res = r.invoke(main, ["paths", "obesity disorder", "atherosclerosis", "--format", "json"], obj={})
     assert res.exit_code == 0, res.output
