@@ -1,0 +1,61 @@
+"""Session-7 curation pass N7C (statement ids XG..., file statements-s7c-bridges.tsv): new statements that
+bridge two condition families (issue 12: >= 60 bridging statements, tests/test_curated.py::
+test_bridging_statements). Each statement is checked for the edges its text read supports
+(curation-notes-s7c.md): its references and year as noted, one stated species, its condition families (both
+conditions are named in the text read; none was added to make a bridge), and that no cultured-cell register
+row is missing. The generic per-file checks (rubric fields, one species, a note per reference naming the
+statement, biomarker direction sentence) are in test_curated_statement_files.py; the cultured-cell rows in
+test_curated_cultured_cells.py."""
+
+from __future__ import annotations
+
+import pytest
+from curated_pass import condition_categories, objects, pass_edges, statement_rows
+from test_curated_cultured_cells import register
+
+from evgraph.model import split_list
+
+CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
+
+#: statement -> (references, publication_year, species, condition families it links).
+STATEMENTS = {
+    "XG001": ({"DOI:10.1016/j.isci.2023.106686"}, "2023", "NCBITaxon:9606", {"metabolic", "renal"}),
+}
+
+
+def test_xg_pass_size(kg):
+    assert pass_edges(kg, "XG")["statement"].nunique() >= len(STATEMENTS)
+
+
+@pytest.mark.parametrize("sid", sorted(STATEMENTS))
+def test_reference_year_species_and_bridge(kg, sid):
+    refs, year, species, families = STATEMENTS[sid]
+    rows = statement_rows(kg, sid)
+    assert len(rows) > 0
+    assert {r for p in rows["publications"] for r in split_list(p)} == refs
+    assert set(rows["publication_year"].astype(str)) == {year}
+    assert set(rows["species"]) == {species}
+    assert condition_categories(kg, sid) == families and len(families) >= 2
+
+
+@pytest.mark.parametrize("sid", sorted(STATEMENTS))
+def test_no_cultured_cell_row_is_missing(kg, sid):
+    models = {m for v in statement_rows(kg, sid)["model_system"] for m in split_list(v)}
+    assert (sid in register()) == bool(models & CULTURED)
+
+
+def test_urinary_ev_stress_mrnas_are_higher_in_t1d_diabetic_kidney_disease(kg):
+    """XG001 (Dwivedi 2023 iScience, DOI 10.1016/j.isci.2023.106686): uEV mRNAs of GPX3, NOX4, MSRA and CRYAB,
+    among the 13 genes upregulated in T1D DKD, form a stress score of kidney-function decline: urine, EV, T1D
+    context, four mRNA cargoes each a biomarker for DKD, human cohort; no source organ, no target."""
+    rows = statement_rows(kg, "XG001")
+    genes = {"NCBIGene:2878", "NCBIGene:50507", "NCBIGene:4482", "NCBIGene:1410"}
+    assert objects(rows, "has_vesicle_type") == {"GO:1903561"}
+    assert objects(rows, "sampled_from") == {"UBERON:0001088"}
+    assert objects(rows, "released_in") == {"MONDO:0005147"}
+    assert objects(rows, "carries") == genes
+    bio = rows[rows["predicate"] == "biomarker_for"]
+    assert set(bio["subject"]) == genes and set(bio["object"]) == {"MONDO:0005016"}
+    assert not rows["predicate"].isin(["releases", "contributes_to", "taken_up_by", "homes_to"]).any()
+    assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
+    assert kg.node("evgraph:EVP-XG001")["description"].startswith("Direction: higher in disease.")
