@@ -20,6 +20,7 @@ CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
 #: statement -> (references, publication_year, species, condition families it links).
 STATEMENTS = {
     "XG001": ({"DOI:10.1016/j.isci.2023.106686"}, "2023", "NCBITaxon:9606", {"metabolic", "renal"}),
+    "XG002": ({"DOI:10.3390/ijms24087567"}, "2023", "NCBITaxon:10090", {"inflammatory", "cardiovascular"}),
 }
 
 
@@ -59,3 +60,20 @@ def test_urinary_ev_stress_mrnas_are_higher_in_t1d_diabetic_kidney_disease(kg):
     assert not rows["predicate"].isin(["releases", "contributes_to", "taken_up_by", "homes_to"]).any()
     assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
     assert kg.node("evgraph:EVP-XG001")["description"].startswith("Direction: higher in disease.")
+
+
+def test_plasma_evs_of_people_with_hiv_increase_atherosclerosis_in_apoe_mice(kg):
+    """XG002 (Da Fonseca Ferreira 2023 Int J Mol Sci, DOI 10.3390/ijms24087567): plasma EVs of people living
+    with HIV, not EV-depleted plasma, increase atherosclerosis in apoE-/- mice; let-7b-5p antagomir EVs counteract
+    it: plasma, EV, HIV context, let-7b-5p cargo, atherosclerosis increased, mouse in vivo, tier2."""
+    rows = statement_rows(kg, "XG002")
+    assert objects(rows, "sampled_from") == {"UBERON:0001969"}
+    assert objects(rows, "released_in") == {"MONDO:0005109"}
+    assert objects(rows, "carries") == {"mirbase:MIMAT0000063"}
+    assert objects(rows, "contributes_to") == {"MONDO:0005311"}
+    assert set(rows.loc[rows["predicate"] == "contributes_to", "direction"].astype(str)) == {"increased"}
+    assert not rows["predicate"].isin(["releases", "taken_up_by", "homes_to", "biomarker_for"]).any()
+    assert set(rows["model_system"]) == {"animal_in_vivo"}
+    assert set(rows["ev_perturbation"]) == {"cargo_loss_of_function|ev_depletion"}
+    assert set(rows["evidence_tier"]) == {"tier2"}
+    assert kg.node("MONDO:0005109")["condition_category"] == "inflammatory"
