@@ -21,6 +21,8 @@ CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
 STATEMENTS = {
     "XG001": ({"DOI:10.1016/j.isci.2023.106686"}, "2023", "NCBITaxon:9606", {"metabolic", "renal"}),
     "XG002": ({"DOI:10.3390/ijms24087567"}, "2023", "NCBITaxon:10090", {"inflammatory", "cardiovascular"}),
+    "XG003": ({"PMID:30557159", "DOI:10.1097/QAD.0000000000002121"}, "2019", "NCBITaxon:9606",
+              {"inflammatory", "other"}),
 }
 
 
@@ -77,3 +79,19 @@ def test_plasma_evs_of_people_with_hiv_increase_atherosclerosis_in_apoe_mice(kg)
     assert set(rows["ev_perturbation"]) == {"cargo_loss_of_function|ev_depletion"}
     assert set(rows["evidence_tier"]) == {"tier2"}
     assert kg.node("MONDO:0005109")["condition_category"] == "inflammatory"
+
+
+def test_csf_ev_hla_dr_is_higher_in_hiv_neurocognitive_impairment(kg):
+    """XG003 (Guha 2019 AIDS, PMID 30557159): CSF EVs of HIV+ people on cART rise with neurocognitive impairment
+    and carry more HLA-DR: CSF, EV, HIV context, HLA-DRA cargo a biomarker for cognitive disorder, human cohort;
+    no source, no separation method recorded."""
+    rows = statement_rows(kg, "XG003")
+    assert objects(rows, "sampled_from") == {"UBERON:0001359"}
+    assert objects(rows, "released_in") == {"MONDO:0005109"}
+    assert objects(rows, "carries") == {"NCBIGene:3122"}
+    bio = rows[rows["predicate"] == "biomarker_for"]
+    assert set(bio["subject"]) == {"NCBIGene:3122"} and set(bio["object"]) == {"MONDO:0002039"}
+    assert not rows["predicate"].isin(["releases", "contributes_to", "taken_up_by", "homes_to"]).any()
+    assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
+    assert set(rows["single_ev_characterisation"]) == {"nanoparticle_tracking_analysis"}
+    assert kg.node("evgraph:EVP-XG003")["description"].startswith("Direction: higher in disease.")
