@@ -9,13 +9,13 @@ cultured-cell rows in test_curated_cultured_cells.py."""
 from __future__ import annotations
 
 import pytest
-from curated_pass import objects, pass_edges, statement_rows, subjects
+from curated_pass import pass_edges, statement_rows
 from test_curated_axes import axis, axis_members
 
-#: statement -> (axis, named target/condition) it was written for.
-AXIS_STATEMENTS = {
-    "WN001": ("AX-LIVER", "adipose"),
-}
+#: statement -> (axis, named target/condition) it was written for. WN001 (AX-LIVER, adipose) was held back by
+#: the session-7 sweep W7C (curation-notes-w7c.md): its text names no organism for the EVs reaching adipocytes
+#: and describes no uptake, so the pass has no statement in the graph now.
+AXIS_STATEMENTS: dict[str, tuple[str, str]] = {}
 
 
 def test_wn_pass_size(kg):
@@ -28,16 +28,8 @@ def test_the_statement_counts_for_its_axis(kg, sid):
     assert sid in axis_members(kg, axis(aid))[name]
 
 
-def test_hepatocyte_evs_target_adipocytes_under_lipid_overload_in_mice(kg):
-    """WN001 (Zhao 2020 Nat Commun, DOI 10.1038/s41467-020-14450-6): under lipid overload the mouse liver sends
-    hepatocyte EVs targeting adipocytes (Ggpps/Rab27A-regulated secretion; liver Ggpps knockout mice store less
-    fat): hepatocyte source in the liver, adipocyte target, in vivo, no context disease, no cargo, no pathway
-    direction and no perturbation recorded (the abstract gives none of them), so tier3."""
-    rows = statement_rows(kg, "WN001")
-    assert set(rows["species"]) == {"NCBITaxon:10090"}
-    assert subjects(rows, "releases") == {"CL:0000182"}
-    assert objects(rows, "part_of") == {"UBERON:0002107"}
-    assert objects(rows, "taken_up_by") == {"CL:0000136"}
-    assert not rows["predicate"].isin(["homes_to", "released_in", "contributes_to", "carries", "affects"]).any()
-    assert set(rows["model_system"]) == {"animal_in_vivo"} and set(rows["evidence_tier"]) == {"tier3"}
-    assert "Ggpps" in kg.node("evgraph:EVP-WN001")["description"]
+def test_held_back_hepatocyte_evs_to_adipocytes_statement_is_not_built(kg):
+    """WN001 (Zhao 2020 Nat Commun, DOI 10.1038/s41467-020-14450-6) is a held-back ``#`` row: the abstract's
+    "sends hepatocyte-derived extracellular vesicles (EVs) targeting adipocytes" names no organism and shows no
+    uptake (species rule, target rule; curation-notes-w7c.md), so none of its edges is built."""
+    assert statement_rows(kg, "WN001").empty
