@@ -46,8 +46,10 @@ def test_every_statement_of_the_original_modules_is_assessed(kg):
     # (year not seen beside its DOI, curation-notes-r5b.md): 60 -> 59; session 6's R6A re-read held back MC008
     # (no citation record with title, journal and year found again, curation-notes-r6a.md): 59 -> 58; R6C's
     # re-read held back NO006M (year not seen) and NO028 (no source the text supports), curation-notes-r6c.md:
-    # 58 -> 56; the lead held back MC005 after the seventh audit (audit-2026-12-01-7.md): 56 -> 55
-    assert e["statement"].nunique() >= 55
+    # 58 -> 56; the lead held back MC005 after the seventh audit (audit-2026-12-01-7.md): 56 -> 55; session 7's
+    # W7B sweep held back NO013 (article title/journal not seen beside its DOI) and NO027 (as NO028: no source the
+    # text supports), curation-notes-w7b.md: 55 -> 53
+    assert e["statement"].nunique() >= 53
     for col in ("model_system", "publication_year", "evidence_tier"):
         missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
         assert not missing, (col, missing)
