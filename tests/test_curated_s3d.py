@@ -14,37 +14,16 @@ CORE = {"metabolic", "cardiovascular", "neurodegenerative"}
 
 
 def test_pass_size(kg):
-    assert pass_edges(kg, "TD")["statement"].nunique() >= 8
+    # 8 curated; TD001/TD002 held back by W7A (session 7)
+    assert pass_edges(kg, "TD")["statement"].nunique() >= 6
 
 
-def test_diabetic_mouse_plasma_sevs_raise_vascular_permeability(kg):
-    """TD001 (Gustafson 2024 Diabetologia): plasma sEVs of db/db mice injected i.v. into
-    non-diabetic mice recapitulate the vascular leak: mouse in vivo, T2D context, increased
-    vascular permeability and vascular disorder (a metabolic + cardiovascular bridge), no homing
-    or uptake edge and no perturbation (those tests were in vitro)."""
-    rows = statement_rows(kg, "TD001")
-    assert set(rows["species"]) == {"NCBITaxon:10090"}
-    assert set(rows.loc[rows["predicate"] == "released_in", "object"]) == {"MONDO:0005148"}
-    a = rows[rows["predicate"] == "affects"]
-    assert set(zip(a["object"], a["direction"], strict=True)) == {("GO:0043117", "increased")}
-    c = rows[rows["predicate"] == "contributes_to"]
-    assert set(zip(c["object"], c["direction"], strict=True)) == {("MONDO:0005385", "increased")}
-    assert not rows["predicate"].isin(["homes_to", "taken_up_by", "biomarker_for"]).any()
-    assert set(rows["model_system"]) == {"animal_in_vivo"}
-    assert set(rows["ev_perturbation"]) == {""}
-    assert condition_categories(kg, "TD001") == {"metabolic", "cardiovascular"}
-
-
-def test_diabetic_human_plasma_sevs_are_a_one_family_biomarker(kg):
-    """TD002 (same paper, human part): more and larger circulating sEVs in diabetes (type not
-    stated, so diabetes mellitus); the endothelial barrier effect has no stated organism, so no
-    pathway edge."""
-    rows = statement_rows(kg, "TD002")
-    assert set(rows["species"]) == {"NCBITaxon:9606"}
-    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0005015"}
-    assert not rows["predicate"].isin(["affects", "contributes_to", "carries"]).any()
-    assert kg.node("evgraph:EVP-TD002")["description"].startswith("Direction: higher in disease")
-    assert condition_categories(kg, "TD002") == {"metabolic"}
+def test_gustafson_2024_rows_are_held_back(kg):
+    """TD001 and TD002 (Gustafson 2024, DOI:10.1007/s00125-024-06120-9) were held back by the W7A
+    sweep (session 7, curation-notes-w7a.md): no record printing title, journal and year beside
+    the DOI was returned again (the citation-record rule of audit 8, as UX002/WL001)."""
+    assert "TD001" not in set(kg.edges["statement"])
+    assert "TD002" not in set(kg.edges["statement"])
 
 
 def test_endothelial_microparticles_are_higher_in_alzheimer_disease(kg):
@@ -63,7 +42,7 @@ def test_core_family_bridges_of_the_pass(kg):
     """The pass's statements that join two of the three central families."""
     sids = sorted(set(pass_edges(kg, "TD")["statement"]))
     core = [s for s in sids if len(condition_categories(kg, s) & CORE) >= 2]
-    assert {"TD001", "TD004", "TD007"} <= set(core)
+    assert {"TD004", "TD007"} <= set(core)  # TD001 held back by W7A (session 7)
 
 
 def test_diabetic_endothelial_microparticle_mirs_are_lower_in_diabetes_and_with_cad(kg):
