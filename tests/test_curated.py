@@ -56,7 +56,10 @@ def test_bridging_statements(kg):
     # fibrillation context, CKD biomarker): 55 -> 57. The lead applied R6A's two recommendations after the
     # seventh audit (audit-2026-12-01-7.md, curation-notes-r6a.md): MC005 held back (no text read names the
     # organism of the recipients) and AD001's obesity context cut (a high-fat diet; obesity not named): 57 -> 55.
-    assert len(bridging) >= 55, bridging
+    # Session 7, W7A (curation-notes-w7a.md): TD001 held back (no citation record found again) and KD013's
+    # context corrected from type 2 diabetes to diabetic kidney disease (the db/db mice are named 'with DN',
+    # never type 2 diabetic): 55 -> 53.
+    assert len(bridging) >= 53, bridging
     core = {"metabolic", "cardiovascular", "neurodegenerative"}
     assert sum(len(cats & core) >= 2 for cats in per_statement) >= 20
 
