@@ -47,7 +47,9 @@ FLOOR = 5
 #: DOI; curation-notes-r6e.md, step 2): thrombosis +2, 5 on the tree R6E landed on (with pass s6b's XB rows),
 #: so it leaves the list. Session 6 end: gut 1 (R6D cut GM002's muscle/adipose targets: an effect, no homing),
 #: skeletal muscle 4 (pass s6a's XA001), liver 3, islet 3 (curation-notes-r6d.md, -s6a.md, -s6b.md).
-SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET"})
+# Session 7, W7A sweep (curation-notes-w7a.md): AX-VESSEL 5 -> 4 (VW003 held back: no record prints its year)
+# and AX-KIDNEY 5 -> 4 (KD009's CKD context cut: the adriamycin model's organism is not named).
+SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-VESSEL", "AX-KIDNEY"})
 
 
 @cache
