@@ -48,8 +48,9 @@ def test_every_statement_of_the_original_modules_is_assessed(kg):
     # re-read held back NO006M (year not seen) and NO028 (no source the text supports), curation-notes-r6c.md:
     # 58 -> 56; the lead held back MC005 after the seventh audit (audit-2026-12-01-7.md): 56 -> 55; session 7's
     # W7B sweep held back NO013 (article title/journal not seen beside its DOI) and NO027 (as NO028: no source the
-    # text supports), curation-notes-w7b.md: 55 -> 53
-    assert e["statement"].nunique() >= 53
+    # text supports), curation-notes-w7b.md: 55 -> 53;
+    # and the W7A sweep held back MC029 and MC030 (recipients' organism not named, curation-notes-w7a.md): 53 -> 51
+    assert e["statement"].nunique() >= 51
     for col in ("model_system", "publication_year", "evidence_tier"):
         missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
         assert not missing, (col, missing)
