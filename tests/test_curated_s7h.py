@@ -1,0 +1,60 @@
+"""Session-7 curation pass N7H (statement ids XK..., file statements-s7h-bridges.tsv): new statements that
+bridge two condition families (issue 12: >= 60 bridging statements, tests/test_curated.py::
+test_bridging_statements). Each statement is checked for the edges its text read supports
+(curation-notes-s7h.md): its references and year as noted, one stated species, its condition families (both
+conditions are named in the text read; none was added to make a bridge), and that no cultured-cell register
+row is missing. The generic per-file checks (rubric fields, one species, a note per reference naming the
+statement, biomarker direction sentence) are in test_curated_statement_files.py; the cultured-cell rows in
+test_curated_cultured_cells.py."""
+
+from __future__ import annotations
+
+import pytest
+from curated_pass import condition_categories, objects, pass_edges, statement_rows
+from test_curated_cultured_cells import register
+
+from evgraph.model import split_list
+
+CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
+
+#: statement -> (references, publication_year, species, condition families it links).
+STATEMENTS = {
+    "XK001": ({"PMID:36845141", "DOI:10.3389/fimmu.2023.1077645"}, "2023", "NCBITaxon:9606",
+              {"inflammatory", "renal"}),
+}
+
+
+def test_xk_pass_size(kg):
+    assert pass_edges(kg, "XK")["statement"].nunique() >= len(STATEMENTS)
+
+
+@pytest.mark.parametrize("sid", sorted(STATEMENTS))
+def test_reference_year_species_and_bridge(kg, sid):
+    refs, year, species, families = STATEMENTS[sid]
+    rows = statement_rows(kg, sid)
+    assert len(rows) > 0
+    assert {r for p in rows["publications"] for r in split_list(p)} == refs
+    assert set(rows["publication_year"].astype(str)) == {year}
+    assert set(rows["species"]) == {species}
+    assert condition_categories(kg, sid) == families and len(families) >= 2
+
+
+@pytest.mark.parametrize("sid", sorted(STATEMENTS))
+def test_no_cultured_cell_row_is_missing(kg, sid):
+    models = {m for v in statement_rows(kg, sid)["model_system"] for m in split_list(v)}
+    assert (sid in register()) == bool(models & CULTURED)
+
+
+def test_urinary_exosome_tsrnas_are_higher_in_lupus_nephritis_than_in_sle_without_nephritis(kg):
+    """XK001 (Chen S 2023 Front Immunol, PMID 36845141): urinary exosomes of SLE patients; tRF3-Ile-AAT-1 and
+    tiRNA5-Lys-CTT-1 higher in lupus nephritis than in SLE without LN: urine, exosome, SLE context, the exosome
+    population a biomarker for lupus nephritis (no tsRNA node, no cargo), human cohort, tier3."""
+    rows = statement_rows(kg, "XK001")
+    assert objects(rows, "has_vesicle_type") == {"GO:0070062"}
+    assert objects(rows, "sampled_from") == {"UBERON:0001088"}
+    assert objects(rows, "released_in") == {"MONDO:0007915"}
+    assert objects(rows, "biomarker_for") == {"MONDO:0005556"}
+    assert not rows["predicate"].isin(["releases", "carries", "contributes_to", "taken_up_by", "homes_to"]).any()
+    assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
+    assert kg.node("MONDO:0005556")["condition_category"] == "renal"
+    assert kg.node("evgraph:EVP-XK001")["description"].startswith("Direction: higher in disease.")
