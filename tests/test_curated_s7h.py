@@ -21,6 +21,8 @@ CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
 STATEMENTS = {
     "XK001": ({"PMID:36845141", "DOI:10.3389/fimmu.2023.1077645"}, "2023", "NCBITaxon:9606",
               {"inflammatory", "renal"}),
+    "XK002": ({"PMID:32876110", "DOI:10.6061/clinics/2020/e1528"}, "2020", "NCBITaxon:9606",
+              {"inflammatory", "renal"}),
 }
 
 
@@ -58,3 +60,21 @@ def test_urinary_exosome_tsrnas_are_higher_in_lupus_nephritis_than_in_sle_withou
     assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
     assert kg.node("MONDO:0005556")["condition_category"] == "renal"
     assert kg.node("evgraph:EVP-XK001")["description"].startswith("Direction: higher in disease.")
+
+
+def test_serum_exosomal_mir21_and_mir155_are_higher_in_sle_with_lupus_nephritis(kg):
+    """XK002 (Li W 2020 Clinics, PMID 32876110): serum exosomal miR-21 and miR-155 higher in SLE patients with
+    lupus nephritis than without: serum, exosome, SLE context, both miRNAs biomarkers for LN, CD63/CD81/TSG101
+    shown, human cohort, tier3."""
+    rows = statement_rows(kg, "XK002")
+    mirs = {"mirbase:MIMAT0000076", "mirbase:MIMAT0000646"}
+    assert objects(rows, "sampled_from") == {"UBERON:0001977"}
+    assert objects(rows, "released_in") == {"MONDO:0007915"}
+    assert objects(rows, "carries") == mirs
+    bio = rows[rows["predicate"] == "biomarker_for"]
+    assert set(bio["subject"]) == mirs and set(bio["object"]) == {"MONDO:0005556"}
+    assert not rows["predicate"].isin(["releases", "contributes_to", "taken_up_by", "homes_to"]).any()
+    markers = {m for v in rows["ev_markers_positive"] for m in split_list(v)}
+    assert markers == {"NCBIGene:967", "NCBIGene:975", "NCBIGene:7251"}
+    assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
+    assert kg.node("evgraph:EVP-XK002")["description"].startswith("Direction: higher in disease.")
