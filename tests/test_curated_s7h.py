@@ -23,6 +23,8 @@ STATEMENTS = {
               {"inflammatory", "renal"}),
     "XK002": ({"PMID:32876110", "DOI:10.6061/clinics/2020/e1528"}, "2020", "NCBITaxon:9606",
               {"inflammatory", "renal"}),
+    "XK003": ({"PMID:28061889", "DOI:10.1186/s12882-016-0415-3"}, "2017", "NCBITaxon:9606",
+              {"inflammatory", "renal"}),
 }
 
 
@@ -78,3 +80,18 @@ def test_serum_exosomal_mir21_and_mir155_are_higher_in_sle_with_lupus_nephritis(
     assert markers == {"NCBIGene:967", "NCBIGene:975", "NCBIGene:7251"}
     assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
     assert kg.node("evgraph:EVP-XK002")["description"].startswith("Direction: higher in disease.")
+
+
+def test_urinary_exosomal_atf3_is_higher_in_sepsis_induced_acute_kidney_injury(kg):
+    """XK003 (Panich 2017 BMC Nephrol, PMID 28061889): urinary exosomal ATF3 higher in septic patients with AKI
+    than without: urine, exosome, sepsis context, ATF3 a biomarker for AKI, human cohort only (the mouse kidney
+    finding is not an EV claim), tier3."""
+    rows = statement_rows(kg, "XK003")
+    assert objects(rows, "sampled_from") == {"UBERON:0001088"}
+    assert objects(rows, "released_in") == {"MONDO:1040015"}
+    assert objects(rows, "carries") == {"NCBIGene:467"}
+    bio = rows[rows["predicate"] == "biomarker_for"]
+    assert set(bio["subject"]) == {"NCBIGene:467"} and set(bio["object"]) == {"MONDO:0002492"}
+    assert not rows["predicate"].isin(["releases", "contributes_to", "taken_up_by", "homes_to"]).any()
+    assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
+    assert kg.node("evgraph:EVP-XK003")["description"].startswith("Direction: higher in disease.")
