@@ -25,6 +25,7 @@ STATEMENTS = {
               {"inflammatory", "renal"}),
     "XK003": ({"PMID:28061889", "DOI:10.1186/s12882-016-0415-3"}, "2017", "NCBITaxon:9606",
               {"inflammatory", "renal"}),
+    "XK004": ({"DOI:10.7619/jcmp.20243725"}, "2025", "NCBITaxon:9606", {"inflammatory", "cardiovascular"}),
 }
 
 
@@ -95,3 +96,22 @@ def test_urinary_exosomal_atf3_is_higher_in_sepsis_induced_acute_kidney_injury(k
     assert not rows["predicate"].isin(["releases", "contributes_to", "taken_up_by", "homes_to"]).any()
     assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
     assert kg.node("evgraph:EVP-XK003")["description"].startswith("Direction: higher in disease.")
+
+
+def test_endothelial_ev_caspase1_is_higher_in_sepsis_induced_cardiomyopathy(kg):
+    """XK004 (Zhang B 2025 J Clin Med Pract, DOI 10.7619/jcmp.20243725): blood endothelial cell-derived EVs of
+    septic patients with cardiomyopathy carry more caspase-1 than those of septic patients without: endothelial
+    source, EV, blood, sepsis context, CASP1 a biomarker for cardiomyopathy, CD9/CD63/CD81, human cohort."""
+    rows = statement_rows(kg, "XK004")
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000115"}
+    assert objects(rows, "has_vesicle_type") == {"GO:1903561"}
+    assert objects(rows, "sampled_from") == {"UBERON:0000178"}
+    assert objects(rows, "released_in") == {"MONDO:1040015"}
+    assert objects(rows, "carries") == {"NCBIGene:834"}
+    bio = rows[rows["predicate"] == "biomarker_for"]
+    assert set(bio["subject"]) == {"NCBIGene:834"} and set(bio["object"]) == {"MONDO:0004994"}
+    assert not rows["predicate"].isin(["contributes_to", "taken_up_by", "homes_to"]).any()
+    markers = {m for v in rows["ev_markers_positive"] for m in split_list(v)}
+    assert markers == {"NCBIGene:928", "NCBIGene:967", "NCBIGene:975"}
+    assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
+    assert kg.node("evgraph:EVP-XK004")["description"].startswith("Direction: higher in disease.")
