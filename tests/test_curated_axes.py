@@ -49,7 +49,12 @@ FLOOR = 5
 #: skeletal muscle 4 (pass s6a's XA001), liver 3, islet 3 (curation-notes-r6d.md, -s6a.md, -s6b.md).
 # Session 7, W7A sweep (curation-notes-w7a.md): AX-VESSEL 5 -> 4 (VW003 held back: no record prints its year)
 # and AX-KIDNEY 5 -> 4 (KD009's CKD context cut: the adriamycin model's organism is not named).
-SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-VESSEL", "AX-KIDNEY"})
+#: Also session 7: gut 4 (passes s7a, s7f: XE001, XE002, XI001), islet 4 (s7b: XF001), liver 2 (W7C held back
+#: WN001: no organism named for the EVs reaching adipocytes, and no uptake; curation-notes-w7c.md), thrombosis 3
+#: again (UX001/UX002 held back again after audit 8: no citation record returned to 30 searches;
+#: curation-notes-a8.md).
+SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-VESSEL", "AX-KIDNEY",
+                                        "AX-THROMBOSIS"})
 
 
 @cache
