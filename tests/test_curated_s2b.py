@@ -8,7 +8,6 @@ import re
 
 from curated_pass import commented_statement_ids
 
-from evgraph.model import split_list
 from evgraph.sources.curated import curated_dir
 
 #: Statements the re-audits of this pass held back (kept as '#' lines).
@@ -46,16 +45,12 @@ def test_cut_statements_keep_only_what_their_records_state(kg):
     assert set(_edges(kg, "TH008")["ev_markers_positive"]) == {"NCBIGene:928|NCBIGene:967|NCBIGene:975"}
 
 
-def test_sb_statements_are_confirmed_in_the_notes(kg):
-    notes = _notes()
-    sb = kg.edges[kg.edges["statement"].astype(str).str.startswith("SB")]
-    assert sb["statement"].nunique() >= 1
-    for sid, group in sb.groupby("statement"):
-        assert re.search(rf"^- {sid} - ", notes, re.M), sid
-        for ref in split_list(group["publications"].iloc[0]):
-            assert ref.split(":", 1)[1] in notes, (sid, ref)
-        assert set(group["model_system"]) and set(group["publication_year"].astype(str)) - {""}, sid
-        assert len(set(group["species"])) == 1, sid
+def test_sb001_is_held_back_and_stays_in_the_notes(kg):
+    """SB001, the pass's only statement, was held back in session 7 (W7D: sub-clinical cognitive decline is not
+    a disorder; curation-notes-a8.md): a '#' row, no edge built, and still listed in the pass's notes."""
+    assert "SB001" in commented_statement_ids()
+    assert kg.edges[kg.edges["statement"].astype(str).str.startswith("SB")].empty
+    assert re.search(r"^- SB001 - ", _notes(), re.M)
 
 
 def test_audit_files_record_seed_sample_and_result():

@@ -104,16 +104,31 @@ def test_type2_diabetes_alzheimer_closure_route_in_top3(kg):
     assert off.empty or not off["via_closure"].any()
 
 
-def test_obesity_atherosclerosis_protective_routes_are_decreases(kg):
-    df = paths(kg, "obesity disorder", "atherosclerosis", k=30)
-    ec = df[df["statements"].map(lambda s: bool({"MC012", "MC013"} & set(s)))]
-    assert len(ec) >= 1
-    assert set(ec["sign"]) == {"decreases"}
-    assert set(paths(kg, "obesity disorder", "atherosclerosis", sign="decreases")["sign"]) == {"decreases"}
-    coherent = paths(kg, "obesity disorder", "atherosclerosis", coherent=True, k=30)
-    assert not coherent["hypothesis"].any() and len(coherent) < len(df)
-    strong = paths(kg, "obesity disorder", "atherosclerosis", min_evidence=0.5, k=30)
+@pytest.mark.parametrize("source,target,sid", [("MONDO:0005015", "MONDO:0005016", "KD012"),
+                                                ("MONDO:0000816", "MONDO:0005267", "TB007"),
+                                                ("MONDO:0005015", "MONDO:0004994", "HT001")])
+def test_protective_routes_are_decreases(kg, source, target, sid):
+    """Curated protective statements give "decreases" routes, kept by the sign filter and dropped by the opposite
+    one: KD012 (adipose stem-cell EVs, diabetic kidney disease), TB007 (adipose stem-cell EVs, metabolic syndrome
+    heart), HT001 (cardiomyocyte EVs in diabetes, cardiomyopathy). Until session 7 this test asked obesity ->
+    atherosclerosis through MC012/MC013, whose obesity link (MC020's context) the W7A sweep cut, as audit 8 asked."""
+    df = paths(kg, source, target, k=30)
+    hit = df[df["statements"].map(lambda s: sid in s)]
+    assert len(hit) >= 1 and set(hit["sign"]) == {"decreases"}
+    assert set(paths(kg, source, target, sign="decreases")["sign"]) == {"decreases"}
+    up = paths(kg, source, target, sign="increases", k=30)
+    assert not up["statements"].map(lambda s: sid in s).any()
+    strong = paths(kg, source, target, min_evidence=0.5, k=30)
     assert (strong["evidence"] >= 0.5).all() and len(strong) <= len(df)
+
+
+def test_obesity_atherosclerosis_has_only_a_spliced_hypothesis(kg):
+    """Since MC020 lost its obesity context, obesity -> atherosclerosis is reached only by joining two studies at a
+    shared node (GM003's obese-mouse faecal exosomes and a vessel statement): labelled a hypothesis, and the
+    coherent (unspliced) search finds nothing rather than presenting it as a finding."""
+    df = paths(kg, "obesity disorder", "atherosclerosis", k=30)
+    assert len(df) >= 1 and df["hypothesis"].all()
+    assert paths(kg, "obesity disorder", "atherosclerosis", coherent=True, k=30).empty
 
 
 def test_no_vocabulary_junctions_by_default(kg):
