@@ -346,6 +346,9 @@ class GraphBuilder:
         nodes = renumbered(nodes.sort_values("id", kind="stable"))
         node_frame = nodes[list(NODE_COLUMNS)].copy()
         node_frame["category"] = pd.Categorical(node_frame["category"], categories=list(self.schema.classes))
+        for c in node_frame.columns:  # text stays object, as the store reads it (pandas 3 would infer ``str``)
+            if pd.api.types.is_string_dtype(node_frame[c].dtype) and node_frame[c].dtype != object:
+                node_frame[c] = node_frame[c].astype(object)
         ids = node_frame["id"].to_numpy(dtype=object)
 
         index = pd.Index(ids)
@@ -356,13 +359,15 @@ class GraphBuilder:
             if c in ("subject", "object"):
                 data[c] = pd.Categorical.from_codes(subj if c == "subject" else obj, categories=index, validate=False)
             elif c == "predicate":
+                if isinstance(col.dtype, pd.CategoricalDtype):  # an unused '' category would be recoded lossily
+                    col = col.cat.remove_unused_categories()
                 data[c] = pd.Categorical(col, categories=list(self.schema.relations))
             elif c == "confidence":
                 data[c] = col.to_numpy(dtype=np.float64)
             elif c in EDGE_CATEGORICAL:
                 data[c] = sorted_categorical(col)
             else:  # plain object columns reorder several times faster than Arrow-backed strings
-                data[c] = np.asarray(col, dtype=object)
+                data[c] = pd.Series(np.asarray(col, dtype=object), dtype=object, copy=False)
         edge_frame = pd.DataFrame(data, index=pd.RangeIndex(len(edges)))
         # deterministic order: by subject, relationship, object; ties keep the (deterministic) input order
         order = np.lexsort((obj, edge_frame["predicate"].cat.codes.to_numpy(), subj))

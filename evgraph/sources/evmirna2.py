@@ -215,7 +215,9 @@ def deseq2_test(counts: pd.DataFrame, case: list[str], control: list[str], min_c
         if key.is_file():
             # round_trip: the exact doubles written with %.17g (pandas' default parser can be 1 ulp off, and
             # the typed log2_fold_change / q_value fields must not depend on whether the cache was warm)
-            return pd.read_csv(key, sep="\t", index_col=0, float_precision="round_trip")
+            # (pandas 3 parses round-trip by default and deprecates the argument)
+            exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+            return pd.read_csv(key, sep="\t", index_col=0, **exact)
     meta = pd.DataFrame({"group": ["case"] * len(case) + ["control"] * len(control)}, index=mat.index)
     inference = DefaultInference(n_cpus=1)
     with warnings.catch_warnings():
