@@ -15,6 +15,7 @@ from test_curated_axes import axis, axis_members
 #: statement -> (axis, named condition, references, publication year, condition families) as in the notes.
 STATEMENTS = {
     "XP001": ("AX-BIOMARKER", "atherosclerosis/CAD", "DOI:10.3389/fphys.2020.00654", "2020", {"cardiovascular"}),
+    "XP002": (None, None, "DOI:10.3389/fcvm.2024.1341918", "2024", {"cardiovascular"}),
 }
 
 
@@ -25,6 +26,9 @@ def test_xp_pass_size(kg):
 @pytest.mark.parametrize("sid", sorted(STATEMENTS))
 def test_the_statement_counts_for_its_axis(kg, sid):
     aid, name, _, _, _ = STATEMENTS[sid]
+    if aid is None:  # XP002: myocardial infarction is no AX-BIOMARKER named condition
+        assert not any(sid in m for m in axis_members(kg, axis("AX-BIOMARKER")).values())
+        return
     assert sid in axis_members(kg, axis(aid))[name]
 
 
@@ -55,3 +59,16 @@ def test_serum_exosomal_mir21_mir126_pten_higher_in_acs(kg):
     for col in ("separation_method", "ev_markers_positive", "single_ev_characterisation"):
         assert set(rows[col].fillna("")) == {""}
     assert "higher in disease" in kg.node("evgraph:EVP-XP001")["description"]
+
+
+def test_serum_exosomal_mir186_5p_higher_in_ami(kg):
+    """XP002 (Ren 2024 Front Cardiovasc Med, DOI 10.3389/fcvm.2024.1341918): serum exosomal miR-186-5p raised in
+    AMI patients vs healthy controls; no isolation method named, so no MISEV column; MACE prognosis not kept."""
+    rows = statement_rows(kg, "XP002")
+    assert objects(rows, "sampled_from") == {"UBERON:0001977"}
+    assert objects(rows, "carries") == {"mirbase:MIMAT0000456"}
+    assert kg.node("mirbase:MIMAT0000456")["label"] == "hsa-miR-186-5p"
+    assert objects(rows, "biomarker_for") == {"MONDO:0005068"}
+    assert not rows["predicate"].isin(["releases", "part_of", "released_in"]).any()
+    assert set(rows["separation_method"].fillna("")) == {""}
+    assert "higher in disease" in kg.node("evgraph:EVP-XP002")["description"]
