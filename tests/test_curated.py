@@ -41,7 +41,7 @@ def test_bridging_statements(kg):
                      & (kg.edges["statement"] != "")]
     per_statement = conds.groupby("statement")["object"].agg(lambda s: {cat[str(o)] for o in s})
     bridging = [s for s, cats in per_statement.items() if len(cats) >= 2]
-    # SHORTFALL (reported, not hidden): issue 12 asks for >= 60; sweep5A's statement-by-statement re-read
+    # Issue 12 asks for >= 60. History of the count: sweep5A's statement-by-statement re-read
     # (curation-notes-r5a.md) held back MC006 (recipient organism not named in any record read) and cut
     # MC007's obesity context (the sEVs came from stressed adipocytes, not obese animals): two fewer, 60 on main
     # at its rebase (after sweep5F and cur5 landed) -> 58. sweep5D (curation-notes-r5d.md) then held back
@@ -58,8 +58,10 @@ def test_bridging_statements(kg):
     # organism of the recipients) and AD001's obesity context cut (a high-fat diet; obesity not named): 57 -> 55.
     # Session 7, W7A (curation-notes-w7a.md): TD001 held back (no citation record found again) and KD013's
     # context corrected from type 2 diabetes to diabetic kidney disease (the db/db mice are named 'with DN',
-    # never type 2 diabetic): 55 -> 53.
-    assert len(bridging) >= 53, bridging
+    # never type 2 diabetic): 55 -> 53. New bridges of session 7 (passes s7c, s7d, s7h, s7j:
+    # curation-notes-s7c.md, -s7d.md, -s7h.md, -s7j.md): XG001-XG003, XH001, XH002, XK001-XK004, XM001: 63 on
+    # main at the end of session 7, so the floor of 60 is met.
+    assert len(bridging) >= 60, bridging
     core = {"metabolic", "cardiovascular", "neurodegenerative"}
     assert sum(len(cats & core) >= 2 for cats in per_statement) >= 20
 
