@@ -53,8 +53,10 @@ FLOOR = 5
 #: WN001: no organism named for the EVs reaching adipocytes, and no uptake; curation-notes-w7c.md), thrombosis 3
 #: again (UX001/UX002 held back again after audit 8: no citation record returned to 30 searches;
 #: curation-notes-a8.md).
-#: Pass s7j (curation-notes-s7j.md) brought AX-VESSEL (XM002) and AX-KIDNEY (XM001) back to 5.
-SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-THROMBOSIS"})
+#: Pass s7j (curation-notes-s7j.md) brought AX-VESSEL (XM002) and AX-KIDNEY (XM001) back to 5, pass s7k
+#: (curation-notes-s7k.md) AX-THROMBOSIS (XN001, XN002: microparticles in heparin-induced thrombocytopenia, which
+#: MONDO files under thrombosis; edges-s7k.tsv).
+SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET"})
 
 
 @cache
