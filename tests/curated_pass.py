@@ -10,6 +10,9 @@ import pandas as pd
 
 from evgraph.sources.curated import curated_dir
 
+#: model systems of cultured cells, which the cultured-cell register must cover (``cultured-cells*.tsv``)
+CULTURED = frozenset({"cell_line", "primary_cells", "cell_culture", "organoid"})
+
 
 def pass_edges(kg, prefix: str) -> pd.DataFrame:
     """The curated edges of one pass: statement ids ``PREFIX`` followed by three digits (``TA001``)."""

@@ -28,12 +28,6 @@ def test_ux_pass_size(kg):
     assert pass_edges(kg, "UX")["statement"].nunique() >= 5
 
 
-@pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
-def test_the_statement_counts_for_its_axis(kg, sid):
-    aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, axis(aid))[name]
-
-
 @pytest.mark.parametrize("sid", ["UX005", "UX007"])
 def test_statements_without_a_condition_or_target_count_for_no_axis(kg, sid):
     """UX005 (healthy islet EVs, no condition) and UX007 (hepatic exosomes, no target) are written for

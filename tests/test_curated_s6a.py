@@ -8,9 +8,7 @@ test_curated_cultured_cells.py."""
 
 from __future__ import annotations
 
-import pytest
 from curated_pass import objects, statement_rows, subjects
-from test_curated_axes import axis, axis_members
 from test_curated_cultured_cells import register, registry
 
 #: statement -> (axis, named target) it was written for.
@@ -22,22 +20,6 @@ AXIS_STATEMENTS = {
 REFERENCES = {
     "XA001": ({"DOI:10.3390/ijms24054561", "PMID:36901991"}, "2023"),
 }
-
-
-@pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
-def test_the_statement_counts_for_its_axis(kg, sid):
-    aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, axis(aid))[name]
-
-
-@pytest.mark.parametrize("sid", sorted(REFERENCES))
-def test_references_year_and_one_stated_species(kg, sid):
-    refs, year = REFERENCES[sid]
-    rows = statement_rows(kg, sid)
-    got = {r for pubs in rows["publications"] for r in str(pubs).split("|") if r}
-    assert got == refs
-    assert set(rows["publication_year"].astype(str)) == {year}
-    assert rows["species"].nunique() == 1
 
 
 def test_muscle_cell_exosomes_deliver_mir146a_to_mouse_adipocytes(kg):

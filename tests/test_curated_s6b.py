@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 from curated_pass import condition_categories, objects, pass_edges, statement_rows, subjects
-from test_curated_axes import axis, axis_members
 from test_curated_cultured_cells import register
 
 #: statement -> (axis, named target/condition) it was written for.
@@ -28,12 +27,6 @@ CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
 
 def test_xb_pass_size(kg):
     assert set(pass_edges(kg, "XB")["statement"]) == set(REFERENCES)
-
-
-@pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
-def test_the_statement_counts_for_its_axis(kg, sid):
-    aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, axis(aid))[name]
 
 
 @pytest.mark.parametrize("sid", sorted(REFERENCES))

@@ -8,9 +8,7 @@ test_curated_statement_files.py."""
 
 from __future__ import annotations
 
-import pytest
 from curated_pass import objects, statement_rows, subjects
-from test_curated_axes import axis, axis_members
 
 #: statement -> (axis, named target) it was written for.
 AXIS_STATEMENTS = {
@@ -23,22 +21,6 @@ REFERENCES = {
     "XE001": ({"PMID:34664784", "DOI:10.1002/jev2.12159"}, "2021"),
     "XE002": ({"DOI:10.4049/jimmunol.1203170"}, "2013"),
 }
-
-
-@pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
-def test_the_statement_counts_for_its_axis(kg, sid):
-    aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, axis(aid))[name]
-
-
-@pytest.mark.parametrize("sid", sorted(REFERENCES))
-def test_references_year_and_one_stated_species(kg, sid):
-    refs, year = REFERENCES[sid]
-    rows = statement_rows(kg, sid)
-    got = {r for pubs in rows["publications"] for r in str(pubs).split("|") if r}
-    assert got == refs
-    assert set(rows["publication_year"].astype(str)) == {year}
-    assert rows["species"].nunique() == 1
 
 
 def test_gut_e_coli_omvs_transfer_cre_to_host_cells_and_organs(kg):

@@ -8,9 +8,7 @@ test_curated_statement_files.py."""
 
 from __future__ import annotations
 
-import pytest
 from curated_pass import objects, statement_rows, subjects
-from test_curated_axes import axis, axis_members
 
 #: statement -> (axis, named target or condition) it was written for.
 AXIS_STATEMENTS = {
@@ -21,22 +19,6 @@ AXIS_STATEMENTS = {
 REFERENCES = {
     "XF001": ({"PMID:30801971", "DOI:10.1111/ajt.15322"}, "2019"),
 }
-
-
-@pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
-def test_the_statement_counts_for_its_axis(kg, sid):
-    aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, axis(aid))[name]
-
-
-@pytest.mark.parametrize("sid", sorted(REFERENCES))
-def test_references_year_and_one_stated_species(kg, sid):
-    refs, year = REFERENCES[sid]
-    rows = statement_rows(kg, sid)
-    got = {r for pubs in rows["publications"] for r in str(pubs).split("|") if r}
-    assert got == refs
-    assert set(rows["publication_year"].astype(str)) == {year}
-    assert rows["species"].nunique() == 1
 
 
 def test_transplant_islet_exosomes_in_a_t1d_patient(kg):

@@ -9,9 +9,7 @@ test_curated_cultured_cells.py."""
 
 from __future__ import annotations
 
-import pytest
 from curated_pass import condition_categories, objects, statement_rows, subjects
-from test_curated_axes import axis, axis_members
 from test_curated_cultured_cells import register
 
 #: statement -> (axis, named condition) it was written for.
@@ -25,22 +23,6 @@ REFERENCES = {
     "XM001": ({"DOI:10.7150/thno.63735"}, "2022"),
     "XM002": ({"PMID:26564003", "DOI:10.1038/srep16658"}, "2015"),
 }
-
-
-@pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
-def test_the_statement_counts_for_its_axis(kg, sid):
-    aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, axis(aid))[name]
-
-
-@pytest.mark.parametrize("sid", sorted(REFERENCES))
-def test_references_year_and_one_stated_species(kg, sid):
-    refs, year = REFERENCES[sid]
-    rows = statement_rows(kg, sid)
-    got = {r for pubs in rows["publications"] for r in str(pubs).split("|") if r}
-    assert got == refs
-    assert set(rows["publication_year"].astype(str)) == {year}
-    assert rows["species"].nunique() == 1
 
 
 def test_diabetic_mouse_tubular_cell_evs_carry_lrg1(kg):

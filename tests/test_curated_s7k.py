@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 from curated_pass import condition_categories, objects, pass_edges, statement_rows, subjects
-from test_curated_axes import axis, axis_members
 from test_curated_cultured_cells import register
 
 #: statement -> (axis, named target/condition) it was written for.
@@ -31,12 +30,6 @@ NOT_READ = ["sampled_from", "taken_up_by", "homes_to", "contributes_to", "regula
 
 def test_xn_pass_size(kg):
     assert set(pass_edges(kg, "XN")["statement"]) == set(REFERENCES)
-
-
-@pytest.mark.parametrize("sid", sorted(AXIS_STATEMENTS))
-def test_the_statement_counts_for_its_axis(kg, sid):
-    aid, name = AXIS_STATEMENTS[sid]
-    assert sid in axis_members(kg, axis(aid))[name]
 
 
 @pytest.mark.parametrize("sid", sorted(REFERENCES))
