@@ -259,7 +259,7 @@ def paths(kg: KnowledgeGraph, source: str, target: str, metapaths: Sequence[Meta
 
     >>> import evgraph
     >>> kg = evgraph.load()
-    >>> df = paths(kg, "obesity disorder", "atherosclerosis", sign="decreases")
+    >>> df = paths(kg, "diabetes mellitus", "diabetic kidney disease", sign="decreases")
     >>> len(df) > 0 and set(df["sign"]) == {"decreases"}
     True
     """

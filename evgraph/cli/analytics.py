@@ -144,7 +144,7 @@ def paths_cmd(graph_dir: str, source: str, target: str, metapaths: tuple[str, ..
     \b
     Examples:
       evgraph paths "obesity disorder" "Alzheimer disease"
-      evgraph paths "obesity disorder" atherosclerosis --sign decreases --coherent
+      evgraph paths "diabetes mellitus" "diabetic kidney disease" --sign decreases --coherent
       evgraph paths MONDO:0005148 MONDO:0004975 --metapath C<riEVcCGctC --k 5 --format json
     """
     from ..analytics import paths
