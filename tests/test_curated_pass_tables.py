@@ -20,8 +20,8 @@ from test_curated_cultured_cells import register
 
 from evgraph.model import split_list
 
-AXIS_PASSES = ("s4x", "s5c", "s6a", "s6b", "s7a", "s7b", "s7f", "s7j", "s7k")
-REFERENCE_PASSES = ("s6a", "s7a", "s7b", "s7f", "s7j")
+AXIS_PASSES = ("s4x", "s5c", "s6a", "s6b", "s6d", "s7a", "s7b", "s7f", "s7j", "s7k", "s7m")
+REFERENCE_PASSES = ("s6a", "s6b", "s6d", "s7a", "s7b", "s7f", "s7j", "s7k", "s7m")
 BRIDGE_PASSES = ("s6c", "s7c", "s7d", "s7h")
 
 
@@ -61,7 +61,8 @@ def test_reference_year_species_and_bridge(kg, sid, expected, module):
     assert condition_categories(kg, sid) == families and len(families) >= 2
 
 
-@pytest.mark.parametrize("sid,expected,module", _rows("STATEMENTS", BRIDGE_PASSES))
+@pytest.mark.parametrize("sid,expected,module", _rows("STATEMENTS", BRIDGE_PASSES)
+                         + _rows("REFERENCES", REFERENCE_PASSES))
 def test_no_cultured_cell_row_is_missing(kg, sid, expected, module):
     models = {m for v in statement_rows(kg, sid)["model_system"] for m in split_list(v)}
     assert (sid in register()) == bool(models & CULTURED)

@@ -8,9 +8,7 @@ are in test_curated_statement_files.py; the cultured-cell rows in test_curated_c
 
 from __future__ import annotations
 
-import pytest
 from curated_pass import condition_categories, objects, pass_edges, statement_rows, subjects
-from test_curated_cultured_cells import register
 
 #: statement -> (axis, named target/condition) it was written for.
 AXIS_STATEMENTS = {
@@ -22,22 +20,12 @@ REFERENCES = {
     "XB001": ({"PMID:32099444", "DOI:10.2147/IJGM.S236166"}, "2019"),
 }
 
-CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
 
 
 def test_xb_pass_size(kg):
     assert set(pass_edges(kg, "XB")["statement"]) == set(REFERENCES)
 
 
-@pytest.mark.parametrize("sid", sorted(REFERENCES))
-def test_references_year_species_and_register(kg, sid):
-    rows = statement_rows(kg, sid)
-    refs, year = REFERENCES[sid]
-    assert set(rows["publications"]) == {"|".join(sorted(refs, key=lambda r: not r.startswith("PMID")))}
-    assert set(rows["publication_year"].astype(str)) == {year}
-    assert rows["species"].nunique() == 1
-    models = set(rows["model_system"].iloc[0].split("|"))
-    assert (sid in register()) == bool(models & CULTURED), sid
 
 
 def test_platelet_microparticles_are_higher_in_cancer_associated_thrombosis(kg):

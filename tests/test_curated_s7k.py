@@ -8,9 +8,7 @@ test_curated_cultured_cells.py."""
 
 from __future__ import annotations
 
-import pytest
 from curated_pass import condition_categories, objects, pass_edges, statement_rows, subjects
-from test_curated_cultured_cells import register
 
 #: statement -> (axis, named target/condition) it was written for.
 AXIS_STATEMENTS = {
@@ -24,7 +22,6 @@ REFERENCES = {
     "XN002": ({"PMID:28052584", "DOI:10.1002/cyto.b.21507"}, "2018"),
 }
 
-CULTURED = {"cell_line", "primary_cells", "cell_culture", "organoid"}
 NOT_READ = ["sampled_from", "taken_up_by", "homes_to", "contributes_to", "regulates"]
 
 
@@ -32,15 +29,6 @@ def test_xn_pass_size(kg):
     assert set(pass_edges(kg, "XN")["statement"]) == set(REFERENCES)
 
 
-@pytest.mark.parametrize("sid", sorted(REFERENCES))
-def test_references_year_species_and_register(kg, sid):
-    rows = statement_rows(kg, sid)
-    refs, year = REFERENCES[sid]
-    assert set(rows["publications"]) == {"|".join(sorted(refs, key=lambda r: not r.startswith("PMID")))}
-    assert set(rows["publication_year"].astype(str)) == {year}
-    assert rows["species"].nunique() == 1
-    models = set(rows["model_system"].iloc[0].split("|"))
-    assert (sid in register()) == bool(models & CULTURED), sid
 
 
 def test_heparin_induced_thrombocytopenia_rolls_up_to_thrombotic_disease(kg):
