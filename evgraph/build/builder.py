@@ -359,7 +359,8 @@ class GraphBuilder:
             if c in ("subject", "object"):
                 data[c] = pd.Categorical.from_codes(subj if c == "subject" else obj, categories=index, validate=False)
             elif c == "predicate":
-                if isinstance(col.dtype, pd.CategoricalDtype):  # an unused '' category would be recoded lossily
+                # an unused '' category is not a relation: pandas warns when it is recoded to NaN
+                if isinstance(col.dtype, pd.CategoricalDtype):
                     col = col.cat.remove_unused_categories()
                 data[c] = pd.Categorical(col, categories=list(self.schema.relations))
             elif c == "confidence":
