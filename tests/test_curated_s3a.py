@@ -18,14 +18,15 @@ def test_ta_pass_size(kg):
     assert pass_edges(kg, "TA")["statement"].nunique() >= 4
 
 
-def test_urinary_exosomes_in_type_2_diabetes_mark_diabetic_kidney_disease(kg):
+def test_urinary_exosomes_in_diabetes_mark_diabetic_kidney_disease(kg):
     """TA001 (Ren Fail 2023): urinary exosomal miR-615-3p higher in DKD than in T2DM and healthy
     people; the miRNA's accession was not confirmed, so the EV population itself is the marker of a
-    metabolic (type 2 diabetes) context and a renal outcome."""
+    metabolic context (diabetes mellitus: the DKD patients' diabetes type is not stated, audit 9) and a
+    renal outcome."""
     rows = statement_rows(kg, "TA001")
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows["knowledge_level"]) == {"statistical_association"}
-    assert _objects(rows, "released_in") == {"MONDO:0005148"}
+    assert _objects(rows, "released_in") == {"MONDO:0005015"}
     assert _objects(rows, "sampled_from") == {"UBERON:0001088"}
     marker = rows[rows["predicate"] == "biomarker_for"]
     assert set(marker["subject"]) == {"evgraph:EVP-TA001"} and set(marker["object"]) == {"MONDO:0005016"}
