@@ -1,0 +1,89 @@
+"""Session-8 curation pass cur8a (statement ids XR..., file statements-s8a-liver.tsv): new statements for the
+issue-12 liver axis (AX-LIVER: liver/hepatocyte -> endothelium, adipose, pancreas, brain), all three on the
+endothelium target. Each statement is checked for the edges its text read supports (curation-notes-s8a.md:
+references, year, species, cultured-cell row), and each is checked to count for the axis by the rule of
+``tests/test_curated_axes.py`` (``axis_members``), so a change to the rule or to a row that drops it fails here.
+The three rest on hepatocellular carcinoma cell lines (a malignant cell of the liver, the KB's convention for
+tumour-cell EV sources, e.g. NO018, NO022) and human umbilical vein endothelial cells; none is a metabolic
+(NAFLD/NASH, obesity, T2D) route. The generic per-file checks are in test_curated_statement_files.py; the
+cultured-cell rows in test_curated_cultured_cells.py."""
+
+from __future__ import annotations
+
+from curated_pass import objects, statement_rows, subjects
+from test_curated_axes import axis, axis_members
+from test_curated_cultured_cells import register
+
+from evgraph.model import split_list
+
+#: statement -> (axis, named target) it was written for.
+AXIS_STATEMENTS = {
+    "XR001": ("AX-LIVER", "endothelium"),
+    "XR002": ("AX-LIVER", "endothelium"),
+    "XR003": ("AX-LIVER", "endothelium"),
+}
+
+#: statement -> (references, publication year) as in curation-notes-s8a.md.
+REFERENCES = {
+    "XR001": ({"PMID:32183816", "DOI:10.1186/s12964-020-00535-8"}, "2020"),
+    "XR002": ({"DOI:10.1186/s13046-020-1529-9"}, "2020"),
+    "XR003": ({"PMID:30704479", "DOI:10.1186/s12943-019-0948-8"}, "2019"),
+}
+
+
+def _hcc_exosomes_to_huvec(rows):
+    """What the three statements share: HCC cell (malignant cell, part of the liver) exosomes released in
+    hepatocellular carcinoma, taken up by HUVECs, angiogenesis increased, human cultured cells, no organ homing
+    and no outcome condition."""
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert subjects(rows, "releases") == {"CL:0001064"}
+    assert objects(rows, "part_of") == {"UBERON:0002107"}
+    assert objects(rows, "has_vesicle_type") == {"GO:0070062"}
+    assert objects(rows, "released_in") == {"MONDO:0007256"}
+    assert objects(rows, "taken_up_by") == {"CL:0002618"}
+    assert objects(rows, "affects") == {"GO:0001525"}
+    assert set(rows.loc[rows["predicate"] == "affects", "direction"]) == {"increased"}
+    assert not rows["predicate"].isin(["homes_to", "contributes_to", "biomarker_for", "regulates"]).any()
+    assert {frozenset(split_list(m)) for m in rows["model_system"]} == {frozenset({"cell_line", "cell_culture"})}
+
+
+def test_hcc_exosomes_deliver_angpt2_into_huvecs_by_endocytosis(kg):
+    """XR001 (Xie JY 2020 Cell Commun Signal 18(1):46): Hep3B / MHCC97H exosomes carry ANGPT2 and deliver it into
+    HUVECs by exosome endocytosis, raising angiogenesis; ANGPT2 knock-down in the HCC cells inhibits it (cargo
+    loss of function), so tier3."""
+    rows = statement_rows(kg, "XR001")
+    _hcc_exosomes_to_huvec(rows)
+    assert objects(rows, "carries") == {"NCBIGene:285"}
+    assert subjects(rows, "affects") == {"NCBIGene:285"}
+    assert objects(rows, "internalized_via") == {"GO:0006897"}
+    assert set(rows["ev_perturbation"]) == {"cargo_loss_of_function"}
+    assert set(rows["evidence_tier"]) == {"tier3"}
+
+
+def test_hcc_exosomes_transfer_circrna_100338_to_huvecs(kg):
+    """XR002 (Huang XY 2020 J Exp Clin Cancer Res): exosomes of highly metastatic HCC cell lines transfer
+    circRNA-100,338 to HUVECs, enhancing angiogenesis; no cargo node (no checked circRNA id), so the pathway
+    edge leaves the EV population itself; no perturbation recorded, tier4."""
+    rows = statement_rows(kg, "XR002")
+    _hcc_exosomes_to_huvec(rows)
+    assert not (rows["predicate"] == "carries").any()
+    assert subjects(rows, "affects") == {"evgraph:EVP-XR002"}
+    assert set(rows["evidence_tier"]) == {"tier4"}
+
+
+def test_hcc_exosomes_transfer_loxl4_to_huvecs(kg):
+    """XR003 (Li R 2019 Mol Cancer 18(1):18): HCC-derived exosomes transfer LOXL4 to HUVECs through a paracrine
+    mechanism to promote angiogenesis; no perturbation recorded for the HUVEC result, tier4."""
+    rows = statement_rows(kg, "XR003")
+    _hcc_exosomes_to_huvec(rows)
+    assert objects(rows, "carries") == {"NCBIGene:84171"}
+    assert subjects(rows, "affects") == {"NCBIGene:84171"}
+    assert set(rows["evidence_tier"]) == {"tier4"}
+
+
+def test_the_pass_counts_for_the_liver_axis_and_registers_its_cells(kg):
+    members = axis_members(kg, axis("AX-LIVER"))["endothelium"]
+    assert set(AXIS_STATEMENTS) <= members
+    for sid in AXIS_STATEMENTS:
+        row = register()[sid]
+        assert row["ncbi_taxon"] == "NCBITaxon:9606" and row["basis"] == "record", sid
