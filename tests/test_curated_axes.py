@@ -5,7 +5,10 @@ wording, the counting rule, source terms, named targets or conditions, biofluids
 made here from the built graph, never typed in:
 
 * ``route``: a source term ``releases`` the statement's EVs and a named target is reached
-  (``taken_up_by`` a target cell or ``homes_to`` a target organ);
+  (``taken_up_by`` a target cell or ``homes_to`` a target organ), and the EVs are not tumour EVs: a
+  statement whose EVs are released in an oncologic condition (tumour cells of the organ, e.g. liver-cancer
+  cell lines) is kept in the graph but does not count for an organ's route, because the route axes are the
+  organ's own systemic traffic (the issue names NAFLD/NASH, obesity, T2D), not tumour biology;
 * ``context``: a source term releases the EVs (role ``any``: or a target is a source term) and a named
   condition is the EVs' context (``released_in``), outcome (``contributes_to``) or biomarker target;
 * ``biomarker``: a cargo is ``biomarker_for`` a named condition and the EVs are ``sampled_from`` one
@@ -117,6 +120,8 @@ def _profiles(kg) -> dict[str, dict[str, set[str]]]:
             d["targets"].add(o)
         elif p in ("released_in", "contributes_to"):
             d["conditions"].add(o)
+            if p == "released_in":
+                d["released_in"].add(o)
         elif p == "biomarker_for":
             d["conditions"].add(o)
             d["biomarker"].add(o)
@@ -133,13 +138,19 @@ def _profiles(kg) -> dict[str, dict[str, set[str]]]:
     return prof
 
 
+def _tumour_context(kg, conditions: set[str]) -> bool:
+    """True when the EVs are released in an oncologic condition (the route rule leaves them out)."""
+    return any(kg.node(c)["condition_category"] == "oncologic" for c in conditions)
+
+
 def axis_members(kg, axis: dict) -> dict[str, set[str]]:
     """named target/condition -> the statements that count for it on this axis."""
     out: dict[str, set[str]] = {name: set() for name in axis["named"]}
     for sid, d in _profiles(kg).items():
         for name, terms in axis["named"].items():
             if axis["rule"] == "route":
-                hit = d["sources"] & axis["sources"] and d["targets"] & terms
+                hit = (d["sources"] & axis["sources"] and d["targets"] & terms
+                       and not _tumour_context(kg, d["released_in"]))
             elif axis["rule"] == "context":
                 where = d["sources"] | (d["targets"] if axis["role"] == "any" else set())
                 hit = where & axis["sources"] and d["conditions"] & terms
@@ -188,6 +199,11 @@ def test_the_rule_counts_known_statements(kg):
     by_id = {a["axis_id"]: a for a in axes()}
     assert "TA005" in axis_members(kg, by_id["AX-MUSCLE"])["liver"]  # exercised-muscle EVs homing to liver
     assert "SM003" in axis_members(kg, by_id["AX-MUSCLE"])["adipose"]  # miR-1 muscle -> adipose after exercise
+    # hepatocellular carcinoma cell-line exosomes taken up by endothelial cells: a liver source and a named
+    # target, but tumour EVs (released in an oncologic condition), so not the liver's route (pass s8a)
+    assert "XR001" not in axis_members(kg, by_id["AX-LIVER"])["endothelium"]
+    # the exclusion is the route rule's only: platelet microparticles in cancer-associated thrombosis count
+    assert "XB001" in axis_members(kg, by_id["AX-THROMBOSIS"])["thrombosis"]
 
 
 def test_every_axis_reaches_the_floor(kg):
