@@ -6,7 +6,8 @@ references, year, species, cultured-cell row), and each is checked to count for 
 The three rest on hepatocellular carcinoma cell lines (a malignant cell of the liver, the KB's convention for
 tumour-cell EV sources, e.g. NO018, NO022) and human umbilical vein endothelial cells; none is a metabolic
 (NAFLD/NASH, obesity, T2D) route, so the route rule leaves tumour EVs (released in an oncologic condition) out
-of the organ's axis: they are tumour angiogenesis, not the liver's systemic traffic. The generic per-file checks are in test_curated_statement_files.py; the
+of the organ's axis: they are tumour angiogenesis, not the liver's systemic traffic. The generic per-file
+checks are in test_curated_statement_files.py; the
 cultured-cell rows in test_curated_cultured_cells.py."""
 
 from __future__ import annotations
