@@ -59,6 +59,9 @@ FLOOR = 5
 #: Pass s7j (curation-notes-s7j.md) brought AX-VESSEL (XM002) and AX-KIDNEY (XM001) back to 5, pass s7k
 #: (curation-notes-s7k.md) AX-THROMBOSIS (XN001, XN002: microparticles in heparin-induced thrombocytopenia, which
 #: MONDO files under thrombosis; edges-s7k.tsv).
+#: Session 8: passes s8a-s8e (curation-notes-s8a.md ... -s8e.md) added XR001-XR003 (hepatocellular carcinoma cell
+#: lines -> endothelial cells: tumour EVs, which the route rule leaves out) and XV001 (beta-cell line EVs on human
+#: islets, no T1D/T2D context): gut 4, skeletal muscle 4, liver 2, islet 4, unchanged.
 SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET"})
 
 
