@@ -62,9 +62,7 @@ FLOOR = 5
 #: Session 8: passes s8a-s8e (curation-notes-s8a.md ... -s8e.md) added XR001-XR003 (hepatocellular carcinoma cell
 #: lines -> endothelial cells: tumour EVs, which the route rule leaves out) and XV001 (beta-cell line EVs on human
 #: islets, no T1D/T2D context): gut 4, skeletal muscle 4, liver 2, islet 4, unchanged.
-#: Sweep w10d (curation-notes-w10d.md): AX-THROMBOSIS 5 -> 3 (XN001/XN002 held back: no record read prints the
-#: PMID or DOI of Campello 2018 beside title, journal and year).
-SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-THROMBOSIS"})
+SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET"})
 
 
 @cache
