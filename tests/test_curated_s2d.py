@@ -37,16 +37,19 @@ def test_two_family_context_statement_has_no_outcome_edge(kg):
     assert set(rows["evidence_tier"]) == {"tier4"}
 
 
-def test_high_glucose_endothelial_evs_row_is_held_back(kg):
-    """SD005 (EVs of high-glucose endothelial cells calcify smooth muscle cells; GW4869 lowers arterial
-    calcification in diabetic mice) is held back by sweep w10a (curation-notes-w10a.md): four searches
-    in session 10 found no record printing journal and year beside DOI:10.1186/s12933-024-02440-7 (the
-    PMC copy returned only the abstract). The row stays whole as a `#` line. SD006, the human
-    plasma-EV observation of the same paper, restored by N7E in session 7 (curation-notes-r7e.md), is
-    in another file: left to the lead."""
+def test_high_glucose_endothelial_evs_bridge_to_arterial_calcification(kg):
+    """SD005: EVs of high-glucose endothelial cells calcify smooth muscle cells and GW4869 lowers
+    arterial calcification in diabetic mice (cardiovascular outcome, tier2 from the in vivo secretion
+    block; no context condition since sweep5F: high glucose in culture stands in for the disease, the
+    audit-5 context rule, so no longer a bridge). SD006, the human plasma-EV observation of the same
+    paper (a diabetes biomarker only), held back by sweep5C (no record read showed journal and year
+    beside the DOI, curation-notes-r5c.md), is restored by N7E in session 7 (curation-notes-r7e.md)."""
     e = pass_edges(kg, "SD")
-    assert "SD005" in commented_statement_ids()
-    assert "SD005" not in set(e["statement"])
+    assert condition_categories(kg, "SD005") == {"cardiovascular"}
+    sd5 = e[e["statement"] == "SD005"]
+    assert set(sd5.loc[sd5["predicate"] == "contributes_to", "direction"]) == {"increased"}
+    assert set(sd5["evidence_tier"]) == {"tier2"}
+    assert set(sd5["species"]) == {"NCBITaxon:10090"}
     assert "SD006" in set(e["statement"]) and "SD006" not in commented_statement_ids()  # restored, N7E
 
 
