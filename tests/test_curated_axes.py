@@ -62,6 +62,8 @@ FLOOR = 5
 #: Session 8: passes s8a-s8e (curation-notes-s8a.md ... -s8e.md) added XR001-XR003 (hepatocellular carcinoma cell
 #: lines -> endothelial cells: tumour EVs, which the route rule leaves out) and XV001 (beta-cell line EVs on human
 #: islets, no T1D/T2D context): gut 4, skeletal muscle 4, liver 2, islet 4, unchanged.
+#: Session 10, sweep w10c (curation-notes-w10c.md): XI001 held back (no organism named for the animals that
+#: received the intestinal exosomes): AX-GUT 4 -> 3, still short.
 SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET"})
 
 

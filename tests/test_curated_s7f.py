@@ -8,30 +8,20 @@ test_curated_statement_files.py."""
 
 from __future__ import annotations
 
-from curated_pass import objects, statement_rows, subjects
+from curated_pass import commented_statement_ids
 
-#: statement -> (axis, named target) it was written for.
-AXIS_STATEMENTS = {
-    "XI001": ("AX-GUT", "adipose"),
-}
+#: statement -> (axis, named target) it was written for. XI001 was held back by sweep w10c
+#: (curation-notes-w10c.md: no organism named for the recipient animals), so the pass counts for no axis now.
+AXIS_STATEMENTS: dict = {}
 
-#: statement -> (references, publication year) as in curation-notes-s7f.md.
-REFERENCES = {
-    "XI001": ({"DOI:10.3390/metabo15050324"}, "2025"),
-}
+#: statement -> (references, publication year) as in curation-notes-s7f.md (XI001 held back: none kept).
+REFERENCES: dict = {}
 
 
-def test_intestinal_epithelial_exosomes_accumulate_in_adipose_tissue(kg):
+def test_xi001_is_held_back(kg):
     """XI001 (Han 2025 Metabolites, DOI 10.3390/metabo15050324): intestinal epithelial cell-derived exosomes
-    of mice accumulate in adipose tissue, and those of cold-stimulated mice enhance adipose thermogenesis:
-    intestinal epithelial cell (part of the intestine) source, exosomes, adipose-tissue homing, mouse, in
-    vivo. No adipocyte uptake edge (effects only), no cargo node (mouse miR-674-3p), no condition."""
-    rows = statement_rows(kg, "XI001")
-    assert set(rows["species"]) == {"NCBITaxon:10090"}
-    assert subjects(rows, "releases") == {"CL:0002563"}
-    assert objects(rows, "part_of") == {"UBERON:0000160"}
-    assert objects(rows, "has_vesicle_type") == {"GO:0070062"}
-    assert objects(rows, "homes_to") == {"UBERON:0001013"}
-    assert not rows["predicate"].isin(["taken_up_by", "carries", "contributes_to", "released_in", "regulates"]).any()
-    assert set(rows["model_system"]) == {"animal_in_vivo"}
-    assert set(rows["evidence_tier"]) == {"tier3"}
+    accumulate in adipose tissue and, from cold-stimulated mice, enhance adipose thermogenesis; the abstract
+    names mice only as the exosome donors, not the animals that received them (species rule for in vivo
+    recipients, as MC029/MC030). Held back by sweep w10c: a commented row kept whole, out of the graph."""
+    assert "XI001" not in set(kg.edges["statement"])
+    assert "XI001" in commented_statement_ids()
