@@ -34,18 +34,18 @@ def test_urinary_exosomes_in_diabetes_mark_diabetic_kidney_disease(kg):
     assert condition_categories(kg, "TA001") == {"metabolic", "renal"}
 
 
-@pytest.mark.parametrize(("sid", "cell", "marker"), [("TA002", "CL:0000233", "NCBIGene:959"),
+@pytest.mark.parametrize(("sid", "cell", "marker"), [("TA002", "CL:0000233", "evgraph:EVP-TA002"),
                                                      ("TA003", "CL:0000115", "evgraph:EVP-TA003")])
 def test_microparticles_of_infarct_patients_mark_chronic_kidney_disease(kg, sid, cell, marker):
     """TA002/TA003 (Mörtberg 2019): in acute myocardial infarction, CD40L+ platelet and CD62E+
     endothelial microparticles are higher with CKD stage 4-5: two populations, each released in
     myocardial infarction and marking chronic kidney disease (cardiovascular + renal). Sweep w10b
     (curation-notes-w10b.md, rule 7): TA003's E-selectin (CD62E) defines the population, so it is an
-    ev_markers_positive value, not cargo, and the CKD marker edge leaves from the EV population."""
+    ev_markers_positive value, not cargo, and the CKD marker edge leaves from the EV population; the lead
+    applied the same to TA002's CD40 ligand (CD40LG), which defines its platelet MP population."""
     rows = statement_rows(kg, sid)
-    if sid == "TA003":
-        assert not (rows["predicate"] == "carries").any()
-        assert set(rows["ev_markers_positive"]) == {"NCBIGene:6401"}
+    assert not (rows["predicate"] == "carries").any()
+    assert set(rows["ev_markers_positive"]) == {"NCBIGene:959" if sid == "TA002" else "NCBIGene:6401"}
     assert set(rows["species"]) == {"NCBITaxon:9606"}
     assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {cell}
     assert _objects(rows, "has_vesicle_type") == {"GO:1990742"}
@@ -140,22 +140,26 @@ def test_statements_held_back_by_the_session_5_re_read(kg):
     """TA010 (no sample and no cell of origin named in the abstract, so no EV origin) was held back by
     sweep5D (curation-notes-r5d.md): out of the graph, kept as a commented row. TA015, held back by
     sweep5D for want of a record with journal and year beside its id, was restored by R6B in session 6
-    (curation-notes-r6b.md: ouci prints title, journal and 2005 beside DOI:10.1016/j.diabres.2004.10.010),
-    and held back again by sweep w10b in session 10 (curation-notes-w10b.md: four searches returned no record
-    printing journal and year beside its DOI or PMID)."""
+    (curation-notes-r6b.md: ouci prints title, journal and 2005 beside DOI:10.1016/j.diabres.2004.10.010).
+    Sweep w10b (session 11) did not find that record again and held TA015 back; the lead restored it
+    (curation-notes-w10b.md, lead ruling: a record read and quoted by R6B is not undone by a failed re-search)."""
     commented = commented_statement_ids()
-    for sid in ("TA010", "TA015"):
+    for sid in ("TA010",):
         assert statement_rows(kg, sid).empty, sid
         assert sid in commented, sid
 
 
-def test_ta015_held_back_again_for_want_of_a_citation_record(kg):
-    """TA015 (Nomura et al., Diabetes Res Clin Pract 68(3)): platelet-derived microparticles higher in
-    diabetic patients and rising with retinopathy stage. Restored by R6B (session 6), held back again by
-    sweep w10b (curation-notes-w10b.md): no record read in session 10 prints journal and year beside its
-    DOI or PMID, and the two years printed without an identifier disagree (2004, 2005)."""
-    assert statement_rows(kg, "TA015").empty
-    assert "TA015" in commented_statement_ids()
+def test_ta015_restored_without_a_biofluid(kg):
+    """TA015 (Ogata 2005 Diabetes Res Clin Pract): platelet-derived microparticles are higher in diabetic
+    patients and rise with retinopathy stage. Restored by R6B (session 6) without the blood biofluid:
+    the abstract does not name the sample the PMPs were measured in."""
+    rows = statement_rows(kg, "TA015")
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"CL:0000233"}
+    assert _objects(rows, "biomarker_for") == {"MONDO:0005266"}
+    assert _objects(rows, "released_in") == {"MONDO:0005015"}
+    assert not (rows["predicate"] == "sampled_from").any()
+    assert set(rows["species"]) == {"NCBITaxon:9606"}
+    assert condition_categories(kg, "TA015") == {"metabolic", "other"}
 
 
 @pytest.mark.parametrize(("sid", "cell"), [("TA011", "CL:0000233"), ("TA012", "CL:0000233"), ("TA013", "CL:0000232")])
