@@ -64,7 +64,10 @@ FLOOR = 5
 #: islets, no T1D/T2D context): gut 4, skeletal muscle 4, liver 2, islet 4, unchanged.
 #: Session 10, sweep w10c (curation-notes-w10c.md): XI001 held back (no organism named for the animals that
 #: received the intestinal exosomes): AX-GUT 4 -> 3, still short.
-SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET"})
+#: Session 11, sweep w10d and audit 10 (curation-notes-w10d.md, audit-2026-12-01-10.md): XN001/XN002 held back
+#: (no record read this session prints the PMID or DOI of Campello 2018 beside title, journal and year; the HITT
+#: result behind XN002 is past the end of every abstract copy read): AX-THROMBOSIS 5 -> 3.
+SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-THROMBOSIS"})
 
 
 @cache
