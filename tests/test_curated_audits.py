@@ -1,11 +1,11 @@
-"""The fifth to ninth re-audits (``audit-2026-12-01-5.md``, session 4; ``audit-2026-12-01-6.md``,
+"""The fifth to tenth re-audits (``audit-2026-12-01-5.md``, session 4; ``audit-2026-12-01-6.md``,
 session 5; ``audit-2026-12-01-7.md``, session 6; ``audit-2026-12-01-8.md``, session 7;
-``audit-2026-12-01-9.md``, session 8; issue 12): each
+``audit-2026-12-01-9.md``, session 8; ``audit-2026-12-01-10.md``, session 11; issue 12): each
 draw is reproducible and each recorded result is its table's.
 
 Each draw was made once, at a main commit, over the statement ids of the ``statements-*.tsv`` files
 then (audit 5: ``674f3a8``, 262 ids; audit 6: ``f698a94``, 246 ids; audit 7: ``6385f3a``, 253 ids;
-audit 8: ``5185e82``, 252 ids; audit 9: ``181d36c``, 259 ids).
+audit 8: ``5185e82``, 252 ids; audit 9: ``181d36c``, 259 ids; audit 10: ``4bc7a91``, 262 ids).
 Later passes add statements and hold some back, so the current files can no longer give that
 population. The audit records the population itself, and the tests check three things. The
 recorded population re-draws the audited sample with the seed. The population is
@@ -42,6 +42,9 @@ AUDITS = {
     9: ("audit-2026-12-01-9.md", 20261210, "181d36c842303bffcec68b5d1f9819b21977a449", 259,
         ("Ranks 1-10 ({r[0]}-{r[9]}): audit9a", "Ranks 11-20\n({r[10]}-{r[19]}): audit9b",
          "Ranks 21-30 ({r[20]}-{r[29]}): audit9c")),
+    10: ("audit-2026-12-01-10.md", 20261211, "4bc7a91b9322b546286f2a5d25d01d8628917029", 262,
+         ("Ranks 1-10 ({r[0]}-{r[9]}): audit10a", "Ranks 11-20 ({r[10]}-{r[19]}): audit10b",
+          "Ranks 21-30 ({r[20]}-{r[29]}): audit10c")),
 }
 ROW = re.compile(r"^\| ([A-Z]{2}\d{3}[A-Z]?) \| (confirmed|partly|wrong) \|", re.M)
 
