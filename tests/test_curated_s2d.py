@@ -66,11 +66,14 @@ def test_fatty_liver_ev_biomarker_is_a_mouse_association(kg):
 def test_carotid_atherosclerosis_microparticles_split_by_species(kg):
     """SD007 (human: leukocyte microparticles higher in carotid atherosclerosis, a biomarker) and
     SD008 (mouse: the patients' microparticles cause endothelial dysfunction) come from one paper;
-    each has its own species, and neither bridges families."""
+    each has its own species, and neither bridges families. Audit 10 (rule 7): CD11a defines the leukocyte
+    MP population, so it is an ev_markers_positive value and the biomarker edge leaves from the EVs."""
     e = pass_edges(kg, "SD")
     sd7, sd8 = e[e["statement"] == "SD007"], e[e["statement"] == "SD008"]
     assert set(sd7["species"]) == {"NCBITaxon:9606"} and set(sd8["species"]) == {"NCBITaxon:10090"}
     assert set(sd7.loc[sd7["predicate"] == "biomarker_for", "object"]) == {"MONDO:0005311"}
+    assert set(sd7.loc[sd7["predicate"] == "biomarker_for", "subject"]) == {"evgraph:EVP-SD007"}
+    assert not (sd7["predicate"] == "carries").any() and set(sd7["ev_markers_positive"]) == {"NCBIGene:3683"}
     assert not sd8["predicate"].isin(["biomarker_for"]).any()
     assert condition_categories(kg, "SD007") == {"cardiovascular"} == condition_categories(kg, "SD008")
     assert set(sd8["evidence_tier"]) == {"tier3"}
