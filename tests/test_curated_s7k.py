@@ -21,6 +21,7 @@ REFERENCES: dict = {}
 #: the rows sweep w10d held back (no citation record printing the PMID or DOI read in that sweep).
 HELD_BACK = ("XN001", "XN002")
 
+
 def test_xn_pass_size(kg):
     """Sweep w10d (curation-notes-w10d.md) held XN001 and XN002 back: no record read by the sweep prints the
     PMID or DOI beside title, journal and year (rule 1), so the pass builds no edge."""
@@ -28,6 +29,7 @@ def test_xn_pass_size(kg):
 
 
 def test_xn_rows_are_held_back(kg):
+    """Both rows stay in the file whole, as `# ` lines (with their reason line), and out of the graph."""
     held = commented_statement_ids()
     for sid in HELD_BACK:
         assert sid in held and sid not in set(kg.edges["statement"]), sid
