@@ -44,8 +44,8 @@ SENTENCE_PASSES = frozenset({"s2a", "s2c"})
 #: exactly the set of older statements without a single direction, so fixing one must remove it.
 LEGACY_WITHOUT_DIRECTION = frozenset({
     "BM002", "BM007", "KD002", "KD003", "KD004", "KD010", "MC031H",  # BM009 held back (sweep5C); MC008 (R6A)
-    "MC035H", "MC037", "MC037H", "MC038", "MC039", "NO005", "NO007", "NO018H",  # NO006 held back (sweep5B)
-    "NO021H",
+    "MC035H", "MC037", "MC037H", "MC038", "MC039", "NO005", "NO007",  # NO006 held back (sweep5B)
+    "NO021H",  # NO018H held back (sweep w11b, curation-notes-w11b.md)
 })
 
 
