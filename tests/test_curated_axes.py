@@ -67,6 +67,8 @@ FLOOR = 5
 #: Session 11, sweep w10d and audit 10 (curation-notes-w10d.md, audit-2026-12-01-10.md): XN001/XN002 held back
 #: (no record read this session prints the PMID or DOI of Campello 2018 beside title, journal and year; the HITT
 #: result behind XN002 is past the end of every abstract copy read): AX-THROMBOSIS 5 -> 3.
+#: Session 12: pass s11a (curation-notes-s11a.md) added YB001 (monocyte TF+ microparticles in deep venous
+#: thrombosis): AX-THROMBOSIS 3 -> 4, still short; passes s11b (gut), s11d (muscle): notes only.
 SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET", "AX-THROMBOSIS"})
 
 
