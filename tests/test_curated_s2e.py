@@ -172,13 +172,18 @@ def test_covid_platelet_evs_split_into_a_thrombosis_bridge_and_a_covid_biomarker
 
 
 def test_covid_tissue_factor_microvesicles_are_a_biomarker_without_a_thrombosis_claim(kg):
-    """SE012: plasma TF-bearing microvesicles higher in ICU COVID-19 patients than controls; the
-    tissue factor cargo carries the COVID-19 biomarker edge, and no thrombosis edge is recorded
-    because thrombosis was not an outcome of the study."""
+    """SE012: plasma TF-bearing microvesicles higher in ICU COVID-19 patients than controls. Tissue
+    factor defines the population whose level was measured, so it is an ev_markers_positive value,
+    not cargo (rule 7, sweep w11c: curation-notes-w11c.md), and the COVID-19 biomarker edge leaves
+    from the microvesicle population; no thrombosis edge is recorded because thrombosis was not an
+    outcome of the study."""
     e = pass_edges(kg, "SE")
     rows = e[e["statement"] == "SE012"]
     assert set(rows["species"]) == {"NCBITaxon:9606"}
-    assert set(rows.loc[rows["predicate"] == "carries", "object"]) == {"NCBIGene:2152"}
-    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0100096"}
+    assert not (rows["predicate"] == "carries").any()
+    assert set(rows["ev_markers_positive"]) == {"NCBIGene:2152"}
+    biomarker = rows[rows["predicate"] == "biomarker_for"]
+    assert set(biomarker["subject"]) == {"evgraph:EVP-SE012"}
+    assert set(biomarker["object"]) == {"MONDO:0100096"}
     assert condition_categories(kg, "SE012") == {"inflammatory"}
     assert kg.node("evgraph:EVP-SE012")["description"].startswith("Direction: higher in disease")
