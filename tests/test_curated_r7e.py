@@ -11,8 +11,6 @@ from test_curated_cultured_cells import register
 
 #: statement -> (references, publication year) as in curation-notes-r7e.md.
 REFERENCES = {
-    "LV003": ({"DOI:10.1002/hep.28252"}, "2015"),
-    "LV004": ({"DOI:10.1002/hep.28252"}, "2015"),
     "SD006": ({"DOI:10.1186/s12933-024-02440-7"}, "2024"),
 }
 
@@ -28,38 +26,16 @@ def test_references_year_and_one_stated_species(kg, sid):
     assert sid not in commented_statement_ids()
 
 
-def test_lipotoxic_mouse_hepatocytes_release_cxcl10_evs(kg):
-    """LV003 (Ibrahim 2015 Hepatology, DOI 10.1002/hep.28252; ouci prints 'Hepatology, 2015, No 3, p. 731-744'):
-    LPC-treated primary mouse hepatocytes release CXCL10-enriched EVs, MLK3-dependent; MLK3-deficient mice on a
-    NASH-inducing diet have fewer total and CXCL10-containing plasma EVs. No macrophage target (chemotaxis is an
-    effect, not uptake), no NASH outcome (proposed), differential_centrifugation (no g-force in the text read)."""
-    rows = statement_rows(kg, "LV003")
-    assert set(rows["species"]) == {"NCBITaxon:10090"}
-    assert subjects(rows, "releases") == {"CL:0000182"}
-    assert objects(rows, "has_vesicle_type") == {"GO:1903561"}
-    assert objects(rows, "carries") == {"NCBIGene:3627"}
-    assert objects(rows, "sampled_from") == {"UBERON:0001969"}
-    assert objects(rows, "released_in") == {"MONDO:0007027"}
-    assert not rows["predicate"].isin(["taken_up_by", "homes_to", "contributes_to", "regulates", "affects"]).any()
-    assert set(rows["separation_method"]) == {"differential_centrifugation"}
-    assert set(rows["model_system"]) == {"animal_in_vivo|primary_cells"}
-    assert set(rows["ev_perturbation"].fillna("")) == {""}
-    reg = register()["LV003"]
-    assert reg["basis"] == "record" and reg["_file"] == "cultured-cells-r7e.tsv"
-
-
-def test_lipotoxic_huh7_cells_release_evs(kg):
-    """LV004 (same paper): LPC induces EV release from human Huh7 cells, prevented by MLK3 inhibition; no cargo
-    (the CXCL10 co-localisation is intracellular and the mass spectrometry is not tied to Huh7 in the abstract),
-    no context (a cell line)."""
-    rows = statement_rows(kg, "LV004")
-    assert set(rows["species"]) == {"NCBITaxon:9606"}
-    assert subjects(rows, "releases") == {"CL:0000182"}
-    assert objects(rows, "has_vesicle_type") == {"GO:1903561"}
-    assert not rows["predicate"].isin(["carries", "released_in", "taken_up_by", "homes_to", "contributes_to"]).any()
-    assert set(rows["model_system"]) == {"cell_line"}
-    reg = register()["LV004"]
-    assert reg["basis"] == "cell_line_registry" and reg["cell_lines"] == "Huh7"
+@pytest.mark.parametrize("sid", ["LV003", "LV004"])
+def test_lipotoxic_hepatocyte_ev_statements_are_held_back_again(kg, sid):
+    """LV003 (primary mouse hepatocytes and NASH-diet mice) and LV004 (human Huh7 cells), Ibrahim, Hepatology,
+    DOI 10.1002/hep.28252: restored by this re-read in session 7 on the ouci.dntb.gov.ua/en/works/9Zodr1Y7 record,
+    held back again by sweep w11d (session 12, curation-notes-w11d.md): five searches returned the PMC4764421
+    abstract without its citation line and no record printing the DOI beside journal and year (rule 1 of the team
+    brief: a record read in this session). The rows and their register rows are kept as '#' lines."""
+    assert sid not in set(kg.edges["statement"])
+    assert sid in commented_statement_ids()
+    assert sid not in register()
 
 
 def test_plasma_ev_circrna_is_higher_in_diabetes_patients(kg):

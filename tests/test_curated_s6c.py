@@ -9,12 +9,12 @@ test_curated_cultured_cells.py."""
 
 from __future__ import annotations
 
-from curated_pass import objects, pass_edges, statement_rows, subjects
+from curated_pass import commented_statement_ids, objects, pass_edges, statement_rows, subjects
 
 #: statement -> (references, publication_year, species, condition families it links).
 STATEMENTS = {
-    "XC001": ({"PMID:32889008", "DOI:10.1016/j.expneurol.2020.113456"}, "2020", "NCBITaxon:10116",
-              {"metabolic", "cardiovascular"}),
+    # XC001 held back by sweep w11d (session 12, curation-notes-w11d.md): no record read prints its PMID or DOI
+    # beside journal and year; see test_t2dm_rat_msc_exosome_statement_is_held_back.
     "XC002": ({"PMID:27671694", "DOI:10.1007/s11239-016-1427-3"}, "2016", "NCBITaxon:9606",
               {"cardiovascular", "renal"}),
 }
@@ -24,17 +24,12 @@ def test_xc_pass_size(kg):
     assert pass_edges(kg, "XC")["statement"].nunique() >= len(STATEMENTS)
 
 
-def test_t2dm_rat_msc_exosomes_improve_stroke_outcome_in_t2dm_rats(kg):
-    """XC001 (Venkat 2020 Exp Neurol, PMID 32889008): exosomes of bone-marrow MSCs from T2DM rats improve
-    neurological function after MCAo in T2DM rats (lesion volume unchanged): T2DM context, ischaemic stroke
-    decreased, rat, in vivo; no cargo (the miR-9 arm is an overexpression), no target, no perturbation."""
-    rows = statement_rows(kg, "XC001")
-    assert subjects(rows, "releases") == {"CL:0000134"}
-    assert objects(rows, "part_of") == {"UBERON:0002371"}
-    assert objects(rows, "released_in") == {"MONDO:0005148"}
-    assert objects(rows, "contributes_to") == {"MONDO:1060198"}
-    assert not rows["predicate"].isin(["carries", "taken_up_by", "homes_to", "affects"]).any()
-    assert set(rows["model_system"]) == {"animal_in_vivo"} and set(rows["evidence_tier"]) == {"tier3"}
+def test_t2dm_rat_msc_exosome_statement_is_held_back(kg):
+    """XC001 (Venkat 2020 Exp Neurol, PMID 32889008): held back by sweep w11d (session 12, curation-notes-w11d.md):
+    the only record returned (scholarlycommons.henryford.com) prints the journal and the abstract but neither the
+    PMID nor the DOI nor a year (rule 1 of the team brief). The row is kept whole as a '#' line."""
+    assert "XC001" not in set(kg.edges["statement"])
+    assert "XC001" in commented_statement_ids()
 
 
 def test_endothelial_platelet_microparticles_rise_with_ckd_in_af_patients(kg):
