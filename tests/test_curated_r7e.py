@@ -6,7 +6,7 @@ references, year and its one species; the cultured-cell rows are in cultured-cel
 from __future__ import annotations
 
 import pytest
-from curated_pass import commented_statement_ids, objects, statement_rows, subjects
+from curated_pass import commented_statement_ids, objects, statement_rows
 from test_curated_cultured_cells import register
 
 #: statement -> (references, publication year) as in curation-notes-r7e.md.

@@ -9,7 +9,7 @@ test_curated_cultured_cells.py."""
 
 from __future__ import annotations
 
-from curated_pass import commented_statement_ids, objects, pass_edges, statement_rows, subjects
+from curated_pass import commented_statement_ids, objects, pass_edges, statement_rows
 
 #: statement -> (references, publication_year, species, condition families it links).
 STATEMENTS = {
