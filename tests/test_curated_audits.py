@@ -45,6 +45,9 @@ AUDITS = {
     10: ("audit-2026-12-01-10.md", 20261211, "4bc7a91b9322b546286f2a5d25d01d8628917029", 262,
          ("Ranks 1-10 ({r[0]}-{r[9]}): audit10a", "Ranks 11-20 ({r[10]}-{r[19]}): audit10b",
           "Ranks 21-30 ({r[20]}-{r[29]}): audit10c")),
+    11: ("audit-2026-12-01-11.md", 20261212, "adb1008fdbc05412fcaa2f5f6675e5ec9ce4cef3", 255,
+         ("Ranks 1-10 ({r[0]}-{r[9]}): audit11a", "Ranks 11-20 ({r[10]}-{r[19]}): audit11b",
+          "Ranks 21-30 ({r[20]}-{r[29]}): audit11c")),
 }
 ROW = re.compile(r"^\| ([A-Z]{2}\d{3}[A-Z]?) \| (confirmed|partly|wrong) \|", re.M)
 
