@@ -63,6 +63,7 @@ def test_bridging_statements(kg):
     # main at the end of session 7, so the floor of 60 is met. Session 11: sweep w10b held TA015 back, the
     # lead restored it (curation-notes-w10b.md, lead ruling); sweep w10c held XI001 back (not a bridge).
     # Session 12, sweep w11d (curation-notes-w11d.md) held XC001 back (citation record): one bridge fewer.
+    # Audit 11 follow-up (audit-2026-12-01-11.md): XK002 held back (citation record): 61.
     assert len(bridging) >= 60, bridging
     core = {"metabolic", "cardiovascular", "neurodegenerative"}
     # Session 12, sweep w11d (curation-notes-w11d.md): XC001 held back (no record read prints its PMID or DOI beside

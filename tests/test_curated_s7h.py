@@ -9,15 +9,13 @@ test_curated_cultured_cells.py."""
 
 from __future__ import annotations
 
-from curated_pass import objects, pass_edges, statement_rows
+from curated_pass import commented_statement_ids, objects, pass_edges, statement_rows
 
 from evgraph.model import split_list
 
 #: statement -> (references, publication_year, species, condition families it links).
 STATEMENTS = {
     "XK001": ({"PMID:36845141", "DOI:10.3389/fimmu.2023.1077645"}, "2023", "NCBITaxon:9606",
-              {"inflammatory", "renal"}),
-    "XK002": ({"PMID:32876110", "DOI:10.6061/clinics/2020/e1528"}, "2020", "NCBITaxon:9606",
               {"inflammatory", "renal"}),
     "XK003": ({"PMID:28061889", "DOI:10.1186/s12882-016-0415-3"}, "2017", "NCBITaxon:9606",
               {"inflammatory", "renal"}),
@@ -47,19 +45,10 @@ def test_urinary_exosome_tsrnas_are_higher_in_lupus_nephritis_than_in_sle_withou
 def test_serum_exosomal_mir21_and_mir155_are_higher_in_sle_with_lupus_nephritis(kg):
     """XK002 (Li W 2020 Clinics, PMID 32876110): serum exosomal miR-21 and miR-155 higher in SLE patients with
     lupus nephritis than without: serum, exosome, SLE context, both miRNAs biomarkers for LN, human cohort, tier3.
-    Sweep w10d (curation-notes-w10d.md) cut the CD63/CD81/TSG101 markers: no text read by the sweep shows them."""
-    rows = statement_rows(kg, "XK002")
-    mirs = {"mirbase:MIMAT0000076", "mirbase:MIMAT0000646"}
-    assert objects(rows, "sampled_from") == {"UBERON:0001977"}
-    assert objects(rows, "released_in") == {"MONDO:0007915"}
-    assert objects(rows, "carries") == mirs
-    bio = rows[rows["predicate"] == "biomarker_for"]
-    assert set(bio["subject"]) == mirs and set(bio["object"]) == {"MONDO:0005556"}
-    assert not rows["predicate"].isin(["releases", "contributes_to", "taken_up_by", "homes_to"]).any()
-    markers = {m for v in rows["ev_markers_positive"] for m in split_list(v)}
-    assert markers == set()
-    assert set(rows["model_system"]) == {"human_cohort"} and set(rows["evidence_tier"]) == {"tier3"}
-    assert kg.node("evgraph:EVP-XK002")["description"].startswith("Direction: higher in disease.")
+    Sweep w10d (curation-notes-w10d.md) cut the CD63/CD81/TSG101 markers: no text read by the sweep shows them.
+    Held back after audit 11 (audit-2026-12-01-11.md, curation-notes-l12.md): no record read in session 12 prints
+    its PMID or DOI beside title, journal and year; the row is kept whole as a comment."""
+    assert "XK002" not in set(kg.edges["statement"]) and "XK002" in commented_statement_ids()
 
 
 def test_urinary_exosomal_atf3_is_higher_in_sepsis_induced_acute_kidney_injury(kg):
