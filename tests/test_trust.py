@@ -285,7 +285,7 @@ def test_crosstalk_on_the_same_footing(kg):
     assert np.isfinite(t["p_value"]).all() and np.isfinite(t["q_value"]).all()
     # Whether a pair is significant is a property of the knowledge base, not of the code: after the session-12
     # hold-backs none is (the smallest p, neurodegenerative x neurodegenerative, is about 0.004; BH over the 64
-    # category pairs gives q about 0.25). What the code guarantees is that q is Benjamini-Hochberg over every
+    # category pairs gives q about 0.26). What the code guarantees is that q is Benjamini-Hochberg over every
     # category pair tested, never below p, and that a pair that is not significant says so.
     from evgraph.analytics.connectivity import benjamini_hochberg
     assert np.allclose(t["q_value"].to_numpy(), benjamini_hochberg(t["p_value"].to_numpy()))
