@@ -5,8 +5,8 @@ monocyte-derived tissue factor-positive microparticles higher in the plasma of p
 thrombosis than in healthy individuals. Each statement is checked for the edges its text read supports
 (references, year, species, model system, tier). The generic per-file checks (rubric fields, one species, a
 note per reference naming the statement, biomarker direction) are in test_curated_statement_files.py; the
-table checks (axis membership, references and year) run in test_curated_pass_tables.py once the lead
-registers this pass there."""
+table checks (axis membership, references and year) run in test_curated_pass_tables.py, where the lead
+registered this pass."""
 
 from __future__ import annotations
 
@@ -48,11 +48,3 @@ def test_monocyte_tf_microparticles_are_higher_in_deep_venous_thrombosis(kg):
     assert set(rows["knowledge_level"]) == {"statistical_association"}
     assert set(rows["evidence_tier"]) == {"tier3"}
     assert condition_categories(kg, "YB001") == {"cardiovascular"}
-
-
-def test_yb001_counts_for_the_thrombosis_axis(kg):
-    """The notes say YB001 counts for AX-THROMBOSIS (monocyte is a source term of the axis, thrombotic disease
-    its named condition); the lead's table test repeats this once the pass is registered."""
-    from test_curated_axes import axis, axis_members
-
-    assert "YB001" in axis_members(kg, axis("AX-THROMBOSIS"))["thrombosis"]
