@@ -15,7 +15,7 @@ from curated_pass import commented_statement_ids, objects, pass_edges, statement
 STATEMENTS = {
     # XC001 held back by sweep w11d (session 12, curation-notes-w11d.md): no record read prints its PMID or DOI
     # beside journal and year; see test_t2dm_rat_msc_exosome_statement_is_held_back.
-    "XC002": ({"PMID:27671694", "DOI:10.1007/s11239-016-1427-3"}, "2016", "NCBITaxon:9606",
+    "XC002": ({"PMID:27671694", "DOI:10.1007/s11239-016-1427-3"}, "2017", "NCBITaxon:9606",
               {"cardiovascular", "renal"}),
 }
 
@@ -33,7 +33,7 @@ def test_t2dm_rat_msc_exosome_statement_is_held_back(kg):
 
 
 def test_endothelial_platelet_microparticles_rise_with_ckd_in_af_patients(kg):
-    """XC002 (Lau 2016 J Thromb Thrombolysis, PMID 27671694): in 160 anticoagulated AF patients CD31+
+    """XC002 (Lau 2017 J Thromb Thrombolysis 43(1), PMID 27671694; epub 2016): in 160 anticoagulated AF patients CD31+
     endothelial/platelet MPs rise with CKD stage: blood, AF context, biomarker for CKD, no source cell (CD31
     marks both endothelium and platelets), human cohort."""
     rows = statement_rows(kg, "XC002")
