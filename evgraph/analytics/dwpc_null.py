@@ -36,7 +36,7 @@ is asked for.
 >>> kg = evgraph.load()
 >>> nulls = DwpcNull(kg, permutations=20, seed=0)
 >>> mp = Metapath.parse("C<riEVcCGasC")   # EVs of the condition carry a gene associated with the other
->>> s, t = kg.index_of("MONDO:0011122"), kg.index_of("MONDO:0004975")   # obesity, Alzheimer disease
+>>> s, t = kg.index_of("MONDO:0005148"), kg.index_of("MONDO:0004975")   # type 2 diabetes, Alzheimer disease
 >>> summary = nulls.summary(mp, s, t)
 >>> summary.size >= 20 and 0 < summary.nonzero <= summary.size
 True
