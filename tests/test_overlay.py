@@ -279,7 +279,7 @@ def test_origin_is_corrected_for_how_often_each_source_was_profiled(mti_graph):
         if not 3 <= len(only) <= 30:
             continue
         df = tissue_of_origin(kg, only)
-        assert set(df["node"].head(2)) & family and organ in set(df["node"].head(2)), (organ, df.head())
+        assert organ in set(df["node"].head(2)), (organ, df.head())
         assert df.loc[df["node"] == organ, "q_ev_release"].iloc[0] < 0.05, (organ, df.head())
         checked.append(organ)
     assert len(checked) >= 2, checked
