@@ -28,7 +28,8 @@ def test_m1_macrophage_evs_carry_mir185_3p_and_aggravate_atherosclerosis_in_apoe
     """YE001 (Int Immunopharmacol 2021 Jan;90:107138, PMID 33302032): EVs of M1 macrophages given to ApoE-/-
     mice elevated miR-185-3p and aggravated atherosclerosis by downregulating Smad7. Macrophage source, EVs,
     miR-185-3p and its target Smad7 named in the
-    evidence only (the miRBase accession was not seen in a record, and a regulated gene needs its cargo), atherosclerosis increased; mouse, no context (M1 polarisation is
+    evidence only (the miRBase accession was not seen in a record, and a regulated gene needs its cargo),
+    atherosclerosis increased; mouse, no context (M1 polarisation is
     no disease), no target (effects on endothelial cells, no uptake), no EV isolation method or perturbation
     recorded (not in the abstract read): tier3."""
     rows = statement_rows(kg, "YE001")

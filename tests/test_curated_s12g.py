@@ -6,9 +6,9 @@ cohorts: YK001, tissue factor-positive plasma microparticles twice as many in un
 healthy subjects (Diamant 2002 Circulation, PMID 12417540), which counts for the axis; YK002, total annexin
 V-positive blood cell microparticles higher in type 2 diabetic patients than in age-matched controls (Sabatier 2002
 Diabetes, DOI 10.2337/diabetes.51.9.2840), source blood cell, which records no biofluid (the abstract names none)
-and so does not count for the axis. The generic per-file checks (rubric fields, one species, a note per reference naming the statement,
-biomarker direction) are in test_curated_statement_files.py; the table checks (axis membership, references and
-year) run in test_curated_pass_tables.py once the lead registers this pass."""
+and so does not count for the axis. The generic per-file checks (rubric fields, one species, a note per reference
+naming the statement, biomarker direction) are in test_curated_statement_files.py; the table checks (axis
+membership, references and year) run in test_curated_pass_tables.py once the lead registers this pass."""
 
 from __future__ import annotations
 

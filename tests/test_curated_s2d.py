@@ -43,24 +43,19 @@ def test_high_glucose_endothelial_evs_bridge_to_arterial_calcification(kg):
     block; no context condition since sweep5F: high glucose in culture stands in for the disease, the
     audit-5 context rule, so no longer a bridge). SD006, the human plasma-EV observation of the same
     paper (a diabetes biomarker only), held back by sweep5C (no record read showed journal and year
-    beside the DOI, curation-notes-r5c.md), is restored by N7E in session 7 (curation-notes-r7e.md)."""
-    e = pass_edges(kg, "SD")
-    assert condition_categories(kg, "SD005") == {"cardiovascular"}
-    sd5 = e[e["statement"] == "SD005"]
-    assert set(sd5.loc[sd5["predicate"] == "contributes_to", "direction"]) == {"increased"}
-    assert set(sd5["evidence_tier"]) == {"tier2"}
-    assert set(sd5["species"]) == {"NCBITaxon:10090"}
-    assert "SD006" in set(e["statement"]) and "SD006" not in commented_statement_ids()  # restored, N7E
+    beside the DOI, curation-notes-r5c.md), is restored by N7E in session 7 (curation-notes-r7e.md).
+    Session 13: held back (curation-notes-l13.md): no citation record read in session 13 by two readers (record pass
+    r13b and the lead) prints DOI:10.1186/s12933-024-02440-7 beside title, journal and year."""
+    assert "SD005" not in set(kg.edges["statement"]) and "SD005" in commented_statement_ids()
+    assert "SD006" not in set(kg.edges["statement"]) and "SD006" in commented_statement_ids()
 
 
 def test_fatty_liver_ev_biomarker_is_a_mouse_association(kg):
     """SD004: circulating EVs rise in mouse NAFLD models; a statistical association in mice with a
-    biomarker edge for MASLD and no mechanism edge."""
-    e = pass_edges(kg, "SD")
-    rows = e[e["statement"] == "SD004"]
-    assert set(rows.loc[rows["predicate"] == "biomarker_for", "object"]) == {"MONDO:0013209"}
-    assert not rows["predicate"].isin(["contributes_to", "affects"]).any()
-    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    biomarker edge for MASLD and no mechanism edge.
+    Session 13: held back (curation-notes-l13.md): no citation record read in session 13 by two readers (record pass
+    r13b and the lead) prints DOI:10.1371/journal.pone.0113651 beside title, journal and year."""
+    assert "SD004" not in set(kg.edges["statement"]) and "SD004" in commented_statement_ids()
 
 
 def test_carotid_atherosclerosis_microparticles_split_by_species(kg):

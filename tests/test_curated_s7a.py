@@ -8,17 +8,15 @@ test_curated_statement_files.py."""
 
 from __future__ import annotations
 
-from curated_pass import objects, statement_rows, subjects
+from curated_pass import commented_statement_ids, objects, statement_rows, subjects
 
 #: statement -> (axis, named target) it was written for.
 AXIS_STATEMENTS = {
-    "XE001": ("AX-GUT", "liver"),
     "XE002": ("AX-GUT", "liver"),
 }
 
 #: statement -> (references, publication year) as in curation-notes-s7a.md.
 REFERENCES = {
-    "XE001": ({"PMID:34664784", "DOI:10.1002/jev2.12159"}, "2021"),
     "XE002": ({"DOI:10.4049/jimmunol.1203170"}, "2013"),
 }
 
@@ -27,16 +25,10 @@ def test_gut_e_coli_omvs_transfer_cre_to_host_cells_and_organs(kg):
     """XE001 (Bittel 2021 J Extracell Vesicles, PMID 34664784): Cre-expressing E. coli colonising the
     intestine of Rosa26.tdTomato reporter mice transfer OMV-borne Cre to intestinal epithelial cells and
     macrophages, and to the heart, liver, kidney and brain: intestine source (microbial-EV rule), bacterial
-    EVs, mouse, in vivo. No condition, cargo node or evidence-quality field beyond the model system."""
-    rows = statement_rows(kg, "XE001")
-    assert set(rows["species"]) == {"NCBITaxon:10090"}
-    assert subjects(rows, "releases") == {"UBERON:0000160"}
-    assert objects(rows, "has_vesicle_type") == {"evgraph:bacterial_ev"}
-    assert objects(rows, "taken_up_by") == {"CL:0002563", "CL:0000235"}
-    assert objects(rows, "homes_to") == {"UBERON:0000948", "UBERON:0002107", "UBERON:0002113", "UBERON:0000955"}
-    assert not rows["predicate"].isin(["contributes_to", "released_in", "carries", "regulates", "affects"]).any()
-    assert set(rows["model_system"]) == {"animal_in_vivo"}
-    assert set(rows["evidence_tier"]) == {"tier3"}
+    EVs, mouse, in vivo. No condition, cargo node or evidence-quality field beyond the model system.
+    Session 13: held back (curation-notes-l13.md): no citation record read in session 13 by two readers (record pass
+    r13d and the lead) prints the journal name beside PMID 34664784 or the DOI."""
+    assert "XE001" not in set(kg.edges["statement"]) and "XE001" in commented_statement_ids()
 
 
 def test_intestinal_mucosal_nanoparticles_carry_pge2_to_the_liver(kg):

@@ -8,17 +8,13 @@ test_curated_statement_files.py."""
 
 from __future__ import annotations
 
-from curated_pass import objects, statement_rows, subjects
+from curated_pass import commented_statement_ids
 
 #: statement -> (axis, named target or condition) it was written for.
-AXIS_STATEMENTS = {
-    "XF001": ("AX-ISLET", "T1D"),
-}
+AXIS_STATEMENTS: dict[str, tuple[str, str]] = {}  # XF001 held back in session 13 (curation-notes-l13.md)
 
 #: statement -> (references, publication year) as in curation-notes-s7b.md.
-REFERENCES = {
-    "XF001": ({"PMID:30801971", "DOI:10.1111/ajt.15322"}, "2019"),
-}
+REFERENCES: dict[str, tuple[set[str], str]] = {}  # XF001 held back in session 13
 
 
 def test_transplant_islet_exosomes_in_a_t1d_patient(kg):
@@ -26,17 +22,9 @@ def test_transplant_islet_exosomes_in_a_t1d_patient(kg):
     in the plasma of a T1D islet recipient carry insulin and GAD65; fewer insulin-containing exosomes and more
     exosomal GAD65 before hyperglycaemia (recurrent T1D autoimmunity). Islet source, exosome, plasma, T1D
     context, INS and GAD2 cargo; human, one patient and three controls: an observation, no biomarker edge
-    (a single case, cargo changes in opposite directions), no target."""
-    rows = statement_rows(kg, "XF001")
-    assert set(rows["species"]) == {"NCBITaxon:9606"}
-    assert subjects(rows, "releases") == {"UBERON:0000006"}
-    assert objects(rows, "has_vesicle_type") == {"GO:0070062"}
-    assert objects(rows, "sampled_from") == {"UBERON:0001969"}
-    assert objects(rows, "released_in") == {"MONDO:0005147"}
-    assert objects(rows, "carries") == {"NCBIGene:3630", "NCBIGene:2572"}
-    assert not rows["predicate"].isin(["biomarker_for", "taken_up_by", "homes_to", "contributes_to",
-                                       "regulates", "affects"]).any()
-    assert set(rows["knowledge_level"]) == {"observation"}
-    assert set(rows["model_system"]) == {"human_cohort"}
-    assert set(rows["ev_perturbation"]) == {"no_perturbation"}
-    assert set(rows["evidence_tier"]) == {"tier3"}
+    (a single case, cargo changes in opposite directions), no target.
+    Session 13: held back (curation-notes-l13.md): no citation record read in session 13 by two readers (record pass
+    r13d and the lead) prints the title beside PMID 30801971 or the DOI."""
+    assert "XF001" not in set(kg.edges["statement"]) and "XF001" in commented_statement_ids()
+
+

@@ -50,8 +50,9 @@ def test_every_statement_of_the_original_modules_is_assessed(kg):
     # W7B sweep held back NO013 (article title/journal not seen beside its DOI) and NO027 (as NO028: no source the
     # text supports), curation-notes-w7b.md: 55 -> 53;
     # and the W7A sweep held back MC029 and MC030 (recipients' organism not named, curation-notes-w7a.md): 53 -> 51;
-    # session 12's W11B sweep held back NO018H (no source or biofluid the text names, curation-notes-w11b.md): 51 -> 50
-    assert e["statement"].nunique() >= 50
+    # session 12's W11B sweep held back NO018H (no source or biofluid the text names, curation-notes-w11b.md): 51 -> 50;
+    # session 13 held back MC022 (no record prints its title beside the DOI, curation-notes-l13.md): 50 -> 49
+    assert e["statement"].nunique() >= 49
     for col in ("model_system", "publication_year", "evidence_tier"):
         missing = sorted(set(e.loc[e[col].astype(str) == "", "statement"]))
         assert not missing, (col, missing)
