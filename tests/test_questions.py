@@ -15,7 +15,8 @@ QUESTIONS = pd.read_csv(Path(__file__).resolve().parent.parent / "benchmarks" / 
 
 
 def test_the_benchmark_is_big_enough_and_well_formed():
-    # session 12: Q36 withdrawn with XC001 (sweep w11d), Q38 (SE009) added, so the benchmark keeps 20 (issue 11)
+    # session 12: Q36 withdrawn with XC001 (sweep w11d), Q38 (SE009) added, so the benchmark keeps 20 (issue 11);
+    # session 13: Q22 withdrawn with MC022 (held back), Q39 (TA022) added
     assert len(QUESTIONS) >= 20 and QUESTIONS["id"].is_unique
     assert set(QUESTIONS["expect"]) <= {"in_top", "closure_in_top", "coherent_top", "sign", "sign_all"}
     assert set(QUESTIONS["sign"]) <= {"increases", "decreases", "unknown"}
