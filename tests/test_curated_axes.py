@@ -71,6 +71,10 @@ FLOOR = 5
 #: thrombosis) and pass s11e (curation-notes-s11e.md) YC001 (platelet microparticles in antiphospholipid-antibody
 #: patients with thrombosis): AX-THROMBOSIS 3 -> 5, off the short list; passes s11b (gut), s11c (islet), s11d
 #: (muscle): notes only.
+#: Session 13 (curation-notes-l13.md): XE001 (gut) and XF001 (islet) held back (no citation record read by two
+#: readers): gut 3 -> 2, islet 4 -> 3, still short; MC022 (adipose -> heart) held back and YM001 (pass s12i:
+#: adipose-macrophage EVs of obese mice applied ex vivo to human islets) added: adipose stays at 5; YE001 (s12a)
+#: takes vessel to 6, YO001 (s12k) heart to 6, YI001-YI009 (s12e) brain to 20.
 SHORT_AXES: frozenset[str] = frozenset({"AX-GUT", "AX-MUSCLE", "AX-LIVER", "AX-ISLET"})
 
 
