@@ -30,7 +30,7 @@ from evgraph.sources.curated import curated_dir
 STATEMENT_FILES = sorted(curated_dir().glob("statements-*.tsv"))
 
 #: ``statements-s2a-brain.tsv`` -> pass ``s2a``.
-PASS_FILE = re.compile(r"^statements-(s\d[a-z])-[a-z0-9-]+\.tsv$")
+PASS_FILE = re.compile(r"^statements-(s\d{1,2}[a-z])-[a-z0-9-]+\.tsv$")
 
 #: A pass's biomarker rows open with one direction (the rule since session 2).
 DIRECTION = re.compile(r"^Direction: (higher|lower) in disease\b")
