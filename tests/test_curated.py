@@ -64,14 +64,16 @@ def test_bridging_statements(kg):
     # lead restored it (curation-notes-w10b.md, lead ruling); sweep w10c held XI001 back (not a bridge).
     # Session 12, sweep w11d (curation-notes-w11d.md) held XC001 back (citation record): one bridge fewer.
     # Audit 11 follow-up (audit-2026-12-01-11.md): XK002 held back (citation record): 61.
-    # Session 13 (curation-notes-l13.md): SD006 held back (citation record, two readers): 60.
+    # Session 13 (curation-notes-l13.md): SD006 held back (citation record, two readers): 60; pass s12l's YP005
+    # (familial hypercholesterolaemia patients' microparticles by plaque type, curation-notes-s12l.md): 61.
     assert len(bridging) >= 60, bridging
     core = {"metabolic", "cardiovascular", "neurodegenerative"}
     # Session 12, sweep w11d (curation-notes-w11d.md): XC001 held back (no record read prints its PMID or DOI beside
     # journal and year), so the core-family bridges fall from 20 to 19; the lead decides whether to restore it.
     # Session 13: SD006 (diabetes biomarker in a vascular-calcification cohort) held back with SD005 (no record
-    # read by two readers prints the DOI beside title, journal and year; curation-notes-l13.md): 18.
-    assert sum(len(cats & core) >= 2 for cats in per_statement) >= 18
+    # read by two readers prints the DOI beside title, journal and year; curation-notes-l13.md): 18; pass s12l's
+    # YP005 (familial hypercholesterolaemia, a metabolic condition, with atherosclerosis): 19 again.
+    assert sum(len(cats & core) >= 2 for cats in per_statement) >= 19
 
 
 def test_every_curated_edge_has_checked_style_reference_and_species(kg):

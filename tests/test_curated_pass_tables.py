@@ -21,9 +21,9 @@ from test_curated_cultured_cells import register
 from evgraph.model import split_list
 
 AXIS_PASSES = ("s4x", "s5c", "s6a", "s6b", "s6d", "s7a", "s7b", "s7f", "s7j", "s7k", "s7m", "s11a", "s11e",
-               "s12a", "s12e", "s12f", "s12g", "s12i", "s12j", "s12k")
+               "s12a", "s12e", "s12f", "s12g", "s12i", "s12j", "s12k", "s12l")
 REFERENCE_PASSES = ("s6a", "s6b", "s6d", "s7a", "s7b", "s7f", "s7j", "s7k", "s7m", "s8a", "s8e", "s11a", "s11e",
-                    "s12a", "s12e", "s12f", "s12g", "s12h", "s12i", "s12j", "s12k")
+                    "s12a", "s12e", "s12f", "s12g", "s12h", "s12i", "s12j", "s12k", "s12l")
 BRIDGE_PASSES = ("s6c", "s7c", "s7d", "s7h")
 
 
