@@ -48,6 +48,9 @@ AUDITS = {
     11: ("audit-2026-12-01-11.md", 20261212, "adb1008fdbc05412fcaa2f5f6675e5ec9ce4cef3", 255,
          ("Ranks 1-10 ({r[0]}-{r[9]}): audit11a", "Ranks 11-20 ({r[10]}-{r[19]}): audit11b",
           "Ranks 21-30 ({r[20]}-{r[29]}): audit11c")),
+    12: ("audit-2026-12-01-12.md", 20261213, "b82c30c011615a1ca64dfef1bd1241cd55769ecc", 266,
+         ("Ranks 1-10 ({r[0]}-{r[9]}): audit12a", "Ranks 11-20 ({r[10]}-{r[19]}): audit12b",
+          "Ranks 21-30 ({r[20]}-{r[29]}): audit12c")),
 }
 ROW = re.compile(r"^\| ([A-Z]{2}\d{3}[A-Z]?) \| (confirmed|partly|wrong) \|", re.M)
 
