@@ -49,17 +49,3 @@ def test_m1_macrophage_evs_carry_mir185_3p_and_aggravate_atherosclerosis_in_apoe
     reg = register()["YE001"]
     assert reg["basis"] == "in_vivo" and reg["ncbi_taxon"] == "NCBITaxon:10090"
     assert reg["_file"] == "cultured-cells-s12a.tsv"
-
-
-def test_each_statement_counts_for_its_axis(kg):
-    from test_curated_axes import axis, axis_members
-
-    for sid, (axis_id, named) in AXIS_STATEMENTS.items():
-        assert sid in axis_members(kg, axis(axis_id))[named], (sid, axis_id, named)
-
-
-def test_references_and_years(kg):
-    for sid, (refs, year) in REFERENCES.items():
-        rows = statement_rows(kg, sid)
-        assert set(rows["publication_year"].astype(str)) == {year}
-        assert refs <= objects(rows, "described_in"), sid

@@ -43,17 +43,3 @@ def test_obese_adipose_macrophage_evs_applied_to_human_islets_lower_insulin_secr
     assert set(rows["model_system"]) == {"ex_vivo"}
     assert set(rows["knowledge_level"]) == {"knowledge_assertion"}
     assert set(rows["evidence_tier"]) == {"tier4"}
-
-
-def test_each_statement_counts_for_its_axis(kg):
-    from test_curated_axes import axis, axis_members
-
-    for sid, (axis_id, named) in AXIS_STATEMENTS.items():
-        assert sid in axis_members(kg, axis(axis_id))[named], (sid, axis_id, named)
-
-
-def test_references_and_years(kg):
-    for sid, (refs, year) in REFERENCES.items():
-        rows = statement_rows(kg, sid)
-        assert set(rows["publication_year"].astype(str)) == {year}
-        assert refs <= objects(rows, "described_in"), sid
