@@ -172,3 +172,34 @@ def test_the_legacy_direction_list_names_only_existing_biomarker_statements(kg):
     biomarker = set(kg.edges.loc[kg.edges["predicate"] == "biomarker_for", "statement"])
     assert biomarker >= LEGACY_WITHOUT_DIRECTION
     assert not any(pass_of(p) for p in STATEMENT_FILES if LEGACY_WITHOUT_DIRECTION & set(statement_ids(p)))
+
+
+#: Brain cell types whose release of a circulating EV fraction needs a stated basis (README, species policy).
+BRAIN_CELLS = frozenset({"CL:0000540", "CL:0000127", "CL:0000128", "CL:0000129"})
+
+#: Statements whose brain-cell origin of a biofluid EV fraction has no basis recorded yet, each with what a reader
+#: must check; the test keeps the list exact so it can only shrink.
+ORIGIN_TO_REREAD = {
+    "AX005": "astrocyte-derived exosomes in brain tissue and serum of 5xFAD mice: how astrocyte origin was shown",
+}
+
+
+def test_a_circulating_fraction_has_a_brain_cell_source_only_with_a_stated_basis(kg):
+    """Lead ruling, session 14 (README, species policy): plasma, serum, CSF or urine EVs get a neuron, astrocyte,
+    oligodendrocyte or microglia source only when the row records how the origin was established, an
+    immunocapture separation or EV markers shown; "neural-derived" as a name gives no source (XD003, YJ002,
+    YI007)."""
+    e = kg.edges
+    sampled = set(e.loc[e["predicate"] == "sampled_from", "statement"])
+    released = e[(e["predicate"] == "releases") & e["subject"].isin(BRAIN_CELLS) & e["statement"].isin(sampled)]
+    unsupported = set()
+    for sid in set(released["statement"]):
+        rows = e[e["statement"] == sid]
+        methods = {m for v in rows["separation_method"] for m in split_list(v)}
+        markers = {m for v in rows["ev_markers_positive"] for m in split_list(v)}
+        if "immunocapture" not in methods and not markers:
+            unsupported.add(sid)
+    assert unsupported == set(ORIGIN_TO_REREAD)
+    for sid in ("XD003", "YJ002", "YI007"):  # named "neural-/neuronal-derived" with no method in the text read
+        rows = e[e["statement"] == sid]
+        assert not rows["predicate"].isin(["releases", "part_of"]).any(), sid
