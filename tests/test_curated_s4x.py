@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from curated_pass import commented_statement_ids, condition_categories, objects, pass_edges, statement_rows
-from test_curated_axes import axes, axis_members
+from test_curated_axes import axes, axis, axis_members
 
 #: statement -> (axis, named target/condition) it was written for.
 AXIS_STATEMENTS = {
@@ -25,14 +25,14 @@ def test_ux_pass_size(kg):
     # curation-notes-r5d.md) and restored by R6E in session 6 (the thieme-connect record prints title,
     # journal and year beside the DOI; curation-notes-r6e.md, step 2); held back again in session 7 (audit 8:
     # the record was not returned to 30 searches; audit-2026-12-01-8.md, curation-notes-w7c.md), so 5 remain;
-    # session 13 held back UX007 (no citation record read by two readers; curation-notes-l13.md): 4.
-    assert pass_edges(kg, "UX")["statement"].nunique() >= 4
+    # UX007, held back in session 13, restored in session 14 (ouci record, curation-notes-w14a.md, -l14.md).
+    assert pass_edges(kg, "UX")["statement"].nunique() >= 5
 
 
-@pytest.mark.parametrize("sid", ["UX005"])
+@pytest.mark.parametrize("sid", ["UX005", "UX007"])
 def test_statements_without_a_condition_or_target_count_for_no_axis(kg, sid):
-    """UX005 (healthy islet EVs, no condition) is written for what the paper shows, not for an axis: the rule
-    must not count it (UX007, the other case, is held back since session 13)."""
+    """UX005 (healthy islet EVs, no condition) and UX007 (hepatic exosomes, no target) are written for
+    what the paper shows, not for an axis: the rule must not count them."""
     for one in axes():
         assert not any(sid in members for members in axis_members(kg, one).values()), one["axis_id"]
 
@@ -97,9 +97,12 @@ def test_islet_evs_suppress_iapp_amyloid_only_from_healthy_donors(kg):
 def test_hepatic_exosomes_lower_glucose_intolerance_without_a_route_edge(kg):
     """UX007 (Wu 2020 Metabolism): hepatic exosomes of miR-130a-3p-overexpressing mice, injected into
     high-fat-fed knockout mice, attenuate glucose intolerance; no target cell or organ (the adipocyte
-    line's organism is not in the abstract), so it does not count for the liver route axis.
-    Session 13: held back (curation-notes-l13.md): no citation record read in session 13 by two readers (record pass
-    r13d and the lead) prints DOI:10.1016/j.metabol.2019.154006 beside title, journal and year."""
-    assert "UX007" not in set(kg.edges["statement"]) and "UX007" in commented_statement_ids()
-
-
+    line's organism is not in the abstract), so it does not count for the liver route axis."""
+    rows = statement_rows(kg, "UX007")
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert set(rows.loc[rows["predicate"] == "releases", "subject"]) == {"UBERON:0002107"}
+    outcome = rows[rows["predicate"] == "contributes_to"]
+    assert set(outcome["object"]) == {"MONDO:0001076"} and set(outcome["direction"]) == {"decreased"}
+    assert not rows["predicate"].isin(["taken_up_by", "homes_to", "carries"]).any()
+    assert set(rows["model_system"]) == {"animal_in_vivo"} and set(rows["evidence_tier"]) == {"tier3"}
+    assert not any("UX007" in m for m in axis_members(kg, axis("AX-LIVER")).values())

@@ -9,9 +9,9 @@ cultured-cell rows in test_curated_cultured_cells.py."""
 from __future__ import annotations
 
 import pytest
-from curated_pass import commented_statement_ids, objects, statement_rows, subjects
-from test_curated_axes import FLOOR, SHORT_AXES, axis_table
-from test_curated_cultured_cells import registry
+from curated_pass import objects, statement_rows, subjects
+from test_curated_axes import FLOOR, SHORT_AXES, axis, axis_members, axis_table
+from test_curated_cultured_cells import register, registry
 
 #: statement -> (axis, named target/condition) it was written for.
 AXIS_STATEMENTS = {
@@ -53,10 +53,18 @@ def test_hepatic_exosomes_raise_glucose_uptake_of_mouse_adipocytes_in_culture(kg
     """WL001 (Wu 2020 Metabolism, DOI 10.1016/j.metabol.2019.154006): hepatic exosomes of miR-130a-3p-overexpressing
     mice raise glucose uptake (and lower lipid droplets) of 3T3-L1 adipocytes treated with them; mouse through the
     registry (3T3-L1 row added by this pass), no cargo node, no outcome condition. No adipocyte target: uptake is
-    not described (cells treated with EVs are no ``taken_up_by`` target), so it counts for no route axis.
-    Session 13: held back (curation-notes-l13.md): no citation record read in session 13 by two readers (record pass
-    r13d and the lead) prints DOI:10.1016/j.metabol.2019.154006 beside title, journal and year."""
-    assert "WL001" not in set(kg.edges["statement"]) and "WL001" in commented_statement_ids()
+    not described (cells treated with EVs are no ``taken_up_by`` target), so it counts for no route axis."""
+    rows = statement_rows(kg, "WL001")
+    assert set(rows["species"]) == {"NCBITaxon:10090"}
+    assert subjects(rows, "releases") == {"UBERON:0002107"}
+    assert "taken_up_by" not in set(rows["predicate"])
+    assert "WL001" not in axis_members(kg, axis("AX-LIVER"))["adipose"]
+    effect = rows[rows["predicate"] == "affects"]
+    assert set(effect["object"]) == {"GO:0046323"} and set(effect["direction"]) == {"increased"}
+    assert not rows["predicate"].isin(["homes_to", "contributes_to", "carries", "released_in"]).any()
+    assert set(rows["model_system"]) == {"cell_line"} and set(rows["evidence_tier"]) == {"tier4"}
+    reg = register()["WL001"]
+    assert reg["basis"] == "cell_line_registry" and reg["cell_lines"] == "3T3-L1"
 
 
 @pytest.mark.parametrize(("line", "pmid"), [("3T3-L1", "PMID:4426090"), ("MIN6", "PMID:2163307")])
