@@ -51,6 +51,9 @@ AUDITS = {
     12: ("audit-2026-12-01-12.md", 20261213, "b82c30c011615a1ca64dfef1bd1241cd55769ecc", 266,
          ("Ranks 1-10 ({r[0]}-{r[9]}): audit12a", "Ranks 11-20 ({r[10]}-{r[19]}): audit12b",
           "Ranks 21-30 ({r[20]}-{r[29]}): audit12c")),
+    13: ("audit-2026-12-01-13.md", 20261214, "3e9ab307eabf3d0e535748bfdaf3ad7b48c761dd", 268,
+         ("Ranks 1-10 ({r[0]}-{r[9]}): audit13a", "Ranks 11-20 ({r[10]}-{r[19]}): audit13b",
+          "Ranks 21-30 ({r[20]}-{r[29]}): audit13c")),
 }
 ROW = re.compile(r"^\| ([A-Z]{2}\d{3}[A-Z]?) \| (confirmed|partly|wrong) \|", re.M)
 
