@@ -199,8 +199,11 @@ def test_a_circulating_fraction_has_a_brain_cell_source_only_with_a_stated_basis
         if "immunocapture" not in methods and not markers:
             unsupported.add(sid)
     assert unsupported == set(ORIGIN_TO_REREAD)
-    for sid in ("XD003", "YJ002", "YI007"):  # named "neural-/neuronal-derived" with no method in the text read
+    # named "neural-/neuronal-derived" (XD003, YJ002, YI007) or "of hepatocyte origin" (SC001, SC002; audit 13) with
+    # no method in the text read
+    for sid in ("XD003", "YJ002", "YI007", "SC001", "SC002"):
         rows = e[e["statement"] == sid]
         assert not rows["predicate"].isin(["releases", "part_of"]).any(), sid
     ax005 = e[e["statement"] == "AX005"]  # "astrocyte-derived" with no basis: the brain tissue is the source
     assert set(ax005.loc[ax005["predicate"] == "releases", "subject"]) == {"UBERON:0000955"}
+    assert "sampled_from" not in set(ax005["predicate"])  # the serum exosomes are not tied to the brain (audit 13)
