@@ -25,6 +25,8 @@ from evgraph.model import split_list
 
 OBESITY, AD, T2D, ATHERO = "MONDO:0011122", "MONDO:0004975", "MONDO:0005148", "MONDO:0005311"
 GLUCOSE_INTOLERANCE = "MONDO:0001076"
+PD = "MONDO:0005180"
+LBD = "MONDO:0007488"
 
 
 def _reference_hops(kg, mp: Metapath, nodes) -> list[dict]:
@@ -116,7 +118,11 @@ def test_paths_and_connectivity_listing_same_on_lazy_and_in_memory_graphs(graphs
         # and GM005 lost their obesity context (a high-fat diet is not obesity) and GM004 its glucose-intolerance
         # outcome, after which none of the three obesity pairs above lists a significant path at 50 permutations;
         # obesity -> glucose intolerance still does, so the listing stays tested on the curated KB.
-        pairs = [(OBESITY, AD), (OBESITY, ATHERO), (OBESITY, T2D), (OBESITY, GLUCOSE_INTOLERANCE)]
+        # Session 14: after this session's row edits (from 3e9ab30, where AX005 lost its astrocyte source) the best
+        # obesity -> glucose intolerance metapath has q 0.050 at 50 permutations, just above alpha 0.05, so it lists
+        # no significant path (it listed 3 at bdd97fb); Parkinson disease -> Lewy body dementia (CSF exosomal
+        # alpha-synuclein, NO007) lists 5, so it is added to keep the listing tested on the curated KB.
+        pairs = [(OBESITY, AD), (OBESITY, ATHERO), (OBESITY, T2D), (OBESITY, GLUCOSE_INTOLERANCE), (PD, LBD)]
     else:  # the fixture: its two best-connected conditions
         pairs = [tuple(str(x) for x in g.nodes.loc[g.node_class == "Condition", "id"].iloc[:2])]
     cols = ["metapath", "sign", "coherence", "hypothesis", "bridged_at", "statements", "evidence", "pdp",
