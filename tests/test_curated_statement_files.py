@@ -215,12 +215,10 @@ ORIGIN_BASIS = re.compile(r"flow cytometr|CD\d|immuno|capture|[A-Za-z0-9]\+|posi
                           r"GLAST|labell|reporter|culture|tdTomato|GFP|specific", re.I)
 
 #: Rows with a source cell and a biofluid whose evidence does not yet say how the origin was shown; the list only
-#: shrinks (a re-reader either quotes the basis into the evidence or removes the source cell).
-ORIGIN_BASIS_TO_REREAD = {
-    "AX007": "blood EVs of alcohol-fed mice, 'hepatocytes being the main source': the basis (isolated cells, barcode)",
-    "MC018H": "monocyte-derived plasma microparticles: the antigen that defines them",
-    "NO031": "plasma exosomes of septic shock patients, 'mainly platelet-derived': the antigen or method",
-}
+#: shrinks (a re-reader either quotes the basis into the evidence or removes the source cell). Emptied by re-read c14c
+#: (curation-notes-c14c.md): AX007 and MC018H quote their basis (isolated hepatocytes; CD14 on the microparticles),
+#: NO031 lost its platelet source (the abstract attributes it to earlier work, with no method).
+ORIGIN_BASIS_TO_REREAD: dict[str, str] = {}
 
 
 def test_every_circulating_fraction_with_a_source_cell_says_how_the_origin_was_shown(kg):
