@@ -183,22 +183,30 @@ BRAIN_CELLS = frozenset({"CL:0000540", "CL:0000127", "CL:0000128", "CL:0000129"}
 ORIGIN_TO_REREAD: dict[str, str] = {}
 
 
+def _circulating_without_recorded_basis(kg, cells, basis: re.Pattern | None = None) -> set[str]:
+    """Statements whose EV population is sampled from a biofluid and released by one of ``cells`` with neither an
+    immunocapture separation nor EV markers recorded (nor, with ``basis``, an evidence text matching it)."""
+    e = kg.edges
+    sampled = set(e.loc[e["predicate"] == "sampled_from", "statement"])
+    released = e[(e["predicate"] == "releases") & e["subject"].isin(cells) & e["statement"].isin(sampled)]
+    out = set()
+    for sid in set(released["statement"]):
+        rows = e[e["statement"] == sid]
+        methods = {m for v in rows["separation_method"] for m in split_list(v)}
+        markers = {m for v in rows["ev_markers_positive"] for m in split_list(v)}
+        text = str(kg.node(f"evgraph:EVP-{sid}")["description"])
+        if "immunocapture" not in methods and not markers and not (basis and basis.search(text)):
+            out.add(sid)
+    return out
+
+
 def test_a_circulating_fraction_has_a_brain_cell_source_only_with_a_stated_basis(kg):
     """Lead ruling, session 14 (README, species policy): plasma, serum, CSF or urine EVs get a neuron, astrocyte,
     oligodendrocyte or microglia source only when the row records how the origin was established, an
     immunocapture separation or EV markers shown; "neural-derived" as a name gives no source (XD003, YJ002,
     YI007)."""
+    assert _circulating_without_recorded_basis(kg, BRAIN_CELLS) == set(ORIGIN_TO_REREAD)
     e = kg.edges
-    sampled = set(e.loc[e["predicate"] == "sampled_from", "statement"])
-    released = e[(e["predicate"] == "releases") & e["subject"].isin(BRAIN_CELLS) & e["statement"].isin(sampled)]
-    unsupported = set()
-    for sid in set(released["statement"]):
-        rows = e[e["statement"] == sid]
-        methods = {m for v in rows["separation_method"] for m in split_list(v)}
-        markers = {m for v in rows["ev_markers_positive"] for m in split_list(v)}
-        if "immunocapture" not in methods and not markers:
-            unsupported.add(sid)
-    assert unsupported == set(ORIGIN_TO_REREAD)
     # named "neural-/neuronal-derived" (XD003, YJ002, YI007) or "of hepatocyte origin" (SC001, SC002; audit 13) with
     # no method in the text read
     for sid in ("XD003", "YJ002", "YI007", "SC001", "SC002"):
@@ -225,16 +233,5 @@ def test_every_circulating_fraction_with_a_source_cell_says_how_the_origin_was_s
     """The README's cell-origin rule for every cell type (the brain cell types are checked on the recorded columns
     above): a row with a biofluid and a source cell records immunocapture or EV markers, or its evidence names the
     basis (flow-cytometry staining with an antigen, a marker, cells cultured or labelled at the source)."""
-    e = kg.edges
-    sampled = set(e.loc[e["predicate"] == "sampled_from", "statement"])
     cells = set(kg.nodes.loc[kg.nodes["category"] == "CellType", "id"])
-    released = e[(e["predicate"] == "releases") & e["subject"].isin(cells) & e["statement"].isin(sampled)]
-    missing = set()
-    for sid in set(released["statement"]):
-        rows = e[e["statement"] == sid]
-        methods = {m for v in rows["separation_method"] for m in split_list(v)}
-        markers = {m for v in rows["ev_markers_positive"] for m in split_list(v)}
-        text = str(kg.node(f"evgraph:EVP-{sid}")["description"])
-        if "immunocapture" not in methods and not markers and not ORIGIN_BASIS.search(text):
-            missing.add(sid)
-    assert missing == set(ORIGIN_BASIS_TO_REREAD)
+    assert _circulating_without_recorded_basis(kg, cells, ORIGIN_BASIS) == set(ORIGIN_BASIS_TO_REREAD)
