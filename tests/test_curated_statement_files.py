@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from curated_pass import statement_rows, subjects
 
 from evgraph.model import split_list
 from evgraph.sources.curated import curated_dir
@@ -191,7 +192,7 @@ def _circulating_without_recorded_basis(kg, cells, basis: re.Pattern | None = No
     released = e[(e["predicate"] == "releases") & e["subject"].isin(cells) & e["statement"].isin(sampled)]
     out = set()
     for sid in set(released["statement"]):
-        rows = e[e["statement"] == sid]
+        rows = statement_rows(kg, sid)
         methods = {m for v in rows["separation_method"] for m in split_list(v)}
         markers = {m for v in rows["ev_markers_positive"] for m in split_list(v)}
         text = str(kg.node(f"evgraph:EVP-{sid}")["description"])
@@ -206,14 +207,12 @@ def test_a_circulating_fraction_has_a_brain_cell_source_only_with_a_stated_basis
     immunocapture separation or EV markers shown; "neural-derived" as a name gives no source (XD003, YJ002,
     YI007)."""
     assert _circulating_without_recorded_basis(kg, BRAIN_CELLS) == set(ORIGIN_TO_REREAD)
-    e = kg.edges
     # named "neural-/neuronal-derived" (XD003, YJ002, YI007) or "of hepatocyte origin" (SC001, SC002; audit 13) with
     # no method in the text read
     for sid in ("XD003", "YJ002", "YI007", "SC001", "SC002"):
-        rows = e[e["statement"] == sid]
-        assert not rows["predicate"].isin(["releases", "part_of"]).any(), sid
-    ax005 = e[e["statement"] == "AX005"]  # "astrocyte-derived" with no basis: the brain tissue is the source
-    assert set(ax005.loc[ax005["predicate"] == "releases", "subject"]) == {"UBERON:0000955"}
+        assert not statement_rows(kg, sid)["predicate"].isin(["releases", "part_of"]).any(), sid
+    ax005 = statement_rows(kg, "AX005")  # "astrocyte-derived" with no basis: the brain tissue is the source
+    assert subjects(ax005, "releases") == {"UBERON:0000955"}
     assert "sampled_from" not in set(ax005["predicate"])  # the serum exosomes are not tied to the brain (audit 13)
 
 
